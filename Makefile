@@ -1,0 +1,39 @@
+# Two commands do everything:  `make lab`  and  `make test`.
+PYTHON ?= python3
+VENV ?= .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+
+.PHONY: lab test install notebooks navigation clean
+
+## Create the virtual environment and install the pinned set (re-run when the pins change).
+$(STAMP): requirements.txt pyproject.toml
+	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || \
+		{ echo "Python 3.11 or newer is needed (found: $$($(PYTHON) --version 2>&1))."; exit 1; }
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV) || \
+		{ rm -rf $(VENV); echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt install python3-venv"; exit 1; }
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -r requirements.txt -e .
+	@touch $(STAMP)
+
+install: $(STAMP)
+
+## Open JupyterLab on the first notebook.
+lab: $(STAMP)
+	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+
+## Every test: the library's tests and every notebook's stored outputs (nbval), in one run.
+test: $(STAMP)
+	MPLBACKEND=Agg $(BIN)/python -m pytest $(NBVAL) tests notebooks
+
+## Maintainers: re-execute every notebook top to bottom in a fresh kernel and store the outputs.
+notebooks: $(STAMP)
+	$(BIN)/python tools/navigation.py
+	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+
+navigation: $(STAMP)
+	$(BIN)/python tools/navigation.py
+
+clean:
+	rm -rf $(VENV)
