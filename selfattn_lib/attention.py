@@ -115,11 +115,13 @@ def softmax(scores: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     scores of any size never overflow.
     """
     scores = np.asarray(scores, dtype=float)
-    if mask is None:
-        shifted = scores - scores.max(axis=-1, keepdims=True)
-    else:
-        shifted = np.where(mask, scores, -np.inf)
-        shifted -= shifted.max(axis=-1, keepdims=True)
+    # A difference below -1.8e308 rounds to -inf, whose exp() is the right answer, 0.
+    with np.errstate(over="ignore"):
+        if mask is None:
+            shifted = scores - scores.max(axis=-1, keepdims=True)
+        else:
+            shifted = np.where(mask, scores, -np.inf)
+            shifted -= shifted.max(axis=-1, keepdims=True)
     np.exp(shifted, out=shifted)  # exp(-inf) == 0.0 exactly
     shifted /= shifted.sum(axis=-1, keepdims=True)
     return shifted
@@ -161,11 +163,12 @@ def _check_finite(name: str, array: np.ndarray) -> None:
 def self_attention(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True) -> AttentionResult:
     """Matrix form (section 10.1.4): softmax(mask(Q K^T / sqrt(d_k))) V, with every intermediate."""
     X, W_q, W_k, W_v = _check_inputs(X, W_q, W_k, W_v)
-    Q, K, V = project(X, W_q), project(X, W_k), project(X, W_v)
-    for name, M in (("Q", Q), ("K", K), ("V", V)):
-        _check_finite(name, M)
-    scores = attention_scores(Q, K, scaled)
-    _check_finite("the scores", scores)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
+        Q, K, V = project(X, W_q), project(X, W_k), project(X, W_v)
+        for name, M in (("Q", Q), ("K", K), ("V", V)):
+            _check_finite(name, M)
+        scores = attention_scores(Q, K, scaled)
+        _check_finite("the scores", scores)
     weights = softmax(scores, causal_mask(len(X)) if causal else None)
     output = combine_values(weights, V)
     return AttentionResult(Q, K, V, scores, weights, output, K.shape[1], bool(causal), bool(scaled))
@@ -174,6 +177,11 @@ def self_attention(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True) -
 def self_attention_loop(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True) -> AttentionResult:
     """Per-token form, one equation of the chapter at a time; slow, for reading beside the text."""
     X, W_q, W_k, W_v = _check_inputs(X, W_q, W_k, W_v)
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by _check_finite
+        return _attention_token_by_token(X, W_q, W_k, W_v, causal, scaled)
+
+
+def _attention_token_by_token(X, W_q, W_k, W_v, causal, scaled):
     n, d_k = len(X), W_k.shape[1]
     Q, K, V = np.empty((n, d_k)), np.empty((n, d_k)), np.empty((n, W_v.shape[1]))
     for i in range(n):
