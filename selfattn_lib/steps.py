@@ -1,0 +1,287 @@
+"""One step of self-attention written out with its numbers, as the chapter does by hand.
+
+Each function returns a `Rendered` string of Markdown with LaTeX: a bare last expression in a
+notebook cell shows it typeset. Every number comes from the library's own result. Expanded
+sums show 2 decimals (whole numbers as they are); tables show 4.
+
+Indices i, j are 0-based in Python; the text uses the chapter's 1-based subscripts (i=0 -> x_1).
+"""
+from __future__ import annotations
+
+import html
+import math
+import re
+
+import numpy as np
+
+from .attention import AttentionResult, as_matrix, project, self_attention
+
+__all__ = [
+    "Rendered",
+    "projection_step",
+    "score_step",
+    "softmax_step",
+    "output_step",
+    "worked_example",
+]
+
+_MATRIX_LETTER = {"q": "Q", "k": "K", "v": "V"}
+# Above this, e^score would print as an unreadable (or infinite) number: show the stable form.
+_EXP_LIMIT = 30.0
+
+
+class Rendered(str):
+    """Markdown text (with $...$ LaTeX) that a notebook shows typeset.
+
+    `.html` is the same content as HTML with LaTeX left for MathJax (for `widgets.HTMLMath`).
+    """
+
+    def __new__(cls, blocks):
+        self = super().__new__(cls, "\n\n".join(_block_markdown(b) for b in blocks))
+        self.blocks = tuple(blocks)
+        return self
+
+    def __add__(self, other):
+        if isinstance(other, Rendered):
+            return Rendered(self.blocks + other.blocks)
+        return str.__add__(self, other)
+
+    @property
+    def html(self) -> str:
+        return "\n".join(_block_html(b) for b in self.blocks)
+
+    def _repr_markdown_(self) -> str:
+        return str(self)
+
+    def _repr_pretty_(self, printer, cycle) -> None:  # plain-text view: the text, not its repr
+        printer.text(str(self))
+
+
+# --- blocks: ("text" | "heading", markdown line) | ("math", latex) | ("table", header, rows) ---
+
+def _block_markdown(block) -> str:
+    kind = block[0]
+    if kind == "text":
+        return block[1]
+    if kind == "heading":
+        return f"#### {block[1]}"
+    if kind == "math":
+        return f"$${block[1]}$$"
+    header, rows = block[1], block[2]
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def _inline_html(text: str) -> str:
+    # Escape everything, restore the only Markdown the blocks use (**bold**), then drop the
+    # Markdown escapes of tokens; `\$` stays, since MathJax reads it as a literal dollar.
+    text = re.sub(r"\*\*(.+?)\*\*", r"<b>\1</b>", html.escape(text, quote=False))
+    return re.sub(r"\\([\\`*_|\[\]#]|&lt;)", r"\1", text)
+
+
+def _block_html(block) -> str:
+    kind = block[0]
+    if kind == "text":
+        return f"<p>{_inline_html(block[1])}</p>"
+    if kind == "heading":
+        return f"<h4>{_inline_html(block[1])}</h4>"
+    if kind == "math":
+        return f"<div>$${html.escape(block[1], quote=False)}$$</div>"
+    header, rows = block[1], block[2]
+    cell = 'style="padding:2px 10px;text-align:right"'
+    head = "".join(f"<th {cell}>{_inline_html(h)}</th>" for h in header)
+    body = "".join(
+        "<tr>" + "".join(f"<td {cell}>{_inline_html(c)}</td>" for c in row) + "</tr>" for row in rows
+    )
+    return f'<table style="border-collapse:collapse"><tr>{head}</tr>{body}</table>'
+
+
+# --- numbers ----------------------------------------------------------------------------------
+
+def _num(x, places: int = 2) -> str:
+    """Whole numbers as they are, others to `places` decimals; never '-0.00'."""
+    x = float(x)
+    if abs(x) >= 1e5:
+        return f"{x:.{places}e}"
+    if x == round(x):
+        return str(int(x))
+    text = f"{x:.{places}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def _factor(x) -> str:
+    """A number inside a product: negatives in parentheses, as written by hand."""
+    text = _num(x)
+    return f"({text})" if text.startswith("-") else text
+
+
+def _fixed(x, places: int = 4) -> str:
+    """Table entries: always `places` decimals, so columns line up."""
+    text = f"{float(x):.{places}f}"
+    return text[1:] if text.startswith("-") and float(text) == 0 else text
+
+
+def _sum_of_products(a, b) -> str:
+    return " + ".join(rf"{_factor(x)} \cdot {_factor(y)}" for x, y in zip(a, b))
+
+
+def _row_vector(v) -> str:
+    return r"\begin{bmatrix} " + " & ".join(_num(x) for x in v) + r" \end{bmatrix}"
+
+
+def _word(tokens, i) -> str:
+    """ “gato”: a learner's token, with the characters Markdown or LaTeX would act on escaped."""
+    if tokens is None or i >= len(tokens):
+        return ""
+    return " “" + re.sub(r"([\\`*_|$<\[\]#])", r"\\\1", str(tokens[i])) + "”"
+
+
+def _check_index(name: str, value: int, n: int, what: str) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
+        raise ValueError(f"{name} must be a whole number (0-based index of a {what}); got {value!r}")
+    if not 0 <= value < n:
+        raise ValueError(
+            f"{name} must be between 0 and {n - 1} (0-based index of a {what}; there are {n}); "
+            f"got {value}"
+        )
+    return int(value)
+
+
+def _visible(result: AttentionResult, i: int) -> range:
+    return range(i + 1) if result.causal else range(result.n)
+
+
+# --- the steps -------------------------------------------------------------------------------
+
+def projection_step(X, W, i, name="q", component=0, tokens=None) -> Rendered:
+    """q_i = x_i W^Q (or k, v), with one component written out as a sum of products."""
+    if name not in _MATRIX_LETTER:
+        raise ValueError(f"name must be one of 'q', 'k', 'v'; got {name!r}")
+    letter = _MATRIX_LETTER[name]
+    X, W = as_matrix(X, "X"), as_matrix(W, f"W_{name}")
+    if W.shape[0] != X.shape[1]:
+        raise ValueError(
+            f"W_{name} must have d_model = {X.shape[1]} rows to match X; got shape "
+            f"{W.shape[0]} x {W.shape[1]}"
+        )
+    i = _check_index("i", i, X.shape[0], "token")
+    c = _check_index("component", component, W.shape[1], "column of W")
+    vector = project(X, W)[i]
+    s, t = i + 1, c + 1
+    blocks = [
+        ("text", f"**Projection:** ${name}_{{{s}}} = x_{{{s}}} W^{letter}$ for token {s}{_word(tokens, i)}."),
+        ("math", rf"x_{{{s}}} = {_row_vector(X[i])}"),
+        ("text", f"Component {t} of ${name}_{{{s}}}$ is $x_{{{s}}}$ times column {t} of $W^{letter}$:"),
+        ("math", rf"{name}_{{{s},{t}}} = {_sum_of_products(X[i], W[:, c])} = {_num(vector[c])}"),
+        ("text", f"All {len(vector)} components (each column of $W^{letter}$ in turn):"),
+        ("table", [f"${name}_{{{s},{k + 1}}}$" for k in range(len(vector))],
+         [[_fixed(x) for x in vector]]),
+    ]
+    return Rendered(blocks)
+
+
+def score_step(result: AttentionResult, i, j, tokens=None) -> Rendered:
+    """score(x_i, x_j) = q_i . k_j expanded, then divided by sqrt(d_k) when the result is scaled."""
+    i = _check_index("i", i, result.n, "token")
+    j = _check_index("j", j, result.n, "token")
+    s, t = i + 1, j + 1
+    dot = float(result.Q[i] @ result.K[j])
+    blocks = [
+        ("text", f"**Score** of token {s}{_word(tokens, i)} (the query) against token "
+                 f"{t}{_word(tokens, j)} (the key):"),
+        ("math", rf"q_{{{s}}} \cdot k_{{{t}}} = {_sum_of_products(result.Q[i], result.K[j])} = {_num(dot)}"),
+    ]
+    score = result.scores[i, j]
+    if result.scaled:
+        root = math.sqrt(result.d_k)
+        blocks.append(("math", rf"\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = "
+                               rf"\frac{{q_{{{s}}} \cdot k_{{{t}}}}}{{\sqrt{{d_k}}}} = "
+                               rf"\frac{{{_num(dot)}}}{{\sqrt{{{result.d_k}}}}} = "
+                               rf"\frac{{{_num(dot)}}}{{{_num(root)}}} = {_num(score)}"))
+    else:
+        blocks.append(("text", f"Unscaled: no division by $\\sqrt{{d_k}}$, so "
+                               f"$\\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = {_num(score)}$."))
+    if result.causal and j > i:
+        blocks.append(("text", f"Token {t} comes after token {s}: the causal mask hides it, so this "
+                               f"score gets weight $\\alpha_{{{s}{t}}} = 0$."))
+    return Rendered(blocks)
+
+
+def softmax_step(result: AttentionResult, i, tokens=None) -> Rendered:
+    """The softmax of row i: each exponential, their sum, and each alpha_ij (j <= i when causal)."""
+    i = _check_index("i", i, result.n, "token")
+    s = i + 1
+    visible = list(_visible(result, i))
+    row = result.scores[i, visible]
+    top = float(row.max())
+    # e^score as the chapter writes it, unless that number is unreadable: then subtract the
+    # row's largest score first, which changes no weight (softmax ignores a constant per row).
+    shift = top if np.abs(row).max() > _EXP_LIMIT else 0.0
+    exps = [math.exp(float(x) - shift) for x in row]
+    total = math.fsum(exps)
+    power = (lambda x: rf"e^{{{_num(x)}}}") if shift == 0 else (lambda x: rf"e^{{{_num(x)} - {_factor(top)}}}")
+    over = "all tokens" if not result.causal else f"$j \\le {s}$"
+    blocks = [("text", f"**Softmax** of row {s}{_word(tokens, i)} over {over}: "
+                       f"$\\alpha_{{{s}j}} = e^{{\\mathrm{{score}}(x_{{{s}}}, x_j)}} / \\sum_k e^{{\\mathrm{{score}}(x_{{{s}}}, x_k)}}$.")]
+    if shift:
+        blocks.append(("text", f"The scores are large, so the largest one, {_num(top)}, is subtracted "
+                               f"from each before $e^x$: the weights stay the same."))
+    blocks.append(("math", r"\sum_k = " + " + ".join(power(x) for x in row) + " = "
+                   + " + ".join(_num(e) for e in exps) + f" = {_num(total)}"))
+    table = []
+    for j, x, e in zip(visible, row, exps):
+        table.append([f"{j + 1}{_word(tokens, j)}", _fixed(x), _fixed(e), _fixed(result.weights[i, j])])
+    blocks.append(("table", ["$j$", "score", r"$e^{\mathrm{score}}$" if not shift else r"$e^{\mathrm{score} - \max}$",
+                             f"$\\alpha_{{{s}j}}$"], table))
+    hidden = [j + 1 for j in range(result.n) if j not in visible]
+    if hidden:
+        names = ", ".join(str(t) for t in hidden)
+        blocks.append(("text", f"Masked (future) tokens {names}: weight exactly 0."))
+    blocks.append(("text", f"The weights of row {s} sum to 1."))
+    return Rendered(blocks)
+
+
+def output_step(result: AttentionResult, i, tokens=None) -> Rendered:
+    """a_i = sum_j alpha_ij v_j, with the weights and value vectors written out."""
+    i = _check_index("i", i, result.n, "token")
+    s = i + 1
+    visible = list(_visible(result, i))
+    symbolic = " + ".join(rf"\alpha_{{{s}{j + 1}}} v_{{{j + 1}}}" for j in visible)
+    numeric = " + ".join(rf"{_factor(result.weights[i, j])} \cdot {_row_vector(result.V[j])}" for j in visible)
+    blocks = [
+        ("text", f"**Output** for token {s}{_word(tokens, i)}: the values $v_j$ weighted by $\\alpha_{{{s}j}}$."),
+        ("math", rf"a_{{{s}}} = {symbolic} = {numeric} = {_row_vector(result.output[i])}"),
+        ("table", [f"$a_{{{s},{k + 1}}}$" for k in range(result.d_v)],
+         [[_fixed(x) for x in result.output[i]]]),
+    ]
+    return Rendered(blocks)
+
+
+def worked_example(X, W_q, W_k, W_v, tokens, i, causal=True, scaled=True) -> Rendered:
+    """All four steps for token i: projections, scores, softmax, output."""
+    result = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
+    X = as_matrix(X, "X")
+    i = _check_index("i", i, result.n, "token")
+    s = i + 1
+    mode = ("causal" if causal else "bidirectional") + (", scaled" if scaled else ", unscaled")
+    parts = [Rendered([("heading", f"Worked example for token {s}{_word(tokens, i)} ({mode})")])]
+    parts.append(Rendered([("text", "**Step 1: projections.**")]))
+    parts.append(projection_step(X, W_q, i, "q", 0, tokens))
+    visible = list(_visible(result, i))
+    rows = [[f"{j + 1}{_word(tokens, j)}", "$k_{%d}$" % (j + 1), *map(_fixed, result.K[j])] for j in visible]
+    rows += [[f"{j + 1}{_word(tokens, j)}", "$v_{%d}$" % (j + 1), *map(_fixed, result.V[j])] for j in visible]
+    header = ["token", "vector", *[str(c + 1) for c in range(max(result.d_k, result.d_v))]]
+    rows = [r + [""] * (len(header) - len(r)) for r in rows]
+    parts.append(Rendered([("text", "The keys and values it compares with, computed the same way:"),
+                           ("table", header, rows)]))
+    parts.append(Rendered([("text", "**Step 2: scores.**")]))
+    parts += [score_step(result, i, j, tokens) for j in visible]
+    parts.append(Rendered([("text", "**Step 3: softmax.**")]))
+    parts.append(softmax_step(result, i, tokens))
+    parts.append(Rendered([("text", "**Step 4: weighted sum of the values.**")]))
+    parts.append(output_step(result, i, tokens))
+    total = parts[0]
+    for part in parts[1:]:
+        total = total + part
+    return total
