@@ -1,5 +1,5 @@
 """Write the navigation cells (previous | contents | next) of every numbered notebook,
-and the contents list of 00_start_here.
+the contents list of 00_start_here and the README's list of notebooks.
 
     python tools/navigation.py          # rewrite the cells
     python tools/navigation.py --check  # exit 1 if any notebook is out of date
@@ -15,7 +15,10 @@ from pathlib import Path
 
 import nbformat
 
-NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = ROOT / "notebooks"
+README = ROOT / "README.md"
+README_BLOCK = re.compile(r"(<!-- notebooks:start -->\n).*?(<!-- notebooks:end -->)", re.S)
 CONTENTS = "00_start_here.ipynb"
 NAV_TAG = "navigation"
 CONTENTS_TAG = "contents"
@@ -54,6 +57,11 @@ def contents_text(paths: list[Path], titles: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+def readme_text(paths: list[Path], titles: dict[str, str]) -> str:
+    listing = "".join(f"- [{titles[p.name]}](notebooks/{p.name})\n" for p in paths)
+    return README_BLOCK.sub(lambda m: m.group(1) + listing + m.group(2), README.read_text(encoding="utf-8"))
+
+
 def _nav_cell(text: str, where: str):
     cell = nbformat.v4.new_markdown_cell(text, metadata={"tags": [NAV_TAG]})
     cell.id = f"navigation-{where}"  # fixed ids: rewriting the same links changes nothing
@@ -87,6 +95,11 @@ def main(argv: list[str]) -> int:
             stale.append(path.name)
             if not check:
                 nbformat.write(after_nb, path)
+    readme = readme_text(paths, titles)
+    if readme != README.read_text(encoding="utf-8"):
+        stale.append(README.name)
+        if not check:
+            README.write_text(readme, encoding="utf-8")
     if check and stale:
         print("navigation out of date in: " + ", ".join(stale) + " (run: make navigation)")
         return 1
