@@ -21,7 +21,7 @@ install: $(STAMP)
 
 ## Open JupyterLab on the first notebook.
 lab: $(STAMP)
-	$(BIN)/jupyter lab notebooks/00_start_here.ipynb
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
 
 ## Every test: the library's tests and every notebook's stored outputs (nbval), in one run.
 test: $(STAMP)
