@@ -1,0 +1,302 @@
+"""Pictures of self-attention: heatmaps of weights, scores and matrices, and the contributions
+of each token to an output a_i.
+
+Every function takes an optional `ax` (default: the current pyplot axes), returns what it drew,
+and changes no global state (colour maps are copied, rcParams untouched). `overview` builds a
+stand-alone Figure (not through pyplot), so returning it from a cell shows it exactly once.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib import colormaps
+from matplotlib.colors import Normalize
+from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.text import Text
+
+from .attention import AttentionResult
+
+__all__ = [
+    "WEIGHTS_CMAP",
+    "SIGNED_CMAP",
+    "MASKED_COLOR",
+    "weights_heatmap",
+    "scores_heatmap",
+    "matrix_heatmap",
+    "contributions",
+    "overview",
+    "token_colors",
+    "update_heatmap",
+    "update_contributions",
+]
+
+WEIGHTS_CMAP = "Purples"   # 0..1, one scale for every weights heatmap
+SIGNED_CMAP = "RdBu_r"     # scores, X, Q, K, V, W: blue below 0, red above, white at 0
+MASKED_COLOR = "#d9d9d9"   # grey + hatching: "no weight at all", distinct from a weight of 0
+MASK_HATCH = "///"
+MASK_LABEL = "masked (future token)"
+TOKEN_CMAP = "tab10"
+
+
+def _axes(ax):
+    if ax is None:
+        import matplotlib.pyplot as plt  # only when the caller wants pyplot's current axes
+
+        ax = plt.gca()
+    return ax
+
+
+def token_colors(n: int) -> list:
+    """One colour per token position, the same in every contributions view."""
+    cmap = colormaps[TOKEN_CMAP]
+    return [cmap(j % cmap.N) for j in range(n)]
+
+
+def _format(value: float) -> str:
+    if abs(value) >= 1000:
+        return f"{value:.2g}"
+    text = f"{value:.2f}"
+    return "0.00" if text == "-0.00" else text
+
+
+class _CellText(Text):
+    """A number in a heatmap cell that sizes itself to the cell at every draw (<= 9 pt) and
+    stays hidden where even 5.5 pt would not fit, whatever the figure's final layout."""
+
+    def __init__(self, image, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._image = image
+
+    def fitted_size(self, renderer) -> float:
+        (x0, y0), (x1, y1) = self.axes.transData.transform([(0, 0), (1, 1)])
+        per_point = renderer.points_to_pixels(1.0)
+        width, height = abs(x1 - x0) / per_point, abs(y1 - y0) / per_point
+        size = min(9.0, 0.9 * width / (0.6 * self._image._longest), 0.55 * height)
+        return size if size >= 5.5 else 0.0
+
+    def draw(self, renderer):
+        size = self.fitted_size(renderer) if self.get_text() else 0.0
+        if size:
+            self._fontproperties.set_size(size)  # direct: set_fontsize() would mark the figure stale
+            super().draw(renderer)
+
+
+def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, ylabel,
+             colorbar, blank_masked):
+    """Image of `data`; where `mask` is False: hatched, and grey too when `blank_masked`."""
+    rows, cols = data.shape
+    shown = np.ma.masked_array(data, mask=~mask) if blank_masked else data
+    image = ax.imshow(shown, cmap=colormaps[cmap].with_extremes(bad=MASKED_COLOR), norm=norm,
+                      aspect="equal", interpolation="nearest")
+    ax.set_xticks(range(cols), [str(c) for c in col_labels])
+    ax.set_yticks(range(rows), [str(r) for r in row_labels])
+    ax.tick_params(length=0)
+    if cols > 4 or max(len(str(c)) for c in col_labels) > 6:  # long labels side by side collide
+        ax.tick_params(axis="x", labelrotation=45)
+        for label in ax.get_xticklabels():
+            label.set(ha="right", rotation_mode="anchor")
+    for side in ax.spines.values():
+        side.set_visible(False)
+    if xlabel:
+        ax.set_xlabel(xlabel)
+    if ylabel:
+        ax.set_ylabel(ylabel)
+    if title:
+        ax.set_title(title, fontsize=10)
+    image._blank_masked = blank_masked
+    image._mask_patches = []
+    for i, j in zip(*np.nonzero(~mask)):
+        patch = Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch=MASK_HATCH, linewidth=0,
+                          edgecolor="#7f7f7f", label=MASK_LABEL)
+        ax.add_patch(patch)
+        image._mask_patches.append(patch)
+    labels = [_format(v) for v in data.ravel()]
+    image._longest = max(len(t) for t in labels)
+    image._cells = []
+    for (i, j), text in zip(np.ndindex(rows, cols), labels):
+        cell = _CellText(image, j, i, "" if (blank_masked and not mask[i, j]) else text,
+                         ha="center", va="center", fontsize=9)
+        ax.add_artist(cell)
+        image._cells.append(cell)
+    _color_cells(image, data)
+    if colorbar:
+        image._colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8, pad=0.03)
+        image._colorbar.ax.tick_params(labelsize=8)
+    return image
+
+
+def _color_cells(image, data):
+    """Dark text on light cells, white on dark ones."""
+    colors = image.cmap(image.norm(data.ravel()))
+    light = colors[:, :3] @ np.array([0.299, 0.587, 0.114]) > 0.55
+    for cell, is_light in zip(image._cells, light):
+        cell.set_color("black" if is_light else "white")
+
+
+def _tokens(tokens, n):
+    if tokens is None:
+        return [str(i + 1) for i in range(n)]
+    if len(tokens) != n:
+        raise ValueError(f"tokens must have one label per token ({n}); got {len(tokens)}")
+    return [str(t) for t in tokens]
+
+
+def _mode(result: AttentionResult) -> str:
+    return ("causal" if result.causal else "bidirectional") + (", scaled" if result.scaled else ", unscaled")
+
+
+def weights_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorbar=True):
+    """The alphas: query token i on rows, key token j on columns, fixed 0..1 scale; masked cells
+    grey and hatched (a weight that does not exist, not a weight of 0)."""
+    ax = _axes(ax)
+    labels = _tokens(tokens, result.n)
+    if title is None:
+        title = f"Attention weights α\n{_mode(result)}"
+    xlabel = "key token j" + ("\n▨ grey, hatched: masked (future token)" if result.causal else "")
+    return _heatmap(ax, result.weights, result.mask, WEIGHTS_CMAP, Normalize(0.0, 1.0), labels, labels,
+                    title, xlabel, "query token i", colorbar, blank_masked=True)
+
+
+def _signed_norm(data) -> Normalize:
+    top = float(np.abs(data).max()) or 1.0  # all zeros: still a visible, centred scale
+    return Normalize(-top, top)
+
+
+def scores_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorbar=True):
+    """The full score matrix on a diverging scale centred on 0; with a causal mask its
+    future cells are hatched (computed, then removed by the mask before the softmax)."""
+    ax = _axes(ax)
+    labels = _tokens(tokens, result.n)
+    if title is None:
+        formula = "q·k / √d_k" if result.scaled else "q·k (unscaled)"
+        title = f"Scores {formula}\n{'causal' if result.causal else 'bidirectional'}"
+    xlabel = "key token j" + ("\n▨ hatched: removed by the causal mask" if result.causal else "")
+    return _heatmap(ax, result.scores, result.mask, SIGNED_CMAP, _signed_norm(result.scores), labels,
+                    labels, title, xlabel, "query token i", colorbar, blank_masked=False)
+
+
+def matrix_heatmap(M, row_labels, col_labels=None, ax=None, title=None, colorbar=False):
+    """A matrix (X, Q, K, V or a W) with labelled rows and columns, diverging scale centred on 0."""
+    ax = _axes(ax)
+    M = np.asarray(M, dtype=float)
+    if M.ndim != 2:
+        raise ValueError(f"M must be a 2-D matrix; got shape {M.shape}")
+    if len(row_labels) != M.shape[0]:
+        raise ValueError(f"row_labels must have one label per row ({M.shape[0]}); got {len(row_labels)}")
+    if col_labels is None:
+        col_labels = [str(c + 1) for c in range(M.shape[1])]
+    if len(col_labels) != M.shape[1]:
+        raise ValueError(f"col_labels must have one label per column ({M.shape[1]}); got {len(col_labels)}")
+    return _heatmap(ax, M, np.ones(M.shape, dtype=bool), SIGNED_CMAP, _signed_norm(M), row_labels,
+                    col_labels, title, None, None, colorbar, blank_masked=False)
+
+
+def update_heatmap(image, data, mask=None):
+    """Put new numbers of the same shape into a heatmap drawn here, in place (no new artists).
+
+    Signed heatmaps rescale around 0; a weights heatmap keeps its 0..1 scale. `mask` must be the
+    one it was drawn with (a different mask needs a new heatmap).
+    """
+    data = np.asarray(data, dtype=float)
+    if image.get_array().shape != data.shape:
+        raise ValueError(f"data must keep the heatmap's shape {image.get_array().shape}; got {data.shape}")
+    signed = image.norm.vmin < 0
+    if signed:
+        top = float(np.abs(data).max()) or 1.0
+        image.norm.vmin, image.norm.vmax = -top, top
+    if mask is not None and image._blank_masked:
+        image.set_data(np.ma.masked_array(data, mask=~mask))
+    else:
+        image.set_data(data)
+    blank = np.ma.getmaskarray(image.get_array()).ravel() if image._blank_masked else [False] * data.size
+    labels = [_format(v) for v in data.ravel()]
+    image._longest = max(len(t) for t in labels)
+    for cell, text, hidden in zip(image._cells, labels, blank):
+        cell.set_text("" if hidden else text)
+    _color_cells(image, data)
+    return image
+
+
+def _contribution_parts(result: AttentionResult, i: int):
+    visible = list(range(i + 1)) if result.causal else list(range(result.n))
+    parts = result.weights[i, visible, None] * result.V[visible]  # (len(visible), d_v): alpha_ij v_j
+    return visible, parts
+
+
+def _stack(parts):
+    """Bottoms for stacked bars where positive parts stack up from 0 and negative ones down."""
+    pos = np.where(parts > 0, parts, 0.0)
+    neg = np.where(parts < 0, parts, 0.0)
+    up = np.vstack([np.zeros(parts.shape[1]), np.cumsum(pos, axis=0)[:-1]])
+    down = np.vstack([np.zeros(parts.shape[1]), np.cumsum(neg, axis=0)[:-1]])
+    return np.where(parts >= 0, up, down)
+
+
+def contributions(result: AttentionResult, tokens, i, ax=None, title=None):
+    """a_i component by component: stacked bars of alpha_ij v_j, one colour per token j,
+    and a black tick at each component's total a_i. Returns the bar containers, one per j."""
+    ax = _axes(ax)
+    labels = _tokens(tokens, result.n)
+    if not 0 <= i < result.n:
+        raise ValueError(f"i must be between 0 and {result.n - 1} (0-based token index); got {i}")
+    visible, parts = _contribution_parts(result, i)
+    bottoms = _stack(parts)
+    x = np.arange(result.d_v)
+    colors = token_colors(result.n)
+    bars = []
+    for row, j in enumerate(visible):
+        bars.append(ax.bar(x, parts[row], bottom=bottoms[row], width=0.6, color=colors[j],
+                           edgecolor="white", linewidth=0.5,
+                           label=f"α{_sub(i + 1)},{_sub(j + 1)} v{_sub(j + 1)} ({labels[j]})"))
+    (total,) = ax.plot(x, result.output[i], linestyle="none", marker="_", markersize=18,
+                       markeredgewidth=2.5, color="black", label=f"a{_sub(i + 1)} (total)")
+    ax.axhline(0, color="#555555", linewidth=0.8)
+    ax.set_xticks(x, [str(c + 1) for c in x])
+    ax.set_xlabel(f"component of a{_sub(i + 1)}")
+    ax.set_ylabel("contribution")
+    ax.set_title(title or f"What a{_sub(i + 1)} (“{labels[i]}”) is made of", fontsize=10)
+    ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
+    _fit_limits(ax, parts, bottoms, result.output[i])
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
+    ax._contribution_total = total
+    return bars
+
+
+def _sub(k: int) -> str:
+    return str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
+
+
+def _fit_limits(ax, parts, bottoms, totals):
+    ends = np.concatenate([(bottoms + parts).ravel(), bottoms.ravel(), np.ravel(totals), [0.0]])
+    low, high = float(ends.min()), float(ends.max())
+    pad = 0.08 * (high - low or 1.0)
+    ax.set_ylim(low - pad, high + pad)
+
+
+def update_contributions(ax, bars, result: AttentionResult, i: int):
+    """Move the bars drawn by `contributions` to a new result with the same visible tokens and d_v."""
+    visible, parts = _contribution_parts(result, i)
+    if len(bars) != len(visible) or any(len(b) != result.d_v for b in bars):
+        raise ValueError("the bars were drawn for another shape; draw them anew")
+    bottoms = _stack(parts)
+    for container, heights, lows in zip(bars, parts, bottoms):
+        for rect, h, low in zip(container, heights, lows):
+            rect.set_height(h)
+            rect.set_y(low)
+    ax._contribution_total.set_ydata(result.output[i])
+    _fit_limits(ax, parts, bottoms, result.output[i])
+    return bars
+
+
+def overview(result: AttentionResult, tokens, i=None) -> Figure:
+    """Scores and weights side by side (and what a_i is made of, when `i` is given): a plain
+    figure for readers who cannot run the widgets (GitHub, nbviewer, PDF)."""
+    panels = 2 if i is None else 3
+    fig = Figure(figsize=(4.2 * panels, 3.9), layout="constrained", dpi=100)
+    axes = fig.subplots(1, panels, width_ratios=[1, 1, 1.15][:panels])
+    scores_heatmap(result, tokens, ax=axes[0])
+    weights_heatmap(result, tokens, ax=axes[1])
+    if i is not None:
+        contributions(result, tokens, i, ax=axes[2])
+    return fig

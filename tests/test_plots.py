@@ -1,0 +1,242 @@
+"""The plots draw exactly the library's numbers, labelled, with masked cells marked."""
+import matplotlib
+
+matplotlib.use("Agg")  # before pyplot: tests never open windows
+
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.backends.backend_agg import FigureCanvasAgg  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+from selfattn_lib import chapter_example, plots, self_attention  # noqa: E402
+
+
+@pytest.fixture
+def example():
+    return chapter_example()
+
+
+def result_of(example, causal=True, scaled=True):
+    return self_attention(example.X, example.W_q, example.W_k, example.W_v, causal, scaled)
+
+
+def new_axes(count=1):
+    fig = Figure(figsize=(4.5 * count, 4), layout="constrained")
+    axes = fig.subplots(1, count)
+    return axes if count > 1 else axes
+
+
+def tick_texts(labels):
+    return [t.get_text() for t in labels]
+
+
+def masked_patch_cells(image):
+    """(i, j) of each hatched rectangle the heatmap drew."""
+    cells = []
+    for patch in image._mask_patches:
+        x, y = patch.get_xy()
+        assert patch.get_hatch() and patch in image.axes.patches
+        cells.append((round(y + 0.5), round(x + 0.5)))
+    return sorted(cells)
+
+
+def future_cells(n):
+    return sorted((i, j) for i in range(n) for j in range(n) if j > i)
+
+
+@pytest.mark.parametrize("scaled", [True, False])
+@pytest.mark.parametrize("causal", [True, False])
+def test_weights_heatmap_draws_the_weights(example, causal, scaled):
+    result = result_of(example, causal, scaled)
+    ax = new_axes()
+    image = plots.weights_heatmap(result, example.tokens, ax=ax)
+    drawn = image.get_array()
+    allowed = np.array([[j <= i or not causal for j in range(3)] for i in range(3)])
+    np.testing.assert_array_equal(np.ma.getdata(drawn)[allowed], result.weights[allowed])
+    np.testing.assert_array_equal(np.ma.getmaskarray(drawn), ~allowed)
+    assert image.get_clim() == (0.0, 1.0)
+    assert tick_texts(ax.get_xticklabels()) == list(example.tokens)
+    assert tick_texts(ax.get_yticklabels()) == list(example.tokens)
+    title = ax.get_title()
+    assert ("causal" in title) == causal and ("bidirectional" in title) == (not causal)
+    assert ("unscaled" in title) == (not scaled)
+    assert masked_patch_cells(image) == (future_cells(3) if causal else [])
+    assert ("masked" in ax.get_xlabel()) == causal
+    for (i, j), cell in zip(np.ndindex(3, 3), image._cells):
+        expected = f"{result.weights[i, j]:.2f}" if allowed[i, j] else ""
+        assert cell.get_text() == expected
+
+
+def test_masked_cells_look_different_from_a_zero_weight(example):
+    image = plots.weights_heatmap(result_of(example), example.tokens, ax=new_axes())
+    image.axes.figure.canvas.draw()
+    bad = image.cmap.get_bad()
+    zero = image.cmap(image.norm(0.0))
+    assert not np.allclose(bad, zero)
+    assert np.allclose(bad, matplotlib.colors.to_rgba(plots.MASKED_COLOR))
+
+
+def test_every_weights_heatmap_shares_one_scale(example):
+    tiny = self_attention(example.X * 0.01, example.W_q, example.W_k, example.W_v)
+    sharp = self_attention(example.X * 50, example.W_q, example.W_k, example.W_v)
+    for result in (tiny, sharp):
+        assert plots.weights_heatmap(result, example.tokens, ax=new_axes()).get_clim() == (0.0, 1.0)
+
+
+@pytest.mark.parametrize("causal", [True, False])
+def test_scores_heatmap_is_centred_on_zero(example, causal):
+    result = result_of(example, causal)
+    ax = new_axes()
+    image = plots.scores_heatmap(result, example.tokens, ax=ax)
+    np.testing.assert_array_equal(image.get_array(), result.scores)  # every score, masked or not
+    low, high = image.get_clim()
+    assert low == -high == -np.abs(result.scores).max()
+    assert image.cmap.name.startswith(plots.SIGNED_CMAP)
+    assert masked_patch_cells(image) == (future_cells(3) if causal else [])
+    assert "√d_k" in ax.get_title()
+    assert [c.get_text() for c in image._cells] == [f"{s:.2f}" for s in result.scores.ravel()]
+    assert tick_texts(ax.get_xticklabels()) == list(example.tokens)
+
+
+def test_unscaled_scores_say_so(example):
+    ax = new_axes()
+    plots.scores_heatmap(result_of(example, scaled=False), example.tokens, ax=ax)
+    assert "unscaled" in ax.get_title()
+
+
+def test_matrix_heatmap_labels_rows_and_columns(example):
+    ax = new_axes()
+    image = plots.matrix_heatmap(example.X, example.tokens, ax=ax, title="X")
+    np.testing.assert_array_equal(image.get_array(), example.X)
+    assert tick_texts(ax.get_yticklabels()) == list(example.tokens)
+    assert tick_texts(ax.get_xticklabels()) == ["1", "2", "3", "4"]
+    assert ax.get_title() == "X"
+    assert image.get_clim() == (-2.0, 2.0)
+    ax = new_axes()
+    image = plots.matrix_heatmap(example.W_q, ["a", "b", "c", "d"], ["w", "x", "y", "z"], ax=ax)
+    assert tick_texts(ax.get_xticklabels()) == ["w", "x", "y", "z"]
+    assert [c.get_text() for c in image._cells][:3] == ["0.10", "0.20", "-0.10"]
+
+
+@pytest.mark.parametrize("call", [
+    lambda e, ax: plots.matrix_heatmap(e.X, ["only", "two"], ax=ax),
+    lambda e, ax: plots.matrix_heatmap(e.X, e.tokens, ["1", "2"], ax=ax),
+    lambda e, ax: plots.matrix_heatmap(e.X[0], e.tokens, ax=ax),
+    lambda e, ax: plots.weights_heatmap(result_of(e), ["a", "b"], ax=ax),
+    lambda e, ax: plots.contributions(result_of(e), e.tokens, 3, ax=ax),
+])
+def test_bad_labels_or_index_raise_a_value_error(example, call):
+    with pytest.raises(ValueError, match="must"):
+        call(example, new_axes())
+
+
+@pytest.mark.parametrize("causal", [True, False])
+def test_contributions_stack_alpha_times_value(causal):
+    rng = np.random.default_rng(5)
+    X, W_q, W_k, W_v = rng.normal(size=(4, 3)), rng.normal(size=(3, 3)), rng.normal(size=(3, 3)), rng.normal(size=(3, 5))
+    result = self_attention(X, W_q, W_k, W_v, causal)
+    tokens = ["a", "b", "c", "d"]
+    for i in range(4):
+        ax = new_axes()
+        bars = plots.contributions(result, tokens, i, ax=ax)
+        visible = range(i + 1) if causal else range(4)
+        assert len(bars) == len(visible)
+        totals = np.zeros(5)
+        for j, container in zip(visible, bars):
+            heights = [rect.get_height() for rect in container]
+            # alpha_ij * v_j, component by component, by hand
+            expected = [result.weights[i, j] * result.V[j, c] for c in range(5)]
+            np.testing.assert_allclose(heights, expected, rtol=1e-12, atol=1e-15)
+            assert tokens[j] in container.get_label()
+            totals += heights
+        np.testing.assert_allclose(totals, result.output[i], atol=1e-12)
+        np.testing.assert_allclose(ax._contribution_total.get_ydata(), result.output[i])
+        # stacked: each bar starts where the previous one of the same sign ended
+        for c in range(5):
+            up = down = 0.0
+            for container in bars:
+                rect = container[c]
+                h = rect.get_height()
+                assert rect.get_y() == pytest.approx(up if h >= 0 else down)
+                if h >= 0:
+                    up += h
+                else:
+                    down += h
+
+
+def test_token_colours_are_the_same_in_every_view(example):
+    result = result_of(example, causal=False)
+    first = plots.contributions(result, example.tokens, 0, ax=new_axes())
+    last = plots.contributions(result, example.tokens, 2, ax=new_axes())
+    for a, b in zip(first, last):
+        assert a[0].get_facecolor() == b[0].get_facecolor()
+
+
+def test_overview_is_a_standalone_figure(example):
+    before = plt.get_fignums()
+    fig = plots.overview(result_of(example), example.tokens, i=1)
+    assert isinstance(fig, Figure) and plt.get_fignums() == before  # not through pyplot
+    heat = [ax for ax in fig.axes if ax.images and ax.get_label() != "<colorbar>"]
+    assert len(heat) == 2 and len([ax for ax in fig.axes if ax.containers]) == 1
+    assert len(plots.overview(result_of(example), example.tokens).axes) == 4  # 2 heatmaps + bars
+
+
+def test_no_ax_draws_on_pyplots_current_axes(example):
+    fig = plt.figure()
+    try:
+        image = plots.weights_heatmap(result_of(example), example.tokens)
+        assert image.axes is plt.gca()
+    finally:
+        plt.close(fig)
+
+
+def test_plotting_changes_no_global_state(example):
+    params = {k: repr(v) for k, v in matplotlib.rcParams.items()}
+    bad = matplotlib.colormaps[plots.WEIGHTS_CMAP].get_bad()
+    FigureCanvasAgg(plots.overview(result_of(example), example.tokens, i=2)).draw()
+    assert {k: repr(v) for k, v in matplotlib.rcParams.items()} == params
+    assert tuple(matplotlib.colormaps[plots.WEIGHTS_CMAP].get_bad()) == tuple(bad)
+
+
+def test_update_heatmap_follows_new_numbers_in_place(example):
+    ax = new_axes()
+    image = plots.scores_heatmap(result_of(example), example.tokens, ax=ax)
+    artists = len(ax.get_children())
+    other = self_attention(example.X * 3, example.W_q, example.W_k, example.W_v)
+    plots.update_heatmap(image, other.scores, other.mask)
+    np.testing.assert_array_equal(image.get_array(), other.scores)
+    assert image.get_clim() == (-np.abs(other.scores).max(), np.abs(other.scores).max())
+    assert [c.get_text() for c in image._cells] == [f"{s:.2f}" for s in other.scores.ravel()]
+    assert len(ax.get_children()) == artists
+
+    weights = plots.weights_heatmap(result_of(example), example.tokens, ax=new_axes())
+    plots.update_heatmap(weights, other.weights, other.mask)
+    np.testing.assert_array_equal(np.ma.getdata(weights.get_array())[other.mask], other.weights[other.mask])
+    assert weights.get_clim() == (0.0, 1.0)
+    assert weights._cells[1].get_text() == ""  # still masked
+    with pytest.raises(ValueError, match="shape"):
+        plots.update_heatmap(weights, np.zeros((2, 2)))
+
+
+def test_update_contributions_moves_the_bars(example):
+    ax = new_axes()
+    bars = plots.contributions(result_of(example), example.tokens, 2, ax=ax)
+    other = self_attention(example.X - 1, example.W_q, example.W_k, example.W_v)
+    plots.update_contributions(ax, bars, other, 2)
+    for j, container in enumerate(bars):
+        np.testing.assert_allclose([r.get_height() for r in container], other.weights[2, j] * other.V[j])
+    np.testing.assert_allclose(ax._contribution_total.get_ydata(), other.output[2])
+    with pytest.raises(ValueError, match="shape"):
+        plots.update_contributions(ax, bars, other, 1)
+
+
+def test_cell_numbers_fit_their_cells_or_hide():
+    fig = Figure(figsize=(3, 3), dpi=100)
+    ax = fig.subplots()
+    image = plots.matrix_heatmap(np.arange(9.0).reshape(3, 3), list("abc"), ax=ax)
+    small = plots.matrix_heatmap(np.ones((40, 40)), [str(i) for i in range(40)], ax=Figure(figsize=(3, 3)).subplots())
+    renderer = FigureCanvasAgg(fig).get_renderer()
+    assert 5.5 <= image._cells[0].fitted_size(renderer) <= 9
+    small_renderer = FigureCanvasAgg(small.axes.figure).get_renderer()
+    assert small._cells[0].fitted_size(small_renderer) == 0.0  # 40 x 40 in 3 inches: no room
