@@ -1,0 +1,582 @@
+"""The chapter's worked example checked number by number, and its claims put to the test.
+
+`chapter_audit()` compares every number the chapter prints (transcribed below, exactly as
+printed) with the value the library computes from the chapter's own X and W, and says where
+each chain of computation went wrong. The exercise checks of notebook 07 live here too.
+"""
+from __future__ import annotations
+
+import html
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+from .attention import AttentionResult, as_matrix, self_attention
+from .example import chapter_example
+
+__all__ = [
+    "CORRECT",
+    "WRONG_FROM_THE_START",
+    "CARRIED_FORWARD",
+    "DOES_NOT_FOLLOW",
+    "CHAPTER_PRINTED",
+    "STEP_NAMES",
+    "AuditRecord",
+    "chapter_audit",
+    "error_origins",
+    "summary",
+    "audit_table",
+    "LEMMA_T",
+    "TranslationEffect",
+    "translation_effect",
+    "output_dependence",
+    "prefix_gap",
+    "student_chain",
+    "check_first_wrong",
+    "check_labels",
+    "check_corrected_score",
+]
+
+# The four places a number can sit in the chapter's chain of computation.
+CORRECT = "correct"
+WRONG_FROM_THE_START = "wrong from the start"
+CARRIED_FORWARD = "error carried forward"
+DOES_NOT_FOLLOW = "does not follow from the chapter's own previous numbers"
+
+STEP_NAMES = {
+    1: "Step 1: projections (q, k, v)",
+    2: "Step 2: scores",
+    3: "Step 3: softmax weights",
+    4: "Step 4: outputs (weighted sum of the values)",
+}
+
+# Every number of the worked example, as printed (Portuguese source, "Exemplo Numérico"):
+# (quantity, the chapter's "Passo" where it is printed, printed text). q_2, k_2, q_3, k_3 are
+# printed only inside step 2 and v_2, v_3 only inside step 4. Vectors are printed as columns.
+CHAPTER_PRINTED = (
+    ("q_1", 1, "0.2 0.8 0.6 0.8"),
+    ("k_1", 1, "0.7 0.6 0.9 0.2"),
+    ("v_1", 1, "0.2 0.8 0.7 0.4"),
+    ("q_2", 2, "0.1 0.6 0.9 0.8"),
+    ("k_2", 2, "0.4 0.9 0.1 0.4"),
+    ("v_2", 4, "0.7 0.1 0.6 0.9"),
+    ("q_3", 2, "0.4 0.3 0.5 1.0"),
+    ("k_3", 2, "0.6 0.4 0.6 0.5"),
+    ("v_3", 4, "0.5 0.4 0.8 0.3"),
+    ("score(x_1, x_1)", 2, "1.4"),
+    ("score(x_2, x_1)", 2, "1.22"),
+    ("score(x_2, x_2)", 2, "1.32"),
+    ("score(x_3, x_1)", 2, "1.16"),
+    ("score(x_3, x_2)", 2, "0.89"),
+    ("score(x_3, x_3)", 2, "1.04"),
+    ("alpha_11", 3, "1"),
+    ("alpha_21", 3, "0.47"),
+    ("alpha_22", 3, "0.53"),
+    ("alpha_31", 3, "0.37"),
+    ("alpha_32", 3, "0.28"),
+    ("alpha_33", 3, "0.35"),
+    ("a_1", 4, "0.2 0.8 0.7 0.4"),
+    ("a_2", 4, "0.46 0.45 0.64 0.67"),
+    ("a_3", 4, "0.45 0.53 0.71 0.46"),
+)
+
+# A value that sits on a rounding midpoint (0.4750..., 0.465) may be printed rounded either
+# way, so a printed number "agrees" when within half a unit of its last digit plus this grace.
+ROUNDING_GRACE = 1e-4
+
+
+@dataclass(frozen=True)
+class AuditRecord:
+    """One number of the chapter's worked example, checked."""
+
+    step: int                  # 1..4, the formalization's step the quantity belongs to
+    quantity: str              # "q_1", "score(x_2, x_1)", "alpha_21", "a_3"
+    printed_in: int            # the chapter's "Passo" where it is printed
+    printed: str               # as printed, e.g. "0.2 0.8 0.6 0.8"
+    chapter: float | tuple     # the printed value(s)
+    computed: float | tuple    # from the chapter's own X, W_q, W_k, W_v (the correct value)
+    difference: float | tuple  # chapter - computed
+    from_chapter: float | tuple  # recomputed from the chapter's own earlier printed numbers
+    inputs: tuple              # the quantities it is computed from (empty: from X and W)
+    verdict: str               # "correct" or "wrong" (within the chapter's printed rounding)
+    chain: str                 # CORRECT, WRONG_FROM_THE_START, CARRIED_FORWARD or DOES_NOT_FOLLOW
+    wrong_components: tuple    # 1-based components that disagree with the correct value
+    note: str                  # the reason, in one or two sentences
+    scaled: bool
+
+    @property
+    def step_name(self) -> str:
+        return STEP_NAMES[self.step]
+
+    @property
+    def is_error_origin(self) -> bool:
+        """True where an error enters the chain (rather than being inherited)."""
+        return self.chain in (WRONG_FROM_THE_START, DOES_NOT_FOLLOW)
+
+
+def _decimals(text: str) -> int:
+    return max((len(word.split(".")[1]) if "." in word else 0) for word in text.split())
+
+
+def _parse(text: str):
+    values = tuple(float(word) for word in text.split())
+    return values[0] if len(values) == 1 else values
+
+
+def _agrees(printed, exact, decimals: int) -> np.ndarray:
+    """Per component: could `exact`, rounded to `decimals` places, have been printed as `printed`?"""
+    tolerance = 0.5 * 10.0 ** -decimals + ROUNDING_GRACE
+    return np.abs(np.subtract(printed, exact)) <= tolerance
+
+
+def _fmt(x, places: int = 4) -> str:
+    """A number with up to `places` decimals and no trailing zeros: 0.73, 0.6271, -0.1."""
+    text = f"{float(x):.{places}f}".rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def _printed_text(printed: str) -> str:
+    """'0.2 0.8 0.6 0.8' -> '[0.2, 0.8, 0.6, 0.8]'; a single number stays as printed."""
+    words = printed.split()
+    return words[0] if len(words) == 1 else "[" + ", ".join(words) + "]"
+
+
+def _fmt_value(value, places: int = 4) -> str:
+    if isinstance(value, tuple):
+        return "[" + ", ".join(_fmt(x, places) for x in value) + "]"
+    return _fmt(value, places)
+
+
+def _as_value(array):
+    array = np.atleast_1d(np.asarray(array, dtype=float))
+    values = tuple(float(x) for x in array)
+    return values[0] if len(values) == 1 else values
+
+
+def _quantity_kind(quantity: str):
+    """('proj', letter, i) | ('score', i, j) | ('alpha', i, j) | ('output', i), 1-based."""
+    if quantity.startswith("score"):
+        i, j = (int(part.strip()[2:]) for part in quantity[6:-1].split(","))
+        return ("score", i, j)
+    if quantity.startswith("alpha_"):
+        return ("alpha", int(quantity[6]), int(quantity[7]))
+    if quantity.startswith("a_"):
+        return ("output", int(quantity[2:]))
+    return ("proj", quantity[0], int(quantity[2:]))
+
+
+def _inputs(quantity: str) -> tuple:
+    kind = _quantity_kind(quantity)
+    if kind[0] == "score":
+        return (f"q_{kind[1]}", f"k_{kind[2]}")
+    if kind[0] == "alpha":
+        return tuple(f"score(x_{kind[1]}, x_{k})" for k in range(1, kind[1] + 1))
+    if kind[0] == "output":
+        i = kind[1]
+        return tuple(f"alpha_{i}{j}" for j in range(1, i + 1)) + tuple(f"v_{j}" for j in range(1, i + 1))
+    return ()
+
+
+def _correct_value(quantity: str, result: AttentionResult):
+    kind = _quantity_kind(quantity)
+    if kind[0] == "proj":
+        matrix = {"q": result.Q, "k": result.K, "v": result.V}[kind[1]]
+        return _as_value(matrix[kind[2] - 1])
+    if kind[0] == "score":
+        return _as_value(result.scores[kind[1] - 1, kind[2] - 1])
+    if kind[0] == "alpha":
+        return _as_value(result.weights[kind[1] - 1, kind[2] - 1])
+    return _as_value(result.output[kind[1] - 1])
+
+
+def _from_chapter(quantity: str, chapter: dict, correct, d_k: int, scaled: bool):
+    """The value the chapter should have printed, given its own earlier printed numbers."""
+    kind = _quantity_kind(quantity)
+    if kind[0] == "proj":
+        return correct  # computed from X and W, which the chapter prints correctly
+    if kind[0] == "score":
+        q, k = np.array(chapter[f"q_{kind[1]}"]), np.array(chapter[f"k_{kind[2]}"])
+        dot = float(q @ k)
+        return dot / math.sqrt(d_k) if scaled else dot
+    if kind[0] == "alpha":
+        i, j = kind[1], kind[2]
+        exps = [math.exp(chapter[f"score(x_{i}, x_{k})"]) for k in range(1, i + 1)]
+        return exps[j - 1] / math.fsum(exps)
+    i = kind[1]
+    total = sum(chapter[f"alpha_{i}{j}"] * np.array(chapter[f"v_{j}"], ndmin=1) for j in range(1, i + 1))
+    return _as_value(total)
+
+
+def _components(mask, what: str = "wrong") -> str:
+    """'component 2 wrong' or 'components 2, 3 and 4 wrong' for the False entries of `mask`."""
+    bad = [str(c + 1) for c, ok in enumerate(np.atleast_1d(mask)) if not ok]
+    if len(bad) == 1:
+        return f"component {bad[0]} {what}"
+    return "components " + ", ".join(bad[:-1]) + f" and {bad[-1]} {what}"
+
+
+def _note(quantity, chain, printed, correct, own, inputs, scaled, agrees_correct, agrees_own) -> str:
+    correct_text = _fmt_value(correct)
+    if chain == CORRECT:
+        return f"Agrees with the value computed from X and W, {correct_text}."
+    kind = _quantity_kind(quantity)
+    if chain == WRONG_FROM_THE_START:
+        letter = kind[1]
+        return (f"x_{kind[2]} W^{letter.upper()} = {correct_text}; the chapter prints "
+                f"{_printed_text(printed)} ({_components(agrees_correct)}).")
+    names = ", ".join(inputs)
+    if chain == CARRIED_FORWARD:
+        text = (f"From the chapter's own {names} it is {_fmt_value(own, 5)}, which the chapter prints "
+                f"as {_printed_text(printed)} (within rounding): the error is inherited. "
+                f"The correct value is {correct_text}.")
+    else:
+        which = ""
+        if isinstance(own, tuple):
+            which = f" ({_components(agrees_own, 'off')})"
+        text = (f"From the chapter's own {names} it should be {_fmt_value(own)}, "
+                f"not {_printed_text(printed)}{which}; the correct value is {correct_text}.")
+    if quantity == "score(x_1, x_1)":
+        text += (" The chapter even writes the products out (0.2·0.7 + 0.8·0.6 + 0.6·0.9 + 0.8·0.2), "
+                 f"and they add up to {_fmt_value(own if not scaled else own * 2)}.")
+    if kind[0] == "score" and scaled:
+        text += " The chapter never divides by sqrt(d_k) = 2."
+    return text
+
+
+def chapter_audit(scaled: bool = False) -> list[AuditRecord]:
+    """Every number the worked example prints, checked; `scaled` divides scores by sqrt(d_k).
+
+    The chapter's example does not divide (scaled=False); its formalization does (scaled=True).
+    Records come in step order, and in the chapter's printing order within a step.
+    """
+    example = chapter_example()
+    result = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=True, scaled=scaled)
+    chapter = {quantity: _parse(text) for quantity, _, text in CHAPTER_PRINTED}
+    records = {}
+    for quantity, printed_in, text in CHAPTER_PRINTED:
+        decimals = _decimals(text)
+        correct = _correct_value(quantity, result)
+        own = _from_chapter(quantity, chapter, correct, result.d_k, scaled)
+        inputs = _inputs(quantity)
+        agrees_correct = _agrees(chapter[quantity], correct, decimals)
+        agrees_own = _agrees(chapter[quantity], own, decimals)
+        if agrees_correct.all():
+            chain = CORRECT
+        elif not inputs:
+            chain = WRONG_FROM_THE_START
+        elif agrees_own.all():
+            chain = CARRIED_FORWARD
+        else:
+            chain = DOES_NOT_FOLLOW
+        records[quantity] = AuditRecord(
+            step={"proj": 1, "score": 2, "alpha": 3, "output": 4}[_quantity_kind(quantity)[0]],
+            quantity=quantity,
+            printed_in=printed_in,
+            printed=text,
+            chapter=chapter[quantity],
+            computed=correct,
+            difference=_as_value(np.subtract(chapter[quantity], correct)),
+            from_chapter=own,
+            inputs=inputs,
+            verdict=CORRECT if chain == CORRECT else "wrong",
+            chain=chain,
+            wrong_components=tuple(c + 1 for c, ok in enumerate(np.atleast_1d(agrees_correct)) if not ok),
+            note=_note(quantity, chain, text, correct, own, inputs, scaled, agrees_correct, agrees_own),
+            scaled=bool(scaled),
+        )
+    return sorted(records.values(), key=lambda r: r.step)  # stable: printing order within a step
+
+
+def error_origins(records) -> list[AuditRecord]:
+    """The records where an error enters a chain: wrong from the start, or not following."""
+    return [r for r in records if r.is_error_origin]
+
+
+def summary(records) -> dict:
+    """How many printed numbers fall in each of the four places of the chain."""
+    counts = {label: 0 for label in (CORRECT, WRONG_FROM_THE_START, CARRIED_FORWARD, DOES_NOT_FOLLOW)}
+    for record in records:
+        counts[record.chain] += 1
+    return counts
+
+
+# --- the audit as a table, for a notebook --------------------------------------------------------
+
+class HTMLText(str):
+    """HTML that a notebook shows rendered (the plain text is the same HTML)."""
+
+    def _repr_html_(self) -> str:
+        return str(self)
+
+
+_ROW_STYLE = {
+    WRONG_FROM_THE_START: "background:#f8c9c4;color:#000",  # red: the first error of a chain
+    DOES_NOT_FOLLOW: "background:#fde2b8;color:#000",       # orange: a new error, later in the chain
+    CARRIED_FORWARD: "",
+    CORRECT: "background:#d4edda;color:#000",
+}
+
+
+def audit_table(records) -> HTMLText:
+    """The audit grouped by step; errors that enter a chain are highlighted."""
+    records = list(records)
+    scaled = records[0].scaled if records else False
+    cell = 'style="padding:2px 8px;text-align:left;vertical-align:top"'
+    header = ("quantity", "chapter prints", "correct value" + (" (scaled)" if scaled else " (unscaled)"),
+              "from the chapter's own numbers", "verdict")
+    parts = ['<table style="border-collapse:collapse;font-size:90%">']
+    for step in sorted({r.step for r in records}):
+        parts.append(f'<tr><th colspan="{len(header)}" {cell}>{html.escape(STEP_NAMES[step])}</th></tr>')
+        parts.append("<tr>" + "".join(f"<th {cell}>{html.escape(h)}</th>" for h in header) + "</tr>")
+        for r in (r for r in records if r.step == step):
+            marker = {WRONG_FROM_THE_START: " ◀ first error", DOES_NOT_FOLLOW: " ◀ new error"}.get(r.chain, "")
+            printed = _printed_text(r.printed)
+            where = f" (printed in step {r.printed_in})" if r.printed_in != r.step else ""
+            values = (f"{r.quantity}{where}", printed, _fmt_value(r.computed),
+                      _fmt_value(r.from_chapter), f"<b>{html.escape(r.chain)}</b>{marker}")
+            style = _ROW_STYLE[r.chain]
+            parts.append(f'<tr style="{style}">' + "".join(
+                f"<td {cell}>{v if v.startswith('<b>') else html.escape(v)}</td>" for v in values) + "</tr>")
+    parts.append("</table>")
+    return HTMLText("".join(parts))
+
+
+# --- Lemma 1: what a translation x_i -> x_i + t really does ---------------------------------------
+
+# The counterexample's translation (notebook 07, ERRATA.md): every x_i moved 2 along its first axis.
+LEMMA_T = (2.0, 0.0, 0.0, 0.0)
+
+@dataclass(frozen=True, eq=False)
+class TranslationEffect:
+    """Self-attention before and after every x_i is moved by the same vector t."""
+
+    t: np.ndarray
+    before: AttentionResult
+    after: AttentionResult
+    row_term: np.ndarray     # (n,) q_i . (t W^K): the same for every j of row i, harmless
+    column_term: np.ndarray  # (n,) (t W^Q) . k_j: depends on j, so it changes the weights
+    constant_term: float     # (t W^Q) . (t W^K): the same everywhere, harmless
+    value_shift: np.ndarray  # (d_v,) t W^V: added to every value vector
+
+    @property
+    def score_change(self) -> np.ndarray:
+        return self.after.scores - self.before.scores
+
+    @property
+    def predicted_score_change(self) -> np.ndarray:
+        """The three terms of the lemma's own step IV (divided by sqrt(d_k) when scaled)."""
+        change = self.row_term[:, None] + self.column_term[None, :] + self.constant_term
+        return change / math.sqrt(self.before.d_k) if self.before.scaled else change
+
+    @property
+    def weight_change(self) -> float:
+        return float(np.abs(self.after.weights - self.before.weights).max())
+
+    @property
+    def output_change(self) -> float:
+        return float(np.abs(self.after.output - self.before.output).max())
+
+
+def translation_effect(X, W_q, W_k, W_v, t, causal: bool = True, scaled: bool = True) -> TranslationEffect:
+    """Run self-attention on X and on X + t (t added to every row) and split the score change."""
+    X = as_matrix(X, "X")
+    t = np.asarray(t, dtype=float).reshape(-1)
+    if t.shape != (X.shape[1],):
+        raise ValueError(f"t must have d_model = {X.shape[1]} numbers, one per column of X; got {t.size}")
+    before = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
+    after = self_attention(X + t, W_q, W_k, W_v, causal=causal, scaled=scaled)
+    tq, tk = t @ np.asarray(W_q, float), t @ np.asarray(W_k, float)
+    return TranslationEffect(
+        t=t, before=before, after=after,
+        row_term=before.Q @ tk,
+        column_term=before.K @ tq,
+        constant_term=float(tq @ tk),
+        value_shift=t @ np.asarray(W_v, float),
+    )
+
+
+# --- Theorem 1, Proposition 1, Corollary 1.1 --------------------------------------------------------
+
+def output_dependence(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True, delta: float = 1.0) -> np.ndarray:
+    """(n, n) booleans: [i, j] is True when changing x_j (every component + delta) changes a_i at all."""
+    X = as_matrix(X, "X")
+    base = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled).output
+    changed = np.zeros((len(X), len(X)), dtype=bool)
+    for j in range(len(X)):
+        moved = X.copy()
+        moved[j] += delta
+        output = self_attention(moved, W_q, W_k, W_v, causal=causal, scaled=scaled).output
+        changed[:, j] = (output != base).any(axis=1)  # bit for bit: no tolerance
+    return changed
+
+
+def prefix_gap(X, W_q, W_k, W_v, scaled: bool = True) -> np.ndarray:
+    """(n,) for each i: |causal a_i - a_i of unmasked attention over x_1..x_i only|, largest component."""
+    X = as_matrix(X, "X")
+    causal = self_attention(X, W_q, W_k, W_v, causal=True, scaled=scaled).output
+    gaps = np.empty(len(X))
+    for i in range(len(X)):
+        prefix = self_attention(X[: i + 1], W_q, W_k, W_v, causal=False, scaled=scaled).output
+        gaps[i] = np.abs(prefix[i] - causal[i]).max()
+    return gaps
+
+
+# --- exercises: instant checks ------------------------------------------------------------------
+
+def _key(name) -> str:
+    """Loose spelling of a quantity: 'score(x_2, x_2)', 'score(x2,x2)', 'α_21', 'alpha21' all match."""
+    text = str(name).lower().replace(" ", "").replace("_", "").replace("α", "alpha")
+    return text
+
+
+def student_chain() -> list[tuple[str, float | tuple]]:
+    """A learner's chain for token x_2 (scaled, from the chapter's X and W) with one slip in it.
+
+    The slip: in q_2 . k_2 the product (-0.1)(0.7) was written as +0.07. Everything after it
+    was then computed correctly from the numbers written before.
+    """
+    example = chapter_example()
+    r = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=True, scaled=True)
+    q2, k1, k2 = r.Q[1], r.K[0], r.K[1]
+    slipped = float(q2 @ k2 - 2 * q2[3] * k2[3]) / math.sqrt(r.d_k)  # one product's sign flipped
+    scores = np.array([r.scores[1, 0], slipped])
+    weights = np.exp(scores) / np.exp(scores).sum()
+    output = weights[0] * r.V[0] + weights[1] * r.V[1]
+    return [
+        ("q_2", _as_value(q2)),
+        ("k_1", _as_value(k1)),
+        ("k_2", _as_value(k2)),
+        ("v_1", _as_value(r.V[0])),
+        ("v_2", _as_value(r.V[1])),
+        ("score(x_2, x_1)", _as_value(r.scores[1, 0])),
+        ("score(x_2, x_2)", slipped),
+        ("alpha_21", float(weights[0])),
+        ("alpha_22", float(weights[1])),
+        ("a_2", _as_value(output)),
+    ]
+
+
+_STUDENT_SLIP = "score(x_2, x_2)"
+
+
+def check_first_wrong(answer) -> str:
+    """Exercise 1: which is the first wrong number in `student_chain()`?"""
+    names = [name for name, _ in student_chain()]
+    if answer is None:
+        return "Not answered yet: set `first_wrong` to the name of a quantity, e.g. \"q_2\"."
+    matches = [n for n in names if _key(n) == _key(answer)]
+    if not matches:
+        return f"Not a quantity of this chain: {answer!r}. Choose one of: {', '.join(names)}."
+    name = matches[0]
+    position, slip = names.index(name), names.index(_STUDENT_SLIP)
+    if position < slip:
+        return (f"{name} is right: recompute it from X and the weights and you get the same numbers. "
+                "Keep going down the chain.")
+    if position > slip:
+        return (f"{name} is wrong, but it follows correctly from the numbers written before it: "
+                "its error is carried forward. The error entered earlier: recompute each score.")
+    example = chapter_example()
+    r = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=True, scaled=True)
+    return (f"Correct! score(x_2, x_2) should be {_fmt(r.scores[1, 1])}: the product "
+            f"({_fmt(r.Q[1, 3])})·{_fmt(r.K[1, 3])} was added with the wrong sign. "
+            "alpha_21, alpha_22 and a_2 are then carried forward from it.")
+
+
+_LABEL_WORDS = (
+    (DOES_NOT_FOLLOW, ("not follow", "doesn't follow", "does not", "new error")),
+    (WRONG_FROM_THE_START, ("start", "origin")),
+    (CARRIED_FORWARD, ("carried", "forward", "inherited")),
+    (CORRECT, ("correct", "right")),
+)
+
+
+def _label(answer):
+    text = str(answer).lower()
+    for label, words in _LABEL_WORDS:
+        if any(word in text for word in words):
+            return label
+    return None
+
+
+def check_labels(answers: dict) -> str:
+    """Exercise 2: label chapter numbers with their place in the chain (unscaled audit)."""
+    if not isinstance(answers, dict) or not answers:
+        return "Not answered yet: fill the dictionary `my_labels` with a label for each quantity."
+    records = {_key(r.quantity): r for r in chapter_audit(scaled=False)}
+    lines, right = [], 0
+    for quantity, answer in answers.items():
+        record = records.get(_key(quantity))
+        if record is None:
+            lines.append(f"{quantity}: not a number the chapter prints.")
+            continue
+        if answer is None:
+            lines.append(f"{record.quantity}: not answered yet.")
+            continue
+        label = _label(answer)
+        own, correct = _fmt_value(record.from_chapter, 5), _fmt_value(record.computed)
+        if label is None:
+            lines.append(f"{record.quantity}: use one of the four labels: {CORRECT!r}, "
+                         f"{WRONG_FROM_THE_START!r}, {CARRIED_FORWARD!r}, 'does not follow'.")
+        elif label == record.chain:
+            right += 1
+            lines.append(f"{record.quantity}: Correct! ({record.chain})")
+        elif label == CORRECT:
+            lines.append(f"{record.quantity}: not correct: from X and W it is {correct}, the chapter prints "
+                         f"{_printed_text(record.printed)}.")
+        elif label == WRONG_FROM_THE_START:
+            lines.append(f"{record.quantity}: it is computed from earlier numbers ({', '.join(record.inputs)}), "
+                         "so it cannot be where a chain starts. Recompute it from the chapter's own inputs.")
+        elif record.chain == CORRECT:
+            lines.append(f"{record.quantity}: look again: the chapter's value agrees with the correct {correct}.")
+        elif record.chain == WRONG_FROM_THE_START:
+            lines.append(f"{record.quantity}: it comes straight from X and W (no earlier printed numbers), "
+                         "so its error starts there.")
+        elif label == CARRIED_FORWARD:
+            lines.append(f"{record.quantity}: recompute it from the chapter's own "
+                         f"{', '.join(record.inputs)}: you get {own}, yet the chapter prints {_printed_text(record.printed)}.")
+        else:
+            lines.append(f"{record.quantity}: from the chapter's own {', '.join(record.inputs)} you get {own}, "
+                         f"which agrees with what it prints ({_printed_text(record.printed)}) within rounding: "
+                         "the error is inherited.")
+    lines.append(f"{right} of {len(answers)} right.")
+    return "\n".join(lines)
+
+
+def check_corrected_score(value, i: int = 3, j: int = 2, scaled: bool = True) -> str:
+    """Exercise 3: the correct score(x_i, x_j) (1-based, as the chapter writes it) from X and W."""
+    name = f"score(x_{i}, x_{j})"
+    if value is None:
+        return f"Not answered yet: set `my_score` to your value of {name}."
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return f"{name} is one number; got {value!r}."
+    example = chapter_example()
+    r = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=True, scaled=scaled)
+    chapter = {q: _parse(t) for q, _, t in CHAPTER_PRINTED}
+    root = math.sqrt(r.d_k)
+    right = float(r.scores[i - 1, j - 1])
+    dot = float(r.Q[i - 1] @ r.K[j - 1])
+    own = float(np.array(chapter[f"q_{i}"]) @ np.array(chapter[f"k_{j}"]))
+    close = lambda x: abs(value - x) <= 0.005  # noqa: E731 (two decimals are enough)
+    if close(right):
+        return f"Correct! {name} = {_fmt(right)}."
+    mistakes = [(chapter.get(name), "That is the chapter's printed number: recompute it from X and W.")]
+    mistakes.append((own / root if scaled else own,
+                     f"You used the chapter's printed q_{i} and k_{j}, which are wrong: compute "
+                     f"q_{i} = x_{i} W^Q and k_{j} = x_{j} W^K yourself first."))
+    if scaled:
+        mistakes += [
+            (own, f"You used the chapter's printed q_{i} and k_{j} (and did not divide by sqrt(d_k)): "
+                  f"compute them from X and W first."),
+            (dot, "Forgot to divide by sqrt(d_k) = 2."),
+            (dot / r.d_k, "Divided by d_k = 4; the formula divides by sqrt(d_k) = 2."),
+        ]
+    mistakes.append((float(r.scores[j - 1, i - 1]),
+                     f"That is score(x_{j}, x_{i}) = q_{j} · k_{i}: the query comes from x_{i}, the key from x_{j}."))
+    for wrong, hint in mistakes:
+        if wrong is not None and close(wrong):
+            return hint
+    return (f"Not {name}. Compute q_{i} = x_{i} W^Q and k_{j} = x_{j} W^K, their dot product"
+            + (", then divide by sqrt(d_k)." if scaled else "."))
