@@ -1,0 +1,508 @@
+"""Learning W^Q, W^K and W^V: one causal self-attention layer trained with numpy only.
+
+The task is Portuguese gender agreement, from the chapter's sentence "O gato preto correu
+rapidamente". The adjective comes in as its stem only ("pret-"), and the model must choose
+its ending: "-o" (preto, masculine) or "-a" (preta, feminine). The stem has no gender and the
+layer is causal, so the answer must come from attending back, to the noun. Two sentence
+patterns, both 5 words: "O gato pret- correu rapidamente" and "Ela viu o gato pret-"; in the
+second the subject has a gender of its own, often not the noun's, so a blend of every
+gendered word is not enough: attention has to pick the noun.
+
+Forward, for a batch of B sentences of n tokens (row vectors, as in the chapter):
+    Q = X W_q, K = X W_k, V = X W_v                       (B, n, d_k) / (B, n, d_v)
+    scores = Q K^T / sqrt(d_k)                           (B, n, n)
+    weights = softmax(scores, causal mask)               (B, n, n), zero above the diagonal
+    output = weights V                                   (B, n, d_v)
+    logit = a_adj . w_out + b_out                        (B,)   the smallest readout:
+                                                         a_adj is the adjective's output row
+    p = sigmoid(logit) = P(feminine ending "-a")
+    loss = mean binary cross-entropy(p, y)
+Every backward step is written out by hand below, one function per forward step, and the
+tests check each one against central finite differences.
+"""
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from .attention import AttentionResult, causal_mask, self_attention, softmax
+from .exercises import Feedback
+
+__all__ = [
+    "DETERMINERS", "NOUNS", "ADJECTIVES", "VERBS", "ADVERBS", "PERSONS", "SEEING_VERBS",
+    "FEATURES", "CHAPTER_INPUT", "HELD_OUT_NOUNS", "HELD_OUT_ADJECTIVES", "SAVE_AT",
+    "Lexicon", "make_lexicon", "Dataset", "make_dataset", "train_test_split",
+    "Params", "init_params", "Forward", "forward", "bce_loss",
+    "readout_backward", "combine_backward", "softmax_backward", "scores_backward",
+    "project_backward", "loss_and_gradients",
+    "Snapshot", "TrainingRun", "train", "noun_weights", "evaluate", "attention_result",
+    "Experiment", "run_experiment",
+    "check_softmax_backward", "check_logit_gradient", "check_attention_target",
+    "ATTENTION_EXERCISE",
+]
+
+# --- The toy language -------------------------------------------------------------------
+
+# gender: +1 masculine, -1 feminine, 0 none (the neutral determiners force the model to use
+# the noun: with "Cada" or "Qualquer" the determiner says nothing about the ending).
+DETERMINERS = {"O": 1, "Um": 1, "A": -1, "Uma": -1, "Cada": 0, "Qualquer": 0}
+# (masculine, feminine) pairs; some do not end in -o/-a, to show that spelling is not the cue.
+NOUNS = (
+    ("gato", "gata"), ("menino", "menina"), ("lobo", "loba"), ("aluno", "aluna"),
+    ("pato", "pata"), ("coelho", "coelha"), ("porco", "porca"), ("macaco", "macaca"),
+    ("tio", "tia"), ("vizinho", "vizinha"), ("cão", "cadela"), ("leão", "leoa"),
+    ("homem", "mulher"), ("rapaz", "moça"),
+)
+# adjective stems: stem + "o" is masculine, stem + "a" feminine (preto / preta)
+ADJECTIVES = (
+    "pret", "branc", "pequen", "bonit", "velh", "nov", "gord", "magr", "lind",
+    "cansad", "assustad", "molhad",
+)
+VERBS = ("correu", "saltou", "dormiu", "comeu", "fugiu", "chegou", "caiu", "parou", "nadou")
+# The second pattern, "Ela viu o gato preto", puts a gendered word (the subject) before the
+# noun; half the time its gender disagrees with the noun's, so only attention that picks the
+# noun, not a blend of every gendered word, gets the ending right.
+PERSONS = {"Ele": 1, "Pedro": 1, "João": 1, "Ela": -1, "Maria": -1, "Ana": -1}
+SEEING_VERBS = ("viu", "chamou", "seguiu", "encontrou", "pegou", "adotou", "lavou")
+ADVERBS = ("rapidamente", "lentamente", "ontem", "hoje", "cedo", "tarde", "calmamente")
+
+# Never in training: the chapter's own sentence is made of these, so it is new to the model.
+HELD_OUT_NOUNS = (("gato", "gata"), ("leão", "leoa"), ("tio", "tia"))
+HELD_OUT_ADJECTIVES = ("pret", "lind")
+
+# Columns of X. The first six are features a real model would have to learn for itself;
+# fixing them keeps the lesson on W^Q, W^K, W^V. The last two give each word its own
+# identity, so a word never seen in training is a new input, not a copy of an old one.
+FEATURES = ("det", "noun", "adj", "verb", "adv", "person", "gender", "id1", "id2")
+GENDER = FEATURES.index("gender")
+# The chapter's sentence as the model reads it: the adjective as its stem.
+CHAPTER_INPUT = ("O", "gato", "pret-", "correu", "rapidamente")
+
+
+@dataclass(frozen=True)
+class Lexicon:
+    """Word -> embedding row x (len(FEATURES),), and word -> gender (+1, -1, 0).
+
+    Keys are lower case: "O" and "o" are one word.
+    """
+
+    vectors: dict
+    genders: dict
+
+    def embed(self, tokens) -> np.ndarray:
+        """X for a sentence: one row per token, (n, d_model)."""
+        return np.array([self.vectors[t.lower()] for t in tokens])
+
+    def gender(self, word) -> int:
+        return self.genders[word.lower()]
+
+
+def make_lexicon(rng: np.random.Generator, identity_scale: float = 0.5) -> Lexicon:
+    """Embeddings from the category and gender features plus a random identity per word."""
+    vectors, genders = {}, {}
+
+    def add(word, category, gender):
+        x = np.zeros(len(FEATURES))
+        x[FEATURES.index(category)] = 1.0
+        x[GENDER] = gender
+        x[GENDER + 1:] = rng.normal(0.0, identity_scale, size=len(FEATURES) - GENDER - 1)
+        vectors[word.lower()], genders[word.lower()] = x, gender
+
+    for word, gender in DETERMINERS.items():
+        add(word, "det", gender)
+    for masculine, feminine in NOUNS:
+        add(masculine, "noun", 1)
+        add(feminine, "noun", -1)
+    for stem in ADJECTIVES:
+        add(stem + "-", "adj", 0)  # the stem only: its gender is what the model must find
+    for word in VERBS + SEEING_VERBS:
+        add(word, "verb", 0)
+    for word in ADVERBS:
+        add(word, "adv", 0)
+    for word, gender in PERSONS.items():
+        add(word, "person", gender)
+    return Lexicon(vectors, genders)
+
+
+# --- Data ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    tokens: list          # B tuples of 5 words, the adjective as its stem ("pret-")
+    X: np.ndarray         # (B, 5, d_model)
+    y: np.ndarray         # (B,)  1.0 when the adjective takes "-a" (feminine), else 0.0
+    noun: np.ndarray      # (B,)  position of the noun the adjective agrees with
+    adjective: np.ndarray  # (B,)  position of the adjective stem
+
+    def __len__(self):
+        return len(self.tokens)
+
+    def answer(self, b: int) -> str:
+        """Sentence b written with the adjective's correct form."""
+        words = list(self.tokens[b])
+        i = self.adjective[b]
+        words[i] = words[i][:-1] + ("a" if self.y[b] else "o")
+        return " ".join(words)
+
+    @staticmethod
+    def concat(*parts) -> "Dataset":
+        return Dataset(sum((p.tokens for p in parts), []),
+                       *(np.concatenate([getattr(p, name) for p in parts])
+                         for name in ("X", "y", "noun", "adjective")))
+
+
+def _pick(rng, options):
+    return options[rng.integers(len(options))]
+
+
+def make_dataset(rng, lexicon, size, nouns=NOUNS, adjectives=ADJECTIVES,
+                 neutral_share=1 / 3, seeing_share=1 / 2) -> Dataset:
+    """`size` random sentences of two patterns, each 5 words long:
+
+    "O gato pret- correu rapidamente"  (determiner noun adjective verb adverb), and, with
+    probability `seeing_share`, "Ela viu o gato pret-" (person verb determiner noun adjective).
+    A share `neutral_share` of determiners are "Cada"/"Qualquer", which have no gender.
+    """
+    gendered = {1: ("O", "Um"), -1: ("A", "Uma")}
+    neutral = ("Cada", "Qualquer")
+    persons = tuple(PERSONS)
+    tokens, y, noun_at, adjective_at = [], [], [], []
+    for _ in range(size):
+        noun = _pick(rng, nouns)[int(rng.integers(2))]
+        gender = lexicon.gender(noun)
+        det = _pick(rng, neutral if rng.random() < neutral_share else gendered[gender])
+        adj = _pick(rng, adjectives) + "-"
+        if rng.random() < seeing_share:
+            tokens.append((_pick(rng, persons), _pick(rng, SEEING_VERBS), det.lower(), noun, adj))
+            noun_at.append(3)
+            adjective_at.append(4)
+        else:
+            tokens.append((det, noun, adj, _pick(rng, VERBS), _pick(rng, ADVERBS)))
+            noun_at.append(1)
+            adjective_at.append(2)
+        y.append(float(gender < 0))
+    X = np.stack([lexicon.embed(t) for t in tokens])
+    return Dataset(tokens, X, np.array(y), np.array(noun_at), np.array(adjective_at))
+
+
+def train_test_split(rng, lexicon, train_size=240, test_size=120, neutral_share=1 / 3,
+                     seeing_share=1 / 2):
+    """Training sentences never use a held-out word; every test sentence uses at least one."""
+    train_nouns = tuple(p for p in NOUNS if p not in HELD_OUT_NOUNS)
+    train_adjectives = tuple(a for a in ADJECTIVES if a not in HELD_OUT_ADJECTIVES)
+    shares = dict(neutral_share=neutral_share, seeing_share=seeing_share)
+    train_set = make_dataset(rng, lexicon, train_size, train_nouns, train_adjectives, **shares)
+    half = test_size // 2  # a held-out noun with any adjective, or any noun with a held-out adjective
+    test_set = Dataset.concat(
+        make_dataset(rng, lexicon, half, HELD_OUT_NOUNS, ADJECTIVES, **shares),
+        make_dataset(rng, lexicon, test_size - half, NOUNS, HELD_OUT_ADJECTIVES, **shares),
+    )
+    return train_set, test_set
+
+
+# --- Model ---------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Params:
+    """What training changes: the three projections and the readout."""
+
+    W_q: np.ndarray    # (d_model, d_k)
+    W_k: np.ndarray    # (d_model, d_k)
+    W_v: np.ndarray    # (d_model, d_v)
+    w_out: np.ndarray  # (d_v,)
+    b_out: np.ndarray  # ()  a scalar, kept as an array so every parameter updates alike
+
+    NAMES = ("W_q", "W_k", "W_v", "w_out", "b_out")
+
+    def items(self):
+        return [(name, getattr(self, name)) for name in self.NAMES]
+
+    def copy(self) -> "Params":
+        return Params(*(np.array(value, dtype=float) for _, value in self.items()))
+
+
+def init_params(rng, d_model=len(FEATURES), d_k=2, d_v=2, scale=0.1) -> Params:
+    """Small random projections, so that at step 0 attention is close to uniform."""
+    return Params(
+        W_q=rng.normal(0.0, scale, (d_model, d_k)),
+        W_k=rng.normal(0.0, scale, (d_model, d_k)),
+        W_v=rng.normal(0.0, scale, (d_model, d_v)),
+        w_out=rng.normal(0.0, scale, d_v),
+        b_out=np.array(0.0),
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Forward:
+    """Every intermediate of the forward pass for a batch, kept for the backward pass."""
+
+    X: np.ndarray
+    Q: np.ndarray
+    K: np.ndarray
+    V: np.ndarray
+    scores: np.ndarray
+    weights: np.ndarray
+    output: np.ndarray
+    adjective: np.ndarray  # (B,) which row of `output` feeds the readout
+    logits: np.ndarray     # (B,)
+    p: np.ndarray          # (B,) P(feminine ending)
+
+    @property
+    def read(self) -> np.ndarray:
+        """The adjective's output row a_i of each sentence, (B, d_v)."""
+        return self.output[np.arange(len(self.adjective)), self.adjective]
+
+
+def forward(params: Params, X, adjective) -> Forward:
+    """The layer on a batch X (B, n, d_model), read out at positions `adjective` (B,)."""
+    X = np.asarray(X, dtype=float)
+    adjective = np.asarray(adjective)
+    Q, K, V = X @ params.W_q, X @ params.W_k, X @ params.W_v  # (B, n, d_k), (B, n, d_v)
+    scores = Q @ np.swapaxes(K, -1, -2) / math.sqrt(Q.shape[-1])  # (B, n, n)
+    weights = softmax(scores, causal_mask(X.shape[1]))
+    output = weights @ V  # (B, n, d_v)
+    read = output[np.arange(len(X)), adjective]  # (B, d_v)
+    logits = read @ params.w_out + params.b_out
+    p = 1.0 / (1.0 + np.exp(-logits))
+    return Forward(X, Q, K, V, scores, weights, output, adjective, logits, p)
+
+
+def bce_loss(p, y) -> float:
+    """Mean binary cross-entropy, -[y log p + (1 - y) log(1 - p)]."""
+    eps = 1e-12  # keeps log() finite if a probability rounds to exactly 0 or 1
+    return float(-np.mean(y * np.log(p + eps) + (1 - y) * np.log(1 - p + eps)))
+
+
+# --- Backward, one forward step at a time -----------------------------------------------------
+
+def readout_backward(fwd: Forward, y, w_out):
+    """From the loss back to the readout and to the layer's output.
+
+    For sigmoid followed by cross-entropy, dL/dlogit_b = (p_b - y_b) / B. Only the adjective's
+    row of `output` feeds the readout, so every other row gets zero gradient.
+    """
+    dlogits = (fwd.p - y) / len(y)                             # (B,)
+    dw_out = dlogits @ fwd.read                                 # (d_v,)
+    db_out = dlogits.sum()
+    doutput = np.zeros_like(fwd.output)
+    doutput[np.arange(len(y)), fwd.adjective] = dlogits[:, None] * w_out
+    return doutput, dw_out, np.array(db_out)
+
+
+def combine_backward(doutput, weights, V):
+    """output = weights V, so dweights = doutput V^T and dV = weights^T doutput."""
+    dweights = doutput @ np.swapaxes(V, -1, -2)
+    dV = np.swapaxes(weights, -1, -2) @ doutput
+    return dweights, dV
+
+
+def softmax_backward(dweights, weights):
+    """Row-wise softmax: dscore_ij = alpha_ij (dalpha_ij - sum_k alpha_ik dalpha_ik).
+
+    A masked score (j > i) has alpha_ij = 0 exactly, so its gradient is exactly 0: the
+    mask lets no gradient through, and a later word never changes what is learned at i.
+    """
+    row = (dweights * weights).sum(axis=-1, keepdims=True)
+    return weights * (dweights - row)
+
+
+def scores_backward(dscores, Q, K):
+    """scores = Q K^T / sqrt(d_k), so dQ = dscores K / sqrt(d_k), dK = dscores^T Q / sqrt(d_k)."""
+    scale = 1.0 / math.sqrt(Q.shape[-1])
+    dQ = dscores @ K * scale
+    dK = np.swapaxes(dscores, -1, -2) @ Q * scale
+    return dQ, dK
+
+
+def project_backward(X, dM):
+    """M = X W for each sentence, so dW = sum over sentences of X^T dM."""
+    return np.einsum("bnd,bne->de", X, dM)
+
+
+def loss_and_gradients(params: Params, data: Dataset):
+    """Mean cross-entropy on the adjective's ending, and its gradient for every parameter."""
+    fwd = forward(params, data.X, data.adjective)
+    loss = bce_loss(fwd.p, data.y)
+    doutput, dw_out, db_out = readout_backward(fwd, data.y, params.w_out)
+    dweights, dV = combine_backward(doutput, fwd.weights, fwd.V)
+    dscores = softmax_backward(dweights, fwd.weights)
+    dQ, dK = scores_backward(dscores, fwd.Q, fwd.K)
+    grads = Params(
+        W_q=project_backward(fwd.X, dQ),
+        W_k=project_backward(fwd.X, dK),
+        W_v=project_backward(fwd.X, dV),
+        w_out=dw_out,
+        b_out=db_out,
+    )
+    return loss, grads
+
+
+# --- Training ------------------------------------------------------------------------------
+
+@dataclass(frozen=True, eq=False)
+class Snapshot:
+    step: int
+    params: Params
+    loss: float
+
+
+@dataclass(frozen=True, eq=False)
+class TrainingRun:
+    params: Params               # after the last step
+    losses: np.ndarray           # (steps + 1,) training loss at each step, before its update
+    noun_attention: np.ndarray   # (steps + 1,) mean alpha(adjective -> its noun), training set
+    snapshots: list = field(default_factory=list)
+
+    @property
+    def final_loss(self) -> float:
+        return float(self.losses[-1])
+
+
+def train(params: Params, data: Dataset, steps=300, lr=1.0, save_at=()) -> TrainingRun:
+    """Full-batch gradient descent, W <- W - lr dL/dW, on the same sentences at every step."""
+    params = params.copy()
+    losses, noun_attention, snapshots = [], [], []
+    for step in range(steps + 1):
+        loss, grads = loss_and_gradients(params, data)
+        losses.append(loss)
+        noun_attention.append(noun_weights(params, data).mean())
+        if step in save_at:
+            snapshots.append(Snapshot(step, params.copy(), loss))
+        if step < steps:
+            params = Params(*(value - lr * grad for (_, value), (_, grad)
+                              in zip(params.items(), grads.items())))
+    return TrainingRun(params, np.array(losses), np.array(noun_attention), snapshots)
+
+
+def noun_weights(params: Params, data: Dataset) -> np.ndarray:
+    """alpha(adjective -> its noun) for each sentence, (B,)."""
+    weights = forward(params, data.X, data.adjective).weights
+    return weights[np.arange(len(data)), data.adjective, data.noun]
+
+
+def evaluate(params: Params, data: Dataset) -> dict:
+    """Loss, share of right endings, and the attention adjective -> noun (mean and minimum)."""
+    fwd = forward(params, data.X, data.adjective)
+    alpha = noun_weights(params, data)
+    return {
+        "loss": bce_loss(fwd.p, data.y),
+        "accuracy": float(np.mean((fwd.p > 0.5) == (data.y > 0.5))),
+        "noun_attention_mean": float(alpha.mean()),
+        "noun_attention_min": float(alpha.min()),
+    }
+
+
+def attention_result(params: Params, X) -> AttentionResult:
+    """The library's AttentionResult for one sentence X (n, d_model) under the learned matrices."""
+    return self_attention(X, params.W_q, params.W_k, params.W_v, causal=True, scaled=True)
+
+
+# --- The whole experiment, as the notebook runs it ---------------------------------------------
+
+SAVE_AT = (0, 10, 25, 50, 100, 200, 400, 600)  # the steps whose parameters are kept
+
+
+@dataclass(frozen=True, eq=False)
+class Experiment:
+    lexicon: Lexicon
+    train_set: Dataset
+    test_set: Dataset
+    initial: Params
+    run: TrainingRun
+
+
+def run_experiment(seed=0, steps=600, lr=3.0, save_at=SAVE_AT, neutral_share=1 / 3,
+                   seeing_share=1 / 2) -> Experiment:
+    """Embeddings, data, initial weights and training, all from one seeded generator."""
+    rng = np.random.default_rng(seed)
+    lexicon = make_lexicon(rng)
+    train_set, test_set = train_test_split(rng, lexicon, neutral_share=neutral_share,
+                                           seeing_share=seeing_share)
+    initial = init_params(rng)
+    run = train(initial, train_set, steps=steps, lr=lr, save_at=save_at)
+    return Experiment(lexicon, train_set, test_set, initial, run)
+
+
+# --- Exercise checks -------------------------------------------------------------------------
+# Each returns an exercises.Feedback (the series' one format): truthy when right, and its
+# message names the specific mistake when one is recognised.
+
+def check_softmax_backward(fn) -> Feedback:
+    """Exercise: fn(dweights, weights) -> dscores for one causal weights matrix."""
+    rng = np.random.default_rng(7)
+    n = 4
+    weights = softmax(rng.normal(size=(n, n)), causal_mask(n))
+    dweights = rng.normal(size=(n, n))
+    expected = softmax_backward(dweights, weights)
+    try:
+        got = fn(dweights.copy(), weights.copy())
+    except Exception as exc:  # the learner's code: report it, do not stop the notebook
+        return Feedback(False, f"Your function raised {type(exc).__name__}: {exc}", ("error",))
+    if got is None:
+        return Feedback(False, "Not answered yet: your function returns None; return dscores.",
+                        ("unanswered",))
+    got = np.asarray(got, dtype=float)
+    if got.shape != expected.shape:
+        return Feedback(False, f"dscores should have the shape of the weights, {expected.shape}; "
+                               f"got {got.shape}.", ("shape",))
+    if np.allclose(got, expected):
+        return Feedback(True, "Correct! This is the gradient the training loop uses.")
+    if np.allclose(got, -expected):
+        return Feedback(False, "The sign is flipped: dscore_ij = alpha_ij (dalpha_ij - "
+                               "sum_k alpha_ik dalpha_ik).", ("sign",))
+    if np.allclose(got, weights * dweights):
+        return Feedback(False, "You kept only alpha_ij dalpha_ij. Raising one score also lowers "
+                               "every other weight in its row: subtract alpha_ij sum_k alpha_ik "
+                               "dalpha_ik too.", ("diagonal_only",))
+    if not np.allclose(got[~causal_mask(n)], 0.0):
+        return Feedback(False, "The masked cells (j > i) must get gradient 0: their weight is "
+                               "exactly 0 whatever their score.", ("future",))
+    return Feedback(False, "Not yet. Check one row by hand: dscore_ij = alpha_ij (dalpha_ij - "
+                           "sum_k alpha_ik dalpha_ik).", ("other",))
+
+
+def check_logit_gradient(value, p=0.8, y=1.0) -> Feedback:
+    """Exercise: dL/dlogit for one sentence, with P(feminine) = p and true label y."""
+    if value is None:
+        return Feedback(False, "Not answered yet: replace None with a number.", ("unanswered",))
+    try:
+        value = float(value)
+    except (TypeError, ValueError):
+        return Feedback(False, f"The answer is one number; got {value!r}.", ("not_numbers",))
+    expected = p - y
+    if math.isclose(value, expected, abs_tol=1e-6):
+        return Feedback(True, f"Correct! dL/dlogit = p - y = {p:g} - {y:g} = {expected:g}: "
+                              f"the model is too unsure of '-a', and the gradient pushes the logit up.")
+    if math.isclose(value, -expected, abs_tol=1e-6):
+        return Feedback(False, "The sign is flipped: that is y - p. Gradient descent subtracts "
+                               "the gradient, so a logit that must go up has a negative gradient.",
+                        ("sign",))
+    if math.isclose(value, p * (1 - p), abs_tol=1e-6):
+        return Feedback(False, "That is the sigmoid's own derivative p (1 - p); multiply by the "
+                               "cross-entropy's derivative and most of it cancels.", ("sigmoid_only",))
+    return Feedback(False, "Not yet: for a sigmoid followed by cross-entropy the chain rule "
+                           "collapses to one subtraction.", ("other",))
+
+
+ATTENTION_EXERCISE = ("Ele", "viu", "cada", "gata", "pret-")
+
+
+def check_attention_target(token) -> Feedback:
+    """Exercise: in "Ele viu cada gata pret-", which token must the adjective attend to?"""
+    hints = {
+        "gata": (True, "Correct! 'gata' is the noun the adjective describes: 'Ele viu cada gata "
+                       "preta'."),
+        "ele": (False, "'Ele' has a gender, masculine, but he is the one who saw, not the one "
+                       "that is black: the answer is 'preta', from 'gata'."),
+        "cada": (False, "'cada' is the same for both genders (cada gato, cada gata)."),
+        "pret-": (False, "The stem is the same in 'preto' and 'preta'; it cannot decide the ending."),
+        "viu": (False, "'viu' has no gender: 'ele viu', 'ela viu'."),
+    }
+    if token is None:
+        return Feedback(False, "Not answered yet: replace None with one of the words, as a string.",
+                        ("unanswered",))
+    correct, message = hints.get(str(token).strip().lower(),
+                                 (False, f"Pick one of the words {ATTENTION_EXERCISE}."))
+    return Feedback(correct, message, () if correct else ("wrong_token",))
