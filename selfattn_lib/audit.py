@@ -24,9 +24,13 @@ __all__ = [
     "STEP_NAMES",
     "AuditRecord",
     "chapter_audit",
+    "chapter_result",
+    "format_value",
     "error_origins",
     "summary",
     "audit_table",
+    "chain_table",
+    "dependence_table",
     "LEMMA_T",
     "TranslationEffect",
     "translation_effect",
@@ -142,8 +146,11 @@ def _printed_text(printed: str) -> str:
     return words[0] if len(words) == 1 else "[" + ", ".join(words) + "]"
 
 
-def _fmt_value(value, places: int = 4) -> str:
-    if isinstance(value, tuple):
+def format_value(value, places: int = 4) -> str:
+    """A number or vector as the audit shows it: 0.6271, [0.2, 0.6, 0.4, 0.7]."""
+    if isinstance(value, np.ndarray):
+        value = _as_value(value)
+    if isinstance(value, (tuple, list)):
         return "[" + ", ".join(_fmt(x, places) for x in value) + "]"
     return _fmt(value, places)
 
@@ -217,7 +224,7 @@ def _components(mask, what: str = "wrong") -> str:
 
 
 def _note(quantity, chain, printed, correct, own, inputs, scaled, agrees_correct, agrees_own) -> str:
-    correct_text = _fmt_value(correct)
+    correct_text = format_value(correct)
     if chain == CORRECT:
         return f"Agrees with the value computed from X and W, {correct_text}."
     kind = _quantity_kind(quantity)
@@ -227,18 +234,18 @@ def _note(quantity, chain, printed, correct, own, inputs, scaled, agrees_correct
                 f"{_printed_text(printed)} ({_components(agrees_correct)}).")
     names = ", ".join(inputs)
     if chain == CARRIED_FORWARD:
-        text = (f"From the chapter's own {names} it is {_fmt_value(own, 5)}, which the chapter prints "
+        text = (f"From the chapter's own {names} it is {format_value(own, 5)}, which the chapter prints "
                 f"as {_printed_text(printed)} (within rounding): the error is inherited. "
                 f"The correct value is {correct_text}.")
     else:
         which = ""
         if isinstance(own, tuple):
             which = f" ({_components(agrees_own, 'off')})"
-        text = (f"From the chapter's own {names} it should be {_fmt_value(own)}, "
+        text = (f"From the chapter's own {names} it should be {format_value(own)}, "
                 f"not {_printed_text(printed)}{which}; the correct value is {correct_text}.")
     if quantity == "score(x_1, x_1)":
         text += (" The chapter even writes the products out (0.2·0.7 + 0.8·0.6 + 0.6·0.9 + 0.8·0.2), "
-                 f"and they add up to {_fmt_value(own if not scaled else own * 2)}.")
+                 f"and they add up to {format_value(own if not scaled else own * 2)}.")
     if kind[0] == "score" and scaled:
         text += " The chapter never divides by sqrt(d_k) = 2."
     return text
@@ -301,6 +308,22 @@ def summary(records) -> dict:
     return counts
 
 
+def chapter_result() -> AttentionResult:
+    """The chapter's printed numbers as an AttentionResult (unscaled, causal), e.g. for a heatmap.
+
+    The chapter prints no score for j > i; those entries are 0 here (masked, weight 0).
+    """
+    chapter = {quantity: _parse(text) for quantity, _, text in CHAPTER_PRINTED}
+    rows = lambda letter: np.array([chapter[f"{letter}_{i}"] for i in (1, 2, 3)])  # noqa: E731
+    scores, weights = np.zeros((3, 3)), np.zeros((3, 3))
+    for i in (1, 2, 3):
+        for j in range(1, i + 1):
+            scores[i - 1, j - 1] = chapter[f"score(x_{i}, x_{j})"]
+            weights[i - 1, j - 1] = chapter[f"alpha_{i}{j}"]
+    return AttentionResult(rows("q"), rows("k"), rows("v"), scores, weights, rows("a"),
+                           d_k=4, causal=True, scaled=False)
+
+
 # --- the audit as a table, for a notebook --------------------------------------------------------
 
 class HTMLText(str):
@@ -333,13 +356,34 @@ def audit_table(records) -> HTMLText:
             marker = {WRONG_FROM_THE_START: " ◀ first error", DOES_NOT_FOLLOW: " ◀ new error"}.get(r.chain, "")
             printed = _printed_text(r.printed)
             where = f" (printed in step {r.printed_in})" if r.printed_in != r.step else ""
-            values = (f"{r.quantity}{where}", printed, _fmt_value(r.computed),
-                      _fmt_value(r.from_chapter), f"<b>{html.escape(r.chain)}</b>{marker}")
+            values = (f"{r.quantity}{where}", printed, format_value(r.computed),
+                      format_value(r.from_chapter), f"<b>{html.escape(r.chain)}</b>{marker}")
             style = _ROW_STYLE[r.chain]
             parts.append(f'<tr style="{style}">' + "".join(
                 f"<td {cell}>{v if v.startswith('<b>') else html.escape(v)}</td>" for v in values) + "</tr>")
     parts.append("</table>")
     return HTMLText("".join(parts))
+
+
+def chain_table(chain) -> HTMLText:
+    """A chain of (quantity, value) pairs, e.g. `student_chain()`, as a two-column table."""
+    cell = 'style="padding:2px 8px;text-align:left"'
+    rows = "".join(f"<tr><td {cell}>{html.escape(name)}</td><td {cell}>{html.escape(format_value(value))}</td></tr>"
+                   for name, value in chain)
+    return HTMLText(f'<table style="border-collapse:collapse"><tr><th {cell}>quantity</th>'
+                    f'<th {cell}>written</th></tr>{rows}</table>')
+
+
+def dependence_table(changed, tokens) -> HTMLText:
+    """`output_dependence` as a table: does output a_i (row) change when x_j (column) changes?"""
+    changed = np.asarray(changed, dtype=bool)
+    cell = 'style="padding:2px 8px;text-align:center"'
+    head = "".join(f"<th {cell}>x_{j + 1} “{html.escape(str(tokens[j]))}” changed</th>" for j in range(changed.shape[1]))
+    rows = "".join(
+        f"<tr><th {cell}>a_{i + 1}</th>" + "".join(
+            f"<td {cell}>{'changes' if c else 'identical'}</td>" for c in changed[i]) + "</tr>"
+        for i in range(changed.shape[0]))
+    return HTMLText(f'<table style="border-collapse:collapse"><tr><th {cell}></th>{head}</tr>{rows}</table>')
 
 
 # --- Lemma 1: what a translation x_i -> x_i + t really does ---------------------------------------
@@ -514,7 +558,7 @@ def check_labels(answers: dict) -> str:
             lines.append(f"{record.quantity}: not answered yet.")
             continue
         label = _label(answer)
-        own, correct = _fmt_value(record.from_chapter, 5), _fmt_value(record.computed)
+        own, correct = format_value(record.from_chapter, 5), format_value(record.computed)
         if label is None:
             lines.append(f"{record.quantity}: use one of the four labels: {CORRECT!r}, "
                          f"{WRONG_FROM_THE_START!r}, {CARRIED_FORWARD!r}, 'does not follow'.")

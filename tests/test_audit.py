@@ -347,3 +347,26 @@ def test_errata_file_is_in_sync_with_the_audit():
         if record.chain != audit.CORRECT:
             assert f"| {record.quantity} |" in text
     assert "**23 are wrong**" in text
+
+
+# --- helpers for the notebook ------------------------------------------------------------------------
+
+def test_chapter_result_holds_the_printed_numbers():
+    r = audit.chapter_result()
+    printed = printed_reference()
+    assert r.Q[1].tolist() == [float(x) for x in printed["q_2"]]
+    assert r.V[2].tolist() == [float(x) for x in printed["v_3"]]
+    assert r.output[0].tolist() == [float(x) for x in printed["a_1"]]
+    assert r.weights.tolist() == [[1, 0, 0], [0.47, 0.53, 0], [0.37, 0.28, 0.35]]
+    assert r.scores[2, 1] == 0.89 and r.scores[0, 2] == 0.0
+    assert r.causal and not r.scaled and r.d_k == 4
+
+
+def test_format_value_and_small_tables():
+    assert audit.format_value(0.62708) == "0.6271"
+    assert audit.format_value((0.2, -0.1, 1.0)) == "[0.2, -0.1, 1]"
+    assert audit.format_value(np.array([0.5, -1e-9])) == "[0.5, 0]"
+    chain = audit.chain_table([("q_2", (0.6, 0.3)), ("score(x_2, x_2)", 0.25)])
+    assert "<td" in chain and "[0.6, 0.3]" in chain and "score(x_2, x_2)" in chain
+    table = audit.dependence_table(np.tri(3, dtype=bool), ("O", "gato", "preto"))
+    assert table.count("changes") == 6 and table.count("identical") == 3 and "“gato”" in table

@@ -19,7 +19,7 @@ LEMMA_T = audit.LEMMA_T  # the translation of Lemma 1's counterexample
 
 
 def _value(value) -> str:
-    return audit._fmt_value(value)
+    return audit.format_value(value)
 
 
 def _printed(record) -> str:
@@ -33,7 +33,7 @@ def _why(record) -> str:
     if record.chain == audit.WRONG_FROM_THE_START:
         which = ", ".join(map(str, record.wrong_components))
         return f"wrong from the start (component{'s' if len(record.wrong_components) > 1 else ''} {which})"
-    own = audit._fmt_value(record.from_chapter, 5)
+    own = audit.format_value(record.from_chapter, 5)
     if record.chain == audit.CARRIED_FORWARD:
         return f"error carried forward: the chapter's own {inputs} give {own}"
     return f"does not follow: the chapter's own {inputs} give {own}"
