@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import math
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -327,10 +328,14 @@ def chapter_result() -> AttentionResult:
 # --- the audit as a table, for a notebook --------------------------------------------------------
 
 class HTMLText(str):
-    """HTML that a notebook shows rendered (the plain text is the same HTML)."""
+    """HTML that a notebook shows rendered; plain-text views get the table as text."""
 
     def _repr_html_(self) -> str:
         return str(self)
+
+    def _repr_pretty_(self, printer, cycle) -> None:
+        text = re.sub(r"</t[dh]>", " | ", re.sub(r"</tr>", "\n", str(self)))
+        printer.text(html.unescape(re.sub(r"<[^>]+>", "", text)).rstrip())
 
 
 _ROW_STYLE = {
@@ -347,7 +352,7 @@ def audit_table(records) -> HTMLText:
     scaled = records[0].scaled if records else False
     cell = 'style="padding:2px 8px;text-align:left;vertical-align:top"'
     header = ("quantity", "chapter prints", "correct value" + (" (scaled)" if scaled else " (unscaled)"),
-              "from the chapter's own numbers", "verdict")
+              "from the chapter's own numbers", "verdict (place in the chain)")
     parts = ['<table style="border-collapse:collapse;font-size:90%">']
     for step in sorted({r.step for r in records}):
         parts.append(f'<tr><th colspan="{len(header)}" {cell}>{html.escape(STEP_NAMES[step])}</th></tr>')
@@ -356,8 +361,9 @@ def audit_table(records) -> HTMLText:
             marker = {WRONG_FROM_THE_START: " ◀ first error", DOES_NOT_FOLLOW: " ◀ new error"}.get(r.chain, "")
             printed = _printed_text(r.printed)
             where = f" (printed in step {r.printed_in})" if r.printed_in != r.step else ""
+            own = format_value(r.from_chapter, 5) if r.inputs else "(from X and W)"
             values = (f"{r.quantity}{where}", printed, format_value(r.computed),
-                      format_value(r.from_chapter), f"<b>{html.escape(r.chain)}</b>{marker}")
+                      own, f"<b>{html.escape(r.chain)}</b>{marker}")
             style = _ROW_STYLE[r.chain]
             parts.append(f'<tr style="{style}">' + "".join(
                 f"<td {cell}>{v if v.startswith('<b>') else html.escape(v)}</td>" for v in values) + "</tr>")
@@ -545,7 +551,7 @@ def _label(answer):
 
 def check_labels(answers: dict) -> str:
     """Exercise 2: label chapter numbers with their place in the chain (unscaled audit)."""
-    if not isinstance(answers, dict) or not answers:
+    if not isinstance(answers, dict) or all(answer is None for answer in answers.values()):
         return "Not answered yet: fill the dictionary `my_labels` with a label for each quantity."
     records = {_key(r.quantity): r for r in chapter_audit(scaled=False)}
     lines, right = [], 0

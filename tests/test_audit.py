@@ -303,13 +303,14 @@ def test_check_labels():
              "alpha_21": "error carried forward", "alpha_11": "correct"}
     assert audit.check_labels(right).endswith("4 of 4 right.")
     assert audit.check_labels({}).startswith("Not answered yet")
+    assert audit.check_labels({"k_1": None, "a_1": None}).startswith("Not answered yet")
     feedback = audit.check_labels({"score(x_2, x_1)": "carried forward"})
     assert "you get 1.4" in feedback and "0 of 1 right." in feedback
     assert "within rounding" in audit.check_labels({"alpha_21": "does not follow"})
     assert "cannot be where a chain starts" in audit.check_labels({"a_1": "start"})
     assert "straight from X and W" in audit.check_labels({"q_1": "carried forward"})
     assert "not correct" in audit.check_labels({"v_1": "correct"})
-    assert "not answered yet" in audit.check_labels({"k_1": None})
+    assert "k_1: not answered yet" in audit.check_labels({"k_1": None, "a_1": "carried forward"})
     assert "four labels" in audit.check_labels({"k_1": "maybe"})
 
 
@@ -370,3 +371,11 @@ def test_format_value_and_small_tables():
     assert "<td" in chain and "[0.6, 0.3]" in chain and "score(x_2, x_2)" in chain
     table = audit.dependence_table(np.tri(3, dtype=bool), ("O", "gato", "preto"))
     assert table.count("changes") == 6 and table.count("identical") == 3 and "“gato”" in table
+
+
+def test_tables_read_as_text_outside_a_browser():
+    from IPython.lib.pretty import pretty
+    text = pretty(audit.audit_table(audit.chapter_audit()))
+    assert "<" not in text.replace("◀", "")
+    assert "q_1 | [0.2, 0.8, 0.6, 0.8] | [0.2, 0.6, 0.4, 0.7] | (from X and W) | wrong from the start" in text
+    assert "alpha_21 | 0.47 | 0.6271 | 0.47502 | error carried forward" in text
