@@ -379,3 +379,15 @@ def test_tables_read_as_text_outside_a_browser():
     assert "<" not in text.replace("◀", "")
     assert "q_1 | [0.2, 0.8, 0.6, 0.8] | [0.2, 0.6, 0.4, 0.7] | (from X and W) | wrong from the start" in text
     assert "alpha_21 | 0.47 | 0.6271 | 0.47502 | error carried forward" in text
+
+
+def test_what_notebook_07_says_in_prose():
+    """Sentences of notebook 07 that state facts about the numbers, kept true here."""
+    e = chapter_example()
+    printed = printed_reference()
+    assert printed["alpha_22"] > printed["alpha_21"]  # in the chapter, gato attends more to itself
+    for scaled in (False, True):
+        ref = reference(scaled)
+        assert ref["alpha_21"] > ref["alpha_22"]  # computed correctly, more to "O"
+    assert np.linalg.matrix_rank(e.W_q) == 4 and np.linalg.matrix_rank(e.W_k) == 4
+    assert audit.LEMMA_T == (2.0, 0.0, 0.0, 0.0)  # the notebook's comment on W_q_blind relies on it
