@@ -318,11 +318,17 @@ def scores_backward(dscores, Q, K):
 
 def project_backward(X, dM):
     """M = X W for each sentence, so dW = sum over sentences of X^T dM."""
-    return np.einsum("bnd,bne->de", X, dM)
+    # all sentences' rows stacked: one (d_model, B n) @ (B n, d) product does the sum
+    return X.reshape(-1, X.shape[-1]).T @ dM.reshape(-1, dM.shape[-1])
 
 
 def loss_and_gradients(params: Params, data: Dataset):
     """Mean cross-entropy on the adjective's ending, and its gradient for every parameter."""
+    loss, grads, _ = _loss_gradients_forward(params, data)
+    return loss, grads
+
+
+def _loss_gradients_forward(params: Params, data: Dataset):
     fwd = forward(params, data.X, data.adjective)
     loss = bce_loss(fwd.p, data.y)
     doutput, dw_out, db_out = readout_backward(fwd, data.y, params.w_out)
@@ -336,7 +342,7 @@ def loss_and_gradients(params: Params, data: Dataset):
         w_out=dw_out,
         b_out=db_out,
     )
-    return loss, grads
+    return loss, grads, fwd
 
 
 # --- Training ------------------------------------------------------------------------------
@@ -365,9 +371,9 @@ def train(params: Params, data: Dataset, steps=300, lr=1.0, save_at=()) -> Train
     params = params.copy()
     losses, noun_attention, snapshots = [], [], []
     for step in range(steps + 1):
-        loss, grads = loss_and_gradients(params, data)
+        loss, grads, fwd = _loss_gradients_forward(params, data)
         losses.append(loss)
-        noun_attention.append(noun_weights(params, data).mean())
+        noun_attention.append(fwd.weights[np.arange(len(data)), data.adjective, data.noun].mean())
         if step in save_at:
             snapshots.append(Snapshot(step, params.copy(), loss))
         if step < steps:

@@ -269,3 +269,26 @@ def test_check_attention_target_agrees_with_the_trained_layer(trained):
     X = trained.lexicon.embed(T.ATTENTION_EXERCISE)
     weights = T.attention_result(trained.run.params, X).weights[4]
     assert T.ATTENTION_EXERCISE[int(weights.argmax())] == "gata"
+
+
+def test_the_learned_matrices_read_as_the_notebook_says(trained):
+    """Notebook 08 explains the final matrices by three rows; check that reading holds."""
+    final = trained.run.params
+    row = {name: k for k, name in enumerate(T.FEATURES)}
+    W_q, W_k, W_v = np.abs(final.W_q), final.W_k, np.abs(final.W_v)
+    r, c = np.unravel_index(W_q.argmax(), W_q.shape)
+    assert r == row["adj"]  # the adjective's query is the largest entry of W^Q
+    assert np.unravel_index(np.abs(W_k).argmax(), W_k.shape) == (row["noun"], c)  # the noun's key, same column
+    q_adj = final.W_q[row["adj"]]
+    # the noun's key row points along the adjective's query; person and adj rows against it
+    assert W_k[row["noun"]] @ q_adj > 0
+    assert W_k[row["person"]] @ q_adj < 0 and W_k[row["adj"]] @ q_adj < 0
+    assert np.unravel_index(W_v.argmax(), W_v.shape)[0] == row["gender"]
+    assert W_v[row["gender"]].sum() > 2 * np.delete(W_v, row["gender"], axis=0).sum(axis=1).max()
+
+
+def test_at_step_0_the_values_learn_first(trained):
+    """Notebook 08: at step 0, dL/dW^Q and dL/dW^K are at least 100 times smaller than dL/dW^V."""
+    _, grads = T.loss_and_gradients(trained.initial, trained.train_set)
+    largest = {name: np.abs(getattr(grads, name)).max() for name in ("W_q", "W_k", "W_v")}
+    assert largest["W_v"] > 100 * max(largest["W_q"], largest["W_k"])
