@@ -516,7 +516,8 @@ _SOFTMAX_ROWS = (
 def check_softmax_function(fn) -> Feedback:
     """A learner's softmax(row) -> weights, tried on small and on very large scores."""
     if fn is None:
-        return _wrong("Not answered yet: write a function softmax_row(scores) and pass it here.", UNANSWERED)
+        return _wrong("Not answered yet: write a function that takes a 1-D array of scores and returns "
+                       "its weights, and pass the function here.", UNANSWERED)
     if not callable(fn):
         return _wrong(f"Not yet: pass the function itself (its name, no parentheses); got "
                       f"{type(fn).__name__}.", NOT_NUMBERS)
@@ -575,7 +576,8 @@ def check_changed_outputs(answer, perturbed, causal=True, example=None) -> Feedb
         if not causal:
             why = "without the mask every a_i attends to every token."
         elif earlier:
-            why = f"a_i sees x_j only for j <= i, so {earlier} stay unchanged, bit for bit."
+            verb = "stays" if perturbed == 2 else "stay"
+            why = f"a_i sees x_j only for j <= i, so {earlier} {verb} unchanged, bit for bit."
         else:
             why = f"every a_i with i >= {perturbed} attends to x_{perturbed}."
         return _right(f"{listed} change: {why}")
