@@ -27,6 +27,7 @@ __all__ = [
     "chapter_audit",
     "chapter_result",
     "format_value",
+    "printed_text",
     "error_origins",
     "summary",
     "audit_table",
@@ -137,11 +138,13 @@ def _agrees(printed, exact, decimals: int) -> np.ndarray:
 
 def _fmt(x, places: int = 4) -> str:
     """A number with up to `places` decimals and no trailing zeros: 0.73, 0.6271, -0.1."""
-    text = f"{float(x):.{places}f}".rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    text = f"{float(x):.{places}f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text == "-0" else text
 
 
-def _printed_text(printed: str) -> str:
+def printed_text(printed: str) -> str:
     """'0.2 0.8 0.6 0.8' -> '[0.2, 0.8, 0.6, 0.8]'; a single number stays as printed."""
     words = printed.split()
     return words[0] if len(words) == 1 else "[" + ", ".join(words) + "]"
@@ -232,18 +235,18 @@ def _note(quantity, chain, printed, correct, own, inputs, scaled, agrees_correct
     if chain == WRONG_FROM_THE_START:
         letter = kind[1]
         return (f"x_{kind[2]} W^{letter.upper()} = {correct_text}; the chapter prints "
-                f"{_printed_text(printed)} ({_components(agrees_correct)}).")
+                f"{printed_text(printed)} ({_components(agrees_correct)}).")
     names = ", ".join(inputs)
     if chain == CARRIED_FORWARD:
         text = (f"From the chapter's own {names} it is {format_value(own, 5)}, which the chapter prints "
-                f"as {_printed_text(printed)} (within rounding): the error is inherited. "
+                f"as {printed_text(printed)} (within rounding): the error is inherited. "
                 f"The correct value is {correct_text}.")
     else:
         which = ""
         if isinstance(own, tuple):
             which = f" ({_components(agrees_own, 'off')})"
         text = (f"From the chapter's own {names} it should be {format_value(own)}, "
-                f"not {_printed_text(printed)}{which}; the correct value is {correct_text}.")
+                f"not {printed_text(printed)}{which}; the correct value is {correct_text}.")
     if quantity == "score(x_1, x_1)":
         text += (" The chapter even writes the products out (0.2·0.7 + 0.8·0.6 + 0.6·0.9 + 0.8·0.2), "
                  f"and they add up to {format_value(own if not scaled else own * 2)}.")
@@ -359,7 +362,7 @@ def audit_table(records) -> HTMLText:
         parts.append("<tr>" + "".join(f"<th {cell}>{html.escape(h)}</th>" for h in header) + "</tr>")
         for r in (r for r in records if r.step == step):
             marker = {WRONG_FROM_THE_START: " ◀ first error", DOES_NOT_FOLLOW: " ◀ new error"}.get(r.chain, "")
-            printed = _printed_text(r.printed)
+            printed = printed_text(r.printed)
             where = f" (printed in step {r.printed_in})" if r.printed_in != r.step else ""
             own = format_value(r.from_chapter, 5) if r.inputs else "(from X and W)"
             values = (f"{r.quantity}{where}", printed, format_value(r.computed),
@@ -573,7 +576,7 @@ def check_labels(answers: dict) -> str:
             lines.append(f"{record.quantity}: Correct! ({record.chain})")
         elif label == CORRECT:
             lines.append(f"{record.quantity}: not correct: from X and W it is {correct}, the chapter prints "
-                         f"{_printed_text(record.printed)}.")
+                         f"{printed_text(record.printed)}.")
         elif label == WRONG_FROM_THE_START:
             lines.append(f"{record.quantity}: it is computed from earlier numbers ({', '.join(record.inputs)}), "
                          "so it cannot be where a chain starts. Recompute it from the chapter's own inputs.")
@@ -584,10 +587,10 @@ def check_labels(answers: dict) -> str:
                          "so its error starts there.")
         elif label == CARRIED_FORWARD:
             lines.append(f"{record.quantity}: recompute it from the chapter's own "
-                         f"{', '.join(record.inputs)}: you get {own}, yet the chapter prints {_printed_text(record.printed)}.")
+                         f"{', '.join(record.inputs)}: you get {own}, yet the chapter prints {printed_text(record.printed)}.")
         else:
             lines.append(f"{record.quantity}: from the chapter's own {', '.join(record.inputs)} you get {own}, "
-                         f"which agrees with what it prints ({_printed_text(record.printed)}) within rounding: "
+                         f"which agrees with what it prints ({printed_text(record.printed)}) within rounding: "
                          "the error is inherited.")
     lines.append(f"{right} of {len(answers)} right.")
     return "\n".join(lines)

@@ -18,12 +18,8 @@ ERRATA = Path(__file__).resolve().parent.parent / "ERRATA.md"
 LEMMA_T = audit.LEMMA_T  # the translation of Lemma 1's counterexample
 
 
-def _value(value) -> str:
-    return audit.format_value(value)
-
-
 def _printed(record) -> str:
-    return audit._printed_text(record.printed)
+    return audit.printed_text(record.printed)
 
 
 def _why(record) -> str:
@@ -51,7 +47,7 @@ def _step_tables(records, columns) -> list[str]:
 
 
 def _row(values) -> str:
-    return "[" + ", ".join(audit._fmt(x) for x in values) + "]"
+    return audit.format_value(tuple(values))
 
 
 def errata_text() -> str:
@@ -109,7 +105,7 @@ def errata_text() -> str:
         ("quantity", lambda r: r.quantity),
         ("printed in", lambda r: f"step {r.printed_in}"),
         ("chapter", _printed),
-        ("correct", lambda r: _value(r.computed)),
+        ("correct", lambda r: audit.format_value(r.computed)),
         ("what went wrong", _why),
     ))
     lines += [
@@ -121,9 +117,9 @@ def errata_text() -> str:
     lines += _step_tables([r for r in scaled if r.step > 1], (
         ("quantity", lambda r: r.quantity),
         ("chapter", _printed),
-        ("correct, scaled", lambda r: _value(r.computed)),
+        ("correct, scaled", lambda r: audit.format_value(r.computed)),
     ))
-    t = "(" + ", ".join(audit._fmt(x) for x in LEMMA_T) + ")"
+    t = "(" + audit.format_value(LEMMA_T)[1:-1] + ")"
     lines += [
         "",
         "## Lemma 1 (invariance under translation) is false",
