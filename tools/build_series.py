@@ -195,9 +195,9 @@ grid = widgets.GridBox(w_inputs, layout=widgets.Layout(grid_template_columns="re
 widgets.VBox([widgets.HTML("<b>x<sub>1</sub></b>"), widgets.HBox(x_inputs),
               widgets.HTML("<b>W<sup>Q</sup></b>"), grid, shown])"""),
         md(r"""
-Things to try: set the first row of $W^Q$ to zeros. Why does $q_1$ not change? (Component 2 of
-$x_1$ is 0, so row 2 of $W^Q$ is the one that cannot matter: which row of $W^Q$ does each component
-of $x_1$ multiply?)
+Things to try: set the **second** row of $W^Q$ to zeros. Why does $q_1$ not change? (Which
+component of $x_1$ multiplies row 2 of $W^Q$?) Then set one **column** of $W^Q$ to zeros: which
+component of $q_1$ becomes 0?
 
 ## Exercises
 
@@ -901,7 +901,7 @@ words = sa.example.CHAPTER_SENTENCE
 count = widgets.IntSlider(value=3, min=1, max=len(words), description="tokens n")
 causal = widgets.Checkbox(value=True, description="causal mask")
 picture = widgets.Image(format="png")
-fig = Figure(figsize=(5, 4.2), layout="constrained")
+fig = Figure(figsize=(5.6, 4.4), layout="constrained")
 
 
 def redraw(change=None):
@@ -909,8 +909,7 @@ def redraw(change=None):
     r = sa.self_attention(sentence[:n], example.W_q, example.W_k, example.W_v, causal=causal.value)
     fig.clear()  # the shape changes with n: draw anew
     plots.weights_heatmap(r, words[:n], ax=fig.add_subplot(),
-                          title=f"weights, n = {n}: an {n} x {n} matrix, "
-                          + ("causal" if r.causal else "bidirectional"))
+                          title=f"weights: {n} x {n}, " + ("causal" if r.causal else "bidirectional"))
     picture.value = png(fig)
 
 
@@ -1073,6 +1072,7 @@ picture = widgets.Image(format="png")
 fig = Figure(figsize=(5.5, 3.2), layout="constrained")
 ax = fig.add_subplot()
 bars = ax.bar(range(3), np.zeros(3), color=plots.token_colors(3))
+labels = [ax.text(i, 0, "", ha="center", va="bottom") for i in range(3)]
 ax.set_xticks(range(3), [f"a_{i + 1} ({t})" for i, t in enumerate(tokens)])
 ax.set_ylabel("how far a_i moved")
 
@@ -1083,8 +1083,10 @@ def redraw(change=None):
     old = sa.self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=causal.value)
     new = sa.self_attention(X_new, example.W_q, example.W_k, example.W_v, causal=causal.value)
     moved = np.linalg.norm(new.output - old.output, axis=1)
-    for bar, m in zip(bars, moved):
+    for bar, label, m in zip(bars, labels, moved):
         bar.set_height(m)
+        label.set_position((label.get_position()[0], m))
+        label.set_text(f"{m:.2f}")
     ax.set_ylim(0, max(moved.max() * 1.15, 0.1))
     ax.set_title(f"x_{which.value + 1} + {amount.value:g}, " + ("causal" if causal.value else "bidirectional"))
     picture.value = png(fig)
