@@ -4,7 +4,10 @@ Right answers come from the plain-Python reference (tests/reference.py), and eac
 is built here by making the mistake by hand, so the checks are tested against independent
 numbers, not against their own output.
 """
+import json
 import math
+import re
+from pathlib import Path
 from types import SimpleNamespace
 
 import numpy as np
@@ -322,3 +325,33 @@ def test_checks_follow_other_inputs():
     assert_right(ex.check_weights(weights, example=other))
     assert_right(ex.check_output(output, example=other))
     assert_mistake(ex.check_output(output, example=None), ex.SHAPE)  # 4 x 5 against the chapter's 3 x 4
+
+
+# --- the series notebooks use the checks as intended -------------------------------------------
+
+SERIES = sorted(Path(__file__).resolve().parent.parent.glob("notebooks/0[1-6]_*.ipynb"))
+
+
+def _text(output):
+    text = output.get("text", "") or output.get("data", {}).get("text/plain", "")
+    return "".join(text)  # the file stores multi-line text as a list of lines
+
+
+@pytest.mark.parametrize("path", SERIES, ids=lambda p: p.name)
+def test_series_notebook_exercises(path):
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    exercise_cells = [c for c in cells if c["cell_type"] == "code"
+                      and "exercises.check_" in "".join(c["source"])
+                      and not c["metadata"].get("jupyter", {}).get("source_hidden")]
+    solutions = [c for c in cells if c["cell_type"] == "code"
+                 and c["metadata"].get("jupyter", {}).get("source_hidden")]
+    assert 2 <= len(exercise_cells) <= 3, path.name
+    assert len(solutions) == len(exercise_cells), "one collapsed solution per exercise"
+    for cell in exercise_cells:  # a placeholder the learner replaces, and the check says so
+        assert re.search(r"^my_\w+ = None", "".join(cell["source"]), flags=re.M)
+        assert "".join(_text(o) for o in cell["outputs"]).startswith("Not answered yet")
+    for cell in solutions:  # and the hidden solution is right
+        assert "".join(_text(o) for o in cell["outputs"]).startswith("Correct!")
+    title = next(c for c in cells if c["cell_type"] == "markdown"
+                 and "navigation" not in c["metadata"].get("tags", []))
+    assert re.match(rf"# {path.name[:2]} · \S", "".join(title["source"]))
