@@ -37,7 +37,7 @@ __all__ = [
     "Params", "init_params", "Forward", "forward", "bce_loss",
     "readout_backward", "combine_backward", "softmax_backward", "scores_backward",
     "project_backward", "loss_and_gradients",
-    "Snapshot", "TrainingRun", "train", "noun_weights", "evaluate", "attention_result",
+    "Snapshot", "TrainingRun", "train", "predict", "noun_weights", "evaluate", "attention_result",
     "Experiment", "run_experiment",
     "check_softmax_backward", "check_logit_gradient", "check_attention_target",
     "ATTENTION_EXERCISE",
@@ -357,9 +357,14 @@ class Snapshot:
 @dataclass(frozen=True, eq=False)
 class TrainingRun:
     params: Params               # after the last step
+    lr: float                    # the learning rate used
     losses: np.ndarray           # (steps + 1,) training loss at each step, before its update
     noun_attention: np.ndarray   # (steps + 1,) mean alpha(adjective -> its noun), training set
     snapshots: list = field(default_factory=list)
+
+    @property
+    def steps(self) -> int:
+        return len(self.losses) - 1
 
     @property
     def final_loss(self) -> float:
@@ -379,7 +384,12 @@ def train(params: Params, data: Dataset, steps=300, lr=1.0, save_at=()) -> Train
         if step < steps:
             params = Params(*(value - lr * grad for (_, value), (_, grad)
                               in zip(params.items(), grads.items())))
-    return TrainingRun(params, np.array(losses), np.array(noun_attention), snapshots)
+    return TrainingRun(params, float(lr), np.array(losses), np.array(noun_attention), snapshots)
+
+
+def predict(params: Params, X, adjective: int) -> float:
+    """P(ending "-a") for one sentence X (n, d_model) whose adjective stem is at `adjective`."""
+    return float(forward(params, np.asarray(X)[None], [adjective]).p[0])
 
 
 def noun_weights(params: Params, data: Dataset) -> np.ndarray:
