@@ -243,6 +243,7 @@ def test_check_softmax_backward_accepts_right_answers_and_names_mistakes():
     assert T.check_softmax_backward(lambda d, w: -right(d, w)).mistakes == ("sign",)
     assert T.check_softmax_backward(lambda d, w: w * d).mistakes == ("diagonal_only",)
     assert T.check_softmax_backward(lambda d, w: None).mistakes == ("unanswered",)
+    assert T.check_softmax_backward(None).message.startswith("Not answered yet")
     assert T.check_softmax_backward(lambda d, w: 1 / 0).mistakes == ("error",)
     assert T.check_softmax_backward(lambda d, w: d[:2]).mistakes == ("shape",)
     # a gradient leaking into the masked (future) cells
