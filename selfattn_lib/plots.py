@@ -71,7 +71,7 @@ class _CellText(Text):
         (x0, y0), (x1, y1) = self.axes.transData.transform([(0, 0), (1, 1)])
         per_point = renderer.points_to_pixels(1.0)
         width, height = abs(x1 - x0) / per_point, abs(y1 - y0) / per_point
-        size = min(9.0, 0.9 * width / (0.6 * self._image._longest), 0.55 * height)
+        size = min(9.0, 0.8 * width / (0.6 * self._image._longest), 0.55 * height)
         return size if size >= 5.5 else 0.0
 
     def draw(self, renderer):
@@ -152,7 +152,7 @@ def weights_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorb
     labels = _tokens(tokens, result.n)
     if title is None:
         title = f"Attention weights α\n{_mode(result)}"
-    xlabel = "key token j" + ("\n▨ grey, hatched: masked (future token)" if result.causal else "")
+    xlabel = "key token j" + ("\n▨ masked: a future token" if result.causal else "")
     return _heatmap(ax, result.weights, result.mask, WEIGHTS_CMAP, Normalize(0.0, 1.0), labels, labels,
                     title, xlabel, "query token i", colorbar, blank_masked=True)
 
@@ -170,7 +170,7 @@ def scores_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorba
     if title is None:
         formula = "q·k / √d_k" if result.scaled else "q·k (unscaled)"
         title = f"Scores {formula}\n{'causal' if result.causal else 'bidirectional'}"
-    xlabel = "key token j" + ("\n▨ hatched: removed by the causal mask" if result.causal else "")
+    xlabel = "key token j" + ("\n▨ removed by the mask" if result.causal else "")
     return _heatmap(ax, result.scores, result.mask, SIGNED_CMAP, _signed_norm(result.scores), labels,
                     labels, title, xlabel, "query token i", colorbar, blank_masked=False)
 
@@ -200,10 +200,9 @@ def update_heatmap(image, data, mask=None):
     data = np.asarray(data, dtype=float)
     if image.get_array().shape != data.shape:
         raise ValueError(f"data must keep the heatmap's shape {image.get_array().shape}; got {data.shape}")
-    signed = image.norm.vmin < 0
-    if signed:
+    if image.norm.vmin < 0:  # signed: rescale around 0
         top = float(np.abs(data).max()) or 1.0
-        image.norm.vmin, image.norm.vmax = -top, top
+        image.set_clim(-top, top)
     if mask is not None and image._blank_masked:
         image.set_data(np.ma.masked_array(data, mask=~mask))
     else:

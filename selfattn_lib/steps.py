@@ -23,6 +23,7 @@ __all__ = [
     "softmax_step",
     "output_step",
     "worked_example",
+    "worked_steps",
 ]
 
 _MATRIX_LETTER = {"q": "Q", "k": "K", "v": "V"}
@@ -261,11 +262,15 @@ def output_step(result: AttentionResult, i, tokens=None) -> Rendered:
 def worked_example(X, W_q, W_k, W_v, tokens, i, causal=True, scaled=True) -> Rendered:
     """All four steps for token i: projections, scores, softmax, output."""
     result = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
+    return worked_steps(result, X, W_q, tokens, i)
+
+
+def worked_steps(result: AttentionResult, X, W_q, tokens, i) -> Rendered:
+    """`worked_example` for a result already computed from X and W_q (as the explorer has)."""
     X = as_matrix(X, "X")
     i = _check_index("i", i, result.n, "token")
     s = i + 1
-    mode = ("causal" if causal else "bidirectional") + (", scaled" if scaled else ", unscaled")
-    parts = [Rendered([("heading", f"Worked example for token {s}{_word(tokens, i)} ({mode})")])]
+    parts = [Rendered([("heading", f"Worked example for token {s}{_word(tokens, i)} ({_mode(result)})")])]
     parts.append(Rendered([("text", "**Step 1: projections.**")]))
     parts.append(projection_step(X, W_q, i, "q", 0, tokens))
     visible = list(_visible(result, i))
@@ -281,7 +286,8 @@ def worked_example(X, W_q, W_k, W_v, tokens, i, causal=True, scaled=True) -> Ren
     parts.append(softmax_step(result, i, tokens))
     parts.append(Rendered([("text", "**Step 4: weighted sum of the values.**")]))
     parts.append(output_step(result, i, tokens))
-    total = parts[0]
-    for part in parts[1:]:
-        total = total + part
-    return total
+    return Rendered([block for part in parts for block in part.blocks])
+
+
+def _mode(result: AttentionResult) -> str:
+    return ("causal" if result.causal else "bidirectional") + (", scaled" if result.scaled else ", unscaled")

@@ -1,0 +1,105 @@
+"""Every word the widgets show a learner, in one place, so the series can be translated.
+
+Add a language by adding a dict with the same keys (a test checks the keys match). Values are
+`str.format` templates; `{placeholders}` are filled by `text(key, **values)`.
+"""
+from __future__ import annotations
+
+__all__ = ["STRINGS", "DEFAULT_LANGUAGE", "text"]
+
+DEFAULT_LANGUAGE = "en"
+
+STRINGS: dict[str, dict[str, str]] = {
+    "en": {
+        # matrix editor
+        "paste_placeholder": (
+            "Paste a matrix here: one row per line, numbers separated by spaces, tabs or commas. "
+            "Decimal mark: '.' (write 0.5, not 0,5)."
+        ),
+        "paste_button": "Use pasted matrix",
+        "paste_tooltip": "Replace every entry of this matrix with the pasted numbers",
+        "reset_button": "Chapter values",
+        "reset_tooltip": "Put back the values of the chapter's example",
+        "cell_tooltip": "row {row}, column {col}",
+        "editor_shape": "{rows} × {cols}",
+        # messages next to a control
+        "bad_number": "“{value}” in row {row}, column {col} is not a number; use digits and a '.' "
+                      "for decimals (e.g. -0.25). Keeping {old}.",
+        "not_finite": "“{value}” in row {row}, column {col} is not a finite number. Keeping {old}.",
+        "paste_empty": "Nothing to use: paste one row of numbers per line.",
+        "paste_bad_number": "Line {line}: “{value}” is not a number (decimal mark is '.', numbers "
+                            "separated by spaces, tabs or commas). Nothing was changed.",
+        "paste_not_finite": "Line {line}: “{value}” is not a finite number. Nothing was changed.",
+        "paste_ragged": "Line {line} has {got} numbers but line 1 has {expected}: every row needs "
+                        "the same number of columns. Nothing was changed.",
+        "paste_shape": "This matrix must be {rows} × {cols} ({what}); the pasted one is "
+                       "{got_rows} × {got_cols}. Nothing was changed.",
+        "paste_done": "Pasted {rows} × {cols}.",
+        "reset_shape": "The chapter's matrix is {rows} × {cols} but this one is now {now_rows} × "
+                       "{now_cols}; use “Chapter example” to reset everything.",
+        "no_reset": "There are no chapter values for this matrix.",
+        "rows_tokens": "one row per token",
+        "rows_dims": "one row per input dimension d_model",
+        "compute_failed": "Could not compute attention with this change: {error} Still showing "
+                          "the last valid result.",
+        "callback_failed": "Something went wrong ({error}); still showing the last valid result.",
+        "empty_token": "A token needs a label; keeping “{old}”.",
+        # explorer controls
+        "title": "Self-attention explorer",
+        "intro": "Edit any number (press Enter or click elsewhere to apply), paste whole matrices, "
+                 "add tokens or change sizes: every result below follows.",
+        "editor_X": "X: token embeddings (one row per token; edit the labels too)",
+        "editor_W_q": "W^Q: query weights (d_model × d_k)",
+        "editor_W_k": "W^K: key weights (d_model × d_k)",
+        "editor_W_v": "W^V: value weights (d_model × d_v)",
+        "add_token": "Add token",
+        "remove_token": "Remove last token",
+        "d_model": "d_model",
+        "d_k": "d_k",
+        "d_v": "d_v",
+        "new_entries": "New entries:",
+        "fill_zeros": "zeros",
+        "fill_random": "random (seeded)",
+        "seed": "seed",
+        "causal": "causal (each token sees only itself and earlier tokens)",
+        "bidirectional": "bidirectional (every token sees every token)",
+        "causal_toggle": "Mask",
+        "scaled": "divide scores by √d_k",
+        "focus": "Focus token i:",
+        "focus_option": "{index}: {token}",
+        "reset_all": "Chapter example",
+        "reset_all_tooltip": "Put back the chapter's three tokens, X and weight matrices",
+        "save_title": "Save / load",
+        "export": "Export JSON",
+        "load": "Load JSON",
+        "json_placeholder": "Click “Export JSON” to get the current configuration here (copy it "
+                            "to keep it), or paste one and click “Load JSON”.",
+        "upload": "Load a file",
+        "download": "Download {name}",
+        "exported": "Exported: copy the text or download the file.",
+        "loaded": "Loaded {n} tokens, d_model = {d_model}, d_k = {d_k}, d_v = {d_v}.",
+        "bad_json": "Not valid JSON: {error}. Nothing was changed.",
+        "bad_config": "Not an explorer configuration: {error}. Nothing was changed.",
+        "too_few_tokens": "At least one token is needed.",
+        "too_many_tokens": "At most {limit} tokens in the explorer.",
+        "size_range": "{name} must be between 1 and {limit}.",
+        "new_token": "token {index}",
+        # live views
+        "view_Q": "Q = X W^Q (queries q_i as rows)",
+        "view_K": "K = X W^K (keys k_j as rows)",
+        "view_V": "V = X W^V (values v_j as rows)",
+        "view_output": "Outputs a_i (as rows) = weights × V",
+        "view_steps": "Step by step for the focus token",
+        "component": "component",
+        "token": "token",
+        "repr": "AttentionExplorer: {n} tokens ({tokens}), d_model = {d_model}, d_k = {d_k}, "
+                "d_v = {d_v}, {mode}; focus token {focus}",
+    },
+}
+
+
+def text(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
+    """The `key` string in `language`, with `values` filled in (falls back to English)."""
+    table = STRINGS.get(language, STRINGS[DEFAULT_LANGUAGE])
+    template = table.get(key, STRINGS[DEFAULT_LANGUAGE][key])
+    return template.format(**values) if values else template

@@ -1,0 +1,397 @@
+"""The explorer driven from Python, as a learner would drive it in JupyterLab: every change is
+followed by `explorer.result` and by the figures' artists; every bad input leaves a message next
+to its control and the last valid state in place."""
+import base64
+import datetime
+import json
+import re
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+from selfattn_lib import chapter_example, self_attention, strings  # noqa: E402
+from selfattn_lib.widgets import (  # noqa: E402
+    MAX_TOKENS,
+    AttentionExplorer,
+    InputError,
+    MatrixEditor,
+    parse_matrix,
+    parse_number,
+)
+
+
+@pytest.fixture(scope="module")
+def chapter():
+    return chapter_example()
+
+
+@pytest.fixture
+def explorer():
+    return AttentionExplorer()
+
+
+def expected(explorer, X=None, W_q=None, W_k=None, W_v=None, causal=None, scaled=None):
+    """What self_attention gives for the explorer's inputs, with some replaced."""
+    return self_attention(
+        explorer.X if X is None else X, explorer.W_q if W_q is None else W_q,
+        explorer.W_k if W_k is None else W_k, explorer.W_v if W_v is None else W_v,
+        causal=explorer.result.causal if causal is None else causal,
+        scaled=explorer.result.scaled if scaled is None else scaled)
+
+
+def assert_result(explorer, reference):
+    for name in ("Q", "K", "V", "scores", "weights", "output"):
+        np.testing.assert_array_equal(getattr(explorer.result, name), getattr(reference, name), err_msg=name)
+    assert explorer.result.causal == reference.causal and explorer.result.scaled == reference.scaled
+
+
+def assert_figures_follow(explorer):
+    """The artists on screen hold the current result's numbers."""
+    result = explorer.result
+    live = explorer._attention
+    np.testing.assert_array_equal(live.scores.get_array(), result.scores)
+    shown = live.weights.get_array()
+    np.testing.assert_array_equal(np.ma.getdata(shown)[result.mask], result.weights[result.mask])
+    np.testing.assert_array_equal(np.ma.getmaskarray(shown), ~result.mask)
+    i = explorer.focus.value
+    visible = range(i + 1) if result.causal else range(result.n)
+    bars = explorer._contributions.bars
+    assert len(bars) == len(visible)
+    for j, container in zip(visible, bars):
+        np.testing.assert_allclose([r.get_height() for r in container], result.weights[i, j] * result.V[j])
+    for name, M in (("Q", result.Q), ("K", result.K), ("V", result.V)):
+        assert f"{M[-1, -1]:.4f}" in explorer.qkv_view.value
+    assert f"{result.output[-1, -1]:.4f}" in explorer.output_view.value
+    assert f"{result.output[i, 0]:.4f}" in explorer.steps_view.value  # a_i's table in the steps
+    assert bytes(explorer.attention_image.value).startswith(b"\x89PNG")
+    assert bytes(explorer.contributions_image.value).startswith(b"\x89PNG")
+
+
+def message_text(widget):
+    return re.sub("<[^>]+>", "", widget.value)
+
+
+# --- the default: the chapter's example ------------------------------------------------------------
+
+def test_starts_on_the_chapter_example(explorer, chapter):
+    assert explorer.tokens == list(chapter.tokens)
+    reference = self_attention(chapter.X, chapter.W_q, chapter.W_k, chapter.W_v)
+    assert_result(explorer, reference)
+    assert_figures_follow(explorer)
+    assert explorer.focus.value == 2
+    assert repr(explorer).startswith("AttentionExplorer: 3 tokens (O, gato, preto)")
+
+
+def test_display_text_is_short_and_has_no_address(explorer):
+    bundle = explorer._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert "0x" not in bundle["text/plain"] and len(bundle["text/plain"]) <= 111
+
+
+# --- every kind of change is followed ---------------------------------------------------------------
+
+def test_setting_a_cell_updates_result_and_figures(explorer, chapter):
+    before = bytes(explorer.attention_image.value)
+    W_q = chapter.W_q.copy()
+    W_q[0, 0] = 0.9
+    explorer.editors["W_q"].cells[0][0].value = "0.9"
+    assert explorer.W_q[0, 0] == 0.9
+    assert_result(explorer, self_attention(chapter.X, W_q, chapter.W_k, chapter.W_v))
+    assert_figures_follow(explorer)
+    assert bytes(explorer.attention_image.value) != before
+
+
+def test_pasting_a_matrix_replaces_it(explorer, chapter):
+    editor = explorer.editors["X"]
+    editor.paste.value = "1 0 2 1\n0,2,1,1\n1\t1\t0\t3\n"
+    editor.paste_button.click()
+    X = np.array([[1, 0, 2, 1], [0, 2, 1, 1], [1, 1, 0, 3]], dtype=float)
+    np.testing.assert_array_equal(explorer.X, X)
+    assert editor.cells[2][3].value == "3"
+    assert_result(explorer, self_attention(X, chapter.W_q, chapter.W_k, chapter.W_v))
+    assert_figures_follow(explorer)
+    assert "Pasted 3 × 4" in message_text(editor.message)
+
+
+def test_numpy_printed_matrices_paste_too():
+    np.testing.assert_array_equal(parse_matrix("[[ 0.1 -2. ]\n [ 3.  .5]]"), [[0.1, -2.0], [3.0, 0.5]])
+    np.testing.assert_array_equal(parse_matrix("1e-3, +2\n\n-4 5E1"), [[0.001, 2.0], [-4.0, 50.0]])
+
+
+@pytest.mark.parametrize("causal,scaled", [(False, True), (True, False), (False, False)])
+def test_toggling_mask_and_scaling(explorer, chapter, causal, scaled):
+    explorer.causal.value = causal
+    explorer.scaled.value = scaled
+    assert_result(explorer, self_attention(chapter.X, chapter.W_q, chapter.W_k, chapter.W_v, causal, scaled))
+    assert_figures_follow(explorer)
+    assert (len(explorer._attention.weights._mask_patches) == 3) == causal  # the 3 future cells
+
+
+def test_adding_and_removing_tokens(explorer, chapter):
+    explorer.add_token.click()
+    assert explorer.tokens == ["O", "gato", "preto", "correu"]
+    assert explorer.result.n == 4 and explorer.X.shape == (4, 4)
+    np.testing.assert_array_equal(explorer.X[:3], chapter.X)
+    np.testing.assert_array_equal(explorer.X[3], np.zeros(4))  # new entries start at 0 by default
+    assert [label for label, _ in explorer.focus.options][-1] == "4: correu"
+    assert_result(explorer, expected(explorer))
+    assert_figures_follow(explorer)
+    explorer.remove_token.click()
+    explorer.remove_token.click()
+    assert explorer.tokens == ["O", "gato"] and explorer.result.n == 2
+    assert explorer.focus.value == 1
+    np.testing.assert_array_equal(explorer.X, chapter.X[:2])
+    assert_figures_follow(explorer)
+
+
+def test_new_entries_from_a_seeded_draw(chapter):
+    first, second = AttentionExplorer(), AttentionExplorer()
+    for e in (first, second):
+        e.fill.value = "random"
+        e.seed.value = 7
+        e.d_model.value = 6
+    np.testing.assert_array_equal(first.X, second.X)  # same seed, same numbers
+    assert np.any(first.X[:, 4:] != 0)
+    np.testing.assert_array_equal(first.X[:, :4], chapter.X)  # what was there stays
+    other = AttentionExplorer()
+    other.fill.value, other.seed.value = "random", 8
+    other.d_model.value = 6
+    assert not np.array_equal(other.X, first.X)
+
+
+def test_changing_d_k_d_v_and_d_model(explorer, chapter):
+    explorer.d_k.value = 2
+    assert explorer.W_q.shape == (4, 2) and explorer.W_k.shape == (4, 2) and explorer.result.d_k == 2
+    np.testing.assert_array_equal(explorer.W_q, chapter.W_q[:, :2])
+    assert_result(explorer, expected(explorer))
+    explorer.d_v.value = 5
+    assert explorer.W_v.shape == (4, 5) and explorer.result.output.shape == (3, 5)
+    explorer.d_model.value = 3
+    assert explorer.X.shape == (3, 3) and explorer.W_v.shape == (3, 5)
+    assert_result(explorer, expected(explorer))
+    assert_figures_follow(explorer)
+
+
+def test_focus_token_drives_contributions_and_steps(explorer):
+    for i in (0, 1, 2):
+        explorer.focus.value = i
+        assert_figures_follow(explorer)
+        assert f"Worked example for token {i + 1}" in explorer.steps_view.value
+        assert f"a_{{{i + 1}}}" in explorer.steps_view.value
+
+
+def test_token_labels_are_editable(explorer):
+    explorer.editors["X"].row_boxes[1].value = "cão"
+    assert explorer.tokens == ["O", "cão", "preto"]
+    assert [t.get_text() for t in explorer._attention.weights.axes.get_yticklabels()] == ["O", "cão", "preto"]
+    assert "cão" in explorer.steps_view.value or explorer.focus.value != 1
+
+
+# --- bad input: a message next to the control, the last valid state kept ---------------------------
+
+@pytest.mark.parametrize("typed,words", [
+    ("abc", "not a number"), ("1,5", "not a number"), ("__import__('os')", "not a number"),
+    ("nan", "not a finite number"), ("-inf", "not a finite number"), ("1e999", "not a finite number"),
+    ("", "not a number"),
+])
+def test_a_bad_number_box_is_refused(explorer, chapter, typed, words):
+    explorer.editors["X"].cells[1][1].value = "5"  # a valid edit elsewhere that must survive
+    good = explorer.result
+    editor = explorer.editors["W_k"]
+    editor.cells[0][1].value = typed
+    assert words in message_text(editor.message)
+    assert editor.cells[0][1].value == "-0.1"  # the box shows what is really used
+    assert explorer.W_k[0, 1] == chapter.W_k[0, 1]
+    assert explorer.result is good and explorer.X[1, 1] == 5
+    assert_figures_follow(explorer)
+
+
+@pytest.mark.parametrize("pasted,words", [
+    ("1 2 3 4\n5 6 7", "Line 2 has 3 numbers"),
+    ("1 2 3 4\n1 2 x 4\n1 2 3 4", "Line 2: “x” is not a number"),
+    ("1 2 3 4\n1 2 nan 4\n1 2 3 4", "not a finite number"),
+    ("1 2 3 4\n1 2 3 4", "must be 3 × 4"),
+    ("1;2;3;4", "not a number"),
+    ("   \n", "Nothing to use"),
+])
+def test_a_bad_paste_is_refused(explorer, pasted, words):
+    explorer.editors["W_q"].cells[0][0].value = "0.7"  # typed elsewhere: kept
+    good = explorer.result
+    editor = explorer.editors["X"]
+    before = explorer.X
+    editor.paste.value = pasted
+    editor.paste_button.click()
+    assert words in message_text(editor.message)
+    np.testing.assert_array_equal(explorer.X, before)
+    assert explorer.result is good and explorer.W_q[0, 0] == 0.7
+    assert_figures_follow(explorer)
+
+
+def test_numbers_too_large_for_attention_keep_the_last_result(explorer):
+    good = explorer.result
+    editor = explorer.editors["X"]
+    editor.cells[0][0].value = "1e200"
+    assert "Could not compute" in message_text(editor.message) and "overflow" in message_text(editor.message)
+    assert explorer.result is good
+    assert_figures_follow(explorer)
+    editor.cells[0][0].value = "1"  # fixing it brings everything back
+    assert explorer.result is not good and message_text(editor.message) == ""
+
+
+def test_an_empty_token_label_is_refused(explorer):
+    explorer.editors["X"].row_boxes[0].value = "   "
+    assert "needs a label" in message_text(explorer.editors["X"].message)
+    assert explorer.tokens[0] == "O" and explorer.editors["X"].row_boxes[0].value == "O"
+
+
+def test_token_count_limits(explorer):
+    for _ in range(5):
+        explorer.remove_token.click()
+    assert explorer.result.n == 1 and "At least one token" in message_text(explorer.message)
+    for _ in range(MAX_TOKENS + 2):
+        explorer.add_token.click()
+    assert explorer.result.n == MAX_TOKENS and f"At most {MAX_TOKENS}" in message_text(explorer.message)
+    assert_figures_follow(explorer)
+
+
+def test_an_exception_inside_a_callback_is_shown_not_raised(explorer, monkeypatch):
+    def broken(*args, **kwargs):
+        raise RuntimeError("drawing failed")
+
+    monkeypatch.setattr(explorer, "_draw", broken)
+    explorer.editors["W_v"].cells[0][0].value = "0.5"  # must not raise
+    assert "RuntimeError: drawing failed" in message_text(explorer.editors["W_v"].message)
+    explorer.add_token.click()
+    assert "drawing failed" in message_text(explorer.message)
+
+
+# --- save, load, reset ------------------------------------------------------------------------------
+
+def test_export_then_load_round_trips_exactly(explorer):
+    explorer.add_token.click()
+    explorer.editors["X"].paste.value = "0.1 0.2 0.3 0.4\n1 2 3 4\n-1 0 1 0\n0.3333333333333333 2.5e-7 1e5 -7"
+    explorer.editors["X"].paste_button.click()
+    explorer.editors["X"].row_boxes[3].value = "nós"
+    explorer.d_v.value = 3
+    explorer.causal.value = False
+    explorer.scaled.value = False
+    explorer.focus.value = 1
+    explorer.export_button.click()
+    saved = explorer.json_text.value
+    assert json.loads(saved)["tokens"] == ["O", "gato", "preto", "nós"]
+    link = re.search(r'href="data:application/json;charset=utf-8;base64,([^"]+)"', explorer.download.value)
+    assert base64.b64decode(link.group(1)).decode("utf-8") == saved
+    state = (explorer.tokens, explorer.X, explorer.W_q, explorer.W_k, explorer.W_v)
+
+    other = AttentionExplorer()
+    other.json_text.value = saved
+    other.load_button.click()
+    assert other.tokens == state[0]
+    for a, b in zip(state[1:], (other.X, other.W_q, other.W_k, other.W_v)):
+        assert a.shape == b.shape and np.array_equal(a, b)  # bit for bit
+    assert other.X[3, 0] == 1 / 3
+    assert other.causal.value is False and other.scaled.value is False and other.focus.value == 1
+    assert_result(other, explorer.result)
+    assert_figures_follow(other)
+    assert other.to_json() == saved
+    assert "Loaded 4 tokens" in message_text(other.file_message)
+
+
+def test_loading_from_a_file(explorer):
+    explorer.causal.value = False
+    saved = explorer.to_json().encode("utf-8")
+    other = AttentionExplorer()
+    other.upload.value = ({"name": "a.json", "type": "application/json", "size": len(saved),
+                           "content": memoryview(saved), "last_modified": datetime.datetime(2026, 1, 1)},)
+    assert other.causal.value is False and other.result.causal is False
+    assert_result(other, explorer.result)
+
+
+@pytest.mark.parametrize("config,words", [
+    ("{not json", "Not valid JSON"),
+    ("[1, 2]", "expected a JSON object"),
+    ('{"tokens": ["a"], "X": [[1]], "W_q": [[1]], "W_k": [[1]]}', "missing W_v"),
+    ('{"tokens": ["a", "b"], "X": [[1]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]]}', "2 tokens but X has 1 rows"),
+    ('{"tokens": ["a"], "X": [[1, 2]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]]}', "W_q must have d_model = 2 rows"),
+    ('{"tokens": ["a"], "X": [["1"]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]]}', "only numbers"),
+    ('{"tokens": [""], "X": [[1]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]]}', "non-empty labels"),
+    ('{"tokens": ["a"], "X": [[1]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]], "causal": "yes"}', "true or false"),
+    ('{"tokens": ["a"], "X": [[1]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]], "focus": 3}', "focus must be"),
+])
+def test_a_bad_configuration_changes_nothing(explorer, config, words):
+    explorer.editors["W_q"].cells[1][1].value = "0.8"
+    before = explorer.to_json()
+    good = explorer.result
+    explorer.json_text.value = config
+    explorer.load_button.click()
+    assert words in message_text(explorer.file_message)
+    assert explorer.to_json() == before and explorer.result is good
+    with pytest.raises(InputError):
+        explorer.load_json(config)
+
+
+def test_reset_goes_back_to_the_chapter(explorer, chapter):
+    explorer.add_token.click()
+    explorer.d_k.value = 2
+    explorer.causal.value = False
+    explorer.editors["X"].cells[0][0].value = "9"
+    explorer.reset_all.click()
+    assert explorer.tokens == list(chapter.tokens)
+    assert_result(explorer, self_attention(chapter.X, chapter.W_q, chapter.W_k, chapter.W_v))
+    assert_figures_follow(explorer)
+
+
+def test_one_matrix_back_to_the_chapter_values(explorer, chapter):
+    editor = explorer.editors["W_v"]
+    editor.cells[2][2].value = "4"
+    editor.reset_button.click()
+    np.testing.assert_array_equal(explorer.W_v, chapter.W_v)
+    assert_result(explorer, self_attention(chapter.X, chapter.W_q, chapter.W_k, chapter.W_v))
+    explorer.d_v.value = 2
+    editor.reset_button.click()
+    assert "use “Chapter example”" in message_text(editor.message) and explorer.W_v.shape == (4, 2)
+
+
+# --- the matrix editor on its own, panels, strings ----------------------------------------------------
+
+def test_matrix_editor_alone():
+    seen = []
+    editor = MatrixEditor([[1, 2], [3, 4]], ["a", "b"], ["1", "2"], title="M", reset_values=[[0, 0], [0, 0]])
+    editor.on_change(lambda e: seen.append(e.value))
+    editor.cells[1][0].value = "-2.5"
+    np.testing.assert_array_equal(editor.value, [[1, 2], [-2.5, 4]])
+    editor.reset_button.click()
+    np.testing.assert_array_equal(editor.value, [[0, 0], [0, 0]])
+    assert len(seen) == 2
+    editor.value[0, 0] = 99  # a copy: the editor's matrix cannot be changed behind its back
+    assert editor.value[0, 0] == 0
+    assert "Paste" in editor.paste.placeholder and "'.'" in editor.paste.placeholder
+    assert repr(editor) == "MatrixEditor('M', 2 × 2)"
+
+
+def test_panels_choose_the_views(chapter):
+    only_q = AttentionExplorer(panels=("Q",), editors=("X", "W_q"))
+    assert only_q.attention_image not in only_q.children and only_q.qkv_view in only_q.children
+    assert "K = X" not in only_q.qkv_view.value and "Q = X" in only_q.qkv_view.value
+    only_q.editors["W_q"].cells[0][0].value = "1"
+    assert only_q.result.Q[0, 0] == pytest.approx(1 * 1 + 0 + 2 * -0.1 + 1 * 0.3)
+    with pytest.raises(ValueError, match="panels"):
+        AttentionExplorer(panels=("attention",))
+
+
+def test_parse_number_never_evaluates():
+    assert parse_number(" -0.25 ") == -0.25 and parse_number("1e-3") == 0.001
+    for text in ("1+1", "2*3", "0x10", "1_000", "(1)", "True"):
+        with pytest.raises(InputError):
+            parse_number(text)
+
+
+def test_every_language_has_every_string():
+    english = set(strings.STRINGS["en"])
+    for language, table in strings.STRINGS.items():
+        assert set(table) == english, language
+    assert strings.text("paste_done", rows=2, cols=3) == "Pasted 2 × 3."
