@@ -72,9 +72,9 @@ ADVERBS = ("rapidamente", "lentamente", "ontem", "hoje", "cedo", "tarde", "calma
 HELD_OUT_NOUNS = (("gato", "gata"), ("leão", "leoa"), ("tio", "tia"))
 HELD_OUT_ADJECTIVES = ("pret", "lind")
 
-# Columns of X. The first six are features a real model would have to learn for itself;
-# fixing them keeps the lesson on W^Q, W^K, W^V. The last two give each word its own
-# identity, so a word never seen in training is a new input, not a copy of an old one.
+# Columns of X. Word class and gender are features a real model would have to learn for
+# itself; fixing them keeps the lesson on W^Q, W^K, W^V. The two random `id` columns give
+# each word its own identity, so a word never seen in training is a new input, not a copy.
 FEATURES = ("det", "noun", "adj", "verb", "adv", "person", "gender", "id1", "id2")
 GENDER = FEATURES.index("gender")
 # The chapter's sentence as the model reads it: the adjective as its stem.
