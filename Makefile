@@ -25,7 +25,7 @@ lab: $(STAMP)
 
 ## Every test: the library's tests and every notebook's stored outputs (nbval), in one run.
 test: $(STAMP)
-	MPLBACKEND=Agg $(BIN)/python -m pytest $(NBVAL) tests notebooks
+	$(BIN)/python -m pytest $(NBVAL) tests notebooks
 
 ## Maintainers: re-execute every notebook top to bottom in a fresh kernel and store the outputs.
 notebooks: $(STAMP)
