@@ -7,6 +7,8 @@ stand-alone Figure (not through pyplot), so returning it from a cell shows it ex
 """
 from __future__ import annotations
 
+import io
+
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.colors import Normalize
@@ -28,6 +30,7 @@ __all__ = [
     "token_colors",
     "update_heatmap",
     "update_contributions",
+    "ShownFigure",
 ]
 
 WEIGHTS_CMAP = "Purples"   # 0..1, one scale for every weights heatmap
@@ -288,11 +291,23 @@ def update_contributions(ax, bars, result: AttentionResult, i: int):
     return bars
 
 
+class ShownFigure(Figure):
+    """A Figure made without pyplot that still shows itself as a PNG when a cell returns it
+    (pyplot's own display hook only knows figures that pyplot made)."""
+
+    def _repr_png_(self) -> bytes:
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        buffer = io.BytesIO()
+        FigureCanvasAgg(self).print_png(buffer)
+        return buffer.getvalue()
+
+
 def overview(result: AttentionResult, tokens, i=None) -> Figure:
     """Scores and weights side by side (and what a_i is made of, when `i` is given): a plain
     figure for readers who cannot run the widgets (GitHub, nbviewer, PDF)."""
     panels = 2 if i is None else 3
-    fig = Figure(figsize=(4.2 * panels, 3.9), layout="constrained", dpi=100)
+    fig = ShownFigure(figsize=(4.2 * panels, 3.9), layout="constrained", dpi=100)
     axes = fig.subplots(1, panels, width_ratios=[1, 1, 1.15][:panels])
     scores_heatmap(result, tokens, ax=axes[0])
     weights_heatmap(result, tokens, ax=axes[1])

@@ -18,6 +18,7 @@ import math
 import re
 
 import ipywidgets as widgets
+from ipywidgets.widgets import widget_string  # TextStyle, HTMLStyle: not exported at the top
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
@@ -188,8 +189,16 @@ class MatrixEditor(widgets.VBox):
     # --- grid --------------------------------------------------------------------------------
     def _build_grid(self) -> None:
         rows, cols = self._value.shape
-        header = [widgets.HTML("")] + [
-            widgets.HTML(f'<div style="text-align:center;color:#555">{html.escape(c)}</div>')
+        # One Layout and one style shared by all boxes of a kind: a notebook stores one model
+        # per widget, and a grid of separate ones would triple its size.
+        cell_layout = widgets.Layout(width="4.6em")
+        label_layout = widgets.Layout(width="7.5em")
+        text_style = widget_string.TextStyle()
+        html_style = widget_string.HTMLStyle()
+        html_layout = widgets.Layout()
+        header = [widgets.HTML("", style=html_style, layout=html_layout)] + [
+            widgets.HTML(f'<div style="text-align:center;color:#555">{html.escape(c)}</div>',
+                         style=html_style, layout=html_layout)
             for c in self._col_labels]
         self.cells = []
         self.row_boxes = []
@@ -197,17 +206,18 @@ class MatrixEditor(widgets.VBox):
         for r in range(rows):
             if self._editable_rows:
                 label = widgets.Text(value=self._row_labels[r], continuous_update=False,
-                                     layout=widgets.Layout(width="7.5em"))
+                                     layout=label_layout, style=text_style)
                 label.observe(self._guarded(functools.partial(self._on_label, r)), names="value")
             else:
-                label = widgets.HTML(self._row_label_html(self._row_labels[r]))
+                label = widgets.HTML(self._row_label_html(self._row_labels[r]), style=html_style,
+                                     layout=html_layout)
             self.row_boxes.append(label)
             items.append(label)
             row_cells = []
             for c in range(cols):
                 cell = widgets.Text(value=_cell_text(self._value[r, c]), continuous_update=False,
                                     tooltip=text("cell_tooltip", self._language, row=r + 1, col=c + 1),
-                                    layout=widgets.Layout(width="4.6em"))
+                                    layout=cell_layout, style=text_style)
                 cell.add_class("selfattn-cell")
                 cell.observe(self._guarded(functools.partial(self._on_cell, r, c)), names="value")
                 row_cells.append(cell)

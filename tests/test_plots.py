@@ -240,3 +240,8 @@ def test_cell_numbers_fit_their_cells_or_hide():
     assert 5.5 <= image._cells[0].fitted_size(renderer) <= 9
     small_renderer = FigureCanvasAgg(small.axes.figure).get_renderer()
     assert small._cells[0].fitted_size(small_renderer) == 0.0  # 40 x 40 in 3 inches: no room
+
+
+def test_overview_shows_itself_as_png_without_pyplot(example):
+    fig = plots.overview(result_of(example), example.tokens)
+    assert fig._repr_png_().startswith(b"\x89PNG")
