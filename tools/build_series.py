@@ -165,35 +165,36 @@ print("X:", X5.shape, " W:", W.shape, " X W:", sa.project(X5, W).shape)"""),
         md(r"""
 ## Your turn: change $x_1$ and $W^Q$
 
-Edit any number of $x_1$ (top row) or of $W^Q$ (the grid); $q_1$ and the written-out product follow.
+Edit any number of $x_1$ or of $W^Q$ (type it and press Enter, or paste a whole matrix); $q_1$ and
+the written-out product follow. *Reset* brings back the chapter's numbers.
 The matrix product multiplies $x_1$ by each **column** of $W^Q$: watch which components of $q_1$ move
 when you change one entry of $W^Q$.
 """),
         code("""\
 import ipywidgets as widgets
+from selfattn_lib.widgets import MatrixEditor
 
-box = widgets.Layout(width="5.5em")
-x_inputs = [widgets.FloatText(value=v, step=0.1, layout=box) for v in example.X[0]]
-w_inputs = [widgets.FloatText(value=v, step=0.1, layout=box) for v in example.W_q.ravel()]
+columns = [str(c + 1) for c in range(4)]
+x_editor = MatrixEditor(example.X[:1], ["x_1"], columns, title="<b>x<sub>1</sub></b> (token 1, O)",
+                        reset_values=example.X[:1])
+w_editor = MatrixEditor(example.W_q, columns, columns, title="<b>W<sup>Q</sup></b>",
+                        reset_values=example.W_q)
 shown = widgets.HTMLMath()
 
 
-def redraw(change=None):
+def redraw(editor=None):
     X = example.X.copy()
-    X[0] = [b.value for b in x_inputs]
-    W_q = np.array([b.value for b in w_inputs]).reshape(example.W_q.shape)
+    X[0] = x_editor.value[0]
     try:
-        shown.value = steps.projection_step(X, W_q, 0, name="q", component=0, tokens=tokens).html
+        shown.value = steps.projection_step(X, w_editor.value, 0, name="q", component=0, tokens=tokens).html
     except ValueError as error:  # e.g. a number too large: say so instead of freezing
         shown.value = f"<b>Cannot compute:</b> {error}"
 
 
-for b in x_inputs + w_inputs:
-    b.observe(redraw, names="value")
+x_editor.on_change(redraw)
+w_editor.on_change(redraw)
 redraw()
-grid = widgets.GridBox(w_inputs, layout=widgets.Layout(grid_template_columns="repeat(4, 6em)"))
-widgets.VBox([widgets.HTML("<b>x<sub>1</sub></b>"), widgets.HBox(x_inputs),
-              widgets.HTML("<b>W<sup>Q</sup></b>"), grid, shown])"""),
+widgets.VBox([widgets.HBox([x_editor, w_editor]), shown])"""),
         md(r"""
 Things to try: set the **second** row of $W^Q$ to zeros. Why does $q_1$ not change? (Which
 component of $x_1$ multiplies row 2 of $W^Q$?) Then set one **column** of $W^Q$ to zeros: which
@@ -1153,7 +1154,7 @@ $$A = \text{softmax}\!\left(\text{mask}\!\left(\frac{(XW^Q)(XW^K)^T}{\sqrt{d_k}}
 %matplotlib inline
 import numpy as np
 import selfattn_lib as sa
-from selfattn_lib import plots, widgets
+from selfattn_lib import widgets
 
 example = sa.chapter_example()
 tokens = example.tokens
@@ -1175,18 +1176,20 @@ For readers without a live kernel: the explorer's starting point, as a static fi
 result = explorer.result
 print("weights:")
 print(result.weights)
-plots.overview(result, tokens, i=2)"""),
+explorer.overview()"""),
         md(r"""
 ## Things to try
 
 1. **Make *preto* attend to *gato*.** Row 3 of the weights should put most of its weight on column
-   2. The score $q_3 \cdot k_2$ must beat $q_3 \cdot k_1$ and $q_3 \cdot k_3$: change $x_2$ so that its key
-   $k_2 = x_2 W^K$ points the same way as $q_3$ (try making $x_2$ a multiple of $x_3$, then larger), or
-   change $W^K$.
-2. **Make one token dominate.** Multiply one row of $X$ by 5: watch its column of the weights. Then
-   make $W^Q$ ten times larger: every row sharpens.
-3. **Remove the scaling and watch saturation.** With large numbers in $W^Q$ and $W^K$, switch the
-   division by $\sqrt{d_k}$ off: the weights of each row go to 0 and 1 (notebook 02 says why).
+   2, so the score $q_3 \cdot k_2$ must beat $q_3 \cdot k_1$ and $q_3 \cdot k_3$. Multiply the row of
+   *gato* in $X$ by 5 (each of its four numbers): its key $k_2 = x_2 W^K$ grows, and $\alpha_{32}$
+   rises from about 0.33 to about 0.62. Can you get it higher by changing $W^K$ instead?
+2. **Make one token dominate.** Multiply the row of *O* in $X$ by 5 instead: column 1 takes most of
+   the weight in every row (about 0.88 in row 2, 0.73 in row 3).
+3. **Remove the scaling and watch saturation.** Multiply every number of $W^Q$ and $W^K$ by 3, then
+   switch the division by $\sqrt{d_k}$ off. Here $d_k = 4$, so the division only halves the scores,
+   yet row 2 goes from about 0.91 / 0.09 to 0.99 / 0.01: larger scores push the softmax towards
+   0 and 1 (notebook 02 shows that with a realistic $d_k$ of 64 or more the effect is far larger).
 4. **Switch the mask off.** Row 1 (*O*) now attends to all three tokens, and $a_1$ is no longer $v_1$
    (notebook 06).
 5. **Check one number by hand.** Pick any weight and recompute it from the scores of its row with
