@@ -365,3 +365,135 @@ def screenshot_notebook(page, path: Path) -> None:
 def copy_notebooks(source: Path, target: Path) -> None:
     """The server works on a copy, so running cells in the browser can never touch the repo."""
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
+
+
+# --- the attention explorer (selfattn_lib.widgets.AttentionExplorer) in the page ----------------
+# DOM hooks the widget gives us: .selfattn-explorer, .selfattn-matrix-editor (X, W^Q, W^K, W^V in
+# that order), .selfattn-grid, .selfattn-cell. The rest is found by ipywidgets' own classes and
+# the explorer's layout (first image: scores + weights heatmaps; second: contributions).
+
+EDITOR_ORDER = ("X", "W_q", "W_k", "W_v")
+
+_EXPLORER_STATE = """async (root) => {
+    const editors = [...root.querySelectorAll('.selfattn-matrix-editor')];
+    const cells = ed => [...ed.querySelectorAll('.selfattn-cell input')].map(i => i.value);
+    const tokens = [...editors[0].querySelectorAll('.selfattn-grid > .widget-text:not(.selfattn-cell) input')]
+        .map(i => i.value);
+    // the mask toggle is the one whose buttons say causal / bidirectional (another picks zeros / random)
+    const activeMask = [...root.querySelectorAll('.widget-toggle-buttons button.mod-active')].find(
+        b => /^(causal|bidirectional)/.test(b.innerText.trim()));
+    const select = root.querySelector('select');
+    const tables = {};
+    for (const table of root.querySelectorAll('.widget-html table')) {
+        const title = table.previousElementSibling ? table.previousElementSibling.innerText.trim() : '';
+        const rows = [...table.querySelectorAll('tr')].slice(1).map(
+            tr => [...tr.querySelectorAll('td')].map(td => td.innerText.trim()));
+        tables[title] = rows;
+    }
+    const steps = root.querySelector('.widget-htmlmath details');
+    const stepTables = steps ? [...steps.querySelectorAll('table')].map(t => [...t.querySelectorAll('tr')].map(
+        tr => [...tr.querySelectorAll('th,td')].map(c => c.innerText.trim()))) : [];
+    const digest = async img => {
+        if (!img || !img.src) return null;
+        try {
+            const bytes = await (await fetch(img.src)).arrayBuffer();
+            const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
+            return [...hash].map(b => b.toString(16).padStart(2, '0')).join('');
+        } catch (e) { return null; }  // the blob was replaced while we read it
+    };
+    const images = [...root.querySelectorAll('img.widget-image')];
+    return {
+        editors: editors.map(cells), tokens,
+        mask: activeMask ? activeMask.innerText.trim() : null,
+        scaled: root.querySelector('input[type=checkbox]').checked,
+        focus: select ? select.selectedIndex : null,
+        tables, step_heading: steps ? steps.querySelector('h4').innerText.trim() : '', step_tables: stepTables,
+        attention_src: images[0] ? images[0].src : null, attention_png: await digest(images[0]),
+        contributions_src: images[1] ? images[1].src : null, contributions_png: await digest(images[1]),
+        messages: editors.map(ed => [...ed.querySelectorAll(':scope > .widget-html')].map(m => m.innerText.trim()).join(' ')),
+        message: [...root.querySelectorAll(':scope > .widget-html')].map(m => m.innerText.trim()).join(' '),
+    };
+}"""
+
+
+class ExplorerPage:
+    """Drives the first full explorer (four matrix editors) in the open notebook."""
+
+    def __init__(self, page):
+        self.page = page
+        self.root = page.locator(".selfattn-explorer").filter(
+            has=page.locator(".selfattn-matrix-editor").nth(3)).first
+        self.root.wait_for(timeout=30_000)
+
+    def editor(self, name: str):
+        return self.root.locator(".selfattn-matrix-editor").nth(EDITOR_ORDER.index(name))
+
+    def cell(self, name: str, row: int, col: int):
+        columns = self.columns(name)
+        return self.editor(name).locator(".selfattn-cell input").nth(row * columns + col)
+
+    def columns(self, name: str) -> int:
+        state = self.state()
+        rows = len(state["tokens"]) if name == "X" else len(state["editors"][0]) // len(state["tokens"])
+        return len(state["editors"][EDITOR_ORDER.index(name)]) // rows
+
+    def state(self) -> dict:
+        for _ in range(20):
+            state = self.root.evaluate(_EXPLORER_STATE)
+            if state["attention_png"] is not None and (state["contributions_src"] is None
+                                                       or state["contributions_png"] is not None):
+                return state
+            self.page.wait_for_timeout(100)
+        raise AssertionError("could not read the explorer's images")
+
+    def matrices(self, state: dict) -> dict:
+        n = len(state["tokens"])
+        out = {}
+        d_model = len(state["editors"][0]) // n
+        for name, values in zip(EDITOR_ORDER, state["editors"]):
+            rows = n if name == "X" else d_model
+            numbers = [float(v) for v in values]
+            cols = len(numbers) // rows
+            out[name] = [numbers[r * cols:(r + 1) * cols] for r in range(rows)]
+        return out
+
+    def wait_kernel_idle(self, settle_ms: int = 400) -> None:
+        # the kernel sends every widget update before it reports idle; let the page apply them
+        self.page.wait_for_timeout(100)
+        self.page.wait_for_function(_KERNEL_IDLE, timeout=30_000)
+        self.page.wait_for_timeout(settle_ms)
+
+    def wait_for_new_image(self, before: dict, key: str = "attention_src", timeout_ms: int = 30_000) -> None:
+        index = 0 if key == "attention_src" else 1
+        self.root.locator("img.widget-image").nth(index).evaluate(
+            "(img, old) => new Promise((resolve, reject) => {"
+            "  const done = () => img.src !== old && img.complete;"
+            "  if (done()) return resolve(true);"
+            "  const timer = setInterval(() => { if (done()) { clearInterval(timer); resolve(true); } }, 20);"
+            f"  setTimeout(() => {{ clearInterval(timer); reject(new Error('no new image')); }}, {timeout_ms});"
+            "})",
+            before[key],
+        )
+
+    def type_into(self, locator, text: str) -> None:
+        locator.fill(text)
+        locator.press("Enter")
+
+    def timed_edit(self, name: str, row: int, col: int, text: str) -> float:
+        """Seconds from the Enter key in a grid cell to the new heatmap image loaded in the page."""
+        img = self.root.locator("img.widget-image").first
+        img.evaluate("""img => {
+            window.__selfattnShown = null;
+            const old = img.src;
+            const seen = () => { if (img.src !== old && window.__selfattnShown === null)
+                                     window.__selfattnShown = performance.now(); };
+            img.addEventListener('load', seen);
+        }""")
+        box = self.cell(name, row, col)
+        box.fill(text)
+        box.evaluate("""input => { window.__selfattnEnter = null; input.addEventListener('keydown',
+            e => { if (e.key === 'Enter' && window.__selfattnEnter === null) window.__selfattnEnter = performance.now(); },
+            {capture: true, once: true}); }""")
+        box.press("Enter")
+        self.page.wait_for_function("() => window.__selfattnShown !== null", timeout=30_000)
+        return self.page.evaluate("() => (window.__selfattnShown - window.__selfattnEnter) / 1000")

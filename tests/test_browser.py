@@ -128,3 +128,146 @@ def test_the_checks_see_what_a_learner_would_see_as_broken(page, lab):
     assert "cell 3" not in found
     assert "cell 4: error output ValueError" in found
     assert "not every code cell ran in order" in found  # the run stops at cell 4
+
+
+# --- the explorer ---------------------------------------------------------------------------------
+
+EXPLORER_NOTEBOOK = "09_explorer.ipynb"
+
+
+def shown(value: str) -> float:
+    return float(value.replace("−", "-"))
+
+
+def check_shown_numbers(explorer: bh.ExplorerPage, state: dict) -> None:
+    """Every number the explorer shows equals the plain-Python reference for the inputs it shows."""
+    from reference import reference_attention
+
+    m = explorer.matrices(state)
+    causal = state["mask"].startswith("causal")
+    n = len(state["tokens"])
+    Q, K, V, _scores, weights, output = reference_attention(
+        m["X"], m["W_q"], m["W_k"], m["W_v"], causal=causal, scaled=state["scaled"])
+    expected = {"Q =": Q, "K =": K, "V =": V, "Outputs": output}
+    for prefix, reference in expected.items():
+        titles = [t for t in state["tables"] if t.startswith(prefix)]
+        assert len(titles) == 1, f"no single table titled {prefix!r}: {list(state['tables'])}"
+        rows = state["tables"][titles[0]]
+        assert len(rows) == n, f"{titles[0]}: {len(rows)} rows for {n} tokens"
+        for r, (row, ref_row) in enumerate(zip(rows, reference)):
+            assert [round(shown(v), 4) for v in row] == pytest.approx([round(x, 4) for x in ref_row], abs=1.01e-4), \
+                f"{titles[0]} row {r + 1}: shown {row}, reference {ref_row}"
+    # the step-by-step view, for the focus token: which weights, their values, and a_i
+    focus = state["focus"]
+    assert f"token {focus + 1}" in state["step_heading"]
+    assert ("causal" if causal else "bidirectional") in state["step_heading"]
+    softmax = [t for t in state["step_tables"] if len(t[0]) >= 2 and t[0][1] == "score"]
+    assert len(softmax) == 1, state["step_tables"]
+    visible = list(range(focus + 1)) if causal else list(range(n))
+    assert [int(row[0].split()[0]) - 1 for row in softmax[0][1:]] == visible
+    alphas = [shown(row[-1]) for row in softmax[0][1:]]
+    assert alphas == pytest.approx([weights[focus][j] for j in visible], abs=1.01e-4)
+    a_focus = [shown(v) for v in state["step_tables"][-1][1]]
+    assert a_focus == pytest.approx(output[focus], abs=1.01e-4)
+
+
+@pytest.fixture
+def explorer_notebook(lab):
+    if (lab.root_dir / "notebooks" / EXPLORER_NOTEBOOK).exists():
+        return f"notebooks/{EXPLORER_NOTEBOOK}"
+    write_notebook(lab.root_dir / "scratch" / "explorer.ipynb", [
+        ("from selfattn_lib.widgets import AttentionExplorer\nAttentionExplorer()", []),
+    ])
+    return "scratch/explorer.ipynb"
+
+
+def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_notebook, pytestconfig):
+    bh.open_notebook(page, lab, explorer_notebook)
+    bh.run_all_cells(page)
+    bh.wait_for_widget_views(page)
+    found = bh.problems(bh.cell_report(page))
+    assert not found, "\n".join(found)
+    explorer = bh.ExplorerPage(page)
+    start = explorer.state()
+    check_shown_numbers(explorer, start)
+    assert start["mask"].startswith("causal") and start["scaled"]
+
+    # 1. a W^Q cell: Q, the heatmap and every number downstream follow
+    old = explorer.matrices(start)["W_q"][0][0]
+    explorer.type_into(explorer.cell("W_q", 0, 0), "0.9")
+    explorer.wait_for_new_image(start)
+    explorer.wait_kernel_idle()
+    edited = explorer.state()
+    assert explorer.matrices(edited)["W_q"][0][0] == 0.9 != old
+    assert edited["attention_png"] != start["attention_png"]
+    assert edited["tables"] != start["tables"]
+    check_shown_numbers(explorer, edited)
+
+    # 2. causal off
+    explorer.root.locator(".widget-toggle-buttons button", has_text="bidirectional").click()
+    explorer.wait_for_new_image(edited)
+    explorer.wait_kernel_idle()
+    bidirectional = explorer.state()
+    assert bidirectional["mask"].startswith("bidirectional")
+    assert bidirectional["attention_png"] != edited["attention_png"]
+    check_shown_numbers(explorer, bidirectional)
+
+    # 3. one more token
+    explorer.root.locator("button", has_text="Add token").click()
+    explorer.wait_for_new_image(bidirectional)
+    explorer.wait_kernel_idle()
+    grown = explorer.state()
+    assert len(grown["tokens"]) == len(bidirectional["tokens"]) + 1
+    assert grown["attention_png"] != bidirectional["attention_png"]
+    check_shown_numbers(explorer, grown)
+
+    # 4. another focus token: its contributions and its worked steps
+    assert grown["focus"] != 0
+    explorer.root.locator("select").first.select_option(index=0)
+    explorer.wait_for_new_image(grown, key="contributions_src")
+    explorer.wait_kernel_idle()
+    focused = explorer.state()
+    assert focused["focus"] == 0
+    assert focused["contributions_png"] != grown["contributions_png"]
+    assert focused["step_heading"] != grown["step_heading"]
+    check_shown_numbers(explorer, focused)
+
+    # 5. not a number in a box: a message by that matrix, the last valid state everywhere
+    explorer.type_into(explorer.cell("W_q", 1, 1), "abc")
+    explorer.wait_kernel_idle()
+    after_text = explorer.state()
+    w_q = bh.EDITOR_ORDER.index("W_q")
+    assert "is not a number" in after_text["messages"][w_q], after_text["messages"]
+    assert explorer.matrices(after_text) == explorer.matrices(focused)  # the box shows the kept value
+    assert after_text["attention_png"] == focused["attention_png"]
+    assert after_text["tables"] == focused["tables"]
+    assert explorer.matrices(after_text)["W_q"][0][0] == 0.9  # nothing typed before is lost
+
+    # 6. a pasted matrix of the wrong shape: the same
+    editor = explorer.editor("W_q")
+    editor.locator("textarea").fill("1 2\n3 4")
+    editor.locator("button", has_text="Use pasted matrix").click()
+    explorer.wait_kernel_idle()
+    after_paste = explorer.state()
+    assert "must be" in after_paste["messages"][w_q] and "2 × 2" in after_paste["messages"][w_q], \
+        after_paste["messages"]
+    assert explorer.matrices(after_paste) == explorer.matrices(focused)
+    assert after_paste["attention_png"] == focused["attention_png"]
+    assert after_paste["tables"] == focused["tables"]
+    # "next to the control": the message sits in the W^Q editor, just under its paste box
+    message = editor.locator(":scope > .widget-html").last.bounding_box()
+    paste_box = editor.locator("textarea").bounding_box()
+    assert message and 0 <= message["y"] - (paste_box["y"] + paste_box["height"]) < 80
+    bh.screenshot_notebook(page, shots / "explorer_after_edits.png")
+
+    # latency: Enter in a grid cell to the new heatmap image loaded in the page
+    latencies = [explorer.timed_edit("W_q", 2, 2, f"{0.05 * k:.2f}") for k in range(1, 13)]
+    latencies.sort()
+    median = (latencies[5] + latencies[6]) / 2
+    say(pytestconfig, f"explorer in-browser latency, grid edit -> new heatmap image: median {median * 1000:.0f} ms "
+                      f"over {len(latencies)} edits (min {latencies[0] * 1000:.0f}, max {latencies[-1] * 1000:.0f})")
+    assert median < 2.0
+    explorer.wait_kernel_idle()
+    final = explorer.state()
+    assert explorer.matrices(final)["W_q"][2][2] == 0.6
+    check_shown_numbers(explorer, final)
