@@ -166,7 +166,7 @@ print("X:", X5.shape, " W:", W.shape, " X W:", sa.project(X5, W).shape)"""),
 ## Your turn: change $x_1$ and $W^Q$
 
 Edit any number of $x_1$ or of $W^Q$ (type it and press Enter, or paste a whole matrix); $q_1$ and
-the written-out product follow. *Reset* brings back the chapter's numbers.
+the written-out product follow. *Chapter values* brings back the chapter's numbers.
 The matrix product multiplies $x_1$ by each **column** of $W^Q$: watch which components of $q_1$ move
 when you change one entry of $W^Q$.
 """),
@@ -1162,9 +1162,10 @@ np.set_printoptions(precision=4, suppress=True)"""),
         md(r"""
 ## The explorer
 
-It starts from the chapter's example. Edit a number (or paste a whole matrix), switch the causal
-mask and the scaling, and pick the token whose output to take apart. *Reset* brings back the
-chapter's numbers.
+It starts from the chapter's example. Edit a number (press Enter to apply) or paste a whole matrix,
+switch the causal mask and the division by $\sqrt{d_k}$, add tokens, and pick the *focus token*
+whose output is taken apart step by step. *Chapter values* under a matrix brings back its numbers;
+*Chapter example* brings back everything.
 """),
         code("""\
 explorer = widgets.AttentionExplorer(example)
@@ -1192,7 +1193,10 @@ explorer.overview()"""),
    0 and 1 (notebook 02 shows that with a realistic $d_k$ of 64 or more the effect is far larger).
 4. **Switch the mask off.** Row 1 (*O*) now attends to all three tokens, and $a_1$ is no longer $v_1$
    (notebook 06).
-5. **Check one number by hand.** Pick any weight and recompute it from the scores of its row with
+5. **Add a word.** *Add token*, name it *correu* ("ran") and give it a vector: the score and
+   weights matrices grow to $4 \times 4$, and with the causal mask the first three rows do not change
+   at all.
+6. **Check one number by hand.** Pick any weight and recompute it from the scores of its row with
    the softmax formula (notebook 03).
 
 The computation behind the explorer is the same call as everywhere in the series:
