@@ -30,6 +30,7 @@ import platform
 import re
 import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from contextlib import redirect_stdout
@@ -55,6 +56,7 @@ FULL = {
     "loop_max_n": 256,          # the loop takes ~0.4 s at n = 256 and grows as n^2
     "memory_ns": (128, 256, 512, 1024, 2048, 4096),
     "import_repeats": 7,
+    "explorer_repeats": 15,     # each repeat redraws every figure twice (two cases)
     "budget": 3.0,              # seconds of timing per size in items 1-3
 }
 QUICK = {
@@ -63,6 +65,7 @@ QUICK = {
     "loop_max_n": 64,
     "memory_ns": (64, 128, 256, 512),
     "import_repeats": 3,
+    "explorer_repeats": 5,
     "budget": 0.3,
 }
 
@@ -267,21 +270,34 @@ def bench_import(repeats):
     return result
 
 
-def bench_explorer():
-    """Item 5, from benchmarks/explorer_latency.py; None when that file is not there."""
+def bench_explorer(repeats=30):
+    """Item 5, from benchmarks/explorer_latency.py (the explorer's own script); None when it is absent.
+
+    A measure() or run() returning figures is used as is; otherwise its command line, main(), is
+    called with `--repeats` and what it prints becomes the report.
+    """
     path = ROOT / "benchmarks" / "explorer_latency.py"
     if not path.exists():
         return None
     spec = importlib.util.spec_from_file_location("explorer_latency", path)
     module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses and pickling look a module up by name
     spec.loader.exec_module(module)
-    function = next((getattr(module, name) for name in ("measure", "run", "benchmark", "main")
+    function = next((getattr(module, name) for name in ("measure", "run")
                      if callable(getattr(module, name, None))), None)
-    if function is None:
-        return {"printed": "explorer_latency.py has no measure()/run()/main() to call"}
     printed = io.StringIO()
-    with redirect_stdout(printed):
-        returned = function()
+    saved_argv = sys.argv
+    try:
+        with redirect_stdout(printed):
+            if function is not None:
+                returned = function()
+            elif callable(getattr(module, "main", None)):
+                sys.argv = [str(path), "--repeats", str(repeats)]  # main() reads its options from argv
+                returned = module.main()
+            else:
+                return {"returned": None, "printed": "explorer_latency.py has no measure(), run() or main()"}
+    finally:
+        sys.argv = saved_argv
     return {"returned": _plain(returned), "printed": printed.getvalue().strip()}
 
 
@@ -315,12 +331,16 @@ def time_notebook(path, timeout=300):
                             store_widget_state=True,  # nbclient 0.11 fails on Output widgets without it
                             record_timing=True)
     error = None
-    start = time.perf_counter()
-    try:
-        client.execute()
-    except CellExecutionError as exc:
-        error = str(exc).strip().splitlines()[-1][:200]
-    total = time.perf_counter() - start
+    with tempfile.TemporaryFile("w+") as kernel_stderr:  # the kernel's start-up chatter, kept off the table
+        start = time.perf_counter()
+        try:
+            client.execute(stderr=kernel_stderr)
+        except CellExecutionError as exc:
+            error = str(exc).strip().splitlines()[-1][:200]
+        except Exception as exc:  # a kernel that dies: say so, and show what it printed
+            kernel_stderr.seek(0)
+            error = f"{type(exc).__name__}: {exc} {kernel_stderr.read()[-300:]}".strip()
+        total = time.perf_counter() - start
     return {"notebook": path.name, "total_s": total, "cells_s": _cell_seconds(nb), "error": error}
 
 
@@ -338,10 +358,8 @@ def _cell_seconds(nb):
 
 
 def run_nbval():
-    env = dict(os.environ, MPLBACKEND="Agg")  # as `make test` runs it
     start = time.perf_counter()
-    out = subprocess.run([sys.executable, *NBVAL_COMMAND], cwd=ROOT, env=env,
-                         capture_output=True, text=True)
+    out = subprocess.run([sys.executable, *NBVAL_COMMAND], cwd=ROOT, capture_output=True, text=True)
     elapsed = time.perf_counter() - start
     lines = [line for line in out.stdout.splitlines() if line.strip()]
     return {"seconds": elapsed, "returncode": out.returncode, "summary": lines[-1] if lines else ""}
@@ -558,7 +576,9 @@ def plot(results, path):
         scale = 1e3 if unit == "ms" else 1 / 2**20
         ns = np.array([r["n"] for r in rows], float)
         for k, style, label in ((key, "o-", "score matrix"), (peak, "s--", "whole self_attention")):
-            ax.loglog(ns, [r[k] * scale for r in rows], style, label=f"{label}: n^{fits[k]:.2f}")
+            ax.loglog(ns, [r[k] * scale for r in rows], style, label=f"{label}: fitted n^{fits[k]:.2f}")
+        last = rows[-1][key] * scale
+        ax.loglog(ns, last * (ns / ns[-1]) ** 2, ":", color="grey", label="n^2 for reference")
         _axes(ax, title, "n (tokens)", f"{'time per call' if unit == 'ms' else 'peak memory'} ({unit})",
               ns=[r["n"] for r in rows])
 
@@ -571,7 +591,9 @@ def plot(results, path):
         ax.bar_label(bars, [f"{v:.0f} ms" for v in values], padding=3)
         ax.invert_yaxis()
         ax.set_xlim(0, max(values) * 1.25)
-        _axes(ax, "4. Fresh process, import cost", "wall time of the process (ms)", None, legend=False)
+        own = (r["importtime_selfattn_lib_s"] - r["importtime_numpy_s"]) * 1e3
+        _axes(ax, f"4. Fresh process, import cost\n(-X importtime: selfattn_lib's own modules {own:.0f} ms)",
+              "wall time of the process (ms)", None, legend=False)
 
     ax = axes[1, 2]
     if "notebooks" in results:
@@ -591,9 +613,11 @@ def plot(results, path):
         ax.text(0.5, 0.5, "notebooks not timed (--skip-notebooks / --quick)", ha="center", va="center")
 
     explorer = results.get("explorer")
-    if explorer:
-        fig.text(0.01, 0.005, "5. explorer latency: " + " ".join((explorer.get("printed") or "").split())[:200],
-                 fontsize=9)
+    if explorer and explorer.get("printed"):
+        lines = [line for line in explorer["printed"].splitlines() if not line.startswith("machine:")]
+        fig.get_layout_engine().set(rect=(0, 0.02 * (len(lines) + 2), 1, 1 - 0.02 * (len(lines) + 2)))
+        fig.text(0.01, 0.005, "5. explorer update latency (benchmarks/explorer_latency.py)\n" + "\n".join(lines),
+                 fontsize=9, family="monospace", va="bottom")
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -705,7 +729,7 @@ def main(argv=None):
                                                     sizes["memory_ns"], sizes["budget"])
     results["import"] = step("4. import", bench_import, sizes["import_repeats"])
     if not args.skip_explorer:
-        results["explorer"] = step("5. explorer latency", bench_explorer)
+        results["explorer"] = step("5. explorer latency", bench_explorer, sizes["explorer_repeats"])
     if not (args.quick or args.skip_notebooks):
         results["notebooks"] = [step(f"6. {p.name}", time_notebook, p) for p in notebook_paths()]
         if not args.skip_nbval:

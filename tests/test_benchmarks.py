@@ -117,6 +117,21 @@ def test_explorer_latency_is_called_when_present(tmp_path, monkeypatch):
     assert run.bench_explorer() == {"returned": {"median_ms": 12.0}, "printed": "median 12.0 ms"}
 
 
+def test_explorer_latency_command_line_is_called_with_repeats(tmp_path, monkeypatch):
+    monkeypatch.setattr(run, "ROOT", tmp_path)
+    (tmp_path / "benchmarks").mkdir()
+    (tmp_path / "benchmarks" / "explorer_latency.py").write_text(
+        "import argparse\n"
+        "def main():\n"
+        "    parser = argparse.ArgumentParser()\n"
+        "    parser.add_argument('--repeats', type=int, default=30)\n"
+        "    print('edits timed:', parser.parse_args().repeats)\n"
+        "    return 0\n")
+    argv = list(run.sys.argv)
+    assert run.bench_explorer(repeats=4) == {"returned": 0, "printed": "edits timed: 4"}
+    assert run.sys.argv == argv
+
+
 def test_notebook_is_timed_in_a_fresh_kernel_and_not_written_back(tmp_path):
     path = tmp_path / "tiny.ipynb"
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 6 * 7"),
