@@ -654,7 +654,10 @@ def performance_markdown(results, command):
         text += [f"| {r['n']} | {ms(r['library_s'])} ms | {ms(r['bare_s'])} ms | {r['ratio']:.2f} |"
                  for r in results["bare"]] + [""]
     if "parallel" in results:
-        text += ["| n | per-token loop | matrix form | RNN recurrence |", "|---:|---:|---:|---:|"]
+        text += ["The per-token loop follows the chapter's equations one token at a time; the matrix form "
+                 "does the same arithmetic in a few array operations; the RNN recurrence "
+                 "h_t = tanh(x_t W + h_{t-1} U) of the same width must take its n steps one after another.", "",
+                 "| n | per-token loop | matrix form | RNN recurrence |", "|---:|---:|---:|---:|"]
         text += [f"| {r['n']} | {ms(r['loop_s'])}{' ms' if r['loop_s'] else ''} | {ms(r['matrix_s'])} ms | "
                  f"{ms(r['rnn_s'])} ms |" for r in results["parallel"]] + [""]
     if "scores" in results:
@@ -669,9 +672,13 @@ def performance_markdown(results, command):
         r = results["import"]
         text += [f"`import selfattn_lib` in a fresh process: {ms(r['import selfattn_lib'])} ms, against "
                  f"{ms(r['import numpy'])} ms for `import numpy` alone ({ms(r['python -c pass'])} ms for an "
-                 f"empty interpreter).", ""]
-    if results.get("explorer"):
-        text += ["Explorer update latency: " + " ".join((results["explorer"].get("printed") or "").split()), ""]
+                 f"empty interpreter); `-X importtime` puts selfattn_lib's own modules at "
+                 f"{ms(r['importtime_selfattn_lib_s'] - r['importtime_numpy_s'])} ms on top of numpy's "
+                 f"{ms(r['importtime_numpy_s'])} ms.", ""]
+    if results.get("explorer") and results["explorer"].get("printed"):
+        lines = [line for line in results["explorer"]["printed"].splitlines() if not line.startswith("machine:")]
+        text += ["Explorer update latency, in the kernel (`benchmarks/explorer_latency.py`):", "", "```",
+                 *lines, "```", ""]
     if "notebooks" in results:
         total = sum(r["total_s"] for r in results["notebooks"])
         text += [f"Notebooks, each in a fresh kernel: {total:.1f} s for all "
