@@ -8,12 +8,17 @@ stand-alone Figure (not through pyplot), so returning it from a cell shows it ex
 from __future__ import annotations
 
 import io
+import math
 
 import numpy as np
 from matplotlib import colormaps
-from matplotlib.colors import Normalize
+from matplotlib.backends.backend_agg import RendererAgg
+from matplotlib.colors import Normalize, to_rgba
+from matplotlib.font_manager import findfont, get_font
 from matplotlib.figure import Figure
-from matplotlib.patches import Rectangle
+from matplotlib.patches import PathPatch
+from matplotlib.path import Path
+from matplotlib.transforms import Affine2D
 from matplotlib.text import Text
 
 from .attention import AttentionResult
@@ -64,7 +69,7 @@ def _format(value: float) -> str:
 
 class _CellText(Text):
     """A number in a heatmap cell that sizes itself to the cell at every draw (<= 9 pt) and
-    stays hidden where even 5.5 pt would not fit, whatever the figure's final layout."""
+    stays hidden where even 5 pt would not fit, whatever the figure's final layout."""
 
     def __init__(self, image, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -74,14 +79,63 @@ class _CellText(Text):
         (x0, y0), (x1, y1) = self.axes.transData.transform([(0, 0), (1, 1)])
         per_point = renderer.points_to_pixels(1.0)
         width, height = abs(x1 - x0) / per_point, abs(y1 - y0) / per_point
-        size = min(9.0, 0.8 * width / (0.6 * self._image._longest), 0.55 * height)
-        return size if size >= 5.5 else 0.0
+        size = min(9.0, 0.85 * width / (0.6 * self._image._longest), 0.55 * height)
+        return size if size >= 5.0 else 0.0
 
     def draw(self, renderer):
         size = self.fitted_size(renderer) if self.get_text() else 0.0
-        if size:
-            self._fontproperties.set_size(size)  # direct: set_fontsize() would mark the figure stale
+        if not size or not self.get_visible():
+            return
+        size = math.floor(size * 4) / 4  # a few sizes only, so the glyph cache stays small
+        self._fontproperties.set_size(size)  # direct: set_fontsize() would mark the figure stale
+        if isinstance(renderer, RendererAgg):
+            _draw_cached(renderer, self)
+        else:  # vector output (PDF, SVG) keeps real text
             super().draw(renderer)
+
+
+_GLYPHS: dict = {}
+
+
+class _Glyph:
+    """One character drawn once into a small RGBA bitmap, with its pen origin and advance."""
+
+    def __init__(self, char, prop, color, dpi):
+        font = get_font(findfont(prop))
+        font.set_size(prop.get_size_in_points(), dpi)
+        self.advance = font.load_char(ord(char)).linearHoriAdvance / 65536
+        em = prop.get_size_in_points() * dpi / 72
+        self.pad = int(em) // 2 + 2
+        width, height = int(self.advance + 2 * self.pad) + 1, int(1.6 * em) + 4
+        self.baseline = int(1.2 * em) + 2  # from the top
+        small = RendererAgg(width, height, dpi)
+        gc = small.new_gc()
+        gc.set_foreground(color)
+        small.draw_text(gc, self.pad, self.baseline, char, prop, 0)
+        gc.restore()
+        self.rgba = np.asarray(small.buffer_rgba())[::-1].copy()  # draw_image puts row 0 at the bottom
+
+
+def _draw_cached(renderer, text: Text) -> None:
+    """Draw a short label from cached glyph bitmaps: the same pixels as Agg's own text, less
+    the per-call layout work, which dominates a heatmap redrawn on every edit."""
+    prop, color, dpi = text._fontproperties, to_rgba(text.get_color()), renderer.dpi
+    glyphs = []
+    for char in text.get_text():
+        key = (char, hash(prop), color, dpi)
+        glyph = _GLYPHS.get(key)
+        if glyph is None:
+            glyph = _GLYPHS[key] = _Glyph(char, prop, color, dpi)
+        glyphs.append(glyph)
+    x, y = text.get_transform().transform(text.get_unitless_position())
+    pen = x - sum(g.advance for g in glyphs) / 2
+    baseline = y - 0.36 * prop.get_size_in_points() * dpi / 72  # digits centred on the cell
+    gc = renderer.new_gc()
+    for glyph in glyphs:
+        height = glyph.rgba.shape[0]
+        renderer.draw_image(gc, round(pen - glyph.pad), round(baseline - (height - glyph.baseline)), glyph.rgba)
+        pen += glyph.advance
+    gc.restore()
 
 
 def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, ylabel,
@@ -108,8 +162,11 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
         ax.set_title(title, fontsize=10)
     image._blank_masked = blank_masked
     image._mask_patches = []
-    for i, j in zip(*np.nonzero(~mask)):
-        patch = Rectangle((j - 0.5, i - 0.5), 1, 1, fill=False, hatch=MASK_HATCH, linewidth=0,
+    hidden = list(zip(*np.nonzero(~mask)))
+    if hidden:
+        # One patch for all masked cells: hatching is drawn once, not once per cell.
+        squares = [Path.unit_rectangle().transformed(Affine2D().translate(j - 0.5, i - 0.5)) for i, j in hidden]
+        patch = PathPatch(Path.make_compound_path(*squares), fill=False, hatch=MASK_HATCH, linewidth=0,
                           edgecolor="#7f7f7f", label=MASK_LABEL)
         ax.add_patch(patch)
         image._mask_patches.append(patch)

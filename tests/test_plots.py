@@ -32,12 +32,14 @@ def tick_texts(labels):
 
 
 def masked_patch_cells(image):
-    """(i, j) of each hatched rectangle the heatmap drew."""
+    """(i, j) of each hatched unit square the heatmap drew."""
     cells = []
     for patch in image._mask_patches:
-        x, y = patch.get_xy()
         assert patch.get_hatch() and patch in image.axes.patches
-        cells.append((round(y + 0.5), round(x + 0.5)))
+        for square in patch.get_path().to_polygons(closed_only=False):
+            (x0, y0), (x1, y1) = square.min(axis=0), square.max(axis=0)
+            assert (x1 - x0, y1 - y0) == (1, 1)
+            cells.append((round(y0 + 0.5), round(x0 + 0.5)))
     return sorted(cells)
 
 
@@ -237,7 +239,7 @@ def test_cell_numbers_fit_their_cells_or_hide():
     image = plots.matrix_heatmap(np.arange(9.0).reshape(3, 3), list("abc"), ax=ax)
     small = plots.matrix_heatmap(np.ones((40, 40)), [str(i) for i in range(40)], ax=Figure(figsize=(3, 3)).subplots())
     renderer = FigureCanvasAgg(fig).get_renderer()
-    assert 5.5 <= image._cells[0].fitted_size(renderer) <= 9
+    assert 5 <= image._cells[0].fitted_size(renderer) <= 9
     small_renderer = FigureCanvasAgg(small.axes.figure).get_renderer()
     assert small._cells[0].fitted_size(small_renderer) == 0.0  # 40 x 40 in 3 inches: no room
 
