@@ -91,8 +91,11 @@ def test_item_functions_produce_rows_on_tiny_sizes():
 def test_profile_covers_the_library_stages():
     rows = run.profile_library(8, budget=0.0)
     stages = {r["stage"]: r for r in rows}
-    assert stages["whole call"]["library_s"] > 0 and stages["whole call"]["bare_s"] > 0
-    assert stages["masked softmax"]["bare_s"] > 0
+    assert stages["input checks (as_matrix x4)"]["bare_s"] is None  # the bare expression checks nothing
+    assert stages["masked softmax"]["library_s"] > 0 and stages["masked softmax"]["bare_s"] > 0
+    total = stages.pop("sum of the stages")
+    assert total["library_s"] == pytest.approx(sum(r["library_s"] or 0 for r in stages.values()))
+    assert total["bare_s"] == pytest.approx(sum(r["bare_s"] or 0 for r in stages.values()))
 
 
 def test_importtime_lines_are_parsed():
@@ -167,7 +170,7 @@ def fake_results():
             "bare_peak_bytes": 2.0, "fitted_on": [4, 8]}
     return {"machine": {"cpu": "test cpu", "cores": 2, "os": "test os", "python": "3", "numpy": "2",
                         "blas": "blas", "blas_threads": "1", "clock": "wall time", "load_before": 0.1},
-            "profile": {4: [{"stage": "whole call", "library_s": 2e-4, "bare_s": 1e-4}]},
+            "profile": {4: [{"stage": "masked softmax", "library_s": 2e-4, "bare_s": 1e-4}]},
             "bare": bare, "parallel": parallel, "scores": scores, "score_fits": fits,
             "import": {"python -c pass": 0.02, "import numpy": 0.1, "import selfattn_lib": 0.11,
                        "importtime_numpy_s": 0.08, "importtime_selfattn_lib_s": 0.09, "repeats": 1},
