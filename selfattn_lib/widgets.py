@@ -349,10 +349,11 @@ class _LiveFigure:
         self._background = None
         self._dynamic = []
 
-    def rebuild(self, key, size, draw) -> None:
-        """Clear and draw anew with `draw(fig)`, which returns the artists that change later."""
+    def rebuild(self, key, size, draw, layout="compressed") -> None:
+        """Clear and draw anew with `draw(fig)`, which returns the artists that change later.
+        `layout=None`: `draw` places the axes itself (no layout engine: faster)."""
         self.fig.clear()
-        self.fig.set_layout_engine("compressed")
+        self.fig.set_layout_engine(layout)
         self.fig.set_size_inches(*size)
         dynamic = draw(self.fig)
         for artist in dynamic:
@@ -855,18 +856,25 @@ class AttentionExplorer(widgets.VBox):
         live = self._contributions
         if live.key != key:
             longest = max(len(t) for t in tokens)
+            legend_width = 1.3 + 0.075 * longest  # inches, for "αᵢ,ⱼ vⱼ (token)"
+            width, height = 3.3 + 0.3 * result.d_v + legend_width, 3.2
 
             def draw(fig):
-                ax = fig.subplots()
+                # Placed by hand: a layout engine would cost more than all the rest on a
+                # focus change, which rebuilds this figure.
+                left, bottom, top = 0.75, 0.55, 0.4
+                ax = fig.add_axes((left / width, bottom / height,
+                                   (width - left - legend_width - 0.2) / width, (height - bottom - top) / height))
                 live.bars = plots.contributions(result, tokens, focus, ax=ax)
                 live.ax = ax
                 legend = ax.get_legend()
                 handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
                 legend.remove()  # a figure legend is drawn once, with the static background
-                fig.legend(handles, labels, loc="outside right upper", fontsize=8, frameon=False)
+                fig.legend(handles, labels, loc="upper left", fontsize=8, frameon=False,
+                           bbox_to_anchor=((width - legend_width) / width, 1 - top / height))
                 return [artist for bars in live.bars for artist in bars] + [ax._contribution_total]
 
-            live.rebuild(key, (4.6 + 0.35 * result.d_v + 0.07 * longest, 3.2), draw)
+            live.rebuild(key, (width, height), draw, layout=None)
         else:
             before = live.ax.get_ylim()
             plots.update_contributions(live.ax, live.bars, result, focus)
@@ -876,6 +884,8 @@ class AttentionExplorer(widgets.VBox):
             # at least half of it; otherwise redraw the background with the new limits.
             if low >= old_low and high <= old_high and (high - low) >= 0.5 * (old_high - old_low):
                 live.ax.set_ylim(before)
-            else:
+            else:  # with headroom, so the next small edits fit without another full redraw
+                margin = 0.15 * (high - low)
+                live.ax.set_ylim(low - margin, high + margin)
                 live.redraw_background()
         return live.png()
