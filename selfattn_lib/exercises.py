@@ -299,7 +299,7 @@ def check_score(answer, i, j, scaled=True, example=None) -> Feedback:
     result = self_attention(*_inputs(example), causal=False, scaled=scaled)
     Q, K = result.Q, result.K
     s, t = i + 1, j + 1
-    what = f"score(x_{s}, x_{t})"
+    what = f"score(x_{s}, x_{t})" if scaled else f"the dot product q_{s} . k_{t}"
     array, feedback = _as_numbers(answer, what)
     if feedback is not None:
         return feedback
@@ -314,8 +314,9 @@ def check_score(answer, i, j, scaled=True, example=None) -> Feedback:
     ]
     expected = np.asarray(result.scores[i, j])
     how = "q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j"
+    name = f"score(x_{s}, x_{t}) = {how}" if scaled else f"q_{s} . k_{t}"
     return _judge(array, expected, _combine(pairs, _scale_variants(scaled, result.d_k)), what,
-                  f"score(x_{s}, x_{t}) = {how} = {float(expected):.4f}.")
+                  f"{name} = {float(expected):.4f}.")
 
 
 def check_scores(answer, scaled=True, example=None) -> Feedback:

@@ -55,9 +55,9 @@ def code(text: str, tags=()):
 
 
 def solution(text: str):
-    """A cell whose source is collapsed: the learner opens it on purpose."""
+    """A cell collapsed, source and output (its output would give the answer away)."""
     cell = code("# Solution (click to expand)\n" + text.strip("\n"))
-    cell.metadata["jupyter"] = {"source_hidden": True}
+    cell.metadata["jupyter"] = {"source_hidden": True, "outputs_hidden": True}
     return cell
 
 
