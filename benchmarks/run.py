@@ -541,9 +541,9 @@ def plot(results, path):
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 3, figsize=(17, 9.5), constrained_layout=True)
-    fig.suptitle(f"What self-attention costs, measured ({results['machine']['cpu']}, "
-                 f"{results['machine']['cores']} cores, numpy {results['machine']['numpy']})",
-                 fontsize=14)
+    m = results["machine"]
+    fig.suptitle(f"What self-attention costs, measured ({m['cpu']}, {m['cores']} cores, numpy {m['numpy']}, "
+                 f"BLAS threads: {m['blas_threads']}, items 1-3 in {m.get('clock', 'wall time')})", fontsize=14)
 
     ax = axes[0, 0]
     if "bare" in results:
