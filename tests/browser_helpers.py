@@ -485,8 +485,11 @@ class ExplorerPage:
         img.evaluate("""img => {
             window.__selfattnShown = null;
             const old = img.src;
-            const seen = () => { if (img.src !== old && window.__selfattnShown === null)
-                                     window.__selfattnShown = performance.now(); };
+            const seen = () => {
+                if (img.src === old) return;
+                window.__selfattnShown = performance.now();
+                img.removeEventListener('load', seen);
+            };
             img.addEventListener('load', seen);
         }""")
         box = self.cell(name, row, col)

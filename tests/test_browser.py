@@ -106,7 +106,7 @@ def write_notebook(path: Path, sources: list[tuple[str, list[str]]]) -> None:
     nbformat.write(nb, path)
 
 
-def test_the_checks_see_what_a_learner_would_see_as_broken(page, lab):
+def test_the_checks_see_what_a_learner_would_see_as_broken(page, lab, browser_context):
     # the same checks, on a notebook broken in each way they look for, must report each one
     write_notebook(lab.root_dir / "scratch" / "broken.ipynb", [
         ("1 / 0", ["raises-exception"]),               # on purpose: allowed
@@ -114,6 +114,8 @@ def test_the_checks_see_what_a_learner_would_see_as_broken(page, lab):
         ("display({'application/vnd.jupyter.widget-view+json':"
          " {'model_id': 'no-such-model', 'version_major': 2, 'version_minor': 0}}, raw=True)", []),
         ("import ipywidgets; ipywidgets.IntSlider(1)", []),
+        # a CDN image: the guard must block and record it (".invalid" never resolves anyway)
+        ("from IPython.display import HTML\nHTML('<img src=\"http://cdn.example.invalid/plot.png\">')", []),
         ("int('x')", []),
         ("'not reached'", []),
     ])
@@ -126,8 +128,13 @@ def test_the_checks_see_what_a_learner_would_see_as_broken(page, lab):
     assert "cell 2: shows 'Error displaying widget'" in found
     assert "cell 2: 1 widget output(s) but only 0 rendered view(s)" in found
     assert "cell 3" not in found
-    assert "cell 4: error output ValueError" in found
-    assert "not every code cell ran in order" in found  # the run stops at cell 4
+    assert "cell 4: 1 image(s) did not load" in found
+    assert "cell 5: error output ValueError" in found
+    assert "not every code cell ran in order" in found  # the run stops at cell 5
+    page.close()  # no more requests from this page: what it tried is now complete
+    _context, guard = browser_context
+    assert set(guard.blocked) == {"http://cdn.example.invalid/plot.png"}
+    guard.blocked.clear()  # seen and expected; the page fixture fails on anything else
 
 
 # --- the explorer ---------------------------------------------------------------------------------
