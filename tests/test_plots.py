@@ -247,3 +247,31 @@ def test_cell_numbers_fit_their_cells_or_hide():
 def test_overview_shows_itself_as_png_without_pyplot(example):
     fig = plots.overview(result_of(example), example.tokens)
     assert fig._repr_png_().startswith(b"\x89PNG")
+
+
+def test_cell_numbers_are_drawn_where_their_cell_is():
+    """The cached-glyph drawing puts upright ink in the cell centre, in the shape matplotlib's
+    own text gives (upside-down digits or a misplaced decimal point would not match)."""
+    def ink(fast: bool):
+        fig = Figure(figsize=(4, 2), dpi=300)
+        ax = fig.add_axes((0, 0, 1, 1))
+        # left cell near white with black "0.47" (digits that look wrong upside down)
+        image = plots.matrix_heatmap(np.array([[0.47, 7.0]]), ["a"], ax=ax)
+        canvas = FigureCanvasAgg(fig)
+        if not fast:  # matplotlib's own Text.draw, for comparison
+            image._cells[0].draw = lambda renderer, cell=image._cells[0]: (
+                cell._fontproperties.set_size(9), matplotlib.text.Text.draw(cell, renderer))
+        canvas.draw()
+        gray = np.asarray(canvas.buffer_rgba())[:, :600, :3].mean(axis=2)  # the left cell
+        return np.argwhere(gray < 128)
+
+    fast, slow = ink(True), ink(False)
+    assert len(fast) > 200 and abs(len(fast) - len(slow)) <= 0.1 * len(slow)
+    for points in (fast, slow):  # centred on the cell (300 px square) within a few pixels
+        (top, left), (bottom, right) = points.min(axis=0), points.max(axis=0)
+        assert abs((top + bottom) / 2 - 300) <= 8 and abs((left + right) / 2 - 300) <= 3
+    np.testing.assert_array_equal(fast.max(axis=0) - fast.min(axis=0), slow.max(axis=0) - slow.min(axis=0))
+    shifted = {tuple(p) for p in fast - fast.min(axis=0)}
+    reference = slow - slow.min(axis=0)
+    same = sum(any((r + dr, c + dc) in shifted for dr in (-1, 0, 1) for dc in (-1, 0, 1)) for r, c in reference)
+    assert same >= 0.95 * len(reference)
