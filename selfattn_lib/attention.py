@@ -50,8 +50,18 @@ class AttentionResult:
         return causal_mask(self.n) if self.causal else np.ones((self.n, self.n), dtype=bool)
 
 
-def as_matrix(value, name: str) -> np.ndarray:
-    """Return `value` as a finite 2-D float array, or raise a ValueError that names `name`."""
+def as_matrix(value, name: str, copy: bool = True) -> np.ndarray:
+    """Return `value` as a finite 2-D float array, or raise a ValueError that names `name`.
+
+    With copy=False a float64 array comes back as itself (for callers that only read it).
+    """
+    array = _as_float_matrix(value, name, copy)
+    _require_finite(array, name)
+    return array
+
+
+def _as_float_matrix(value, name: str, copy: bool) -> np.ndarray:
+    """as_matrix without the finiteness check (self_attention checks that on its results)."""
     if value is None:
         raise ValueError(f"{name} must be a 2-D array of numbers, got None")
     try:
@@ -74,14 +84,16 @@ def as_matrix(value, name: str) -> np.ndarray:
     rows, cols = array.shape
     if rows == 0 or cols == 0:
         raise ValueError(f"{name} must have at least one row and one column; got shape {array.shape}")
-    array = array.astype(float, copy=True)
+    return array.astype(float, copy=copy)
+
+
+def _require_finite(array: np.ndarray, name: str) -> None:
     if not np.isfinite(array).all():
         bad = np.argwhere(~np.isfinite(array))[0]
         raise ValueError(
             f"{name} must contain only finite numbers; got {array[tuple(bad)]} at row {bad[0]}, "
             f"column {bad[1]}"
         )
-    return array
 
 
 def _preview(value, limit: int = 60) -> str:
@@ -132,11 +144,13 @@ def combine_values(weights: np.ndarray, V: np.ndarray) -> np.ndarray:
     return weights @ V  # (n, n) @ (n, d_v) -> (n, d_v)
 
 
-def _check_inputs(X, W_q, W_k, W_v):
-    X = as_matrix(X, "X")
-    W_q = as_matrix(W_q, "W_q")
-    W_k = as_matrix(W_k, "W_k")
-    W_v = as_matrix(W_v, "W_v")
+def _check_inputs(X, W_q, W_k, W_v, finite=True):
+    # no copies: the inputs are only read, and Q, K, V are new arrays
+    check = as_matrix if finite else _as_float_matrix
+    X = check(X, "X", copy=False)
+    W_q = check(W_q, "W_q", copy=False)
+    W_k = check(W_k, "W_k", copy=False)
+    W_v = check(W_v, "W_v", copy=False)
     d_model = X.shape[1]
     for name, W in (("W_q", W_q), ("W_k", W_k), ("W_v", W_v)):
         if W.shape[0] != d_model:
@@ -162,13 +176,17 @@ def _check_finite(name: str, array: np.ndarray) -> None:
 
 def self_attention(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True) -> AttentionResult:
     """Matrix form (section 10.1.4): softmax(mask(Q K^T / sqrt(d_k))) V, with every intermediate."""
-    X, W_q, W_k, W_v = _check_inputs(X, W_q, W_k, W_v)
+    X, W_q, W_k, W_v = _check_inputs(X, W_q, W_k, W_v, finite=False)  # finiteness: below
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
         Q, K, V = project(X, W_q), project(X, W_k), project(X, W_v)
-        for name, M in (("Q", Q), ("K", K), ("V", V)):
-            _check_finite(name, M)
         scores = attention_scores(Q, K, scaled)
-        _check_finite("the scores", scores)
+    # An inf or nan in X, W_q, W_k, Q or K reaches the scores (nan * 0 is nan), one in W_v
+    # reaches V: two checks cover all eight arrays; the slow path names the first bad one.
+    if not (np.isfinite(scores).all() and np.isfinite(V).all()):
+        for name, M in (("X", X), ("W_q", W_q), ("W_k", W_k), ("W_v", W_v)):
+            _require_finite(M, name)
+        for name, M in (("Q", Q), ("K", K), ("V", V), ("the scores", scores)):
+            _check_finite(name, M)
     weights = softmax(scores, causal_mask(len(X)) if causal else None)
     output = combine_values(weights, V)
     return AttentionResult(Q, K, V, scores, weights, output, K.shape[1], bool(causal), bool(scaled))

@@ -28,6 +28,13 @@ CASES = [
     ({"W_v": np.ones((4, 0))}, ["W_v", "at least one", "(4, 0)"]),
     ({"X": [[1.0, np.nan, 0.0, 0.0]]}, ["X", "finite", "nan", "row 0", "column 1"]),
     ({"W_q": np.full((4, 4), np.inf)}, ["W_q", "finite", "inf"]),
+    # a bad entry met only by zeros of X still has to be found (0 * nan is nan)
+    ({"W_k": np.where(np.arange(16).reshape(4, 4) == 4, np.nan, 0.5)},
+     ["W_k", "finite", "nan", "row 1", "column 0"]),
+    ({"W_v": np.where(np.arange(16).reshape(4, 4) == 15, -np.inf, 0.0)},
+     ["W_v", "finite", "-inf", "row 3", "column 3"]),
+    ({"X": np.where(np.arange(12).reshape(3, 4) == 11, np.inf, 0.0)},
+     ["X", "finite", "inf", "row 2", "column 3"]),
     ({"X": [[1, 2, 3, 4], [1, 2]]}, ["X", "ragged"]),
     ({"X": [["a", "b", "c", "d"]]}, ["X", "numbers", "a"]),
     ({"X": [["1", "2", "3", "4"]]}, ["X", "numbers"]),
