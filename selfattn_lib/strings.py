@@ -12,10 +12,8 @@ DEFAULT_LANGUAGE = "en"
 STRINGS: dict[str, dict[str, str]] = {
     "en": {
         # matrix editor
-        "paste_placeholder": (
-            "Paste a matrix here: one row per line, numbers separated by spaces, tabs or commas. "
-            "Decimal mark: '.' (write 0.5, not 0,5)."
-        ),
+        "paste_placeholder": "Paste a matrix: one row per line, numbers separated by spaces, "
+                             "tabs or commas. Decimal mark '.' (0.5, not 0,5).",
         "paste_button": "Use pasted matrix",
         "paste_tooltip": "Replace every entry of this matrix with the pasted numbers",
         "reset_button": "Chapter values",
@@ -48,10 +46,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "title": "Self-attention explorer",
         "intro": "Edit any number (press Enter or click elsewhere to apply), paste whole matrices, "
                  "add tokens or change sizes: every result below follows.",
-        "editor_X": "X: token embeddings (one row per token; edit the labels too)",
-        "editor_W_q": "W^Q: query weights (d_model × d_k)",
-        "editor_W_k": "W^K: key weights (d_model × d_k)",
-        "editor_W_v": "W^V: value weights (d_model × d_v)",
+        # editor titles are HTML (for the superscripts); keep the tags when translating
+        "editor_X": "X: token embeddings (a row per token; labels editable)",
+        "editor_W_q": "W<sup>Q</sup>: query weights (d<sub>model</sub> × d<sub>k</sub>)",
+        "editor_W_k": "W<sup>K</sup>: key weights (d<sub>model</sub> × d<sub>k</sub>)",
+        "editor_W_v": "W<sup>V</sup>: value weights (d<sub>model</sub> × d<sub>v</sub>)",
         "add_token": "Add token",
         "remove_token": "Remove last token",
         "d_model": "d_model",
@@ -60,9 +59,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "new_entries": "New entries:",
         "fill_zeros": "zeros",
         "fill_random": "random (seeded)",
+        "fill_tooltip": "What new rows or columns start with when you add a token or grow a size",
         "seed": "seed",
-        "causal": "causal (each token sees only itself and earlier tokens)",
-        "bidirectional": "bidirectional (every token sees every token)",
+        "causal": "causal",
+        "causal_tooltip": "Each token sees only itself and earlier tokens (the chapter's mask)",
+        "bidirectional": "bidirectional",
+        "bidirectional_tooltip": "Every token sees every token (no mask, Corollary 1.1)",
         "causal_toggle": "Mask",
         "scaled": "divide scores by √d_k",
         "focus": "Focus token i:",

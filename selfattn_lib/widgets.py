@@ -130,7 +130,7 @@ class MatrixEditor(widgets.VBox):
         self.title = widgets.HTMLMath(title)
         self.message = widgets.HTML()
         self.paste = widgets.Textarea(placeholder=text("paste_placeholder", language),
-                                      layout=widgets.Layout(width="100%", height="4.5em"))
+                                      layout=widgets.Layout(width="100%", min_width="19em", height="5.8em"))
         self.paste_button = widgets.Button(description=text("paste_button", language),
                                            tooltip=text("paste_tooltip", language),
                                            layout=widgets.Layout(width="auto"))
@@ -168,6 +168,7 @@ class MatrixEditor(widgets.VBox):
             self._col_labels = [str(c) for c in col_labels]
         if reset_values is not None:
             self._reset_values = as_matrix(reset_values, "reset_values")
+            self.reset_button.disabled = False
         if len(self._row_labels) != values.shape[0] or len(self._col_labels) != values.shape[1]:
             raise ValueError(f"labels must match the shape {values.shape}: got {len(self._row_labels)} "
                              f"row and {len(self._col_labels)} column labels")
@@ -512,7 +513,7 @@ class AttentionExplorer(widgets.VBox):
             M = config[name]
             rows = config["tokens"] if name == "X" else dims
             editor = MatrixEditor(M, rows, [str(c + 1) for c in range(M.shape[1])],
-                                  title=f"<b>{html.escape(t(titles[name]))}</b>",
+                                  title=f"<b>{t(titles[name])}</b>", reset_values=getattr(self._chapter, name),
                                   editable_row_labels=(name == "X"), language=self._language)
             editor.on_change(self._guarded(functools.partial(self._on_edit, name), editor))
             self.editors[name] = editor
@@ -522,8 +523,8 @@ class AttentionExplorer(widgets.VBox):
                                            layout=widgets.Layout(width="auto"))
         self.add_token.on_click(self._guarded(self._on_add_token))
         self.remove_token.on_click(self._guarded(self._on_remove_token))
-        size = dict(min=1, max=MAX_DIM, layout=widgets.Layout(width="9em"),
-                    style={"description_width": "4.2em"})
+        size = dict(min=1, max=MAX_DIM, layout=widgets.Layout(width="10.5em"),
+                    style={"description_width": "5.5em"})
         self.d_model = widgets.BoundedIntText(value=1, description=t("d_model"), **size)
         self.d_k = widgets.BoundedIntText(value=1, description=t("d_k"), **size)
         self.d_v = widgets.BoundedIntText(value=1, description=t("d_v"), **size)
@@ -531,13 +532,16 @@ class AttentionExplorer(widgets.VBox):
             box.observe(self._guarded(self._on_size), names="value")
         self.fill = widgets.ToggleButtons(options=[(t("fill_zeros"), "zeros"), (t("fill_random"), "random")],
                                           value="zeros", description=t("new_entries"),
+                                          tooltips=[t("fill_tooltip")] * 2,
                                           style={"button_width": "auto", "description_width": "auto"})
         self.seed = widgets.IntText(value=0, description=t("seed"), layout=widgets.Layout(width="9em"),
                                     style={"description_width": "3em"})
         self.causal = widgets.ToggleButtons(options=[(t("causal"), True), (t("bidirectional"), False)],
                                             value=True, description=t("causal_toggle"),
+                                            tooltips=[t("causal_tooltip"), t("bidirectional_tooltip")],
                                             style={"button_width": "auto", "description_width": "auto"})
-        self.scaled = widgets.Checkbox(value=True, description=t("scaled"), indent=False)
+        self.scaled = widgets.Checkbox(value=True, description=t("scaled"), indent=False,
+                                       layout=widgets.Layout(width="auto"))
         self.causal.observe(self._guarded(self._on_toggle), names="value")
         self.scaled.observe(self._guarded(self._on_toggle), names="value")
         self.focus = widgets.Dropdown(options=[("1", 0)], value=0, description=t("focus"),
@@ -572,14 +576,15 @@ class AttentionExplorer(widgets.VBox):
         sizes = widgets.HBox([self.add_token, self.remove_token, self.d_model, self.d_k, self.d_v],
                              layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
         fills = widgets.HBox([self.fill, self.seed], layout=widgets.Layout(flex_flow="row wrap"))
-        toggles = widgets.HBox([self.causal, self.scaled], layout=widgets.Layout(flex_flow="row wrap"))
-        focus = widgets.HBox([self.focus, self.reset_all], layout=widgets.Layout(flex_flow="row wrap"))
+        toggles = widgets.HBox([self.causal, self.scaled, self.focus, self.reset_all],
+                               layout=widgets.Layout(flex_flow="row wrap", align_items="center",
+                                                     grid_gap="4px 16px"))
         save = widgets.VBox([self.json_text, widgets.HBox([self.export_button, self.load_button, self.upload]),
                              self.download, self.file_message])
         saving = widgets.Accordion(children=[save], titles=(t("save_title"),), selected_index=None)
         children = [widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(t('title'))}</h3>"
                                  f"<div style='color:#444'>{html.escape(t('intro'))}</div>"),
-                    editors, sizes, fills, toggles, focus, self.message, saving]
+                    editors, sizes, fills, toggles, self.message, saving]
         if {"Q", "K", "V"} & set(self.panels):
             children.append(self.qkv_view)
         if {"scores", "weights"} & set(self.panels):
