@@ -351,7 +351,7 @@ def test_series_notebook_exercises(path):
         assert re.search(r"^\s*\S+ = None|: None,", "".join(cell["source"]), flags=re.M)
         assert "".join(_text(o) for o in cell["outputs"]).startswith("Not answered yet")
     for cell in solutions:  # and the hidden solution is right
-        assert "\nCorrect!" in "\n" + "".join(_text(o) for o in cell["outputs"])
+        assert "Correct!" in "".join(_text(o) for o in cell["outputs"])
     title = next(c for c in cells if c["cell_type"] == "markdown"
                  and "navigation" not in c["metadata"].get("tags", []))
     assert re.match(rf"# {path.name[:2]} · \S", "".join(title["source"]))
