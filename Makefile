@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test install notebooks navigation errata clean
+.PHONY: lab test install notebooks navigation errata benchmark clean
 
 ## Create the virtual environment and install the pinned set (re-run when the pins change).
 $(STAMP): requirements.txt pyproject.toml
@@ -34,6 +34,10 @@ notebooks: $(STAMP)
 
 navigation: $(STAMP)
 	$(BIN)/python tools/navigation.py
+
+## Measure what attention costs: tables on screen, plot and README figures in benchmarks/out/ (< 3 min).
+benchmark: $(STAMP)
+	$(BIN)/python benchmarks/run.py
 
 errata: $(STAMP)
 	$(BIN)/python tools/make_errata.py
