@@ -22,6 +22,7 @@ from matplotlib.transforms import Affine2D
 from matplotlib.text import Text
 
 from .attention import AttentionResult
+from .steps import mode_label
 
 __all__ = [
     "WEIGHTS_CMAP",
@@ -201,17 +202,13 @@ def _tokens(tokens, n):
     return [str(t) for t in tokens]
 
 
-def _mode(result: AttentionResult) -> str:
-    return ("causal" if result.causal else "bidirectional") + (", scaled" if result.scaled else ", unscaled")
-
-
 def weights_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorbar=True):
     """The alphas: query token i on rows, key token j on columns, fixed 0..1 scale; masked cells
     grey and hatched (a weight that does not exist, not a weight of 0)."""
     ax = _axes(ax)
     labels = _tokens(tokens, result.n)
     if title is None:
-        title = f"Attention weights α\n{_mode(result)}"
+        title = f"Attention weights α\n{mode_label(result)}"
     xlabel = "key token j" + ("\n▨ masked: a future token" if result.causal else "")
     return _heatmap(ax, result.weights, result.mask, WEIGHTS_CMAP, Normalize(0.0, 1.0), labels, labels,
                     title, xlabel, "query token i", colorbar, blank_masked=True)

@@ -24,6 +24,7 @@ __all__ = [
     "output_step",
     "worked_example",
     "worked_steps",
+    "mode_label",
 ]
 
 _MATRIX_LETTER = {"q": "Q", "k": "K", "v": "V"}
@@ -270,7 +271,7 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i) -> Rendered:
     X = as_matrix(X, "X")
     i = _check_index("i", i, result.n, "token")
     s = i + 1
-    parts = [Rendered([("heading", f"Worked example for token {s}{_word(tokens, i)} ({_mode(result)})")])]
+    parts = [Rendered([("heading", f"Worked example for token {s}{_word(tokens, i)} ({mode_label(result)})")])]
     parts.append(Rendered([("text", "**Step 1: projections.**")]))
     parts.append(projection_step(X, W_q, i, "q", 0, tokens))
     visible = list(_visible(result, i))
@@ -289,5 +290,6 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i) -> Rendered:
     return Rendered([block for part in parts for block in part.blocks])
 
 
-def _mode(result: AttentionResult) -> str:
+def mode_label(result: AttentionResult) -> str:
+    """'causal, scaled', 'bidirectional, unscaled', ...: the variant a result was computed with."""
     return ("causal" if result.causal else "bidirectional") + (", scaled" if result.scaled else ", unscaled")

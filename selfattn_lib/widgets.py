@@ -103,6 +103,20 @@ def _cell_text(value: float) -> str:
     return exact if len(exact) <= 8 else f"{value:.6g}"
 
 
+def _guarded(handler, show, language):
+    """`handler` for a widget callback: an exception becomes `show(message)` next to the control,
+    since JupyterLab shows nothing for it and the widget would just look frozen."""
+    @functools.wraps(handler)
+    def run(*args):
+        try:
+            handler(*args)
+        except InputError as exc:
+            show(exc.message(language))
+        except Exception as exc:  # noqa: BLE001 - shown to the learner, never lost
+            show(text("callback_failed", language, error=f"{type(exc).__name__}: {exc}"))
+    return run
+
+
 def _error_html(message: str) -> str:
     return f'<span style="color:#b00020">⚠ {html.escape(message)}</span>' if message else ""
 
@@ -259,15 +273,7 @@ class MatrixEditor(widgets.VBox):
             callback(self)
 
     def _guarded(self, handler):
-        @functools.wraps(handler)
-        def run(*args):
-            try:
-                handler(*args)
-            except InputError as exc:
-                self.show_message(exc.message(self._language))
-            except Exception as exc:  # noqa: BLE001 - shown to the learner, never lost
-                self.show_message(text("callback_failed", self._language, error=f"{type(exc).__name__}: {exc}"))
-        return run
+        return _guarded(handler, self.show_message, self._language)
 
     # --- learner actions ----------------------------------------------------------------------
     def _on_cell(self, r, c, change) -> None:
@@ -494,7 +500,7 @@ class AttentionExplorer(widgets.VBox):
 
     def __repr__(self) -> str:
         result = self._result
-        mode = ("causal" if result.causal else "bidirectional") + (", scaled" if result.scaled else ", unscaled")
+        mode = steps.mode_label(result)
         focus = int(self.focus.value)
         return text("repr", self._language, n=result.n, tokens=", ".join(self.tokens),
                     d_model=self.X.shape[1], d_k=result.d_k, d_v=result.d_v, mode=mode,
@@ -602,16 +608,8 @@ class AttentionExplorer(widgets.VBox):
 
     # --- callbacks (each guarded: errors become a message next to the control) --------------------
     def _guarded(self, handler, where=None):
-        @functools.wraps(handler)
-        def run(*args):
-            place = where if where is not None else self.message
-            try:
-                handler(*args)
-            except InputError as exc:
-                self._say(place, exc.message(self._language))
-            except Exception as exc:  # noqa: BLE001 - shown to the learner, never lost
-                self._say(place, self._t("callback_failed", error=f"{type(exc).__name__}: {exc}"))
-        return run
+        place = where if where is not None else self.message
+        return _guarded(handler, functools.partial(self._say, place), self._language)
 
     @staticmethod
     def _say(place, message, error=True):
