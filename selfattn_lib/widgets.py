@@ -34,6 +34,7 @@ __all__ = ["MatrixEditor", "AttentionExplorer", "parse_number", "parse_matrix", 
            "MAX_TOKENS", "MAX_DIM", "PANELS"]
 
 MAX_TOKENS = 10
+_FIGURES_KEPT = 8  # laid-out figures an explorer keeps for reuse (a few MB at most)
 MAX_DIM = 10
 PANELS = ("Q", "K", "V", "scores", "weights", "contributions", "output", "steps")
 EDITORS = ("X", "W_q", "W_k", "W_v")
@@ -437,8 +438,10 @@ class AttentionExplorer(widgets.VBox):
             raise ValueError(f"panels must be among {PANELS} and editors among {EDITORS}; got {sorted(unknown)}")
         self._quiet = False
         self._result: AttentionResult | None = None
-        self._attention = _LiveFigure()
-        self._contributions = _LiveFigure()
+        # Figures already laid out, by layout key: toggling back (mask, focus, a token added
+        # then removed) reuses one instead of laying it out again.
+        self._figures: dict = {}
+        self._attention = self._contributions = None  # the ones on screen
         config = self._config_of(example, causal=True, scaled=True, focus=None)
         self._build_controls(config)
         self._build_views()
@@ -814,6 +817,17 @@ class AttentionExplorer(widgets.VBox):
             self.steps_view.value = (f"<details open><summary><b>{html.escape(self._t('view_steps'))}</b>"
                                      f"</summary>{worked.html}</details>")
 
+    def _figure(self, view: str, key) -> tuple[_LiveFigure, bool]:
+        """The figure of `view` laid out for `key`, and whether it still has to be drawn."""
+        cache_key = (view, key)
+        if cache_key in self._figures:
+            self._figures[cache_key] = self._figures.pop(cache_key)  # most recently used last
+            return self._figures[cache_key], False
+        if len(self._figures) >= _FIGURES_KEPT:
+            self._figures.pop(next(iter(self._figures)))
+        self._figures[cache_key] = _LiveFigure()
+        return self._figures[cache_key], True
+
     def _qkv_html(self, result, tokens) -> str:
         parts = []
         for name, M in (("Q", result.Q), ("K", result.K), ("V", result.V)):
@@ -825,8 +839,9 @@ class AttentionExplorer(widgets.VBox):
     def _attention_png(self, result, tokens) -> bytes:
         which = [p for p in ("scores", "weights") if p in self.panels]
         key = (result.n, result.causal, result.scaled, tuple(tokens), tuple(which))
-        live = self._attention
-        if live.key != key:
+        live, fresh = self._figure("attention", key)
+        self._attention = live
+        if fresh:
             longest = max(len(t) for t in tokens)
             side = 3.1 + 0.12 * max(result.n - 3, 0) + 0.06 * longest
             size = (4.4 * len(which) + 0.1 * longest, side)
@@ -856,8 +871,9 @@ class AttentionExplorer(widgets.VBox):
 
     def _contributions_png(self, result, tokens, focus) -> bytes:
         key = (result.n, result.d_v, result.causal, focus, tuple(tokens))
-        live = self._contributions
-        if live.key != key:
+        live, fresh = self._figure("contributions", key)
+        self._contributions = live
+        if fresh:
             longest = max(len(t) for t in tokens)
             legend_width = 1.3 + 0.075 * longest  # inches, for "αᵢ,ⱼ vⱼ (token)"
             width, height = 3.3 + 0.3 * result.d_v + legend_width, 3.2

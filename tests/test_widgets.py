@@ -395,3 +395,16 @@ def test_every_language_has_every_string():
     for language, table in strings.STRINGS.items():
         assert set(table) == english, language
     assert strings.text("paste_done", rows=2, cols=3) == "Pasted 2 × 3."
+
+
+def test_a_layout_seen_before_is_reused_with_the_new_numbers(explorer, chapter):
+    causal_figure = explorer._attention
+    explorer.causal.value = False
+    assert explorer._attention is not causal_figure
+    explorer.editors["X"].cells[2][0].value = "3"  # changed while the causal figure is hidden
+    explorer.causal.value = True
+    assert explorer._attention is causal_figure  # not laid out again
+    X = chapter.X.copy()
+    X[2, 0] = 3
+    assert_result(explorer, self_attention(X, chapter.W_q, chapter.W_k, chapter.W_v))
+    assert_figures_follow(explorer)  # and it shows the numbers of now, not of then
