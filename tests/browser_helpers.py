@@ -214,19 +214,30 @@ _WAIT_NOTEBOOK = """(path) => {
               && w.content.widgets.length > 0);
 }"""
 
-_RUN_ALL = """async (timeoutMs) => {
+_RUN_ALL = """async () => {
     const w = window.jupyterapp.shell.currentWidget;
     await w.context.ready;
     await w.sessionContext.ready;
-    const run = window.jupyterapp.commands.execute('notebook:run-all-cells');
-    const timer = new Promise((_, reject) => setTimeout(() => reject(new Error('run-all timed out')), timeoutMs));
-    await Promise.race([run, timer]);
+    // stored execution counts would hide a run that stopped early: clear them first
+    await window.jupyterapp.commands.execute('notebook:clear-all-cell-outputs');
+    // Run All's promise may settle at the first error while later cells still run (a
+    // `raises-exception` cell does not stop the run); completion is judged by _RUN_FINISHED.
+    window.jupyterapp.commands.execute('notebook:run-all-cells').catch(() => null);
 }"""
 
 _KERNEL_IDLE = """() => {
     const w = window.jupyterapp.shell.currentWidget;
     const s = w.sessionContext.session;
     return !!(s && s.kernel && s.kernel.status === 'idle');
+}"""
+
+# Every cell is 'running' from the moment it is queued until its reply; the kernel is idle
+# between cells too, so both must hold.
+_RUN_FINISHED = """() => {
+    const w = window.jupyterapp.shell.currentWidget;
+    const s = w.sessionContext.session;
+    return !!(s && s.kernel && s.kernel.status === 'idle')
+        && w.content.widgets.every(c => c.model.type !== 'code' || c.model.executionState !== 'running');
 }"""
 
 # One record per cell: what the model holds and what the DOM shows for its outputs.
@@ -275,8 +286,11 @@ def open_notebook(page, lab: LabServer, relative_path: str, timeout_ms: int = 60
 
 
 def run_all_cells(page, timeout_ms: int = 120_000) -> None:
-    page.evaluate(_RUN_ALL, timeout_ms)
-    page.wait_for_function(_KERNEL_IDLE, timeout=timeout_ms)
+    page.evaluate(_RUN_ALL)
+    page.wait_for_timeout(300)  # let Run All queue its cells
+    for _ in range(2):  # twice, a moment apart: finished, not between two cells
+        page.wait_for_function(_RUN_FINISHED, timeout=timeout_ms)
+        page.wait_for_timeout(300)
 
 
 def cell_report(page) -> list[dict]:
@@ -456,6 +470,9 @@ class ExplorerPage:
             cols = len(numbers) // rows
             out[name] = [numbers[r * cols:(r + 1) * cols] for r in range(rows)]
         return out
+
+    def wait_for_message(self, name: str, words: str, timeout_ms: int = 30_000) -> None:
+        self.editor(name).locator(":scope > .widget-html", has_text=words).wait_for(timeout=timeout_ms)
 
     def wait_kernel_idle(self, settle_ms: int = 400) -> None:
         # the kernel sends every widget update before it reports idle; let the page apply them
