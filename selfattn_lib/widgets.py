@@ -732,22 +732,22 @@ class AttentionExplorer(widgets.VBox):
         """A complete, checked configuration, or InputError('bad_config') saying what is wrong."""
         try:
             if not isinstance(data, dict):
-                raise ValueError("expected a JSON object with tokens, X, W_q, W_k, W_v")
+                raise ValueError(self._t("config_not_object"))
             missing = [k for k in ("tokens", *EDITORS) if k not in data]
             if missing:
-                raise ValueError(f"missing {', '.join(missing)}")
+                raise ValueError(self._t("config_missing", names=", ".join(missing)))
             tokens = data["tokens"]
             if not isinstance(tokens, list) or not all(isinstance(t, str) and t.strip() for t in tokens):
-                raise ValueError("tokens must be a list of non-empty labels")
+                raise ValueError(self._t("config_tokens"))
             matrices = {name: as_matrix(data[name], name) for name in EDITORS}
             n, d_model = matrices["X"].shape
             if len(tokens) != n:
-                raise ValueError(f"{len(tokens)} tokens but X has {n} rows")
+                raise ValueError(self._t("config_token_count", tokens=len(tokens), rows=n))
             if not 1 <= n <= MAX_TOKENS:
                 raise ValueError(self._t("too_many_tokens", limit=MAX_TOKENS))
             causal, scaled = data.get("causal", True), data.get("scaled", True)
             if not isinstance(causal, bool) or not isinstance(scaled, bool):
-                raise ValueError("causal and scaled must be true or false")
+                raise ValueError(self._t("config_flags"))
             result = self_attention(matrices["X"], matrices["W_q"], matrices["W_k"], matrices["W_v"],
                                     causal=causal, scaled=scaled)
             for name, size in (("d_model", d_model), ("d_k", result.d_k), ("d_v", result.d_v)):
@@ -756,7 +756,7 @@ class AttentionExplorer(widgets.VBox):
             focus = data.get("focus")
             focus = n - 1 if focus is None else focus
             if isinstance(focus, bool) or not isinstance(focus, int) or not 0 <= focus < n:
-                raise ValueError(f"focus must be a token index from 0 to {n - 1}")
+                raise ValueError(self._t("config_focus", last=n - 1))
         except ValueError as exc:
             raise InputError("bad_config", error=str(exc)) from None
         return {"tokens": [t.strip() for t in tokens], **matrices, "causal": causal, "scaled": scaled,

@@ -408,3 +408,16 @@ def test_a_layout_seen_before_is_reused_with_the_new_numbers(explorer, chapter):
     X[2, 0] = 3
     assert_result(explorer, self_attention(X, chapter.W_q, chapter.W_k, chapter.W_v))
     assert_figures_follow(explorer)  # and it shows the numbers of now, not of then
+
+
+def test_every_string_the_widgets_ask_for_exists():
+    """Keys looked up in widgets.py (text(...), self._t(...), InputError(...)) are all defined."""
+    from pathlib import Path
+
+    import selfattn_lib.widgets as module
+
+    source = Path(module.__file__).read_text(encoding="utf-8")
+    keys = set(re.findall(r'(?:\btext|\b_t|InputError)\(\s*"([a-z_]+)"', source))
+    keys |= set(re.findall(r'\("(editor_\w+|view_\w+)"\)', source))
+    assert len(keys) > 30
+    assert keys <= set(strings.STRINGS["en"]), sorted(keys - set(strings.STRINGS["en"]))
