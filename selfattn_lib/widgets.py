@@ -347,20 +347,18 @@ def _png(fig: Figure) -> bytes:
 
 
 class _LiveFigure:
-    """A figure laid out once per `key`; later updates redraw only its changing artists over a
-    saved background (blitting), which skips every tick label, title and legend."""
+    """A figure laid out once; later updates redraw only its changing artists over a saved
+    background (blitting), which skips every tick label, title and legend."""
 
     def __init__(self, dpi: int = 90):
-        self.fig = Figure(dpi=dpi, layout="constrained")
+        self.fig = Figure(dpi=dpi)
         FigureCanvasAgg(self.fig)
-        self.key = None
         self._background = None
         self._dynamic = []
 
-    def rebuild(self, key, size, draw, layout="compressed") -> None:
-        """Clear and draw anew with `draw(fig)`, which returns the artists that change later.
+    def build(self, size, draw, layout="compressed") -> None:
+        """Draw with `draw(fig)`, which returns the artists that change later.
         `layout=None`: `draw` places the axes itself (no layout engine: faster)."""
-        self.fig.clear()
         self.fig.set_layout_engine(layout)
         self.fig.set_size_inches(*size)
         dynamic = draw(self.fig)
@@ -370,7 +368,6 @@ class _LiveFigure:
         self.fig.set_layout_engine("none")  # later frames keep this layout
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
         self._dynamic = dynamic
-        self.key = key
 
     def redraw_background(self) -> None:
         """After a change to a static part (an axis range): draw the static parts again."""
@@ -861,7 +858,7 @@ class AttentionExplorer(widgets.VBox):
                     dynamic += [image, *image._mask_patches, *image._cells]
                 return dynamic
 
-            live.rebuild(key, size, draw)
+            live.build(size, draw)
         else:
             if "scores" in which:
                 plots.update_heatmap(live.scores, result.scores, result.mask)
@@ -880,7 +877,7 @@ class AttentionExplorer(widgets.VBox):
 
             def draw(fig):
                 # Placed by hand: a layout engine would cost more than all the rest on a
-                # focus change, which rebuilds this figure.
+                # new focus token, which needs a figure of its own.
                 left, bottom, top = 0.75, 0.55, 0.4
                 ax = fig.add_axes((left / width, bottom / height,
                                    (width - left - legend_width - 0.2) / width, (height - bottom - top) / height))
@@ -893,7 +890,7 @@ class AttentionExplorer(widgets.VBox):
                            bbox_to_anchor=((width - legend_width) / width, 1 - top / height))
                 return [artist for bars in live.bars for artist in bars] + [ax._contribution_total]
 
-            live.rebuild(key, (width, height), draw, layout=None)
+            live.build((width, height), draw, layout=None)
         else:
             before = live.ax.get_ylim()
             plots.update_contributions(live.ax, live.bars, result, focus)
