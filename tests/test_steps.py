@@ -9,6 +9,7 @@ import re
 import numpy as np
 import pytest
 
+from reference import reference_attention
 from selfattn_lib import chapter_example, self_attention, steps
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
@@ -46,22 +47,9 @@ def matmul_row(x, W, c):
 
 
 def reference(X, W_q, W_k, W_v, causal=True, scaled=True):
-    """Q, K, V, scores, weights, output by loops over plain floats."""
-    n = len(X)
-    Q = [[matmul_row(X[i], W_q, c) for c in range(len(W_q[0]))] for i in range(n)]
-    K = [[matmul_row(X[i], W_k, c) for c in range(len(W_k[0]))] for i in range(n)]
-    V = [[matmul_row(X[i], W_v, c) for c in range(len(W_v[0]))] for i in range(n)]
-    root = math.sqrt(len(K[0])) if scaled else 1.0
-    scores = [[dot(Q[i], K[j]) / root for j in range(n)] for i in range(n)]
-    weights = []
-    for i in range(n):
-        visible = range(i + 1) if causal else range(n)
-        top = max(scores[i][j] for j in visible)
-        exps = {j: math.exp(scores[i][j] - top) for j in visible}
-        total = sum(exps.values())
-        weights.append([exps[j] / total if j in exps else 0.0 for j in range(n)])
-    output = [[sum(weights[i][j] * V[j][c] for j in range(n)) for c in range(len(V[0]))] for i in range(n)]
-    return dict(Q=Q, K=K, V=V, scores=scores, weights=weights, output=output)
+    """The project's plain-Python reference (tests/reference.py), by name."""
+    names = ("Q", "K", "V", "scores", "weights", "output")
+    return dict(zip(names, reference_attention(X, W_q, W_k, W_v, causal, scaled)))
 
 
 @pytest.fixture
