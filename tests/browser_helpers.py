@@ -171,10 +171,12 @@ class LabServer:
 
 
 class NetworkGuard:
-    """Blocks and records every request from the browser context that is not to 127.0.0.1."""
+    """Blocks and records every request from the browser context that is not to 127.0.0.1;
+    records the page's console errors and uncaught exceptions."""
 
     def __init__(self):
         self.blocked: list[str] = []
+        self.page_errors: list[str] = []
 
     def attach(self, context) -> None:
         context.route("**/*", self._route)
@@ -183,6 +185,14 @@ class NetworkGuard:
         # page.route does not see WebSockets; record any to another host (the resolver rule in
         # launch_browser makes them fail anyway).
         page.on("websocket", self._websocket)
+        # A widget view that fails to render, or a front-end exception, is logged to the console
+        # and nowhere else: JupyterLab on these notebooks logs no error at all, so any counts.
+        page.on("pageerror", lambda error: self.page_errors.append(f"uncaught: {error}"))
+        page.on("console", self._console)
+
+    def _console(self, message) -> None:
+        if message.type == "error":
+            self.page_errors.append(message.text[:500])
 
     def _route(self, route) -> None:
         url = route.request.url

@@ -70,12 +70,15 @@ def browser_context(browser_ok):
 def page(browser_context, lab):
     context, guard = browser_context
     guard.blocked.clear()
+    guard.page_errors.clear()
     page = context.new_page()
     guard.watch(page)
     yield page
+    errors = list(guard.page_errors)
     page.close()
     lab.shutdown_kernels()
     assert guard.blocked == [], f"the page tried to reach the network: {guard.blocked}"
+    assert errors == [], "errors in the browser console:\n" + "\n".join(errors)
 
 
 def test_there_are_notebooks_to_open():
@@ -134,7 +137,9 @@ def test_the_checks_see_what_a_learner_would_see_as_broken(page, lab, browser_co
     page.close()  # no more requests from this page: what it tried is now complete
     _context, guard = browser_context
     assert set(guard.blocked) == {"http://cdn.example.invalid/plot.png"}
+    assert any("widget model not found" in e for e in guard.page_errors), guard.page_errors
     guard.blocked.clear()  # seen and expected; the page fixture fails on anything else
+    guard.page_errors.clear()
 
 
 # --- the explorer ---------------------------------------------------------------------------------
