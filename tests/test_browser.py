@@ -53,9 +53,10 @@ def lab(tmp_path_factory, browser_ok):
 
 
 @pytest.fixture(scope="module")
-def browser_context(browser_ok):
+def browser_context(browser_ok, pytestconfig):
     from playwright.sync_api import sync_playwright
 
+    started = time.perf_counter()
     guard = bh.NetworkGuard()
     with sync_playwright() as playwright:
         browser = bh.launch_browser(playwright)
@@ -64,6 +65,8 @@ def browser_context(browser_ok):
         yield context, guard
         context.close()
         browser.close()
+    say(pytestconfig, f"browser test: {len(NOTEBOOKS)} notebooks and the explorer in "
+                      f"{time.perf_counter() - started:.0f} s (browser and JupyterLab included)")
 
 
 @pytest.fixture
