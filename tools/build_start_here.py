@@ -81,6 +81,11 @@ with np.printoptions(precision=4, suppress=True):
 zeros above the diagonal are the **causal mask**: a token never looks at the tokens after it.
 Every row sums to 1:"""),
     ("code", r"""result.weights.sum(axis=1).round(12)"""),
+    ("md", r"""The same numbers as pictures. Left, the scores $q_i \cdot k_j / \sqrt{d_k}$ of every pair (the
+hatched ones are removed by the mask); middle, the weights $\alpha_{ij}$ on a fixed 0-to-1 colour scale;
+right, what the output $a_3$ of *preto* is made of: each bar stacks the three pieces
+$\alpha_{3j} v_j$ of one component. The next notebooks build each of these step by step."""),
+    ("code", r"""sa.plots.overview(result, example.tokens, i=2)"""),
     ("md", r"""> **A warning about the chapter's printed numbers.** The chapter's worked example contains
 > arithmetic errors (for instance it prints $v_1 = [0.2, 0.8, 0.7, 0.4]$, but $x_1 W^V = [0.2, 0.7, 0.7, 0.4]$),
 > and it leaves out the division by $\sqrt{d_k}$ that its own formalization requires. These notebooks
