@@ -398,14 +398,14 @@ def copy_notebooks(source: Path, target: Path) -> None:
 
 EDITOR_ORDER = ("X", "W_q", "W_k", "W_v")
 
-_EXPLORER_STATE = """async (root) => {
+_EXPLORER_STATE = """async (root, maskLabels) => {
     const editors = [...root.querySelectorAll('.selfattn-matrix-editor')];
     const cells = ed => [...ed.querySelectorAll('.selfattn-cell input')].map(i => i.value);
     const tokens = [...editors[0].querySelectorAll('.selfattn-grid > .widget-text:not(.selfattn-cell) input')]
         .map(i => i.value);
     // the mask toggle is the one whose buttons say causal / bidirectional (another picks zeros / random)
     const activeMask = [...root.querySelectorAll('.widget-toggle-buttons button.mod-active')].find(
-        b => /^(causal|bidirectional)/.test(b.innerText.trim()));
+        b => maskLabels.includes(b.innerText.trim()));
     const select = root.querySelector('select');
     const tables = {};
     for (const table of root.querySelectorAll('.widget-html table')) {
@@ -444,7 +444,10 @@ class ExplorerPage:
     """Drives the first full explorer (four matrix editors) in the open notebook."""
 
     def __init__(self, page):
+        from selfattn_lib.strings import text
+
         self.page = page
+        self.mask_labels = [text("causal"), text("bidirectional")]
         self.root = page.locator(".selfattn-explorer").filter(
             has=page.locator(".selfattn-matrix-editor").nth(3)).first
         self.root.wait_for(timeout=30_000)
@@ -463,7 +466,7 @@ class ExplorerPage:
 
     def state(self) -> dict:
         for _ in range(20):
-            state = self.root.evaluate(_EXPLORER_STATE)
+            state = self.root.evaluate(_EXPLORER_STATE, self.mask_labels)
             if state["attention_png"] is not None and (state["contributions_src"] is None
                                                        or state["contributions_png"] is not None):
                 return state

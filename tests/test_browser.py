@@ -65,8 +65,8 @@ def browser_context(browser_ok, pytestconfig):
         yield context, guard
         context.close()
         browser.close()
-    say(pytestconfig, f"browser test: {len(NOTEBOOKS)} notebooks and the explorer in "
-                      f"{time.perf_counter() - started:.0f} s (browser and JupyterLab included)")
+    say(pytestconfig, f"browser test took {time.perf_counter() - started:.0f} s "
+                      "(starting chromium and JupyterLab included)")
 
 
 @pytest.fixture
@@ -154,24 +154,31 @@ def shown(value: str) -> float:
     return float(value.replace("−", "-"))
 
 
+def label(key: str, **values) -> str:
+    """The words the widgets show, from the one place they are kept (so a rewording never breaks this)."""
+    from selfattn_lib.strings import text
+
+    return text(key, **values)
+
+
 def check_shown_numbers(explorer: bh.ExplorerPage, state: dict) -> None:
     """Every number the explorer shows equals the plain-Python reference for the inputs it shows."""
     from reference import reference_attention
 
     m = explorer.matrices(state)
-    causal = state["mask"].startswith("causal")
+    assert state["mask"] in (label("causal"), label("bidirectional")), state["mask"]
+    causal = state["mask"] == label("causal")
     n = len(state["tokens"])
     Q, K, V, _scores, weights, output = reference_attention(
         m["X"], m["W_q"], m["W_k"], m["W_v"], causal=causal, scaled=state["scaled"])
-    expected = {"Q =": Q, "K =": K, "V =": V, "Outputs": output}
-    for prefix, reference in expected.items():
-        titles = [t for t in state["tables"] if t.startswith(prefix)]
-        assert len(titles) == 1, f"no single table titled {prefix!r}: {list(state['tables'])}"
-        rows = state["tables"][titles[0]]
-        assert len(rows) == n, f"{titles[0]}: {len(rows)} rows for {n} tokens"
+    expected = {label("view_Q"): Q, label("view_K"): K, label("view_V"): V, label("view_output"): output}
+    for title, reference in expected.items():
+        assert title in state["tables"], f"no table titled {title!r}: {list(state['tables'])}"
+        rows = state["tables"][title]
+        assert len(rows) == n, f"{title}: {len(rows)} rows for {n} tokens"
         for r, (row, ref_row) in enumerate(zip(rows, reference)):
             assert [round(shown(v), 4) for v in row] == pytest.approx([round(x, 4) for x in ref_row], abs=1.01e-4), \
-                f"{titles[0]} row {r + 1}: shown {row}, reference {ref_row}"
+                f"{title} row {r + 1}: shown {row}, reference {ref_row}"
     # the step-by-step view, for the focus token: which weights, their values, and a_i
     focus = state["focus"]
     assert f"token {focus + 1}" in state["step_heading"]
@@ -205,7 +212,7 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
     explorer = bh.ExplorerPage(page)
     start = explorer.state()
     check_shown_numbers(explorer, start)
-    assert start["mask"].startswith("causal") and start["scaled"]
+    assert start["mask"] == label("causal") and start["scaled"]
 
     # 1. a W^Q cell: Q, the heatmap and every number downstream follow
     old = explorer.matrices(start)["W_q"][0][0]
@@ -219,16 +226,16 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
     check_shown_numbers(explorer, edited)
 
     # 2. causal off
-    explorer.root.locator(".widget-toggle-buttons button", has_text="bidirectional").click()
+    explorer.root.locator(".widget-toggle-buttons button").get_by_text(label("bidirectional"), exact=True).click()
     explorer.wait_for_new_image(edited)
     explorer.wait_kernel_idle()
     bidirectional = explorer.state()
-    assert bidirectional["mask"].startswith("bidirectional")
+    assert bidirectional["mask"] == label("bidirectional")
     assert bidirectional["attention_png"] != edited["attention_png"]
     check_shown_numbers(explorer, bidirectional)
 
     # 3. one more token
-    explorer.root.locator("button", has_text="Add token").click()
+    explorer.root.locator("button", has_text=label("add_token")).click()
     explorer.wait_for_new_image(bidirectional)
     explorer.wait_kernel_idle()
     grown = explorer.state()
@@ -248,12 +255,14 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
     check_shown_numbers(explorer, focused)
 
     # 5. not a number in a box: a message by that matrix, the last valid state everywhere
+    kept = focused["editors"][bh.EDITOR_ORDER.index("W_q")][1 * explorer.columns("W_q") + 1]
     explorer.type_into(explorer.cell("W_q", 1, 1), "abc")
-    explorer.wait_for_message("W_q", "is not a number")
+    bad_number = label("bad_number", value="abc", row=2, col=2, old=kept)
+    explorer.wait_for_message("W_q", bad_number)
     explorer.wait_kernel_idle()
     after_text = explorer.state()
     w_q = bh.EDITOR_ORDER.index("W_q")
-    assert "is not a number" in after_text["messages"][w_q], after_text["messages"]
+    assert after_text["messages"][w_q] == f"⚠ {bad_number}", after_text["messages"]
     assert explorer.matrices(after_text) == explorer.matrices(focused)  # the box shows the kept value
     assert after_text["attention_png"] == focused["attention_png"]
     assert after_text["tables"] == focused["tables"]
@@ -262,12 +271,12 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
     # 6. a pasted matrix of the wrong shape: the same
     editor = explorer.editor("W_q")
     editor.locator("textarea").fill("1 2\n3 4")
-    editor.locator("button", has_text="Use pasted matrix").click()
-    explorer.wait_for_message("W_q", "2 × 2")
+    editor.locator("button", has_text=label("paste_button")).click()
+    wrong_shape = label("paste_shape", rows=4, cols=4, what=label("rows_dims"), got_rows=2, got_cols=2)
+    explorer.wait_for_message("W_q", wrong_shape)
     explorer.wait_kernel_idle()
     after_paste = explorer.state()
-    assert "must be" in after_paste["messages"][w_q] and "2 × 2" in after_paste["messages"][w_q], \
-        after_paste["messages"]
+    assert after_paste["messages"][w_q] == f"⚠ {wrong_shape}", after_paste["messages"]
     assert explorer.matrices(after_paste) == explorer.matrices(focused)
     assert after_paste["attention_png"] == focused["attention_png"]
     assert after_paste["tables"] == focused["tables"]
