@@ -16,7 +16,7 @@ from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.font_manager import findfont, get_font
 from matplotlib.figure import Figure
-from matplotlib.patches import PathPatch
+from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from matplotlib.text import Text
@@ -36,6 +36,9 @@ __all__ = [
     "token_colors",
     "update_heatmap",
     "update_contributions",
+    "outline_row",
+    "move_outline",
+    "FOCUS_COLOR",
     "ShownFigure",
 ]
 
@@ -45,6 +48,7 @@ MASKED_COLOR = "#d9d9d9"   # grey + hatching: "no weight at all", distinct from 
 MASK_HATCH = "///"
 MASK_LABEL = "masked (future token)"
 TOKEN_CMAP = "tab10"
+FOCUS_COLOR = "#ff8c00"    # the focus row's outline: orange, far from every purple of the weights
 
 
 def _axes(ax):
@@ -271,6 +275,25 @@ def update_heatmap(image, data, mask=None):
         cell.set_text("" if hidden else text)
     _color_cells(image, data)
     return image
+
+
+def outline_row(image, i: int, color=FOCUS_COLOR):
+    """Outline row `i` of a heatmap drawn here (the focus token's row) and return the outline;
+    `move_outline` puts it on another row without drawing anything anew."""
+    rows, cols = image.get_array().shape
+    if not 0 <= i < rows:
+        raise ValueError(f"i must be between 0 and {rows - 1} (0-based row index); got {i}")
+    # Not clipped: the line straddles the heatmap's edge, and half of it would vanish.
+    outline = Rectangle((-0.5, i - 0.5), cols, 1, fill=False, edgecolor=color, linewidth=2.5,
+                        clip_on=False, zorder=3)
+    image.axes.add_patch(outline)
+    return outline
+
+
+def move_outline(outline, i: int):
+    """Put an outline from `outline_row` on row `i`."""
+    outline.set_y(i - 0.5)
+    return outline
 
 
 def _contribution_parts(result: AttentionResult, i: int):

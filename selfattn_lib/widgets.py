@@ -799,11 +799,14 @@ class AttentionExplorer(widgets.VBox):
             finally:
                 self._quiet = False
         focus = int(self.focus.value)
-        if not focus_only:
+        if focus_only:
+            if "weights" in self.panels:  # only the outline of the focus row moves
+                self.attention_image.value = self._attention_png(result, tokens, focus, numbers=False)
+        else:
             if {"Q", "K", "V"} & set(self.panels):
                 self.qkv_view.value = self._qkv_html(result, tokens)
             if {"scores", "weights"} & set(self.panels):
-                self.attention_image.value = self._attention_png(result, tokens)
+                self.attention_image.value = self._attention_png(result, tokens, focus)
             if "output" in self.panels:
                 self.output_view.value = _table_html(
                     result.output, tokens, [str(c + 1) for c in range(result.d_v)], self._t("view_output"))
@@ -833,7 +836,9 @@ class AttentionExplorer(widgets.VBox):
                                          self._t(f"view_{name}")))
         return f'<div style="display:flex;flex-wrap:wrap">{"".join(parts)}</div>'
 
-    def _attention_png(self, result, tokens) -> bytes:
+    def _attention_png(self, result, tokens, focus, numbers=True) -> bytes:
+        """Scores and weights; the focus row outlined on the weights. `numbers=False`: the
+        numbers on screen are current, only the outline moves."""
         which = [p for p in ("scores", "weights") if p in self.panels]
         key = (result.n, result.causal, result.scaled, tuple(tokens), tuple(which))
         live, fresh = self._figure("attention", key)
@@ -855,15 +860,21 @@ class AttentionExplorer(widgets.VBox):
                     else:
                         image = plots.weights_heatmap(result, tokens, ax=ax)
                         live.weights = image
+                        # The row that the contributions and the steps explain; moved, not redrawn.
+                        live.focus_outline = plots.outline_row(image, focus)
                     dynamic += [image, *image._mask_patches, *image._cells]
+                if "weights" in which:
+                    dynamic.append(live.focus_outline)  # last: drawn over the cells
                 return dynamic
 
             live.build(size, draw)
         else:
-            if "scores" in which:
+            if "scores" in which and numbers:
                 plots.update_heatmap(live.scores, result.scores, result.mask)
             if "weights" in which:
-                plots.update_heatmap(live.weights, result.weights, result.mask)
+                if numbers:
+                    plots.update_heatmap(live.weights, result.weights, result.mask)
+                plots.move_outline(live.focus_outline, focus)
         return live.png()
 
     def _contributions_png(self, result, tokens, focus) -> bytes:

@@ -247,10 +247,12 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
     assert grown["focus"] != 0
     explorer.root.locator("select").first.select_option(index=0)
     explorer.wait_for_new_image(grown, key="contributions_src")
+    explorer.wait_for_new_image(grown)  # the weights heatmap outlines the new focus row
     explorer.wait_kernel_idle()
     focused = explorer.state()
     assert focused["focus"] == 0
     assert focused["contributions_png"] != grown["contributions_png"]
+    assert focused["attention_png"] != grown["attention_png"]
     assert focused["step_heading"] != grown["step_heading"]
     check_shown_numbers(explorer, focused)
 

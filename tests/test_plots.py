@@ -275,3 +275,17 @@ def test_cell_numbers_are_drawn_where_their_cell_is():
     reference = slow - slow.min(axis=0)
     same = sum(any((r + dr, c + dc) in shifted for dr in (-1, 0, 1) for dc in (-1, 0, 1)) for r, c in reference)
     assert same >= 0.95 * len(reference)
+
+
+def test_outline_row_frames_one_row_and_moves(example):
+    ax = new_axes()
+    image = plots.weights_heatmap(result_of(example), example.tokens, ax=ax)
+    outline = plots.outline_row(image, 1)
+    assert outline in ax.patches and not outline.get_fill()
+    # its corners are the corners of row 1's cells: columns -0.5 .. 2.5, rows 0.5 .. 1.5
+    np.testing.assert_allclose(outline.get_bbox().get_points(), [[-0.5, 0.5], [2.5, 1.5]])
+    plots.move_outline(outline, 2)
+    np.testing.assert_allclose(outline.get_bbox().get_points(), [[-0.5, 1.5], [2.5, 2.5]])
+    assert ax.patches.count(outline) == 1  # moved, not drawn again
+    with pytest.raises(ValueError, match="between 0 and 2"):
+        plots.outline_row(image, 3)

@@ -13,7 +13,7 @@ matplotlib.use("Agg")
 import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
-from selfattn_lib import chapter_example, self_attention, strings  # noqa: E402
+from selfattn_lib import chapter_example, plots, self_attention, strings  # noqa: E402
 from selfattn_lib.widgets import (  # noqa: E402
     MAX_TOKENS,
     AttentionExplorer,
@@ -421,3 +421,55 @@ def test_every_string_the_widgets_ask_for_exists():
     keys |= set(re.findall(r'\("(editor_\w+|view_\w+)"\)', source))
     assert len(keys) > 30
     assert keys <= set(strings.STRINGS["en"]), sorted(keys - set(strings.STRINGS["en"]))
+
+
+def orange_rows_and_columns(png: bytes):
+    """Pixel rows and columns of the PNG where the focus outline's orange shows."""
+    import io
+
+    from matplotlib.colors import to_rgb
+    from PIL import Image
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB")).astype(int)
+    orange = np.array([round(255 * x) for x in to_rgb(plots.FOCUS_COLOR)])
+    hit = np.abs(pixels - orange).sum(axis=2) < 40
+    return np.nonzero(hit.any(axis=1))[0], np.nonzero(hit.any(axis=0))[0]
+
+
+def test_the_focus_row_is_outlined_on_the_weights(explorer):
+    live = explorer._attention
+    assert explorer.focus.value == 2
+    for i in (0, 1, 2):
+        before = bytes(explorer.attention_image.value)
+        explorer.focus.value = i
+        assert explorer._attention is live  # moved in place: no new figure
+        outline = live.focus_outline
+        assert outline.axes is live.weights.axes
+        # exactly row i of the weights: from column -0.5 to n - 0.5, from row i - 0.5 to i + 0.5
+        assert (outline.get_x(), outline.get_y()) == (-0.5, i - 0.5)
+        assert (outline.get_width(), outline.get_height()) == (3, 1)
+        png = bytes(explorer.attention_image.value)
+        assert png != before  # the picture follows the focus
+        # and the picture shows it there: orange pixels along row i's edges, nowhere else
+        (x0, top), (x1, bottom) = live.weights.axes.transData.transform([(-0.5, i - 0.5), (2.5, i + 0.5)])
+        height = live.fig.canvas.get_width_height()[1]
+        top, bottom = height - top, height - bottom  # PNG rows count from the top
+        rows, columns = orange_rows_and_columns(png)
+        assert rows.size and columns.size
+        assert abs(rows.min() - min(top, bottom)) <= 3 and abs(rows.max() - max(top, bottom)) <= 3, (rows, top, bottom)
+        assert abs(columns.min() - x0) <= 3 and abs(columns.max() - x1) <= 3, (columns, x0, x1)
+
+
+def test_the_outline_follows_edits_and_layouts(explorer):
+    explorer.focus.value = 1
+    explorer.editors["W_q"].cells[0][0].value = "0.7"  # an edit redraws the numbers, keeps the row
+    assert explorer._attention.focus_outline.get_y() == 0.5
+    explorer.causal.value = False  # another layout, drawn with the focus row outlined too
+    assert explorer._attention.focus_outline.get_y() == 0.5
+    explorer.focus.value = 0
+    assert explorer._attention.focus_outline.get_y() == -0.5
+    explorer.causal.value = True  # back to the first layout: its outline moved to the new focus
+    assert explorer._attention.focus_outline.get_y() == -0.5
+    _, columns = orange_rows_and_columns(bytes(explorer.attention_image.value))
+    (x0, _), (x1, _) = explorer._attention.weights.axes.transData.transform([(-0.5, 0), (2.5, 0)])
+    assert abs(columns.min() - x0) <= 3 and abs(columns.max() - x1) <= 3
