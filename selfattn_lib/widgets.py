@@ -144,6 +144,7 @@ class MatrixEditor(widgets.VBox):
         self._syncing = False
         self.title = widgets.HTMLMath(title)
         self.message = widgets.HTML()
+        self.message.add_class("selfattn-message")
         self.paste = widgets.Textarea(placeholder=text("paste_placeholder", language),
                                       layout=widgets.Layout(width="100%", min_width="19em", height="5.8em"))
         self.paste_button = widgets.Button(description=text("paste_button", language),
@@ -223,6 +224,7 @@ class MatrixEditor(widgets.VBox):
             if self._editable_rows:
                 label = widgets.Text(value=self._row_labels[r], continuous_update=False,
                                      layout=label_layout, style=text_style)
+                label.add_class("selfattn-token")
                 label.observe(self._guarded(functools.partial(self._on_label, r)), names="value")
             else:
                 label = widgets.HTML(self._row_label_html(self._row_labels[r]), style=html_style,
@@ -385,8 +387,10 @@ class _LiveFigure:
 _SIGNED = colormaps[plots.SIGNED_CMAP]  # a copy (the registry hands out copies): look it up once
 
 
-def _table_html(M, row_labels, col_labels, title) -> str:
-    """A matrix as an HTML table, cells coloured on the plots' diverging scale (4 decimals)."""
+def _table_html(M, row_labels, col_labels, title, name) -> str:
+    """A matrix as an HTML table, cells coloured on the plots' diverging scale (4 decimals).
+    `name` ("Q", "K", "V", "output") goes into data-name, a hook for tests and styles that
+    does not change when the title is reworded or translated."""
     norm = plots._signed_norm(M)
     cmap = _SIGNED
     colors = cmap(norm(M))
@@ -402,7 +406,8 @@ def _table_html(M, row_labels, col_labels, title) -> str:
         body.append(f'<tr><th style="padding:1px 6px;text-align:right;color:#555;font-weight:normal">'
                     f"{html.escape(str(label))}</th>{tds}</tr>")
     return (f'<div style="margin:0 16px 8px 0"><div style="font-weight:bold;margin-bottom:2px">'
-            f"{html.escape(title)}</div><table style=\"border-collapse:collapse\"><tr><th></th>{head}</tr>"
+            f"{html.escape(title)}</div><table class=\"selfattn-table\" data-name=\"{html.escape(name)}\" "
+            f"style=\"border-collapse:collapse\"><tr><th></th>{head}</tr>"
             f'{"".join(body)}</table></div>')
 
 
@@ -522,8 +527,10 @@ class AttentionExplorer(widgets.VBox):
                                   title=f"<b>{t(titles[name])}</b>", reset_values=getattr(self._chapter, name),
                                   editable_row_labels=(name == "X"), language=self._language)
             editor.on_change(self._guarded(functools.partial(self._on_edit, name), editor))
+            editor.add_class(f"selfattn-editor-{name}")
             self.editors[name] = editor
         self.message = widgets.HTML()
+        self.message.add_class("selfattn-message")
         self.add_token = widgets.Button(description=t("add_token"), icon="plus", layout=widgets.Layout(width="auto"))
         self.remove_token = widgets.Button(description=t("remove_token"), icon="minus",
                                            layout=widgets.Layout(width="auto"))
@@ -548,10 +555,14 @@ class AttentionExplorer(widgets.VBox):
                                             style={"button_width": "auto", "description_width": "auto"})
         self.scaled = widgets.Checkbox(value=True, description=t("scaled"), indent=False,
                                        layout=widgets.Layout(width="auto"))
+        # Classes: stable hooks for tests and styles, whatever the words or the layout.
+        self.causal.add_class("selfattn-mask")
+        self.scaled.add_class("selfattn-scaled")
         self.causal.observe(self._guarded(self._on_toggle), names="value")
         self.scaled.observe(self._guarded(self._on_toggle), names="value")
         self.focus = widgets.Dropdown(options=[("1", 0)], value=0, description=t("focus"),
                                       style={"description_width": "auto"}, layout=widgets.Layout(width="auto"))
+        self.focus.add_class("selfattn-focus")
         self.focus.observe(self._guarded(self._on_focus), names="value")
         self.reset_all = widgets.Button(description=t("reset_all"), tooltip=t("reset_all_tooltip"),
                                         icon="undo", button_style="warning", layout=widgets.Layout(width="auto"))
@@ -574,6 +585,9 @@ class AttentionExplorer(widgets.VBox):
         self.contributions_image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
         self.output_view = widgets.HTML()
         self.steps_view = widgets.HTMLMath()
+        self.attention_image.add_class("selfattn-attention-image")
+        self.contributions_image.add_class("selfattn-contributions-image")
+        self.steps_view.add_class("selfattn-steps")
 
     def _layout(self) -> list:
         t = self._t
@@ -809,7 +823,8 @@ class AttentionExplorer(widgets.VBox):
                 self.attention_image.value = self._attention_png(result, tokens, focus)
             if "output" in self.panels:
                 self.output_view.value = _table_html(
-                    result.output, tokens, [str(c + 1) for c in range(result.d_v)], self._t("view_output"))
+                    result.output, tokens, [str(c + 1) for c in range(result.d_v)], self._t("view_output"),
+                    "output")
         if "contributions" in self.panels:
             self.contributions_image.value = self._contributions_png(result, tokens, focus)
         if "steps" in self.panels:
@@ -833,7 +848,7 @@ class AttentionExplorer(widgets.VBox):
         for name, M in (("Q", result.Q), ("K", result.K), ("V", result.V)):
             if name in self.panels:
                 parts.append(_table_html(M, tokens, [str(c + 1) for c in range(M.shape[1])],
-                                         self._t(f"view_{name}")))
+                                         self._t(f"view_{name}"), name))
         return f'<div style="display:flex;flex-wrap:wrap">{"".join(parts)}</div>'
 
     def _attention_png(self, result, tokens, focus, numbers=True) -> bytes:

@@ -392,29 +392,29 @@ def copy_notebooks(source: Path, target: Path) -> None:
 
 
 # --- the attention explorer (selfattn_lib.widgets.AttentionExplorer) in the page ----------------
-# DOM hooks the widget gives us: .selfattn-explorer, .selfattn-matrix-editor (X, W^Q, W^K, W^V in
-# that order), .selfattn-grid, .selfattn-cell. The rest is found by ipywidgets' own classes and
-# the explorer's layout (first image: scores + weights heatmaps; second: contributions).
+# Found by the classes the widgets give themselves (never by position, tag or wording):
+# .selfattn-explorer; .selfattn-editor-X, -W_q, -W_k, -W_v (each a .selfattn-matrix-editor) with
+# .selfattn-grid, .selfattn-cell, .selfattn-token (X's row labels) and .selfattn-message;
+# .selfattn-mask, .selfattn-scaled, .selfattn-focus; .selfattn-attention-image,
+# .selfattn-contributions-image; table.selfattn-table[data-name=Q|K|V|output]; .selfattn-steps;
+# the explorer's own .selfattn-message is a direct child of .selfattn-explorer.
 
 EDITOR_ORDER = ("X", "W_q", "W_k", "W_v")
 
-_EXPLORER_STATE = """async (root, maskLabels) => {
-    const editors = [...root.querySelectorAll('.selfattn-matrix-editor')];
+_EXPLORER_STATE = """async (root, editorNames) => {
+    const editors = editorNames.map(name => root.querySelector(`.selfattn-editor-${name}`));
     const cells = ed => [...ed.querySelectorAll('.selfattn-cell input')].map(i => i.value);
-    const tokens = [...editors[0].querySelectorAll('.selfattn-grid > .widget-text:not(.selfattn-cell) input')]
-        .map(i => i.value);
-    // the mask toggle is the one whose buttons say causal / bidirectional (another picks zeros / random)
-    const activeMask = [...root.querySelectorAll('.widget-toggle-buttons button.mod-active')].find(
-        b => maskLabels.includes(b.innerText.trim()));
-    const select = root.querySelector('select');
-    const tables = {};
-    for (const table of root.querySelectorAll('.widget-html table')) {
-        const title = table.previousElementSibling ? table.previousElementSibling.innerText.trim() : '';
-        const rows = [...table.querySelectorAll('tr')].slice(1).map(
+    const tokens = [...root.querySelectorAll('.selfattn-editor-X .selfattn-token input')].map(i => i.value);
+    const activeMask = root.querySelector('.selfattn-mask button.mod-active');
+    const select = root.querySelector('.selfattn-focus select');
+    const tables = {}, titles = {};
+    for (const table of root.querySelectorAll('table.selfattn-table')) {
+        const name = table.dataset.name;
+        titles[name] = table.previousElementSibling ? table.previousElementSibling.innerText.trim() : '';
+        tables[name] = [...table.querySelectorAll('tr')].slice(1).map(
             tr => [...tr.querySelectorAll('td')].map(td => td.innerText.trim()));
-        tables[title] = rows;
     }
-    const steps = root.querySelector('.widget-htmlmath details');
+    const steps = root.querySelector('.selfattn-steps details');
     const stepTables = steps ? [...steps.querySelectorAll('table')].map(t => [...t.querySelectorAll('tr')].map(
         tr => [...tr.querySelectorAll('th,td')].map(c => c.innerText.trim()))) : [];
     const digest = async img => {
@@ -425,35 +425,39 @@ _EXPLORER_STATE = """async (root, maskLabels) => {
             return [...hash].map(b => b.toString(16).padStart(2, '0')).join('');
         } catch (e) { return null; }  // the blob was replaced while we read it
     };
-    const images = [...root.querySelectorAll('img.widget-image')];
+    const attention = root.querySelector('img.selfattn-attention-image');
+    const contributions = root.querySelector('img.selfattn-contributions-image');
+    const text = element => element ? element.innerText.trim() : '';
     return {
         editors: editors.map(cells), tokens,
         mask: activeMask ? activeMask.innerText.trim() : null,
-        scaled: root.querySelector('input[type=checkbox]').checked,
+        scaled: root.querySelector('.selfattn-scaled input[type=checkbox]').checked,
         focus: select ? select.selectedIndex : null,
-        tables, step_heading: steps ? steps.querySelector('h4').innerText.trim() : '', step_tables: stepTables,
-        attention_src: images[0] ? images[0].src : null, attention_png: await digest(images[0]),
-        contributions_src: images[1] ? images[1].src : null, contributions_png: await digest(images[1]),
-        messages: editors.map(ed => [...ed.querySelectorAll(':scope > .widget-html')].map(m => m.innerText.trim()).join(' ')),
-        message: [...root.querySelectorAll(':scope > .widget-html')].map(m => m.innerText.trim()).join(' '),
+        tables, table_titles: titles,
+        step_heading: steps ? steps.querySelector('h4').innerText.trim() : '', step_tables: stepTables,
+        attention_src: attention ? attention.src : null, attention_png: await digest(attention),
+        contributions_src: contributions ? contributions.src : null, contributions_png: await digest(contributions),
+        messages: editors.map(ed => text(ed.querySelector('.selfattn-message'))),
+        message: text(root.querySelector(':scope > .selfattn-message')),
     };
 }"""
+
+IMAGES = {"attention_src": ".selfattn-attention-image", "contributions_src": ".selfattn-contributions-image"}
 
 
 class ExplorerPage:
     """Drives the first full explorer (four matrix editors) in the open notebook."""
 
     def __init__(self, page):
-        from selfattn_lib.strings import text
-
         self.page = page
-        self.mask_labels = [text("causal"), text("bidirectional")]
-        self.root = page.locator(".selfattn-explorer").filter(
-            has=page.locator(".selfattn-matrix-editor").nth(3)).first
+        explorers = page.locator(".selfattn-explorer")
+        for name in EDITOR_ORDER:  # the first that lets a learner edit all four matrices
+            explorers = explorers.filter(has=page.locator(f".selfattn-editor-{name}"))
+        self.root = explorers.first
         self.root.wait_for(timeout=30_000)
 
     def editor(self, name: str):
-        return self.root.locator(".selfattn-matrix-editor").nth(EDITOR_ORDER.index(name))
+        return self.root.locator(f".selfattn-editor-{name}")
 
     def cell(self, name: str, row: int, col: int):
         columns = self.columns(name)
@@ -466,7 +470,7 @@ class ExplorerPage:
 
     def state(self) -> dict:
         for _ in range(20):
-            state = self.root.evaluate(_EXPLORER_STATE, self.mask_labels)
+            state = self.root.evaluate(_EXPLORER_STATE, list(EDITOR_ORDER))
             if state["attention_png"] is not None and (state["contributions_src"] is None
                                                        or state["contributions_png"] is not None):
                 return state
@@ -485,7 +489,7 @@ class ExplorerPage:
         return out
 
     def wait_for_message(self, name: str, words: str, timeout_ms: int = 30_000) -> None:
-        self.editor(name).locator(":scope > .widget-html", has_text=words).wait_for(timeout=timeout_ms)
+        self.editor(name).locator(".selfattn-message", has_text=words).wait_for(timeout=timeout_ms)
 
     def wait_kernel_idle(self, settle_ms: int = 400) -> None:
         # the kernel sends every widget update before it reports idle; let the page apply them
@@ -494,8 +498,7 @@ class ExplorerPage:
         self.page.wait_for_timeout(settle_ms)
 
     def wait_for_new_image(self, before: dict, key: str = "attention_src", timeout_ms: int = 30_000) -> None:
-        index = 0 if key == "attention_src" else 1
-        self.root.locator("img.widget-image").nth(index).evaluate(
+        self.root.locator(IMAGES[key]).evaluate(
             "(img, old) => new Promise((resolve, reject) => {"
             "  const done = () => img.src !== old && img.complete;"
             "  if (done()) return resolve(true);"
@@ -511,7 +514,7 @@ class ExplorerPage:
 
     def timed_edit(self, name: str, row: int, col: int, text: str) -> float:
         """Seconds from the Enter key in a grid cell to the new heatmap image loaded in the page."""
-        img = self.root.locator("img.widget-image").first
+        img = self.root.locator(IMAGES["attention_src"])
         img.evaluate("""img => {
             window.__selfattnShown = null;
             const old = img.src;

@@ -171,10 +171,12 @@ def check_shown_numbers(explorer: bh.ExplorerPage, state: dict) -> None:
     n = len(state["tokens"])
     Q, K, V, _scores, weights, output = reference_attention(
         m["X"], m["W_q"], m["W_k"], m["W_v"], causal=causal, scaled=state["scaled"])
-    expected = {label("view_Q"): Q, label("view_K"): K, label("view_V"): V, label("view_output"): output}
-    for title, reference in expected.items():
-        assert title in state["tables"], f"no table titled {title!r}: {list(state['tables'])}"
-        rows = state["tables"][title]
+    expected = {"Q": Q, "K": K, "V": V, "output": output}
+    for name, reference in expected.items():
+        assert name in state["tables"], f"no table named {name!r}: {list(state['tables'])}"
+        title = state["table_titles"][name]
+        assert title == label(f"view_{name}"), f"table {name} is titled {title!r}"
+        rows = state["tables"][name]
         assert len(rows) == n, f"{title}: {len(rows)} rows for {n} tokens"
         for r, (row, ref_row) in enumerate(zip(rows, reference)):
             assert [round(shown(v), 4) for v in row] == pytest.approx([round(x, 4) for x in ref_row], abs=1.01e-4), \
@@ -226,7 +228,7 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
     check_shown_numbers(explorer, edited)
 
     # 2. causal off
-    explorer.root.locator(".widget-toggle-buttons button").get_by_text(label("bidirectional"), exact=True).click()
+    explorer.root.locator(".selfattn-mask button").get_by_text(label("bidirectional"), exact=True).click()
     explorer.wait_for_new_image(edited)
     explorer.wait_kernel_idle()
     bidirectional = explorer.state()
@@ -245,7 +247,7 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
 
     # 4. another focus token: its contributions and its worked steps
     assert grown["focus"] != 0
-    explorer.root.locator("select").first.select_option(index=0)
+    explorer.root.locator(".selfattn-focus select").select_option(index=0)
     explorer.wait_for_new_image(grown, key="contributions_src")
     explorer.wait_for_new_image(grown)  # the weights heatmap outlines the new focus row
     explorer.wait_kernel_idle()
@@ -265,6 +267,7 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
     after_text = explorer.state()
     w_q = bh.EDITOR_ORDER.index("W_q")
     assert after_text["messages"][w_q] == f"⚠ {bad_number}", after_text["messages"]
+    assert after_text["message"] == ""  # said by the W^Q editor, not under the whole explorer
     assert explorer.matrices(after_text) == explorer.matrices(focused)  # the box shows the kept value
     assert after_text["attention_png"] == focused["attention_png"]
     assert after_text["tables"] == focused["tables"]
@@ -283,7 +286,7 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
     assert after_paste["attention_png"] == focused["attention_png"]
     assert after_paste["tables"] == focused["tables"]
     # "next to the control": the message sits in the W^Q editor, just under its paste box
-    message = editor.locator(":scope > .widget-html").last.bounding_box()
+    message = editor.locator(".selfattn-message").bounding_box()
     paste_box = editor.locator("textarea").bounding_box()
     assert message and 0 <= message["y"] - (paste_box["y"] + paste_box["height"]) < 80
     bh.screenshot_notebook(page, shots / "explorer_after_edits.png")

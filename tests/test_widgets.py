@@ -473,3 +473,33 @@ def test_the_outline_follows_edits_and_layouts(explorer):
     _, columns = orange_rows_and_columns(bytes(explorer.attention_image.value))
     (x0, _), (x1, _) = explorer._attention.weights.axes.transData.transform([(-0.5, 0), (2.5, 0)])
     assert abs(columns.min() - x0) <= 3 and abs(columns.max() - x1) <= 3
+
+
+def test_stable_hooks_for_the_page(explorer):
+    """Classes and data-name attributes that tests and styles find the views by."""
+    hooks = {
+        explorer.attention_image: "selfattn-attention-image",
+        explorer.contributions_image: "selfattn-contributions-image",
+        explorer.message: "selfattn-message",
+        explorer.causal: "selfattn-mask",
+        explorer.scaled: "selfattn-scaled",
+        explorer.focus: "selfattn-focus",
+        explorer.steps_view: "selfattn-steps",
+    }
+    for name, editor in explorer.editors.items():
+        hooks[editor.message] = "selfattn-message"
+        assert f"selfattn-editor-{name}" in editor._dom_classes
+        assert "selfattn-matrix-editor" in editor._dom_classes
+    for widget, hook in hooks.items():
+        assert hook in widget._dom_classes, (widget, hook)
+    assert all("selfattn-token" in box._dom_classes for box in explorer.editors["X"].row_boxes)
+    # one table per matrix, named by data-name, holding that matrix's numbers
+    result = explorer.result
+    html = explorer.qkv_view.value + explorer.output_view.value
+    tables = dict(re.findall(r'<table class="selfattn-table" data-name="(\w+)"[^>]*>(.*?)</table>', html))
+    assert sorted(tables) == ["K", "Q", "V", "output"]
+    for name in ("Q", "K", "V", "output"):
+        shown = [float(v) for v in re.findall(r"<td[^>]*>([^<]+)</td>", tables[name])]
+        np.testing.assert_allclose(shown, getattr(result, name).ravel(), atol=5e-5, err_msg=name)
+    only_q = AttentionExplorer(panels=("Q", "output"), editors=("X",))
+    assert re.findall(r'data-name="(\w+)"', only_q.qkv_view.value + only_q.output_view.value) == ["Q", "output"]
