@@ -359,7 +359,7 @@ key = widgets.Dropdown(options=[(f"{j + 1}: {t}", j) for j, t in enumerate(token
                        description="key j")
 scaled = widgets.Checkbox(value=True, description="divide by √d_k")
 text = widgets.HTMLMath()
-picture = widgets.Image(format="png")
+picture = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start", max_width="100%"))  # natural size, not stretched
 
 fig = Figure(figsize=(4.5, 3.8), layout="constrained")
 ax = fig.add_subplot()
@@ -505,7 +505,7 @@ rest.
         code("""\
 factor = widgets.FloatSlider(value=1.0, min=0.0, max=40.0, step=0.5, description="factor",
                              continuous_update=False)
-picture = widgets.Image(format="png")
+picture = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start", max_width="100%"))  # natural size, not stretched
 fig = Figure(figsize=(5.5, 3.2), layout="constrained")
 ax = fig.add_subplot()
 bars = ax.bar(range(3), result.weights[2], color=plots.token_colors(3))
@@ -683,7 +683,7 @@ import dataclasses
 amounts = [widgets.FloatSlider(value=round(w, 2), min=0.0, max=1.0, step=0.05, description=f"{j + 1}: {t}",
                                continuous_update=False) for j, (t, w) in enumerate(zip(tokens, result.weights[2]))]
 text = widgets.HTMLMath()
-picture = widgets.Image(format="png")
+picture = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start", max_width="100%"))  # natural size, not stretched
 fig = Figure(figsize=(6.5, 3.5), layout="constrained")
 ax = fig.add_subplot()
 bars = plots.contributions(result, tokens, 2, ax=ax)
@@ -901,7 +901,7 @@ sentence = np.vstack([example.X, extra])
 words = sa.example.CHAPTER_SENTENCE
 count = widgets.IntSlider(value=3, min=1, max=len(words), description="tokens n")
 causal = widgets.Checkbox(value=True, description="causal mask")
-picture = widgets.Image(format="png")
+picture = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start", max_width="100%"))  # natural size, not stretched
 fig = Figure(figsize=(5.6, 4.4), layout="constrained")
 
 
@@ -1069,7 +1069,7 @@ which = widgets.Dropdown(options=[(f"x_{i + 1} ({t})", i) for i, t in enumerate(
 amount = widgets.FloatSlider(value=1.0, min=-3.0, max=3.0, step=0.25, description="by",
                              continuous_update=False)
 causal = widgets.Checkbox(value=True, description="causal mask")
-picture = widgets.Image(format="png")
+picture = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start", max_width="100%"))  # natural size, not stretched
 fig = Figure(figsize=(5.5, 3.2), layout="constrained")
 ax = fig.add_subplot()
 bars = ax.bar(range(3), np.zeros(3), color=plots.token_colors(3))
