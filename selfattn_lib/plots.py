@@ -2,7 +2,8 @@
 of each token to an output a_i.
 
 Every function takes an optional `ax` (default: the current pyplot axes), returns what it drew,
-and changes no global state (colour maps are copied, rcParams untouched). `overview` builds a
+and changes no global state (colour maps are copied, rcParams untouched). Titles, axis labels and
+legends come from `strings.STRINGS` in the given `language` (default English). `overview` builds a
 stand-alone Figure (not through pyplot), so returning it from a cell shows it exactly once.
 """
 from __future__ import annotations
@@ -21,8 +22,10 @@ from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from matplotlib.text import Text
 
+from . import strings
 from .attention import AttentionResult
 from .steps import mode_label
+from .strings import DEFAULT_LANGUAGE
 
 __all__ = [
     "WEIGHTS_CMAP",
@@ -46,7 +49,7 @@ WEIGHTS_CMAP = "Purples"   # 0..1, one scale for every weights heatmap
 SIGNED_CMAP = "RdBu_r"     # scores, X, Q, K, V, W: blue below 0, red above, white at 0
 MASKED_COLOR = "#d9d9d9"   # grey + hatching: "no weight at all", distinct from a weight of 0
 MASK_HATCH = "///"
-MASK_LABEL = "masked (future token)"
+MASK_LABEL = strings.text("plot_mask_label")  # English; heatmaps label in their own language
 TOKEN_CMAP = "tab10"
 FOCUS_COLOR = "#ff8c00"    # the focus row's outline: orange, far from every purple of the weights
 
@@ -144,7 +147,7 @@ def _draw_cached(renderer, text: Text) -> None:
 
 
 def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, ylabel,
-             colorbar, blank_masked):
+             colorbar, blank_masked, language=DEFAULT_LANGUAGE):
     """Image of `data`; where `mask` is False: hatched, and grey too when `blank_masked`."""
     rows, cols = data.shape
     shown = np.ma.masked_array(data, mask=~mask) if blank_masked else data
@@ -172,7 +175,7 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
         # One patch for all masked cells: hatching is drawn once, not once per cell.
         squares = [Path.unit_rectangle().transformed(Affine2D().translate(j - 0.5, i - 0.5)) for i, j in hidden]
         patch = PathPatch(Path.make_compound_path(*squares), fill=False, hatch=MASK_HATCH, linewidth=0,
-                          edgecolor="#7f7f7f", label=MASK_LABEL)
+                          edgecolor="#7f7f7f", label=strings.text("plot_mask_label", language))
         ax.add_patch(patch)
         image._mask_patches.append(patch)
     labels = [_format(v) for v in data.ravel()]
@@ -206,16 +209,24 @@ def _tokens(tokens, n):
     return [str(t) for t in tokens]
 
 
-def weights_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorbar=True):
+def _key_axis(result: AttentionResult, note: str, language: str) -> str:
+    """'key token j', with a second line on the hatched cells when there is a causal mask."""
+    label = strings.text("plot_key_axis", language)
+    return label + "\n" + strings.text(note, language) if result.causal else label
+
+
+def weights_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorbar=True,
+                    language=DEFAULT_LANGUAGE):
     """The alphas: query token i on rows, key token j on columns, fixed 0..1 scale; masked cells
     grey and hatched (a weight that does not exist, not a weight of 0)."""
     ax = _axes(ax)
     labels = _tokens(tokens, result.n)
     if title is None:
-        title = f"Attention weights α\n{mode_label(result)}"
-    xlabel = "key token j" + ("\n▨ masked: a future token" if result.causal else "")
+        title = strings.text("plot_weights_title", language, mode=mode_label(result, language))
+    xlabel = _key_axis(result, "plot_weights_masked_note", language)
     return _heatmap(ax, result.weights, result.mask, WEIGHTS_CMAP, Normalize(0.0, 1.0), labels, labels,
-                    title, xlabel, "query token i", colorbar, blank_masked=True)
+                    title, xlabel, strings.text("plot_query_axis", language), colorbar, blank_masked=True,
+                    language=language)
 
 
 def _signed_norm(data) -> Normalize:
@@ -223,21 +234,26 @@ def _signed_norm(data) -> Normalize:
     return Normalize(-top, top)
 
 
-def scores_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorbar=True):
+def scores_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorbar=True,
+                   language=DEFAULT_LANGUAGE):
     """The full score matrix on a diverging scale centred on 0; with a causal mask its
     future cells are hatched (computed, then removed by the mask before the softmax)."""
     ax = _axes(ax)
     labels = _tokens(tokens, result.n)
     if title is None:
-        formula = "q·k / √d_k" if result.scaled else "q·k (unscaled)"
-        title = f"Scores {formula}\n{'causal' if result.causal else 'bidirectional'}"
-    xlabel = "key token j" + ("\n▨ removed by the mask" if result.causal else "")
+        formula = strings.text("plot_scores_scaled" if result.scaled else "plot_scores_unscaled", language)
+        direction = strings.text("mode_causal" if result.causal else "mode_bidirectional", language)
+        title = strings.text("plot_scores_title", language, formula=formula, direction=direction)
+    xlabel = _key_axis(result, "plot_scores_masked_note", language)
     return _heatmap(ax, result.scores, result.mask, SIGNED_CMAP, _signed_norm(result.scores), labels,
-                    labels, title, xlabel, "query token i", colorbar, blank_masked=False)
+                    labels, title, xlabel, strings.text("plot_query_axis", language), colorbar,
+                    blank_masked=False, language=language)
 
 
-def matrix_heatmap(M, row_labels, col_labels=None, ax=None, title=None, colorbar=False):
-    """A matrix (X, Q, K, V or a W) with labelled rows and columns, diverging scale centred on 0."""
+def matrix_heatmap(M, row_labels, col_labels=None, ax=None, title=None, colorbar=False,
+                   language=DEFAULT_LANGUAGE):
+    """A matrix (X, Q, K, V or a W) with labelled rows and columns, diverging scale centred on 0.
+    Its title is the caller's (already in their language); `language` is accepted like everywhere."""
     ax = _axes(ax)
     M = np.asarray(M, dtype=float)
     if M.ndim != 2:
@@ -249,7 +265,7 @@ def matrix_heatmap(M, row_labels, col_labels=None, ax=None, title=None, colorbar
     if len(col_labels) != M.shape[1]:
         raise ValueError(f"col_labels must have one label per column ({M.shape[1]}); got {len(col_labels)}")
     return _heatmap(ax, M, np.ones(M.shape, dtype=bool), SIGNED_CMAP, _signed_norm(M), row_labels,
-                    col_labels, title, None, None, colorbar, blank_masked=False)
+                    col_labels, title, None, None, colorbar, blank_masked=False, language=language)
 
 
 def update_heatmap(image, data, mask=None):
@@ -311,7 +327,7 @@ def _stack(parts):
     return np.where(parts >= 0, up, down)
 
 
-def contributions(result: AttentionResult, tokens, i, ax=None, title=None):
+def contributions(result: AttentionResult, tokens, i, ax=None, title=None, language=DEFAULT_LANGUAGE):
     """a_i component by component: stacked bars of alpha_ij v_j, one colour per token j,
     and a black tick at each component's total a_i. Returns the bar containers, one per j."""
     ax = _axes(ax)
@@ -324,16 +340,18 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None):
     colors = token_colors(result.n)
     bars = []
     for row, j in enumerate(visible):
+        part = strings.text("plot_contribution_part", language, i=_sub(i + 1), j=_sub(j + 1), token=labels[j])
         bars.append(ax.bar(x, parts[row], bottom=bottoms[row], width=0.6, color=colors[j],
-                           edgecolor="white", linewidth=0.5,
-                           label=f"α{_sub(i + 1)},{_sub(j + 1)} v{_sub(j + 1)} ({labels[j]})"))
+                           edgecolor="white", linewidth=0.5, label=part))
     (total,) = ax.plot(x, result.output[i], linestyle="none", marker="_", markersize=18,
-                       markeredgewidth=2.5, color="black", label=f"a{_sub(i + 1)} (total)")
+                       markeredgewidth=2.5, color="black",
+                       label=strings.text("plot_contribution_total", language, i=_sub(i + 1)))
     ax.axhline(0, color="#555555", linewidth=0.8)
     ax.set_xticks(x, [str(c + 1) for c in x])
-    ax.set_xlabel(f"component of a{_sub(i + 1)}")
-    ax.set_ylabel("contribution")
-    ax.set_title(title or f"What a{_sub(i + 1)} (“{labels[i]}”) is made of", fontsize=10)
+    ax.set_xlabel(strings.text("plot_component_axis", language, i=_sub(i + 1)))
+    ax.set_ylabel(strings.text("plot_contribution_axis", language))
+    ax.set_title(title or strings.text("plot_contributions_title", language, i=_sub(i + 1), token=labels[i]),
+                 fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     _fit_limits(ax, parts, bottoms, result.output[i])
     for side in ("top", "right"):
@@ -380,14 +398,14 @@ class ShownFigure(Figure):
         return buffer.getvalue()
 
 
-def overview(result: AttentionResult, tokens, i=None) -> Figure:
+def overview(result: AttentionResult, tokens, i=None, language=DEFAULT_LANGUAGE) -> Figure:
     """Scores and weights side by side (and what a_i is made of, when `i` is given): a plain
     figure for readers who cannot run the widgets (GitHub, nbviewer, PDF)."""
     panels = 2 if i is None else 3
     fig = ShownFigure(figsize=(4.2 * panels, 3.9), layout="constrained", dpi=100)
     axes = fig.subplots(1, panels, width_ratios=[1, 1, 1.15][:panels])
-    scores_heatmap(result, tokens, ax=axes[0])
-    weights_heatmap(result, tokens, ax=axes[1])
+    scores_heatmap(result, tokens, ax=axes[0], language=language)
+    weights_heatmap(result, tokens, ax=axes[1], language=language)
     if i is not None:
-        contributions(result, tokens, i, ax=axes[2])
+        contributions(result, tokens, i, ax=axes[2], language=language)
     return fig

@@ -15,6 +15,8 @@ import re
 import numpy as np
 
 from .attention import AttentionResult, as_matrix, project, self_attention
+from . import strings
+from .strings import DEFAULT_LANGUAGE
 
 __all__ = [
     "Rendered",
@@ -290,6 +292,8 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i) -> Rendered:
     return Rendered([block for part in parts for block in part.blocks])
 
 
-def mode_label(result: AttentionResult) -> str:
+def mode_label(result: AttentionResult, language: str = DEFAULT_LANGUAGE) -> str:
     """'causal, scaled', 'bidirectional, unscaled', ...: the variant a result was computed with."""
-    return ("causal" if result.causal else "bidirectional") + (", scaled" if result.scaled else ", unscaled")
+    direction = strings.text("mode_causal" if result.causal else "mode_bidirectional", language)
+    scaling = strings.text("mode_scaled" if result.scaled else "mode_unscaled", language)
+    return strings.text("mode_label", language, direction=direction, scaling=scaling)

@@ -1,4 +1,5 @@
-"""Every word the widgets show a learner, in one place, so the series can be translated.
+"""Every word the widgets and plots show a learner, in one place, so the series can be
+translated.
 
 Add a language by adding a dict with the same keys (a test checks the keys match). Values are
 `str.format` templates; `{placeholders}` are filled by `text(key, **values)`.
@@ -102,6 +103,28 @@ STRINGS: dict[str, dict[str, str]] = {
         "token": "token",
         "repr": "AttentionExplorer: {n} tokens ({tokens}), d_model = {d_model}, d_k = {d_k}, "
                 "d_v = {d_v}, {mode}; focus token {focus}",
+        # the variant a result was computed with (steps.mode_label, plot titles)
+        "mode_label": "{direction}, {scaling}",
+        "mode_causal": "causal",
+        "mode_bidirectional": "bidirectional",
+        "mode_scaled": "scaled",
+        "mode_unscaled": "unscaled",
+        # plots (selfattn_lib.plots); "\n" starts a new line of a title or axis label
+        "plot_weights_title": "Attention weights α\n{mode}",
+        "plot_scores_title": "Scores {formula}\n{direction}",
+        "plot_scores_scaled": "q·k / √d_k",
+        "plot_scores_unscaled": "q·k (unscaled)",
+        "plot_key_axis": "key token j",
+        "plot_query_axis": "query token i",
+        "plot_weights_masked_note": "▨ masked: a future token",
+        "plot_scores_masked_note": "▨ removed by the mask",
+        "plot_mask_label": "masked (future token)",
+        # contributions: {i}, {j} are subscript digits (₁, ₂, ...), {token} a token's label
+        "plot_contributions_title": "What a{i} (“{token}”) is made of",
+        "plot_contribution_part": "α{i},{j} v{j} ({token})",
+        "plot_contribution_total": "a{i} (total)",
+        "plot_component_axis": "component of a{i}",
+        "plot_contribution_axis": "contribution",
     },
 }
 

@@ -501,11 +501,11 @@ class AttentionExplorer(widgets.VBox):
 
     def overview(self):
         """A plain figure of the current state, for readers without a running kernel."""
-        return plots.overview(self._result, self.tokens, i=int(self.focus.value))
+        return plots.overview(self._result, self.tokens, i=int(self.focus.value), language=self._language)
 
     def __repr__(self) -> str:
         result = self._result
-        mode = steps.mode_label(result)
+        mode = steps.mode_label(result, self._language)
         focus = int(self.focus.value)
         return text("repr", self._language, n=result.n, tokens=", ".join(self.tokens),
                     d_model=self.X.shape[1], d_k=result.d_k, d_v=result.d_v, mode=mode,
@@ -870,10 +870,10 @@ class AttentionExplorer(widgets.VBox):
                     if name == "scores":
                         # No colour bar: its range would follow every edit and cost a full
                         # redraw; the numbers are in the cells, red above 0, blue below.
-                        image = plots.scores_heatmap(result, tokens, ax=ax, colorbar=False)
+                        image = plots.scores_heatmap(result, tokens, ax=ax, colorbar=False, language=self._language)
                         live.scores = image
                     else:
-                        image = plots.weights_heatmap(result, tokens, ax=ax)
+                        image = plots.weights_heatmap(result, tokens, ax=ax, language=self._language)
                         live.weights = image
                         # The row that the contributions and the steps explain; moved, not redrawn.
                         live.focus_outline = plots.outline_row(image, focus)
@@ -907,7 +907,7 @@ class AttentionExplorer(widgets.VBox):
                 left, bottom, top = 0.75, 0.55, 0.4
                 ax = fig.add_axes((left / width, bottom / height,
                                    (width - left - legend_width - 0.2) / width, (height - bottom - top) / height))
-                live.bars = plots.contributions(result, tokens, focus, ax=ax)
+                live.bars = plots.contributions(result, tokens, focus, ax=ax, language=self._language)
                 live.ax = ax
                 legend = ax.get_legend()
                 handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]

@@ -289,3 +289,95 @@ def test_outline_row_frames_one_row_and_moves(example):
     assert ax.patches.count(outline) == 1  # moved, not drawn again
     with pytest.raises(ValueError, match="between 0 and 2"):
         plots.outline_row(image, 3)
+
+
+# --- words: every text in a plot comes from strings.STRINGS --------------------------------------
+
+def words_in(fig):
+    """Every word a figure shows or can show in a legend: titles, axis labels, free texts, legends
+    and the labels of bars, lines and patches; not tick labels (tokens, numbers) nor cell numbers."""
+    texts = [*fig.texts, *(t for legend in fig.legends for t in legend.get_texts())]
+    labels = []
+    for ax in fig.axes:
+        texts += [ax.title, ax._left_title, ax._right_title, ax.xaxis.label, ax.yaxis.label]
+        texts += [t for t in ax.texts if not isinstance(t, plots._CellText)]
+        if ax.get_legend():
+            texts += ax.get_legend().get_texts()
+        labels += [artist.get_label() for artist in (*ax.patches, *ax.containers, *ax.lines)]
+    shown = [t.get_text() for t in texts if t.get_text()]
+    return sorted(shown + [label for label in labels if label and not label.startswith("_")])
+
+
+def drawn_in(language, example, causal, scaled):
+    """Each public drawing function, called in `language`; the figures they drew on."""
+    result = result_of(example, causal, scaled)
+    figures = []
+    for draw in (plots.weights_heatmap, plots.scores_heatmap):
+        ax = new_axes()
+        draw(result, example.tokens, ax=ax, language=language)
+        figures.append(ax.figure)
+    ax = new_axes()
+    plots.matrix_heatmap(result.Q, example.tokens, ax=ax, title="Q", language=language)
+    figures.append(ax.figure)
+    for i in range(3):
+        ax = new_axes()
+        plots.contributions(result, example.tokens, i, ax=ax, language=language)
+        figures.append(ax.figure)
+    figures.append(plots.overview(result, example.tokens, i=1, language=language))
+    return figures
+
+
+@pytest.mark.parametrize("scaled", [True, False])
+@pytest.mark.parametrize("causal", [True, False])
+def test_a_second_language_reaches_every_plot_text(example, monkeypatch, causal, scaled):
+    """A made-up language whose every string starts with "PT:": every line of every text the
+    plots show starts with it, and without it the text is the English one, so no word is left
+    written in plots.py."""
+    from selfattn_lib import strings
+
+    english = strings.STRINGS["en"]
+    monkeypatch.setitem(strings.STRINGS, "pt-test", {k: "PT:" + v for k, v in english.items()})
+    translated = drawn_in("pt-test", example, causal, scaled)
+    default = drawn_in("en", example, causal, scaled)
+    for fig, fig_en in zip(translated, default):
+        words, words_en = words_in(fig), words_in(fig_en)
+        assert words_en and len(words) == len(words_en)
+        for text in words:
+            if text == "Q":  # matrix_heatmap's title is the caller's
+                continue
+            for line in text.split("\n"):
+                assert line.startswith("PT:"), repr(text)
+        assert sorted(w.replace("PT:", "") for w in words) == words_en
+    # the mask patch carries a label too (shown if a learner adds a legend)
+    ax = new_axes()
+    image = plots.weights_heatmap(result_of(example, causal, scaled), example.tokens, ax=ax, language="pt-test")
+    assert all(p.get_label() == "PT:masked (future token)" for p in image._mask_patches)
+
+
+def test_english_plot_texts_are_the_chapters_words(example):
+    """The default language draws exactly the English the notebooks were written with."""
+    ax = new_axes()
+    plots.weights_heatmap(result_of(example), example.tokens, ax=ax)
+    assert ax.get_title() == "Attention weights α\ncausal, scaled"
+    assert ax.get_xlabel() == "key token j\n▨ masked: a future token"
+    assert ax.get_ylabel() == "query token i"
+    ax = new_axes()
+    image = plots.weights_heatmap(result_of(example, causal=False, scaled=False), example.tokens, ax=ax)
+    assert ax.get_title() == "Attention weights α\nbidirectional, unscaled"
+    assert ax.get_xlabel() == "key token j" and image._mask_patches == []
+    ax = new_axes()
+    image = plots.scores_heatmap(result_of(example), example.tokens, ax=ax)
+    assert ax.get_title() == "Scores q·k / √d_k\ncausal"
+    assert ax.get_xlabel() == "key token j\n▨ removed by the mask"
+    assert ax.get_ylabel() == "query token i"
+    assert [p.get_label() for p in image._mask_patches] == ["masked (future token)"]
+    assert plots.MASK_LABEL == "masked (future token)"
+    ax = new_axes()
+    plots.scores_heatmap(result_of(example, causal=False, scaled=False), example.tokens, ax=ax)
+    assert ax.get_title() == "Scores q·k (unscaled)\nbidirectional"
+    ax = new_axes()
+    plots.contributions(result_of(example), example.tokens, 1, ax=ax)
+    assert ax.get_title() == "What a₂ (“gato”) is made of"
+    assert ax.get_xlabel() == "component of a₂" and ax.get_ylabel() == "contribution"
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "a₂ (total)", "α₂,₁ v₁ (O)", "α₂,₂ v₂ (gato)"]

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 from reference import reference_attention
-from selfattn_lib import chapter_example, self_attention, steps
+from selfattn_lib import chapter_example, self_attention, steps, strings
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
 PRODUCT = re.compile(r"\(?(-?[\d.e+-]+)\)? \\cdot \(?(-?[\d.e+-]+)\)?")
@@ -205,3 +205,16 @@ def test_bad_arguments_raise_a_clear_value_error(example, call):
     result = self_attention(example.X, example.W_q, example.W_k, example.W_v)
     with pytest.raises(ValueError, match=r"must"):
         call(result, example)
+
+
+@pytest.mark.parametrize("causal, scaled, words", [
+    (True, True, "causal, scaled"), (True, False, "causal, unscaled"),
+    (False, True, "bidirectional, scaled"), (False, False, "bidirectional, unscaled")])
+def test_mode_label_names_the_variant_in_the_asked_language(causal, scaled, words, monkeypatch):
+    example = chapter_example()
+    result = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=causal, scaled=scaled)
+    assert steps.mode_label(result) == words
+    english = strings.STRINGS["en"]
+    monkeypatch.setitem(strings.STRINGS, "pt-test", {k: "PT:" + v for k, v in english.items()})
+    direction, scaling = words.split(", ")
+    assert steps.mode_label(result, "pt-test") == f"PT:PT:{direction}, PT:{scaling}"

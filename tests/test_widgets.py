@@ -410,17 +410,42 @@ def test_a_layout_seen_before_is_reused_with_the_new_numbers(explorer, chapter):
     assert_figures_follow(explorer)  # and it shows the numbers of now, not of then
 
 
-def test_every_string_the_widgets_ask_for_exists():
-    """Keys looked up in widgets.py (text(...), self._t(...), InputError(...)) are all defined."""
+@pytest.mark.parametrize("name, at_least", [("widgets", 30), ("plots", 15), ("steps", 4)])
+def test_every_string_the_widgets_and_plots_ask_for_exists(name, at_least):
+    """Keys looked up in widgets.py, plots.py and steps.py (text(...), strings.text(...),
+    self._t(...), InputError(...), and keys chosen by a conditional) are all defined."""
+    import importlib
     from pathlib import Path
 
-    import selfattn_lib.widgets as module
-
+    module = importlib.import_module(f"selfattn_lib.{name}")
     source = Path(module.__file__).read_text(encoding="utf-8")
     keys = set(re.findall(r'(?:\btext|\b_t|InputError)\(\s*"([a-z_]+)"', source))
     keys |= set(re.findall(r'\("(editor_\w+|view_\w+)"\)', source))
-    assert len(keys) > 30
+    keys |= set(re.findall(r'\btext\(\s*"[a-z_]+" if [^"]+ else "([a-z_]+)"', source))
+    keys |= set(re.findall(r'"((?:plot|mode)_[a-z_]+)"', source))  # keys passed on to a helper
+    assert len(keys) > at_least
     assert keys <= set(strings.STRINGS["en"]), sorted(keys - set(strings.STRINGS["en"]))
+
+
+def test_the_explorer_draws_its_plots_in_its_own_language(monkeypatch):
+    """The explorer's `language` reaches the heatmaps, the contributions, the overview and its
+    repr (a made-up language: every string prefixed "PT:")."""
+    english = strings.STRINGS["en"]
+    monkeypatch.setitem(strings.STRINGS, "pt-test", {k: "PT:" + v for k, v in english.items()})
+    explorer = AttentionExplorer(language="pt-test")
+    live = explorer._attention
+    for image in (live.scores, live.weights):
+        ax = image.axes
+        for words in (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()):
+            assert words and all(line.startswith("PT:") for line in words.split("\n")), words
+    ax = explorer._contributions.ax
+    legend = [t.get_text() for legend in ax.figure.legends for t in legend.get_texts()]
+    assert legend and all(words.startswith("PT:") for words in legend)
+    assert all(words.startswith("PT:") for words in (ax.get_title(), ax.get_xlabel(), ax.get_ylabel()))
+    fig = explorer.overview()
+    assert all(a.get_title().startswith("PT:") for a in fig.axes if a.get_label() != "<colorbar>")
+    assert "PT:PT:causal, PT:scaled" in repr(explorer)
+    assert "PT:" not in repr(AttentionExplorer())  # the default stays English
 
 
 def orange_rows_and_columns(png: bytes):
