@@ -387,13 +387,15 @@ def profile_library(n, budget):
         return e / e.sum(axis=1, keepdims=True)
 
     stages = {  # stage -> (library call, bare call or None)
-        "input checks (as_matrix x4)": (check_inputs and (lambda: check_inputs(X, W_q, W_k, W_v)), None),
+        # self_attention checks shapes and types up front, finiteness once on the scores and V
+        "input checks (shapes, types)": (check_inputs and (lambda: check_inputs(X, W_q, W_k, W_v, finite=False)),
+                                         None),
         "projections X W (x3)": (lambda: [attention.project(X, W) for W in (W_q, W_k, W_v)],
                                  lambda: [X @ W for W in (W_q, W_k, W_v)]),
-        "finite checks Q, K, V": (check_finite and (lambda: [check_finite("Q", M) for M in (Q, K, V)]), None),
         "scores Q K^T / sqrt(d_k)": (lambda: attention.attention_scores(Q, K),
                                      lambda: Q @ K.T / math.sqrt(K.shape[1])),
-        "finite check scores": (check_finite and (lambda: check_finite("the scores", scores)), None),
+        "finite check scores, V": (check_finite and (lambda: (check_finite("the scores", scores),
+                                                               check_finite("V", V))), None),
         "causal mask": (lambda: attention.causal_mask(n), lambda: np.tri(n, dtype=bool)),
         "masked softmax": (lambda: attention.softmax(scores, mask), bare_softmax),
         "weights V": (lambda: attention.combine_values(weights, V), lambda: weights @ V),
