@@ -27,10 +27,12 @@ lab: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest $(NBVAL) tests notebooks
 
-## Maintainers: re-execute every notebook top to bottom in a fresh kernel and store the outputs.
+## Maintainers: bring each notebook and its Markdown twin in step (the edited file wins; KEEP=md or
+## KEEP=ipynb to choose), regenerate the navigation, re-execute every notebook in a fresh kernel.
 notebooks: $(STAMP)
+	$(BIN)/python tools/notebooks.py sync $(if $(KEEP),--keep=$(KEEP))
 	$(BIN)/python tools/navigation.py
-	$(BIN)/python tools/execute_notebooks.py notebooks/*.ipynb
+	$(BIN)/python tools/notebooks.py execute
 
 navigation: $(STAMP)
 	$(BIN)/python tools/navigation.py

@@ -5,7 +5,9 @@ the contents list of 00_start_here and the README's list of notebooks.
     python tools/navigation.py --check  # exit 1 if any notebook is out of date
 
 Notebooks are found by glob (notebooks/NN_*.ipynb), titles read from each one's first
-Markdown heading, so a new notebook joins the series by being saved with a number.
+Markdown heading, so a new notebook joins the series by being saved with a number. A notebook
+whose cells change is written with its MyST Markdown twin (tools/notebooks.py), so the pair stays
+in step.
 """
 from __future__ import annotations
 
@@ -14,6 +16,9 @@ import sys
 from pathlib import Path
 
 import nbformat
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+import notebooks as pairs  # noqa: E402  (tools/notebooks.py: the notebook <-> text pairing)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = ROOT / "notebooks"
@@ -94,7 +99,8 @@ def main(argv: list[str]) -> int:
         if before != after:
             stale.append(path.name)
             if not check:
-                nbformat.write(after_nb, path)
+                pairs.write_notebook(after_nb, path)
+                pairs.write_text(after_nb, path)
     readme = readme_text(paths, titles)
     if readme != README.read_text(encoding="utf-8"):
         stale.append(README.name)
