@@ -101,6 +101,47 @@ def test_notebook_runs_in_jupyterlab(name, page, lab, shots):
     assert not found, f"{name} in JupyterLab:\n" + "\n".join(found)
 
 
+_EDIT_AND_SAVE = """async ([heading, sentence]) => {
+    const panel = window.jupyterapp.shell.currentWidget;
+    await panel.context.ready;
+    const cells = panel.content.model.cells;
+    for (let i = 0; i < cells.length; i++) {
+        const cell = cells.get(i);
+        if (cell.type === 'markdown' && cell.sharedModel.getSource().startsWith(heading)) {
+            cell.sharedModel.setSource(cell.sharedModel.getSource() + '\\n\\n' + sentence);
+            await panel.context.save();
+            return true;
+        }
+    }
+    return [...Array(cells.length).keys()].map(i => cells.get(i).type + ':' + cells.get(i).sharedModel.getSource().slice(0, 30));
+}"""
+
+
+def test_a_teachers_edit_in_jupyterlab_is_saved_into_both_files(page, lab):
+    # make lab installs Jupytext and the repository's jupytext.toml pairs the notebooks: saving a
+    # notebook in JupyterLab writes its Markdown twin too, so the edit reaches the text source.
+    import nbformat
+    import shutil
+    import sys
+
+    sys.path.insert(0, str(REPO / "tools"))
+    import notebooks as pairs
+
+    shutil.copy(REPO / "jupytext.toml", lab.root_dir / "jupytext.toml")
+    path = lab.root_dir / "notebooks" / "03_softmax.ipynb"
+    kernelspec = nbformat.read(path, as_version=4).metadata.kernelspec
+    sentence = "A sentence a teacher adds in JupyterLab."
+    try:
+        bh.open_notebook(page, lab, "notebooks/03_softmax.ipynb")
+        found = page.evaluate(_EDIT_AND_SAVE, ["## The equation", sentence])
+        assert found is True, found
+        assert sentence in path.with_suffix(".md").read_text(encoding="utf-8")
+        assert pairs.pair_problem(path) is None
+        assert nbformat.read(path, as_version=4).metadata.kernelspec == kernelspec
+    finally:
+        (lab.root_dir / "jupytext.toml").unlink()
+
+
 def write_notebook(path: Path, sources: list[tuple[str, list[str]]]) -> None:
     import nbformat
 

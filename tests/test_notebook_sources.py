@@ -113,7 +113,7 @@ def test_a_sentence_edited_only_in_the_ipynb_is_named_with_the_fix(pair):
     problem = pairs.pair_problem(pair)
     assert problem is not None
     assert "03_softmax.ipynb" in problem and "03_softmax.md" in problem
-    assert f"cell {index + 1} " in problem and "'## The equation'" in problem and "source differs" in problem
+    assert f"cell {index + 1} " in problem and "## The equation" in problem and "source differs" in problem
     assert problem.endswith("Fix: make notebooks (it keeps the edited file and re-executes)")
 
 
