@@ -122,6 +122,8 @@ class Student:
         self.page.evaluate("async () => { await window.jupyterapp.started; await window.jupyterapp.restored; }")
         self.page.wait_for_selector("#jupyterlab-splash", state="detached", timeout=timeout_ms)
         self.page.wait_for_function(bh._WAIT_NOTEBOOK, arg=self.lab_path(relative), timeout=timeout_ms)
+        # the notebook panel exists before its file is read: wait for the content too
+        self.page.evaluate("async () => { await window.jupyterapp.shell.currentWidget.context.ready; }")
 
     def open_notebook(self, relative: str) -> None:
         self.page.goto(f"{self.hub.url}/user/{self.name}/lab/tree/{self.lab_path(relative)}?reset",
@@ -251,8 +253,9 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
                 mine = student.get(f"user/{student.name}/api/contents/")
                 assert mine.status == 200
                 assert {item["name"] for item in mine.json()["content"]} == {TARGET}, student.name
-                # the server's root is the student's home: a path above it is refused
-                above = student.get(f"user/{student.name}/api/contents/..")
+                # the server's root is the student's home: the way up to the other's home is refused
+                # (the dots percent-encoded, or the browser would fold them away before sending)
+                above = student.get(f"user/{student.name}/api/contents/%2E%2E/{other.name}/{TARGET}")
                 assert above.status >= 400, (student.name, above.status)
 
             for student in students:
