@@ -66,6 +66,13 @@ def _start_time(pid: int) -> str | None:
         return None
 
 
+def _state(pid: int) -> str | None:
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except (OSError, IndexError):
+        return None
+
+
 def process_tree(root: int) -> list[int]:
     children = _children()
     tree, todo = [], [root]
@@ -133,8 +140,10 @@ class TreeWatch:
         self._thread.join(5)
 
     def alive(self) -> list[int]:
-        """Processes of the tree seen so far that still run (same pid, same start time)."""
-        return [pid for pid, started in self.seen.items() if _start_time(pid) == started]
+        """Processes of the tree seen so far that still run (same pid, same start time; a zombie
+        waiting for its parent to reap it runs nothing and holds no memory)."""
+        return [pid for pid, started in self.seen.items()
+                if _start_time(pid) == started and _state(pid) != "Z"]
 
 
 # --- the hub --------------------------------------------------------------------------------------

@@ -179,6 +179,10 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
         "the explorer notebook changed: pick the code cell the students edit again")
     hub = hh.Hub(tmp_path_factory.mktemp("hub"), list(STUDENTS))
     hub.start()
+    phases = {"hub started": time.perf_counter() - started}
+
+    def phase(name: str) -> None:
+        phases[name] = time.perf_counter() - started - sum(phases.values())
     students: list[Student] = []
     try:
         link = hub_link(hub.url, repo=str(course), branch="main", notebook=FIRST, target=TARGET)
@@ -197,6 +201,7 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
                 assert (student.copy / FIRST).is_file()
                 cells = student.sources()
                 assert cells == saved_cells(course / FIRST), f"{student.name}: first notebook differs"
+            phase("log in, spawn, first pull")
 
             # 2. both run the explorer at the same time; its widgets render
             hub.watch.reset_mark()
@@ -214,6 +219,7 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
                 state = bh.ExplorerPage(student.page).state()
                 assert state["attention_png"] and state["tables"].get("output"), student.name
             two_servers_peak = hub.watch.mark_peak
+            phase("explorer run by both")
 
             # 3. each edits a cell of their own copy and saves
             for student in students:
@@ -241,6 +247,8 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
                 assert any(cell.startswith(NEW_HEADING) for cell in shown), student.name
                 assert shown[EDITED_CELL].endswith(f"# {student.name}'s own note"), student.name
 
+            phase("edit, teacher's commit, second pull")
+
             # 5. nothing of one student's server is visible to the other
             for student in students:
                 other = next(s for s in students if s is not student)
@@ -267,10 +275,12 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
         raise
     finally:
         hub.stop()
+    phase("checks, browser and hub stopped")
     seconds = time.perf_counter() - started
     say(pytestconfig,
         f"hub test took {seconds:.0f} s; peak RSS of the hub's process tree with two servers running "
         f"the explorer: {two_servers_peak / 2**20:.0f} MiB (whole test: {hub.watch.peak_rss / 2**20:.0f} MiB, "
-        f"{hub.watch.peak_processes} processes at most)")
+        f"{hub.watch.peak_processes} processes at most)\n  "
+        + "; ".join(f"{name}: {value:.0f} s" for name, value in phases.items()))
     assert not hub.force_killed, f"the hub did not stop these itself: {hub.force_killed}"
     assert not hub.left_behind, f"processes left behind: {hub.left_behind}"
