@@ -180,6 +180,8 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
     hub = hh.Hub(tmp_path_factory.mktemp("hub"), list(STUDENTS))
     hub.start()
     phases = {"hub started": time.perf_counter() - started}
+    hub.watch.sample()
+    hub_alone = hub.watch.peak_rss  # the hub and its proxy, no student server yet
 
     def phase(name: str) -> None:
         phases[name] = time.perf_counter() - started - sum(phases.values())
@@ -278,8 +280,9 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
     phase("checks, browser and hub stopped")
     seconds = time.perf_counter() - started
     say(pytestconfig,
-        f"hub test took {seconds:.0f} s; peak RSS of the hub's process tree with two servers running "
-        f"the explorer: {two_servers_peak / 2**20:.0f} MiB (whole test: {hub.watch.peak_rss / 2**20:.0f} MiB, "
+        f"hub test took {seconds:.0f} s; RSS of the hub's process tree: hub and proxy alone "
+        f"{hub_alone / 2**20:.0f} MiB; peak with two servers running the explorer "
+        f"{two_servers_peak / 2**20:.0f} MiB (whole test: {hub.watch.peak_rss / 2**20:.0f} MiB, "
         f"{hub.watch.peak_processes} processes at most)\n  "
         + "; ".join(f"{name}: {value:.0f} s" for name, value in phases.items()))
     assert not hub.force_killed, f"the hub did not stop these itself: {hub.force_killed}"
