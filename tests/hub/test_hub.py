@@ -126,9 +126,11 @@ class Student:
         self.page.evaluate("async () => { await window.jupyterapp.shell.currentWidget.context.ready; }")
 
     def open_notebook(self, relative: str) -> None:
-        self.page.goto(f"{self.hub.url}/user/{self.name}/lab/tree/{self.lab_path(relative)}?reset",
-                       timeout=60_000)
-        self.wait_for_notebook(relative)
+        """Open a notebook in the JupyterLab already loaded, as a double click in the file browser."""
+        self.page.evaluate("async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path}); }",
+                           self.lab_path(relative))
+        self.page.wait_for_function(bh._WAIT_NOTEBOOK, arg=self.lab_path(relative), timeout=60_000)
+        self.page.evaluate("async () => { await window.jupyterapp.shell.currentWidget.context.ready; }")
 
     def start_run_all(self) -> None:
         self.page.evaluate(bh._RUN_ALL)
