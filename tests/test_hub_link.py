@@ -156,3 +156,14 @@ def test_proxy_is_pinned_exactly_and_locked():
     assert lock["packages"]["node_modules/configurable-http-proxy"]["version"] == version
     # every package of the lock carries its hash, so `npm ci` installs exactly these bytes
     assert all("integrity" in entry for name, entry in lock["packages"].items() if name)
+
+
+def test_readme_teaching_a_class_gives_the_links_and_pins_as_they_are():
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Teaching a class", 1)[1].split("\n## ", 1)[0]
+    assert hub_link.hub_link("https://hub.example.edu") in section
+    hub_pins = [line.strip() for line in (REPO / "requirements-hub.txt").read_text().splitlines()
+                if line.strip() and not line.startswith("#")]
+    assert all(pin in section for pin in hub_pins), hub_pins
+    assert "make hub-link HUB=" in section and "make test-hub" in section
+    assert "Time budget" in section
