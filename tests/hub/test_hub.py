@@ -143,7 +143,9 @@ class Student:
 
     def edit_cell(self, index: int, line: str) -> None:
         """Click into a code cell, go to its end, type a new line, save (Ctrl+S as a student would)."""
-        editor = self.page.locator(".jp-Notebook .jp-Cell").nth(index).locator(".cm-content")
+        # the notebook in front: the first notebook stays open in a hidden tab
+        panel = self.page.evaluate("() => window.jupyterapp.shell.currentWidget.id")
+        editor = self.page.locator(f"[id='{panel}'] .jp-Cell").nth(index).locator(".cm-content")
         editor.click()
         self.page.keyboard.press("Control+End")
         self.page.keyboard.press("End")
