@@ -174,6 +174,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "best_other_log": "The loss uses the natural logarithm (ln), not log base 2 or 10.",
         "best_hint": "Count the nouns that can follow “o”; the best model spreads its probability "
                      "evenly over them, and the loss is −ln of the right noun's probability.",
+        # plots of notebooks 10-12 (selfattn_lib.plots_more)
+        "plot_encoding_title": "Sinusoidal positional encoding PE ({n} positions × d_model = {d_model})",
+        "plot_position_axis": "position (row)",
+        "plot_column_axis": "column of PE (pairs: sin, cos)",
+        "plot_head_title": "head {head}",
     },
 }
 
