@@ -72,3 +72,17 @@ def test_hints_are_distinct_and_in_strings():
         assert str(ex.check_best_loss(wrong)) != generic
     for key in ("pe_right", "heads_noun", "concat_stacked", "leak_self", "best_probability"):
         assert key in STRINGS["en"]
+
+
+@pytest.mark.parametrize("name", ["exercises_more", "plots_more"])
+def test_every_string_key_looked_up_exists(name):
+    import importlib
+    import re
+    from pathlib import Path
+
+    source = Path(importlib.import_module(f"selfattn_lib.{name}").__file__).read_text("utf-8")
+    keys = set(re.findall(r'\btext\(\s*"([a-z_0-9]+)"', source))
+    # keys named in tables of mistakes, passed to text() later
+    keys |= set(re.findall(r'"((?:ex|pe|order|heads|concat|shape|leak|best|plot)_[a-z_]+)"', source))
+    assert len(keys) >= 3
+    assert keys <= set(STRINGS["en"]), sorted(keys - set(STRINGS["en"]))
