@@ -16,21 +16,28 @@ from .attention import (
     softmax,
 )
 from .example import ChapterExample, chapter_example
+from .multihead import MultiHeadResult, multi_head_attention
+from .positions import positional_encoding
 
 __all__ = [
     "AttentionResult",
     "ChapterExample",
+    "MultiHeadResult",
     "attention_scores",
     "causal_mask",
     "chapter_example",
     "combine_values",
+    "multi_head_attention",
+    "positional_encoding",
     "project",
     "self_attention",
     "self_attention_loop",
     "softmax",
 ]
 
-_LAZY_SUBMODULES = {"plots", "steps", "widgets", "audit", "exercises", "training", "strings"}
+_LAZY_SUBMODULES = {"plots", "steps", "widgets", "audit", "exercises", "training", "strings",
+                    "positions", "multihead", "multihead_training", "corpus", "language_model",
+                    "plots_more", "exercises_more"}
 
 
 def __getattr__(name):

@@ -125,6 +125,60 @@ STRINGS: dict[str, dict[str, str]] = {
         "plot_contribution_total": "a{i} (total)",
         "plot_component_axis": "component of a{i}",
         "plot_contribution_axis": "contribution",
+        # exercises of notebooks 10-12 (selfattn_lib.exercises_more)
+        "ex_unanswered": "Not answered yet: replace None with your answer and run the cell again.",
+        "ex_not_number": "The answer is one number; got {got}.",
+        "ex_not_index": "The answer is a whole number, a position or a head counted from 0; got {got}.",
+        "ex_not_bool": "The answer is True or False; got {got}.",
+        "ex_other": "Not yet. {hint}",
+        "pe_right": "Correct! PE[{pos}, {column}] = {function}({pos} / 10000^({two_i}/{d_model})) = "
+                    "{value:.6f}.",
+        "pe_swapped": "Even columns (0, 2, ...) hold the sine and odd columns the cosine; you used "
+                      "the other one.",
+        "pe_pair_index": "The exponent uses the pair index i = column // 2 ({i}), not the column "
+                         "itself: columns 2i and 2i+1 share one frequency.",
+        "pe_degrees": "numpy's sin and cos take radians; your number is the sine or cosine in "
+                      "degrees.",
+        "pe_hint": "Find the pair i = column // 2, the angle pos / 10000^(2i / d_model), then sin "
+                   "for an even column, cos for an odd one.",
+        "order_right": "Correct! The last word sees every earlier word, and without positions it "
+                       "sees them as a set: any order of the words before it gives the same output.",
+        "order_wrong": "Not so: the mask decides which words the last word sees (all of them "
+                       "here), not in what order. Compare the two printed rows.",
+        "heads_right": "Correct! Head {head} puts {weight:.2f} of the last word's attention on the "
+                       "subject on average.",
+        "heads_noun": "Head {head} looks at the noun (mean weight {weight:.2f}), not the subject: "
+                      "read the subject column of the table.",
+        "heads_range": "There are only heads 0 to {last}.",
+        "concat_right": "Correct! {n_heads} heads of {d_v} columns side by side: {n} x {width}.",
+        "concat_one_head": "That is the output of one head. The concatenation puts all {n_heads} "
+                           "heads' outputs side by side.",
+        "concat_stacked": "That is the heads stacked one above the other (a 3-D array). The "
+                          "concatenation puts them side by side: one row per token.",
+        "concat_transposed": "Rows and columns are swapped: one row per token, one column per "
+                             "component of every head.",
+        "concat_hint": "One row per token; the columns of head 0, then those of head 1, ...",
+        "shape_expected": "The answer is a shape, a tuple like (3, 4); got {got}.",
+        "leak_right": "Correct! Without the mask, position {t} attends mostly to position {j}: "
+                      "the next word, the one it must predict.",
+        "leak_self": "Position {t} is the word itself; the model without the mask found something "
+                     "better to read. Look at row {t} of its weights.",
+        "leak_past": "That is an earlier word; without the mask the model looks forward. Look at "
+                     "row {t} of its weights.",
+        "leak_hint": "Read row {t} of the unmasked model's weights and find its largest entry.",
+        "best_right": "Correct! After “o” come six masculine nouns, equally likely: the best "
+                      "possible prediction gives each 1/6, a loss of ln 6 = {value:.4f}.",
+        "best_ignored_gender": "That is ln 12: twelve nouns. But “o” is masculine, so only the six "
+                               "masculine nouns can follow.",
+        "best_probability": "That is the probability of the right noun; the loss is −ln of it.",
+        "best_other_log": "The loss uses the natural logarithm (ln), not log base 2 or 10.",
+        "best_hint": "Count the nouns that can follow “o”; the best model spreads its probability "
+                     "evenly over them, and the loss is −ln of the right noun's probability.",
+        # plots of notebooks 10-12 (selfattn_lib.plots_more)
+        "plot_encoding_title": "Sinusoidal positional encoding PE ({n} positions × d_model = {d_model})",
+        "plot_position_axis": "position (row)",
+        "plot_column_axis": "column of PE (pairs: sin, cos)",
+        "plot_head_title": "head {head}",
     },
 }
 
