@@ -266,6 +266,7 @@ def execute(path: Path, timeout: int = 300) -> float:
     nb = stable_widget_ids(nb, path.stem)
     nb.metadata[RECORD_KEY] = {"executed_code": code_digests(nb)}
     write_notebook(nb, path)
+    write_text(nb, path)  # a new notebook's twin learns its kernel's language (`ipython3` cells)
     return elapsed
 
 
