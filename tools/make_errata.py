@@ -53,7 +53,9 @@ def _row(values) -> str:
     return audit.format_value(tuple(values))
 
 
-def errata_text() -> str:
+def _audit_data():
+    """What both errata show, computed once per file: the audit unscaled and scaled, its counts,
+    how many are wrong, which are right, and Lemma 1's counterexample."""
     unscaled = audit.chapter_audit(scaled=False)
     scaled = audit.chapter_audit(scaled=True)
     counts = audit.summary(unscaled)
@@ -61,6 +63,11 @@ def errata_text() -> str:
     right = ", ".join(r.quantity for r in unscaled if r.chain == audit.CORRECT)
     example = chapter_example()
     effect = audit.translation_effect(example.X, example.W_q, example.W_k, example.W_v, LEMMA_T)
+    return unscaled, scaled, counts, wrong, right, effect
+
+
+def errata_text() -> str:
+    unscaled, scaled, counts, wrong, right, effect = _audit_data()
     before, after = effect.before, effect.after
     lines = [
         "# Errata: the chapter's worked example and Lemma 1",
@@ -185,13 +192,7 @@ def _why_pt(record) -> str:
 
 
 def errata_text_pt() -> str:
-    unscaled = audit.chapter_audit(scaled=False)
-    scaled = audit.chapter_audit(scaled=True)
-    counts = audit.summary(unscaled)
-    wrong = len(unscaled) - counts[audit.CORRECT]
-    right = ", ".join(r.quantity for r in unscaled if r.chain == audit.CORRECT)
-    example = chapter_example()
-    effect = audit.translation_effect(example.X, example.W_q, example.W_k, example.W_v, LEMMA_T)
+    unscaled, scaled, counts, wrong, right, effect = _audit_data()
     before, after = effect.before, effect.after
     lines = [
         "# Errata: o exemplo resolvido do capítulo e o Lema 1",
