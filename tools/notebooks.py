@@ -266,6 +266,9 @@ def execute(path: Path, timeout: int = 300) -> float:
     nb = stable_widget_ids(nb, path.stem)
     nb.metadata[RECORD_KEY] = {"executed_code": code_digests(nb)}
     write_notebook(nb, path)
+    # A notebook new from its .md has no language_info until its first run; the twin's code cells
+    # are marked `{code-cell} ipython3` only once it has one, so write the twin again.
+    write_text(nb, path)
     return elapsed
 
 
