@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
 
-.PHONY: lab test install notebooks navigation errata benchmark clean hub-link test-hub
+.PHONY: lab lab-pt test install notebooks navigation errata benchmark clean hub-link test-hub
 
 ## Create the virtual environment and install the pinned set (re-run when the pins change).
 $(STAMP): requirements.txt pyproject.toml
@@ -22,6 +22,10 @@ install: $(STAMP)
 ## Open JupyterLab on the first notebook.
 lab: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/00_start_here.ipynb
+
+## Abre o JupyterLab no primeiro notebook da edição em português (the Portuguese edition).
+lab-pt: $(STAMP)
+	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/pt/00_comece_aqui.ipynb
 
 ## Every test: the library's tests and every notebook's stored outputs (nbval), in one run.
 test: $(STAMP)

@@ -152,13 +152,18 @@ def _check_index(name: str, value: int, n: int, what: str) -> int:
     return int(value)
 
 
+def _speaker(language: str):
+    """`say(key, **values)`: the step's prose in `language` (strings.py holds every sentence)."""
+    return lambda key, **values: strings.text(key, language, **values)
+
+
 def _visible(result: AttentionResult, i: int) -> range:
     return range(i + 1) if result.causal else range(result.n)
 
 
 # --- the steps -------------------------------------------------------------------------------
 
-def projection_step(X, W, i, name="q", component=0, tokens=None) -> Rendered:
+def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
     """q_i = x_i W^Q (or k, v), with one component written out as a sum of products."""
     if name not in _MATRIX_LETTER:
         raise ValueError(f"name must be one of 'q', 'k', 'v'; got {name!r}")
@@ -173,27 +178,31 @@ def projection_step(X, W, i, name="q", component=0, tokens=None) -> Rendered:
     c = _check_index("component", component, W.shape[1], "column of W")
     vector = project(X, W)[i]
     s, t = i + 1, c + 1
+    say = _speaker(language)
+    matrix = f"$W^{letter}$"
     blocks = [
-        ("text", f"**Projection:** ${name}_{{{s}}} = x_{{{s}}} W^{letter}$ for token {s}{_word(tokens, i)}."),
+        ("text", say("step_projection", formula=f"${name}_{{{s}}} = x_{{{s}}} W^{letter}$", s=s,
+                     word=_word(tokens, i))),
         ("math", rf"x_{{{s}}} = {_row_vector(X[i])}"),
-        ("text", f"Component {t} of ${name}_{{{s}}}$ is $x_{{{s}}}$ times column {t} of $W^{letter}$:"),
+        ("text", say("step_projection_component", t=t, vector=f"${name}_{{{s}}}$", x=f"$x_{{{s}}}$",
+                     matrix=matrix)),
         ("math", rf"{name}_{{{s},{t}}} = {_sum_of_products(X[i], W[:, c])} = {_num(vector[c])}"),
-        ("text", f"All {len(vector)} components (each column of $W^{letter}$ in turn):"),
+        ("text", say("step_projection_all", count=len(vector), matrix=matrix)),
         ("table", [f"${name}_{{{s},{k + 1}}}$" for k in range(len(vector))],
          [[_fixed(x) for x in vector]]),
     ]
     return Rendered(blocks)
 
 
-def score_step(result: AttentionResult, i, j, tokens=None) -> Rendered:
+def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
     """score(x_i, x_j) = q_i . k_j expanded, then divided by sqrt(d_k) when the result is scaled."""
     i = _check_index("i", i, result.n, "token")
     j = _check_index("j", j, result.n, "token")
     s, t = i + 1, j + 1
     dot = float(result.Q[i] @ result.K[j])
+    say = _speaker(language)
     blocks = [
-        ("text", f"**Score** of token {s}{_word(tokens, i)} (the query) against token "
-                 f"{t}{_word(tokens, j)} (the key):"),
+        ("text", say("step_score", s=s, word_i=_word(tokens, i), t=t, word_j=_word(tokens, j))),
         ("math", rf"q_{{{s}}} \cdot k_{{{t}}} = {_sum_of_products(result.Q[i], result.K[j])} = {_num(dot)}"),
     ]
     score = result.scores[i, j]
@@ -204,15 +213,14 @@ def score_step(result: AttentionResult, i, j, tokens=None) -> Rendered:
                                rf"\frac{{{_num(dot)}}}{{\sqrt{{{result.d_k}}}}} = "
                                rf"\frac{{{_num(dot)}}}{{{_num(root)}}} = {_num(score)}"))
     else:
-        blocks.append(("text", f"Unscaled: no division by $\\sqrt{{d_k}}$, so "
-                               f"$\\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = {_num(score)}$."))
+        blocks.append(("text", say("step_score_unscaled", root="$\\sqrt{d_k}$",
+                                   formula=f"$\\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = {_num(score)}$")))
     if result.causal and j > i:
-        blocks.append(("text", f"Token {t} comes after token {s}: the causal mask hides it, so this "
-                               f"score gets weight $\\alpha_{{{s}{t}}} = 0$."))
+        blocks.append(("text", say("step_score_masked", t=t, s=s, formula=f"$\\alpha_{{{s}{t}}} = 0$")))
     return Rendered(blocks)
 
 
-def softmax_step(result: AttentionResult, i, tokens=None) -> Rendered:
+def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
     """The softmax of row i: each exponential, their sum, and each alpha_ij (j <= i when causal)."""
     i = _check_index("i", i, result.n, "token")
     s = i + 1
@@ -225,28 +233,29 @@ def softmax_step(result: AttentionResult, i, tokens=None) -> Rendered:
     exps = [math.exp(float(x) - shift) for x in row]
     total = math.fsum(exps)
     power = (lambda x: rf"e^{{{_num(x)}}}") if shift == 0 else (lambda x: rf"e^{{{_num(x)} - {_factor(top)}}}")
-    over = "all tokens" if not result.causal else f"$j \\le {s}$"
-    blocks = [("text", f"**Softmax** of row {s}{_word(tokens, i)} over {over}: "
-                       f"$\\alpha_{{{s}j}} = e^{{\\mathrm{{score}}(x_{{{s}}}, x_j)}} / \\sum_k e^{{\\mathrm{{score}}(x_{{{s}}}, x_k)}}$.")]
+    say = _speaker(language)
+    over = say("step_softmax_all_tokens") if not result.causal else f"$j \\le {s}$"
+    formula = (f"$\\alpha_{{{s}j}} = e^{{\\mathrm{{score}}(x_{{{s}}}, x_j)}} / "
+               f"\\sum_k e^{{\\mathrm{{score}}(x_{{{s}}}, x_k)}}$")
+    blocks = [("text", say("step_softmax", s=s, word=_word(tokens, i), over=over, formula=formula))]
     if shift:
-        blocks.append(("text", f"The scores are large, so the largest one, {_num(top)}, is subtracted "
-                               f"from each before $e^x$: the weights stay the same."))
+        blocks.append(("text", say("step_softmax_shift", top=_num(top))))
     blocks.append(("math", r"\sum_k = " + " + ".join(power(x) for x in row) + " = "
                    + " + ".join(_num(e) for e in exps) + f" = {_num(total)}"))
     table = []
     for j, x, e in zip(visible, row, exps):
         table.append([f"{j + 1}{_word(tokens, j)}", _fixed(x), _fixed(e), _fixed(result.weights[i, j])])
-    blocks.append(("table", ["$j$", "score", r"$e^{\mathrm{score}}$" if not shift else r"$e^{\mathrm{score} - \max}$",
+    blocks.append(("table", ["$j$", say("step_column_score"), r"$e^{\mathrm{score}}$" if not shift else r"$e^{\mathrm{score} - \max}$",
                              f"$\\alpha_{{{s}j}}$"], table))
     hidden = [j + 1 for j in range(result.n) if j not in visible]
     if hidden:
         names = ", ".join(str(t) for t in hidden)
-        blocks.append(("text", f"Masked (future) tokens {names}: weight exactly 0."))
-    blocks.append(("text", f"The weights of row {s} sum to 1."))
+        blocks.append(("text", say("step_softmax_masked", tokens=names)))
+    blocks.append(("text", say("step_softmax_sum", s=s)))
     return Rendered(blocks)
 
 
-def output_step(result: AttentionResult, i, tokens=None) -> Rendered:
+def output_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
     """a_i = sum_j alpha_ij v_j, with the weights and value vectors written out."""
     i = _check_index("i", i, result.n, "token")
     s = i + 1
@@ -254,7 +263,8 @@ def output_step(result: AttentionResult, i, tokens=None) -> Rendered:
     symbolic = " + ".join(rf"\alpha_{{{s}{j + 1}}} v_{{{j + 1}}}" for j in visible)
     numeric = " + ".join(rf"{_factor(result.weights[i, j])} \cdot {_row_vector(result.V[j])}" for j in visible)
     blocks = [
-        ("text", f"**Output** for token {s}{_word(tokens, i)}: the values $v_j$ weighted by $\\alpha_{{{s}j}}$."),
+        ("text", strings.text("step_output", language, s=s, word=_word(tokens, i), values="$v_j$",
+                              alpha=f"$\\alpha_{{{s}j}}$")),
         ("math", rf"a_{{{s}}} = {symbolic} = {numeric} = {_row_vector(result.output[i])}"),
         ("table", [f"$a_{{{s},{k + 1}}}$" for k in range(result.d_v)],
          [[_fixed(x) for x in result.output[i]]]),
@@ -262,33 +272,35 @@ def output_step(result: AttentionResult, i, tokens=None) -> Rendered:
     return Rendered(blocks)
 
 
-def worked_example(X, W_q, W_k, W_v, tokens, i, causal=True, scaled=True) -> Rendered:
+def worked_example(X, W_q, W_k, W_v, tokens, i, causal=True, scaled=True,
+                   language=DEFAULT_LANGUAGE) -> Rendered:
     """All four steps for token i: projections, scores, softmax, output."""
     result = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
-    return worked_steps(result, X, W_q, tokens, i)
+    return worked_steps(result, X, W_q, tokens, i, language=language)
 
 
-def worked_steps(result: AttentionResult, X, W_q, tokens, i) -> Rendered:
+def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LANGUAGE) -> Rendered:
     """`worked_example` for a result already computed from X and W_q (as the explorer has)."""
     X = as_matrix(X, "X")
     i = _check_index("i", i, result.n, "token")
     s = i + 1
-    parts = [Rendered([("heading", f"Worked example for token {s}{_word(tokens, i)} ({mode_label(result)})")])]
-    parts.append(Rendered([("text", "**Step 1: projections.**")]))
-    parts.append(projection_step(X, W_q, i, "q", 0, tokens))
+    say = _speaker(language)
+    parts = [Rendered([("heading", say("step_worked", s=s, word=_word(tokens, i),
+                                       mode=mode_label(result, language)))])]
+    parts.append(Rendered([("text", say("step_1"))]))
+    parts.append(projection_step(X, W_q, i, "q", 0, tokens, language=language))
     visible = list(_visible(result, i))
     rows = [[f"{j + 1}{_word(tokens, j)}", "$k_{%d}$" % (j + 1), *map(_fixed, result.K[j])] for j in visible]
     rows += [[f"{j + 1}{_word(tokens, j)}", "$v_{%d}$" % (j + 1), *map(_fixed, result.V[j])] for j in visible]
-    header = ["token", "vector", *[str(c + 1) for c in range(max(result.d_k, result.d_v))]]
+    header = [say("step_column_token"), say("step_column_vector"), *[str(c + 1) for c in range(max(result.d_k, result.d_v))]]
     rows = [r + [""] * (len(header) - len(r)) for r in rows]
-    parts.append(Rendered([("text", "The keys and values it compares with, computed the same way:"),
-                           ("table", header, rows)]))
-    parts.append(Rendered([("text", "**Step 2: scores.**")]))
-    parts += [score_step(result, i, j, tokens) for j in visible]
-    parts.append(Rendered([("text", "**Step 3: softmax.**")]))
-    parts.append(softmax_step(result, i, tokens))
-    parts.append(Rendered([("text", "**Step 4: weighted sum of the values.**")]))
-    parts.append(output_step(result, i, tokens))
+    parts.append(Rendered([("text", say("step_keys_values")), ("table", header, rows)]))
+    parts.append(Rendered([("text", say("step_2"))]))
+    parts += [score_step(result, i, j, tokens, language=language) for j in visible]
+    parts.append(Rendered([("text", say("step_3"))]))
+    parts.append(softmax_step(result, i, tokens, language=language))
+    parts.append(Rendered([("text", say("step_4"))]))
+    parts.append(output_step(result, i, tokens, language=language))
     return Rendered([block for part in parts for block in part.blocks])
 
 

@@ -179,12 +179,43 @@ STRINGS: dict[str, dict[str, str]] = {
         "plot_position_axis": "position (row)",
         "plot_column_axis": "column of PE (pairs: sin, cos)",
         "plot_head_title": "head {head}",
+        # worked steps (selfattn_lib.steps): Markdown; {formula}, {vector}, {matrix}, ... are
+        # LaTeX already between $...$, {word} is “token” with a leading space (or empty)
+        "step_projection": "**Projection:** {formula} for token {s}{word}.",
+        "step_projection_component": "Component {t} of {vector} is {x} times column {t} of {matrix}:",
+        "step_projection_all": "All {count} components (each column of {matrix} in turn):",
+        "step_score": "**Score** of token {s}{word_i} (the query) against token {t}{word_j} (the key):",
+        "step_score_unscaled": "Unscaled: no division by {root}, so {formula}.",
+        "step_score_masked": "Token {t} comes after token {s}: the causal mask hides it, so this score "
+                             "gets weight {formula}.",
+        "step_softmax": "**Softmax** of row {s}{word} over {over}: {formula}.",
+        "step_softmax_all_tokens": "all tokens",
+        "step_softmax_shift": "The scores are large, so the largest one, {top}, is subtracted from each "
+                              "before $e^x$: the weights stay the same.",
+        "step_softmax_masked": "Masked (future) tokens {tokens}: weight exactly 0.",
+        "step_softmax_sum": "The weights of row {s} sum to 1.",
+        "step_output": "**Output** for token {s}{word}: the values {values} weighted by {alpha}.",
+        "step_worked": "Worked example for token {s}{word} ({mode})",
+        "step_1": "**Step 1: projections.**",
+        "step_keys_values": "The keys and values it compares with, computed the same way:",
+        "step_2": "**Step 2: scores.**",
+        "step_3": "**Step 3: softmax.**",
+        "step_4": "**Step 4: weighted sum of the values.**",
+        "step_column_score": "score",
+        "step_column_token": "token",
+        "step_column_vector": "vector",
     },
 }
 
+from .strings_pt import PORTUGUESE  # noqa: E402  (the "pt" table lives in its own module)
+STRINGS["pt"] = PORTUGUESE
+
 
 def text(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
-    """The `key` string in `language`, with `values` filled in (falls back to English)."""
-    table = STRINGS.get(language, STRINGS[DEFAULT_LANGUAGE])
+    """The `key` string in `language`, with `values` filled in (a key missing there: English)."""
+    if language not in STRINGS:
+        # a typo such as "pt-br" would otherwise give English text without a word of warning
+        raise ValueError(f"language must be one of {', '.join(map(repr, STRINGS))}; got {language!r}")
+    table = STRINGS[language]
     template = table.get(key, STRINGS[DEFAULT_LANGUAGE][key])
     return template.format(**values) if values else template

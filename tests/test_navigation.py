@@ -1,4 +1,6 @@
-"""Every numbered notebook opens and ends with navigation that resolves, and the README lists it."""
+"""Every numbered notebook of each edition (English: notebooks/, Portuguese: notebooks/pt/) opens
+and ends with navigation that resolves, its 00 notebook lists it, and so does its README
+(README.md, LEIA-ME.md)."""
 import json
 import re
 import subprocess
@@ -8,16 +10,21 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+sys.path.insert(0, str(ROOT / "tools"))
+import navigation  # noqa: E402
+
 LINK = re.compile(r"\]\(([^)\s]+)\)")
+EDITIONS = {edition.folder.relative_to(ROOT).as_posix(): edition for edition in navigation.EDITIONS}
+NOTEBOOKS = [(name, path) for name, edition in EDITIONS.items() for path in navigation.series(edition.folder)]
 
 
 def cells(path):
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-def test_start_here_exists():
-    assert (ROOT / "notebooks/00_start_here.ipynb") in NOTEBOOKS
+def test_each_edition_has_its_first_notebook():
+    assert (ROOT / "notebooks/00_start_here.ipynb") in navigation.series(ROOT / "notebooks")
+    assert (ROOT / "notebooks/pt/00_comece_aqui.ipynb") in navigation.series(ROOT / "notebooks/pt")
 
 
 def test_navigation_is_up_to_date():
@@ -26,33 +33,64 @@ def test_navigation_is_up_to_date():
     assert out.returncode == 0, out.stdout + out.stderr
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
-def test_first_and_last_cells_navigate_and_resolve(path):
+@pytest.mark.parametrize("edition, path", NOTEBOOKS, ids=lambda x: x if isinstance(x, str) else x.name)
+def test_first_and_last_cells_navigate_and_resolve(edition, path):
+    series = navigation.series(EDITIONS[edition].folder)
+    contents = EDITIONS[edition].contents
     nb_cells = cells(path)
     for cell in (nb_cells[0], nb_cells[-1]):
         assert "navigation" in cell["metadata"].get("tags", [])
         source = "".join(cell["source"])
-        targets = LINK.findall(source)
-        assert "00_start_here.ipynb" in targets
-        for target in targets:
+        assert f"[{EDITIONS[edition].contents_word}]({contents})" in source
+        for target in LINK.findall(source):
             assert (path.parent / target).is_file(), f"{path.name}: broken link {target}"
-    index = NOTEBOOKS.index(path)
+    index = series.index(path)
     top = "".join(nb_cells[0]["source"])
     if index > 0:
-        assert NOTEBOOKS[index - 1].name in top
-    if index + 1 < len(NOTEBOOKS):
-        assert NOTEBOOKS[index + 1].name in top
+        assert series[index - 1].name in top
+    if index + 1 < len(series):
+        assert series[index + 1].name in top
 
 
-def test_contents_lists_every_notebook():
-    contents = [c for c in cells(ROOT / "notebooks/00_start_here.ipynb")
-                if "contents" in c["metadata"].get("tags", [])]
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_contents_lists_every_notebook(edition):
+    folder, first = EDITIONS[edition].folder, EDITIONS[edition].contents
+    contents = [c for c in cells(folder / first) if "contents" in c["metadata"].get("tags", [])]
     assert len(contents) == 1
     listed = LINK.findall("".join(contents[0]["source"]))
-    assert listed == [p.name for p in NOTEBOOKS if p.name != "00_start_here.ipynb"]
+    assert listed == [p.name for p in navigation.series(folder) if p.name != first]
 
 
-def test_readme_lists_every_notebook():
-    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+@pytest.mark.parametrize("edition", EDITIONS)
+def test_readme_lists_every_notebook(edition):
+    readme = EDITIONS[edition].readme.read_text(encoding="utf-8")
     block = readme.split("<!-- notebooks:start -->")[1].split("<!-- notebooks:end -->")[0]
-    assert LINK.findall(block) == [f"notebooks/{p.name}" for p in NOTEBOOKS]
+    assert LINK.findall(block) == [f"{edition}/{p.name}" for p in navigation.series(EDITIONS[edition].folder)]
+
+
+def test_portuguese_navigation_is_in_portuguese():
+    top = "".join(cells(ROOT / "notebooks/pt/03_softmax.ipynb")[0]["source"])
+    assert top == ("[← 02 · Scores: quanto uma query combina com uma key](02_scores.ipynb) | "
+                   "[Sumário](00_comece_aqui.ipynb) | "
+                   "[04 · Combinando os values: a saída da autoatenção →](04_combinando_values.ipynb)")
+
+
+def test_both_first_notebooks_link_the_glossary_and_each_other():
+    english = "".join("".join(c["source"]) for c in cells(ROOT / "notebooks/00_start_here.ipynb"))
+    portuguese = "".join("".join(c["source"]) for c in cells(ROOT / "notebooks/pt/00_comece_aqui.ipynb"))
+    assert "](../GLOSSARIO.md)" in english and "](pt/00_comece_aqui.ipynb)" in english
+    assert "](../../GLOSSARIO.md)" in portuguese and "](../00_start_here.ipynb)" in portuguese
+    assert (ROOT / "GLOSSARIO.md").is_file()
+
+
+def test_leia_me_is_linked_from_the_readme_and_opens_the_portuguese_edition():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    leia_me = (ROOT / "LEIA-ME.md").read_text(encoding="utf-8")
+    assert "](LEIA-ME.md)" in readme.split("## ")[0]  # at the top, before the first section
+    badge = re.search(r"\(https://mybinder\.org/v2/gh/([^)]+)\)", leia_me).group(1)
+    english_badge = re.search(r"\(https://mybinder\.org/v2/gh/([^)]+)\)", readme).group(1)
+    assert badge == english_badge.replace("notebooks/00_start_here.ipynb", "notebooks/pt/00_comece_aqui.ipynb")
+    assert (ROOT / badge.split("urlpath=lab/tree/")[1]).is_file()
+    assert "make lab-pt" in leia_me and "make test" in leia_me
+    makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
+    assert re.search(r"^lab-pt:.*\n\t.*notebooks/pt/00_comece_aqui\.ipynb$", makefile, re.M)

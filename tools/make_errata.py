@@ -1,9 +1,11 @@
-"""Write ERRATA.md from the audit in selfattn_lib.audit, so the two can never drift apart.
+"""Write ERRATA.md (English) and ERRATA.pt.md (Portuguese) from the audit in selfattn_lib.audit,
+so the files can never drift apart from it or from each other.
 
-    python tools/make_errata.py           # rewrite ERRATA.md
-    python tools/make_errata.py --check   # exit 1 if ERRATA.md differs from what the audit gives
+    python tools/make_errata.py           # rewrite both files
+    python tools/make_errata.py --check   # exit 1 if either differs from what the audit gives
 
-tests/test_audit.py compares the file with `errata_text()` too.
+tests/test_audit.py compares ERRATA.md with `errata_text()`, tests/test_errata_pt.py compares
+ERRATA.pt.md with `errata_text_pt()`.
 """
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ from pathlib import Path
 from selfattn_lib import audit, chapter_example
 
 ERRATA = Path(__file__).resolve().parent.parent / "ERRATA.md"
+ERRATA_PT = ERRATA.with_name("ERRATA.pt.md")
 
 LEMMA_T = audit.LEMMA_T  # the translation of Lemma 1's counterexample
 
@@ -50,7 +53,9 @@ def _row(values) -> str:
     return audit.format_value(tuple(values))
 
 
-def errata_text() -> str:
+def _audit_data():
+    """What both errata show, computed once per file: the audit unscaled and scaled, its counts,
+    how many are wrong, which are right, and Lemma 1's counterexample."""
     unscaled = audit.chapter_audit(scaled=False)
     scaled = audit.chapter_audit(scaled=True)
     counts = audit.summary(unscaled)
@@ -58,6 +63,11 @@ def errata_text() -> str:
     right = ", ".join(r.quantity for r in unscaled if r.chain == audit.CORRECT)
     example = chapter_example()
     effect = audit.translation_effect(example.X, example.W_q, example.W_k, example.W_v, LEMMA_T)
+    return unscaled, scaled, counts, wrong, right, effect
+
+
+def errata_text() -> str:
+    unscaled, scaled, counts, wrong, right, effect = _audit_data()
     before, after = effect.before, effect.after
     lines = [
         "# Errata: the chapter's worked example and Lemma 1",
@@ -157,17 +167,146 @@ def errata_text() -> str:
     return "\n".join(lines)
 
 
+# --- the Portuguese edition: the same audit data, the same tables, in the chapter's language ----
+
+STEP_NAMES_PT = {
+    1: "Passo 1: projeções (q, k, v)",
+    2: "Passo 2: scores",
+    3: "Passo 3: pesos do softmax",
+    4: "Passo 4: saídas (soma ponderada dos values)",
+}
+
+
+def _why_pt(record) -> str:
+    inputs = ", ".join(record.inputs)
+    if record.chain == audit.CORRECT:
+        return "correto"
+    if record.chain == audit.WRONG_FROM_THE_START:
+        which = ", ".join(map(str, record.wrong_components))
+        plural = "s" if len(record.wrong_components) > 1 else ""
+        return f"errado desde o início (componente{plural} {which})"
+    own = audit.format_value(record.from_chapter, 5)
+    if record.chain == audit.CARRIED_FORWARD:
+        return f"erro propagado: os próprios {inputs} do capítulo dão {own}"
+    return f"não decorre: os próprios {inputs} do capítulo dão {own}"
+
+
+def errata_text_pt() -> str:
+    unscaled, scaled, counts, wrong, right, effect = _audit_data()
+    before, after = effect.before, effect.after
+    lines = [
+        "# Errata: o exemplo resolvido do capítulo e o Lema 1",
+        "",
+        "<!-- Gerado por `python tools/make_errata.py` a partir de `selfattn_lib.audit`. Não edite à mão:",
+        "     tests/test_errata_pt.py gera este texto de novo e o compara com este arquivo. -->",
+        "",
+        "O capítulo que seguimos (*O Mecanismo de Autoatenção em Detalhe*, baseado em Jurafsky & Martin,",
+        "cap. 10.1) tem um exemplo resolvido com 3 tokens e d = 4. As suas entradas X, W^Q, W^K e W^V",
+        "estão impressas corretamente; quase nenhum número calculado a partir delas está. O notebook",
+        "[07 · Conferindo o capítulo](notebooks/pt/07_conferindo_o_capitulo.ipynb) mostra esta auditoria",
+        "com o exemplo corrigido escrito passo a passo. English version: [ERRATA.md](ERRATA.md).",
+        "",
+        f"Dos {len(unscaled)} números que o exemplo imprime (um vetor conta uma vez), **{wrong} estão errados**:",
+        f"{counts[audit.WRONG_FROM_THE_START]} estão errados desde o início (projeções x_i W calculadas errado),",
+        f"{counts[audit.DOES_NOT_FOLLOW]} não decorrem nem mesmo dos números anteriores do próprio capítulo, e",
+        f"{counts[audit.CARRIED_FORWARD]} foram calculados corretamente a partir de números errados anteriores "
+        "(erro propagado).",
+        f"Só {right} está certo.",
+        "",
+        "## Correções gerais",
+        "",
+        "1. **Os vetores são linhas.** O capítulo imprime x_i, q_i, k_i, v_i como colunas, mas escreve",
+        "   q_i = x_i W^Q, que não está definido para uma coluna 4×1 vezes uma matriz 4×4. Leia todo vetor",
+        "   como linha: q_i = x_i W^Q é então a linha x_i vezes a matriz. (Ler o produto como W^Q x_i",
+        "   também não reproduz os números do capítulo.)",
+        "2. **Falta a divisão por √d_k.** O exemplo calcula score(x_i, x_j) = q_i · k_j, mas a",
+        "   formalização do próprio capítulo (passo 2) divide por √d_k; aqui d_k = 4, então cada score",
+        "   deveria ser dividido por dois. As duas versões estão abaixo.",
+        "3. **\"a_3 as três palavras anteriores\"**: a_3 combina x_1, x_2 e o próprio x_3, isto é, as duas",
+        "   palavras anteriores e a própria palavra.",
+        "4. **\"a_1 é simplesmente a representação inicial ponderada por 1\"**: a_1 = 1 · v_1 = x_1 W^V, o",
+        "   vetor de *value* de x_1, e não a sua representação inicial x_1.",
+        "5. **O Lema 1 é falso** como está enunciado (abaixo). O Teorema 1, a Proposição 1 e o Corolário",
+        "   1.1 valem; o notebook 07 testa cada um numericamente.",
+        "",
+        "## O exemplo resolvido, número por número (como o exemplo calcula: sem √d_k)",
+        "",
+        "\"Correto\" é calculado a partir dos próprios X e W do capítulo (no máximo 4 casas decimais). Um",
+        "número impresso conta como certo quando está a menos de meia unidade do seu último dígito",
+        "impresso. \"Impresso no\" é o *Passo* do capítulo em que o número aparece.",
+    ]
+    lines += _translated_steps(_step_tables(unscaled, (
+        ("quantidade", lambda r: r.quantity),
+        ("impresso no", lambda r: f"passo {r.printed_in}"),
+        ("capítulo", _printed),
+        ("correto", lambda r: audit.format_value(r.computed)),
+        ("o que deu errado", _why_pt),
+    )))
+    lines += [
+        "",
+        "## Com a divisão por √d_k = 2 (a formalização do capítulo)",
+        "",
+        "As projeções não mudam. Os scores, pesos e saídas corretos passam a ser:",
+    ]
+    lines += _translated_steps(_step_tables([r for r in scaled if r.step > 1], (
+        ("quantidade", lambda r: r.quantity),
+        ("capítulo", _printed),
+        ("correto, com escala", lambda r: audit.format_value(r.computed)),
+    )))
+    t = "(" + audit.format_value(LEMMA_T)[1:-1] + ")"
+    lines += [
+        "",
+        "## O Lema 1 (invariância por translação) é falso",
+        "",
+        "> *A autoatenção é invariante por translação no espaço de embeddings, desde que as matrizes de",
+        "> peso W^Q, W^K e W^V sejam aplicadas após a translação.*",
+        "",
+        "O próprio passo IV da demonstração mostra por que não: mover cada x_i por t muda cada score em",
+        "q_i · (tW^K) + (tW^Q) · k_j + (tW^Q) · (tW^K). O primeiro e o último termos são iguais para todo",
+        "j na linha i, e o softmax ignora uma constante somada a uma linha. O termo do meio depende de j,",
+        "então os pesos mudam (o erro está no passo VII, \"o softmax é invariante por translação\").",
+        "E mesmo quando os pesos ficam, cada value se move tW^V e, como cada linha de pesos soma 1, cada",
+        "saída também se move tW^V.",
+        "",
+        f"Contraexemplo: os X, W^Q, W^K, W^V do capítulo (com escala, causal) e t = {t}:",
+        "",
+        "| | antes | depois de x_i → x_i + t |",
+        "|---|---|---|",
+        f"| pesos de x_2 (alpha_21, alpha_22) | {_row(before.weights[1, :2])} | {_row(after.weights[1, :2])} |",
+        f"| pesos de x_3 (alpha_31, alpha_32, alpha_33) | {_row(before.weights[2])} | {_row(after.weights[2])} |",
+        f"| a_1 | {_row(before.output[0])} | {_row(after.output[0])} |",
+        f"| a_3 | {_row(before.output[2])} | {_row(after.output[2])} |",
+        "",
+        f"Aqui tW^Q · k_j = {_row(effect.column_term)} para j = 1, 2, 3 (não é constante), e tW^V = "
+        f"{_row(effect.value_shift)}.",
+        "",
+        "O que vale: (a) somar uma constante qualquer c_i a todos os scores da linha i não muda os pesos;",
+        "(b) uma translação com tW^Q = 0 não muda os pesos e move cada saída a_i exatamente tW^V;",
+        "(c) então as saídas não mudam quando tW^Q = 0 e tW^V = 0.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def _translated_steps(lines: list[str]) -> list[str]:
+    """The step headings of `_step_tables` (audit.STEP_NAMES, English) in Portuguese."""
+    headings = {f"**{name}**": f"**{STEP_NAMES_PT[step]}**" for step, name in audit.STEP_NAMES.items()}
+    return [headings.get(line, line) for line in lines]
+
+
 def main(argv: list[str]) -> int:
-    text = errata_text()
-    if "--check" in argv:
-        if not ERRATA.exists() or ERRATA.read_text(encoding="utf-8") != text:
-            print(f"{ERRATA.name} is out of date: run python tools/make_errata.py")
-            return 1
-        print(f"{ERRATA.name} is up to date")
-        return 0
-    ERRATA.write_text(text, encoding="utf-8")
-    print(f"wrote {ERRATA}")
-    return 0
+    stale = 0
+    for path, text in ((ERRATA, errata_text()), (ERRATA_PT, errata_text_pt())):
+        if "--check" in argv:
+            if not path.exists() or path.read_text(encoding="utf-8") != text:
+                print(f"{path.name} is out of date: run python tools/make_errata.py")
+                stale += 1
+            else:
+                print(f"{path.name} is up to date")
+        else:
+            path.write_text(text, encoding="utf-8")
+            print(f"wrote {path}")
+    return 1 if stale else 0
 
 
 if __name__ == "__main__":

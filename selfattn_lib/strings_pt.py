@@ -1,0 +1,148 @@
+"""The Portuguese (Brazil) table of `strings.STRINGS`: the same keys and `{placeholders}` as the
+English one (tests/test_strings.py checks both), in the chapter's own terms (autoatenção, query,
+key, value, pesos de atenção, máscara causal, produto escalar). See GLOSSARIO.md.
+
+Kept in its own module so the English table and this one can be edited apart; `strings.py` adds it
+as `STRINGS["pt"]`.
+"""
+
+PORTUGUESE: dict[str, str] = {
+    # matrix editor
+    "paste_placeholder": "Cole uma matriz: uma linha por linha de texto, números separados por "
+                         "espaços, tabulações ou vírgulas. Separador decimal '.' (0.5, não 0,5).",
+    "paste_button": "Usar a matriz colada",
+    "paste_tooltip": "Substitui cada entrada desta matriz pelos números colados",
+    "reset_button": "Valores do capítulo",
+    "reset_tooltip": "Volta aos valores do exemplo do capítulo",
+    "cell_tooltip": "linha {row}, coluna {col}",
+    "editor_shape": "{rows} × {cols}",
+    # messages next to a control
+    "bad_number": "“{value}” na linha {row}, coluna {col} não é um número; use algarismos e '.' "
+                  "para os decimais (por exemplo -0.25). Mantido {old}.",
+    "not_finite": "“{value}” na linha {row}, coluna {col} não é um número finito. Mantido {old}.",
+    "paste_empty": "Nada para usar: cole uma linha de números por linha de texto.",
+    "paste_bad_number": "Linha {line}: “{value}” não é um número (o separador decimal é '.', os "
+                        "números separados por espaços, tabulações ou vírgulas). Nada foi alterado.",
+    "paste_not_finite": "Linha {line}: “{value}” não é um número finito. Nada foi alterado.",
+    "paste_ragged": "A linha {line} tem {got} números, mas a linha 1 tem {expected}: todas as "
+                    "linhas precisam do mesmo número de colunas. Nada foi alterado.",
+    "paste_shape": "Esta matriz precisa ser {rows} × {cols} ({what}); a colada é "
+                   "{got_rows} × {got_cols}. Nada foi alterado.",
+    "paste_done": "Colada uma matriz {rows} × {cols}.",
+    "reset_shape": "A matriz do capítulo é {rows} × {cols}, mas esta agora é {now_rows} × "
+                   "{now_cols}; use “Exemplo do capítulo” para voltar tudo ao início.",
+    "no_reset": "Esta matriz não tem valores no capítulo.",
+    "rows_tokens": "uma linha por token",
+    "rows_dims": "uma linha por dimensão de entrada d_model",
+    "compute_failed": "Não foi possível calcular a atenção com esta mudança: {error} Continua "
+                      "exibido o último resultado válido.",
+    "callback_failed": "Algo deu errado ({error}); continua exibido o último resultado válido.",
+    "empty_token": "Um token precisa de um rótulo; mantido “{old}”.",
+    # explorer controls
+    "title": "Explorador da autoatenção",
+    "intro": "Edite qualquer número (tecle Enter ou clique fora para aplicar), cole matrizes "
+             "inteiras, acrescente tokens ou mude os tamanhos: todos os resultados abaixo acompanham.",
+    # editor titles are HTML (for the superscripts); keep the tags when translating
+    "editor_X": "X: embeddings dos tokens (uma linha por token; rótulos editáveis)",
+    "editor_W_q": "W<sup>Q</sup>: pesos da query (d<sub>model</sub> × d<sub>k</sub>)",
+    "editor_W_k": "W<sup>K</sup>: pesos da key (d<sub>model</sub> × d<sub>k</sub>)",
+    "editor_W_v": "W<sup>V</sup>: pesos do value (d<sub>model</sub> × d<sub>v</sub>)",
+    "add_token": "Acrescentar token",
+    "remove_token": "Remover o último token",
+    "d_model": "d_model",
+    "d_k": "d_k",
+    "d_v": "d_v",
+    "new_entries": "Novas entradas:",
+    "fill_zeros": "zeros",
+    "fill_random": "aleatórias (com semente)",
+    "fill_tooltip": "Com que valores começam as novas linhas ou colunas quando você acrescenta um "
+                    "token ou aumenta um tamanho",
+    "seed": "semente",
+    "causal": "causal",
+    "causal_tooltip": "Cada token vê só a si mesmo e os tokens anteriores (a máscara do capítulo)",
+    "bidirectional": "bidirecional",
+    "bidirectional_tooltip": "Cada token vê todos os tokens (sem máscara, Corolário 1.1)",
+    "causal_toggle": "Máscara",
+    "scaled": "dividir os scores por √d_k",
+    "focus": "Token em foco i:",
+    "focus_option": "{index}: {token}",
+    "reset_all": "Exemplo do capítulo",
+    "reset_all_tooltip": "Volta aos três tokens do capítulo, a X e às matrizes de pesos",
+    "save_title": "Salvar / carregar",
+    "export": "Exportar JSON",
+    "load": "Carregar JSON",
+    "json_placeholder": "Clique em “Exportar JSON” para ver aqui a configuração atual (copie-a "
+                        "para guardá-la), ou cole uma e clique em “Carregar JSON”.",
+    "upload": "Carregar um arquivo",
+    "download": "Baixar {name}",
+    "exported": "Exportado: copie o texto ou baixe o arquivo.",
+    "loaded": "Carregados {n} tokens, d_model = {d_model}, d_k = {d_k}, d_v = {d_v}.",
+    "bad_json": "JSON inválido: {error}. Nada foi alterado.",
+    "bad_config": "Não é uma configuração do explorador: {error}. Nada foi alterado.",
+    "config_not_object": "esperava um objeto JSON com tokens, X, W_q, W_k, W_v",
+    "config_missing": "falta {names}",
+    "config_tokens": "tokens precisa ser uma lista de rótulos não vazios",
+    "config_token_count": "{tokens} tokens, mas X tem {rows} linhas",
+    "config_flags": "causal e scaled precisam ser true ou false",
+    "config_focus": "focus precisa ser o índice de um token, de 0 a {last}",
+    "too_few_tokens": "É preciso pelo menos um token.",
+    "too_many_tokens": "No máximo {limit} tokens no explorador.",
+    "size_range": "{name} precisa estar entre 1 e {limit}.",
+    "new_token": "token {index}",
+    # live views
+    "view_Q": "Q = X W^Q (as queries q_i nas linhas)",
+    "view_K": "K = X W^K (as keys k_j nas linhas)",
+    "view_V": "V = X W^V (os values v_j nas linhas)",
+    "view_output": "Saídas a_i (nas linhas) = pesos × V",
+    "view_steps": "Passo a passo para o token em foco",
+    "component": "componente",
+    "token": "token",
+    "repr": "AttentionExplorer: {n} tokens ({tokens}), d_model = {d_model}, d_k = {d_k}, "
+            "d_v = {d_v}, {mode}; token em foco {focus}",
+    # the variant a result was computed with (steps.mode_label, plot titles)
+    "mode_label": "{direction}, {scaling}",
+    "mode_causal": "causal",
+    "mode_bidirectional": "bidirecional",
+    "mode_scaled": "com escala",
+    "mode_unscaled": "sem escala",
+    # plots (selfattn_lib.plots); "\n" starts a new line of a title or axis label
+    "plot_weights_title": "Pesos de atenção α\n{mode}",
+    "plot_scores_title": "Scores {formula}\n{direction}",
+    "plot_scores_scaled": "q·k / √d_k",
+    "plot_scores_unscaled": "q·k (sem escala)",
+    "plot_key_axis": "token da key j",
+    "plot_query_axis": "token da query i",
+    "plot_weights_masked_note": "▨ mascarado: um token futuro",
+    "plot_scores_masked_note": "▨ removido pela máscara",
+    "plot_mask_label": "mascarado (token futuro)",
+    # contributions: {i}, {j} are subscript digits (₁, ₂, ...), {token} a token's label
+    "plot_contributions_title": "De que é feito a{i} (“{token}”)",
+    "plot_contribution_part": "α{i},{j} v{j} ({token})",
+    "plot_contribution_total": "a{i} (total)",
+    "plot_component_axis": "componente de a{i}",
+    "plot_contribution_axis": "contribuição",
+    # worked steps (selfattn_lib.steps)
+    "step_projection": "**Projeção:** {formula} para o token {s}{word}.",
+    "step_projection_component": "A componente {t} de {vector} é {x} vezes a coluna {t} de {matrix}:",
+    "step_projection_all": "As {count} componentes (cada coluna de {matrix}, uma por vez):",
+    "step_score": "**Score** do token {s}{word_i} (a query) com o token {t}{word_j} (a key):",
+    "step_score_unscaled": "Sem escala: sem a divisão por {root}, então {formula}.",
+    "step_score_masked": "O token {t} vem depois do token {s}: a máscara causal o esconde, então "
+                         "este score recebe peso {formula}.",
+    "step_softmax": "**Softmax** da linha {s}{word} sobre {over}: {formula}.",
+    "step_softmax_all_tokens": "todos os tokens",
+    "step_softmax_shift": "Os scores são grandes, então o maior deles, {top}, é subtraído de cada "
+                          "um antes de $e^x$: os pesos continuam os mesmos.",
+    "step_softmax_masked": "Tokens mascarados (futuros) {tokens}: peso exatamente 0.",
+    "step_softmax_sum": "Os pesos da linha {s} somam 1.",
+    "step_output": "**Saída** do token {s}{word}: os values {values} ponderados por {alpha}.",
+    "step_worked": "Exemplo resolvido para o token {s}{word} ({mode})",
+    "step_1": "**Passo 1: projeções.**",
+    "step_keys_values": "As keys e os values com que ele se compara, calculados do mesmo jeito:",
+    "step_2": "**Passo 2: scores.**",
+    "step_3": "**Passo 3: softmax.**",
+    "step_4": "**Passo 4: soma ponderada dos values.**",
+    "step_column_score": "score",
+    "step_column_token": "token",
+    "step_column_vector": "vetor",
+}

@@ -1,0 +1,224 @@
+"""The English (notebooks/) and Portuguese (notebooks/pt/) editions stay in step.
+
+- Every notebook has its counterpart with the same number in the other edition.
+- Their code cells are identical, cell by cell (source, tags, collapsed flags), except the one
+  language line `LANGUAGE = "en"` / `LANGUAGE = "pt"` of the first code cell; a cell added,
+  removed or changed in one edition only is named, with the file and the fix.
+- The Portuguese prose (Markdown outside code, math and link targets) has no English sentence
+  left: no common English function word.
+Each check is shown failing on a modified copy (tmp_path).
+"""
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+from pathlib import Path
+
+import jupytext
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ENGLISH = ROOT / "notebooks"
+PORTUGUESE = ROOT / "notebooks" / "pt"
+LANGUAGE_LINE = re.compile(r'^LANGUAGE = "(?P<language>[a-z]+)"(?P<comment>\s*#.*)?$', re.M)
+
+
+def by_number(folder: Path) -> dict[str, Path]:
+    return {p.name[:2]: p for p in sorted(folder.glob("[0-9][0-9]_*.md"))}
+
+
+def rel(path: Path) -> str:
+    try:
+        return path.relative_to(ROOT).as_posix()
+    except ValueError:
+        return str(path)
+
+
+# --- code cells --------------------------------------------------------------------------------
+
+def code_cells(path: Path) -> list:
+    return [c for c in jupytext.read(path, fmt="md:myst").cells if c.cell_type == "code"]
+
+
+def first_line(source: str) -> str:
+    line = next((s for s in source.splitlines() if s.strip()), "(empty)")
+    return repr(line if len(line) <= 70 else line[:67] + "...")
+
+
+def cell_key(cell) -> tuple:
+    """What both editions must agree on; the language line compares equal whatever its language."""
+    meta = cell.get("metadata", {})
+    jupyter = meta.get("jupyter", {})
+    return (LANGUAGE_LINE.sub("LANGUAGE = ...", cell.source), tuple(meta.get("tags", [])),
+            bool(jupyter.get("source_hidden")), bool(jupyter.get("outputs_hidden")))
+
+
+def language_problem(path: Path, cells, language: str) -> str | None:
+    lines = [(i, m.group("language")) for i, c in enumerate(cells) for m in LANGUAGE_LINE.finditer(c.source)]
+    if not lines or lines[0][0] != 0 or len(lines) != 1:
+        return (f"{rel(path)}: its first code cell must set the language with exactly one line "
+                f'LANGUAGE = "{language}" (found {len(lines)} such line(s), in code cells '
+                f"{[i + 1 for i, _ in lines]})")
+    if lines[0][1] != language:
+        return f'{rel(path)}: LANGUAGE = "{lines[0][1]}" in this edition; expected "{language}"'
+    return None
+
+
+def edition_problem(english: Path, portuguese: Path) -> str | None:
+    """None if the two notebooks' code cells agree; else the first cell that does not, and the fix."""
+    en, pt = code_cells(english), code_cells(portuguese)
+    for path, cells, language in ((english, en, "en"), (portuguese, pt, "pt")):
+        problem = language_problem(path, cells, language)
+        if problem:
+            return problem
+    matcher = difflib.SequenceMatcher(a=[cell_key(c) for c in en], b=[cell_key(c) for c in pt], autojunk=False)
+    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+        if tag == "equal":
+            continue
+        if tag == "delete":
+            return (f"code cell {a0 + 1} of {rel(english)} ({first_line(en[a0].source)}) has no counterpart "
+                    f"in {rel(portuguese)} (after its code cell {b0}): copy it there")
+        if tag == "insert":
+            return (f"code cell {b0 + 1} of {rel(portuguese)} ({first_line(pt[b0].source)}) has no "
+                    f"counterpart in {rel(english)} (after its code cell {a0}): copy it there")
+        a, b = en[a0], pt[b0]
+        if cell_key(a)[0] != cell_key(b)[0]:
+            diff = next(line for line in difflib.unified_diff(
+                cell_key(a)[0].splitlines(), cell_key(b)[0].splitlines(), lineterm="", n=0)
+                if line[:1] in "+-" and not line.startswith(("+++", "---")))
+            what = f"source differs (first difference: {diff!r})"
+        else:
+            what = "tags or collapsed flags differ"
+        return (f"code cell {a0 + 1} of {rel(english)} ({first_line(a.source)}) and code cell {b0 + 1} of "
+                f"{rel(portuguese)}: {what}; the code must be the same in both editions")
+    return None
+
+
+def test_every_notebook_has_its_counterpart():
+    en, pt = by_number(ENGLISH), by_number(PORTUGUESE)
+    assert len(en) >= 10
+    assert sorted(en) == sorted(pt), (f"only in English: {sorted(set(en) - set(pt))}; "
+                                      f"only in Portuguese: {sorted(set(pt) - set(en))}")
+
+
+@pytest.mark.parametrize("number", sorted(by_number(ENGLISH)))
+def test_code_cells_are_the_same_in_both_editions(number):
+    english, portuguese = by_number(ENGLISH)[number], by_number(PORTUGUESE).get(number)
+    assert portuguese is not None, f"{rel(english)} has no Portuguese counterpart notebooks/pt/{number}_*.md"
+    problem = edition_problem(english, portuguese)
+    assert problem is None, problem
+
+
+@pytest.fixture
+def copies(tmp_path):
+    """Copies of the two editions of notebook 03, to break."""
+    en = shutil.copy(by_number(ENGLISH)["03"], tmp_path / "en.md")
+    pt = shutil.copy(by_number(PORTUGUESE)["03"], tmp_path / "pt.md")
+    assert edition_problem(Path(en), Path(pt)) is None
+    return Path(en), Path(pt)
+
+
+def remove_code_cell(path: Path, index: int) -> str:
+    """Delete the index-th code block of a MyST file; return its first line."""
+    text = path.read_text(encoding="utf-8")
+    blocks = list(re.finditer(r"```\{code-cell\}[^\n]*\n(.*?)\n```\n", text, re.S))
+    block = blocks[index]
+    path.write_text(text[:block.start()] + text[block.end():], encoding="utf-8")
+    return block.group(1).splitlines()[0]
+
+
+def test_a_cell_removed_from_the_portuguese_edition_is_named(copies):
+    en, pt = copies
+    line = remove_code_cell(pt, 3)
+    problem = edition_problem(en, pt)
+    assert problem.startswith(f"code cell 4 of {en} ({line!r}) has no counterpart in {pt}"), problem
+
+
+def test_a_cell_removed_from_the_english_edition_is_named(copies):
+    en, pt = copies
+    line = remove_code_cell(en, 5)
+    problem = edition_problem(en, pt)
+    assert problem.startswith(f"code cell 6 of {pt} ({line!r}) has no counterpart in {en}"), problem
+
+
+def test_a_cell_changed_in_one_edition_is_named(copies):
+    en, pt = copies
+    text = pt.read_text(encoding="utf-8")
+    pt.write_text(text.replace("for c in (0.0, 10.0, -250.0):", "for c in (0.0, 10.0):"), encoding="utf-8")
+    problem = edition_problem(en, pt)
+    assert problem.startswith(f"code cell 4 of {en} ('row = result.scores[2]') and code cell 4 of {pt}: "
+                              "source differs (first difference: '-for c in (0.0, 10.0, -250.0):')"), problem
+
+
+def test_a_wrong_or_missing_language_line_is_named(copies):
+    en, pt = copies
+    text = pt.read_text(encoding="utf-8")
+    pt.write_text(text.replace('LANGUAGE = "pt"', 'LANGUAGE = "en"'), encoding="utf-8")
+    assert edition_problem(en, pt) == f'{pt}: LANGUAGE = "en" in this edition; expected "pt"'
+    pt.write_text(re.sub(r'LANGUAGE = "pt".*\n', "", text), encoding="utf-8")
+    assert edition_problem(en, pt).startswith(f"{pt}: its first code cell must set the language")
+
+
+# --- no English in the Portuguese prose --------------------------------------------------------
+
+# Common English words that are not Portuguese words (so "a", "as", "do", "no", "se", and "for",
+# as in "seja qual for", are left out).
+ENGLISH_WORDS = set("""
+the and of is are to with from this that which what each every by it its be on at not you your
+we our has have than then when where how why into only but an was were will can does there these
+those they their if or in one two same next more most
+""".split())
+# English that belongs in the Portuguese edition: a book title, JupyterLab's (English) menus.
+ALLOWED = ("Speech and Language Processing",)
+
+
+def prose(markdown: str) -> str:
+    """The words a reader reads as text: no code, math, link targets, HTML tags or allowed titles."""
+    text = re.sub(r"```.*?```", " ", markdown, flags=re.S)
+    text = re.sub(r"\$\$.*?\$\$", " ", text, flags=re.S)
+    text = re.sub(r"\$[^$]*\$", " ", text)
+    text = re.sub(r"`[^`]*`", " ", text)
+    text = re.sub(r"\]\([^)]*\)", "]", text)
+    text = re.sub(r"<[^>]+>", " ", text)
+    for phrase in ALLOWED:
+        text = text.replace(phrase, " ")
+    return text
+
+
+def english_in(path: Path) -> list[str]:
+    """Each Markdown cell of `path` with English words in its prose: which words, and where."""
+    found = []
+    for index, cell in enumerate(jupytext.read(path, fmt="md:myst").cells):
+        if cell.cell_type != "markdown":
+            continue
+        text = prose(cell.source)
+        hits = [m for m in re.finditer(r"\w+", text) if m.group(0).lower() in ENGLISH_WORDS]
+        if hits:
+            words = sorted({m.group(0) for m in hits})
+            where = " ".join(text[max(0, hits[0].start() - 40):hits[0].end() + 40].split())
+            found.append(f"{rel(path)}, cell {index + 1}: English word(s) {words} in “...{where}...”")
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PORTUGUESE.glob("[0-9][0-9]_*.md")), ids=lambda p: p.name)
+def test_no_english_left_in_the_portuguese_prose(path):
+    assert english_in(path) == []
+
+
+def test_the_english_check_fires_on_an_english_sentence(tmp_path):
+    copy = tmp_path / "pt.md"
+    text = by_number(PORTUGUESE)["03"].read_text(encoding="utf-8")
+    copy.write_text(text.replace("## A equação\n", "## A equação\n\nThe softmax makes every weight positive.\n"),
+                    encoding="utf-8")
+    found = english_in(copy)
+    assert len(found) == 1 and "English word(s) ['The', 'every']" in found[0], found
+    # while code, math and link targets in the same place are not prose
+    copy.write_text(text.replace("## A equação\n", "## A equação\n\n`the_and_of` $\\text{for each}$ "
+                                 "[tabela](the_table.ipynb)\n"), encoding="utf-8")
+    assert english_in(copy) == []
+
+
+def test_the_english_edition_does_fail_the_english_check():
+    """The check can tell the languages apart: run on the English notebook 01, it finds English."""
+    assert english_in(by_number(ENGLISH)["01"])
