@@ -368,22 +368,22 @@ def self_attention(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True) -
     causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _check_inputs(X, W_q, W_k, W_v, finite=False)  # finiteness: below
     # The unchecked forms of the step functions: the inputs were checked once, here.
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
         Q, K, V = _project(X, W_q), _project(X, W_k), _project(X, W_v)
         scores = _scores(Q, K, scaled)
-    # An inf or nan in X, W_q, W_k, Q or K reaches the scores (nan * 0 is nan), one in W_v
-    # reaches V: two checks cover all eight arrays; the slow path names the first bad one.
-    if not (np.isfinite(scores).all() and np.isfinite(V).all()):
-        for name, M in (("X", X), ("W_q", W_q), ("W_k", W_k), ("W_v", W_v)):
-            _require_finite(M, name)
-        for name, M in (("Q", Q), ("K", K), ("V", V), ("the scores", scores)):
-            _check_finite(name, M)
-    weights = _softmax(scores, np.tri(len(X), dtype=bool) if causal else None)
-    with np.errstate(over="ignore", invalid="ignore"):
-        # Each a_i lies within the range of the v_j, yet rounding can push a value next to the
-        # float64 limit over it: checked, as cheap as it is (n x d_v, not n x n).
+        # An inf or nan in X, W_q, W_k, Q or K reaches the scores (nan * 0 is nan), one in W_v
+        # reaches V: two checks cover all eight arrays; the slow path names the first bad one.
+        if not (np.isfinite(scores).all() and np.isfinite(V).all()):
+            for name, M in (("X", X), ("W_q", W_q), ("W_k", W_k), ("W_v", W_v)):
+                _require_finite(M, name)
+            for name, M in (("Q", Q), ("K", K), ("V", V), ("the scores", scores)):
+                _check_finite(name, M)
+        weights = _softmax(scores, np.tri(len(X), dtype=bool) if causal else None)
         output = _combine(weights, V)
-    _check_finite("the output", output)
+    # Each a_i lies within the range of the v_j, yet rounding can push a value next to the
+    # float64 limit over it. A finite sum means every entry is finite: one cheap reduction.
+    if not np.isfinite(output.sum()):
+        _check_finite("the output", output)
     return AttentionResult(Q, K, V, scores, weights, output, K.shape[1], causal, scaled)
 
 
