@@ -147,3 +147,36 @@ def test_a_refused_call_leaves_the_arguments_unchanged():
     with pytest.raises(ValueError):
         softmax(scores)
     assert np.isnan(scores[0, 1]) and scores[0, 0] == 1.0
+
+
+# --- steps.py: the written-out steps check their arguments too -------------------------------
+
+from selfattn_lib import steps  # noqa: E402
+
+RESULT = self_attention(EX.X, EX.W_q, EX.W_k, EX.W_v)
+TOKENS = list(EX.tokens)
+
+
+@pytest.mark.parametrize("call, words", [
+    (lambda: steps.score_step(None, 0, 0), ["result", "AttentionResult", "NoneType"]),
+    (lambda: steps.softmax_step(EX.X, 0), ["result", "AttentionResult", "ndarray"]),
+    (lambda: steps.output_step("result", 0), ["result", "AttentionResult"]),
+    (lambda: steps.mode_label(42), ["result", "AttentionResult"]),
+    (lambda: steps.score_step(RESULT, 0, 0, tokens="gato"), ["tokens", "list", "str"]),
+    (lambda: steps.softmax_step(RESULT, 0, tokens=TOKENS[:2]), ["tokens", "3", "2"]),
+    (lambda: steps.output_step(RESULT, 0, tokens=42), ["tokens", "int"]),
+    (lambda: steps.projection_step(EX.X, EX.W_q, 0, tokens=TOKENS + ["x"]), ["tokens", "3", "4"]),
+    (lambda: steps.worked_steps(RESULT, EX.X[:2], EX.W_q, TOKENS, 0), ["X", "3", "2 rows"]),
+    (lambda: steps.worked_steps(RESULT, EX.X, EX.W_q[:, :2], TOKENS, 0), ["W_q", "4 x 4", "4 x 2"]),
+    (lambda: steps.worked_example(EX.X, EX.W_q, EX.W_k, EX.W_v, TOKENS, 0, causal="no"), ["causal"]),
+    (lambda: steps.score_step(RESULT, -1, 0), ["i", "-1"]),
+    (lambda: steps.projection_step([[1e200, 1e200]], [[1e200], [1e200]], 0), ["too large"]),
+])
+def test_step_texts_check_their_arguments(call, words):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError) as info:
+            call()
+    for word in words:
+        assert word in str(info.value), (word, str(info.value))
+
