@@ -380,9 +380,11 @@ def self_attention(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True) -
                 _check_finite(name, M)
         weights = _softmax(scores, np.tri(len(X), dtype=bool) if causal else None)
         output = _combine(weights, V)
-    # Each a_i lies within the range of the v_j, yet rounding can push a value next to the
-    # float64 limit over it. A finite sum means every entry is finite: one cheap reduction.
-    if not np.isfinite(output.sum()):
+        # Each a_i lies within the range of the v_j, yet rounding can push a value next to the
+        # float64 limit over it. A finite sum means every entry is finite: one cheap reduction
+        # (a sum of huge finite entries may overflow: then each entry is looked at).
+        total = output.sum()
+    if not np.isfinite(total):
         _check_finite("the output", output)
     return AttentionResult(Q, K, V, scores, weights, output, K.shape[1], causal, scaled)
 
