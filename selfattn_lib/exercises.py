@@ -230,9 +230,12 @@ def _as_numbers(answer, what: str):
     return array, None
 
 
-def _whole_numbers(answer, at_most: int = 100):
-    """A list or tuple of whole numbers as a list of ints, or None (3.0 counts, 3.5 and "3" do not)."""
-    if isinstance(answer, (str, bytes, dict, set, frozenset)) or answer is None:
+def _whole_numbers(answer, at_most: int = 100, sets: bool = False):
+    """A list or tuple (or set, when order does not matter) of whole numbers as a list of ints,
+    or None (3.0 counts, 3.5 and "3" do not)."""
+    if isinstance(answer, (str, bytes, dict)) or answer is None:
+        return None
+    if isinstance(answer, (set, frozenset)) and not sets:
         return None
     try:
         items = list(itertools.islice(iter(answer), at_most + 1))
@@ -732,7 +735,7 @@ def check_changed_outputs(answer, perturbed, causal=True, example=None) -> Feedb
     what = f"the subscripts i of the outputs a_i that change when x_{perturbed} changes"
     if answer is None:
         return _wrong(f"Not answered yet: {what}, as a list such as [1, 2].", UNANSWERED)
-    whole = _whole_numbers(answer)
+    whole = _whole_numbers(answer, sets=True)
     if whole is None:
         return _wrong(f"Not yet: give {what} as a list of whole numbers, such as [1, 2]; got "
                       f"{_short(answer)}.", NOT_NUMBERS)

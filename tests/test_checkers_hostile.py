@@ -114,6 +114,9 @@ def test_shapes_and_subscripts_are_whole_numbers_not_truncated():
     assert not ex.check_changed_outputs("23", 2).correct
     assert not ex.check_changed_outputs([True, 3], 2).correct
     assert ex.check_changed_outputs([2, 3], 2).correct
+    assert ex.check_changed_outputs({2, 3}, 2).correct  # a set is a fine way to say which
+    assert ex.check_changed_outputs(np.array([3, 2]), 2).correct
+    assert not ex.check_projection_shape({5, 4}, 5, 3, 4).correct  # a set has no order
 
 
 @pytest.mark.parametrize("call, words", [
