@@ -167,7 +167,10 @@ def _where(index: tuple) -> str:
 
 
 def _preview(value, limit: int = 60) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # a learner's object whose repr fails
+        text = f"a {type(value).__name__}"
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -176,6 +179,15 @@ def _flag(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
         raise ValueError(f"{name} must be True or False; got {_preview(value)} ({type(value).__name__})")
     return bool(value)
+
+
+def _finite_result(name: str, compute, *args) -> np.ndarray:
+    """compute(*args) from finite inputs; a ValueError instead of numpy's warning if it overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+        result = compute(*args)
+    if not np.isfinite(result).all():
+        raise _overflow(name)
+    return result
 
 
 def _overflow(name: str) -> ValueError:
@@ -198,11 +210,7 @@ def project(X, W) -> np.ndarray:
             f"W must have d_model = {X.shape[-1]} rows to match X (X has shape {X.shape}); "
             f"got W with shape {W.shape[0]} x {W.shape[1]}"
         )
-    with np.errstate(over="ignore", invalid="ignore"):  # reported just below
-        result = _project(X, W)
-    if not np.isfinite(result).all():
-        raise _overflow("X W")
-    return result
+    return _finite_result("X W", _project, X, W)
 
 
 def _project(X: np.ndarray, W: np.ndarray) -> np.ndarray:
@@ -218,11 +226,7 @@ def attention_scores(Q, K, scaled: bool = True) -> np.ndarray:
             f"Q and K must have the same number of columns (d_k), since q_i . k_j needs vectors "
             f"of equal length; got Q with {Q.shape[1]} and K with {K.shape[1]}"
         )
-    with np.errstate(over="ignore", invalid="ignore"):  # reported just below
-        scores = _scores(Q, K, scaled)
-    if not np.isfinite(scores).all():
-        raise _overflow("the scores")
-    return scores
+    return _finite_result("the scores", _scores, Q, K, scaled)
 
 
 def _scores(Q: np.ndarray, K: np.ndarray, scaled: bool) -> np.ndarray:
@@ -321,11 +325,7 @@ def combine_values(weights, V) -> np.ndarray:
             f"weights must have one column per row of V (one per token): V has {V.shape[0]} rows; "
             f"got weights with shape {weights.shape[0]} x {weights.shape[1]}"
         )
-    with np.errstate(over="ignore", invalid="ignore"):  # reported just below
-        output = _combine(weights, V)
-    if not np.isfinite(output).all():
-        raise _overflow("the output")
-    return output
+    return _finite_result("the output", _combine, weights, V)
 
 
 def _combine(weights: np.ndarray, V: np.ndarray) -> np.ndarray:

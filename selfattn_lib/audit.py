@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import AttentionResult, _as_float_array, _flag, _require_finite, as_matrix, self_attention
+from .attention import _preview, AttentionResult, _as_float_array, _flag, _require_finite, as_matrix, self_attention
 from .example import chapter_example
 
 __all__ = [
@@ -692,11 +692,7 @@ def check_labels(answers: dict) -> str:
 
 
 def _short(value, limit: int = 40) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # a learner's object whose repr fails
-        text = f"a {type(value).__name__}"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return _preview(value, limit)
 
 
 def check_corrected_score(value, i: int = 3, j: int = 2, scaled: bool = True) -> str:

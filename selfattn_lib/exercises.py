@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import _check_inputs, causal_mask, self_attention, softmax
+from .attention import _preview, _check_inputs, causal_mask, self_attention, softmax
 from .example import chapter_example
 
 __all__ = [
@@ -157,11 +157,7 @@ def _name(name) -> str:
 
 
 def _short(value, limit: int = 40) -> str:
-    try:
-        text = repr(value)
-    except Exception:  # a learner's object whose repr fails
-        text = f"a {type(value).__name__}"
-    return text if len(text) <= limit else text[: limit - 3] + "..."
+    return _preview(value, limit)
 
 
 def _inputs(example):

@@ -3,7 +3,6 @@
 Never a traceback, never a warning; complex, nan and inf are never correct; indices outside
 the example are refused with a message, not read Python's way (-1 = the last token).
 """
-import math
 import warnings
 from fractions import Fraction
 
@@ -12,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from reference import matmul, reference_attention
+from reference import reference_attention
 from selfattn_lib import chapter_example
 from selfattn_lib import exercises as ex
 

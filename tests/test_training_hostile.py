@@ -1,5 +1,4 @@
 """Issue 14: train() refuses bad hyperparameters and stops, saying at which step, when it diverges."""
-import math
 import warnings
 
 import numpy as np
