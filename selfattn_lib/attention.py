@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import math
 import numbers
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -124,7 +125,7 @@ def _shape_words(ndims) -> str:
         return "an array (1-D or more)"
     if ndims == (2,):
         return "a 2-D array (a matrix: rows x columns)"
-    return " or ".join(f"{d}-D" for d in ndims) + " array"
+    return "a " + " or ".join(f"{d}-D" for d in ndims) + " array"
 
 
 def _is_masked(value) -> bool:
@@ -140,14 +141,14 @@ def _object_numbers(array: np.ndarray, name: str, value) -> np.ndarray:
         if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Real):
             raise ValueError(
                 f"{name} must contain only numbers (int or float); got {_preview(entry)} "
-                f"({type(entry).__name__}) at index {index}"
+                f"({type(entry).__name__}) {_where(index) if index else ''}".rstrip()
             )
         try:
             float(entry)
         except OverflowError:
             raise ValueError(
-                f"{name} has a number too large for float64 (about 1.8e308) at index {index}: "
-                f"{_preview(entry, 30)}"
+                f"{name} has a number too large for float64 (about 1.8e308) "
+                f"{_where(index) if index else ''}: {_preview(entry, 30)}"
             ) from None
     return array.astype(float)
 
@@ -171,6 +172,7 @@ def _preview(value, limit: int = 60) -> str:
         text = repr(value)
     except Exception:  # a learner's object whose repr fails
         text = f"a {type(value).__name__}"
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)  # no memory addresses: messages are reproducible
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
@@ -185,7 +187,10 @@ def _finite_result(name: str, compute, *args) -> np.ndarray:
     """compute(*args) from finite inputs; a ValueError instead of numpy's warning if it overflows."""
     with np.errstate(over="ignore", invalid="ignore"):  # reported just below
         result = compute(*args)
-    if not np.isfinite(result).all():
+        # A finite sum means every entry is finite, and it needs no n x n temporary (the
+        # score matrix's memory stays n^2 floats); a sum that overflows looks at each entry.
+        total = result.sum()
+    if not np.isfinite(total) and not np.isfinite(result).all():
         raise _overflow(name)
     return result
 
