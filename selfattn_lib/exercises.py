@@ -191,8 +191,7 @@ def _numbers(value):
     if array.dtype == object:
         for entry in itertools.islice(array.flat, 100_000):
             if isinstance(entry, numbers.Complex) and not isinstance(entry, numbers.Real):
-                array = array.astype(complex)
-                break
+                return None, ("complex numbers; the answer is real numbers (no j part)", OTHER)
             if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Real):
                 return None, (f"{_short(entry)} ({type(entry).__name__}) among the numbers", NOT_NUMBERS)
             try:

@@ -122,8 +122,8 @@ def invalid_call(draw):
     if which == "softmax":
         scores = draw(arrays(float, (n, n), elements=st.floats(-5, 5)))
         choice = draw(st.sampled_from(["junk", "nan", "all masked", "bad mask"]))
-        if choice == "junk":
-            bad = draw(junk)
+        if choice == "junk":  # a 3-D array is a batch of score matrices: valid for softmax
+            bad = draw(junk.filter(lambda v: not (isinstance(v, np.ndarray) and v.ndim == 3)))
             return lambda: softmax(bad)
         if choice == "nan":
             scores[draw(st.integers(0, n - 1)), 0] = draw(st.sampled_from([np.nan, np.inf]))
