@@ -5,6 +5,8 @@ Every function is pure: numpy arrays in, numpy arrays out, no printing, no state
 from __future__ import annotations
 
 import math
+import numbers
+import re
 from dataclasses import dataclass
 
 import numpy as np
@@ -47,7 +49,7 @@ class AttentionResult:
     @property
     def mask(self) -> np.ndarray:
         """True where token i may attend to token j."""
-        return causal_mask(self.n) if self.causal else np.ones((self.n, self.n), dtype=bool)
+        return np.tri(self.n, dtype=bool) if self.causal else np.ones((self.n, self.n), dtype=bool)
 
 
 def as_matrix(value, name: str, copy: bool = True) -> np.ndarray:
@@ -62,53 +64,178 @@ def as_matrix(value, name: str, copy: bool = True) -> np.ndarray:
 
 def _as_float_matrix(value, name: str, copy: bool) -> np.ndarray:
     """as_matrix without the finiteness check (self_attention checks that on its results)."""
+    return _as_float_array(value, name, copy, ndims=(2,))
+
+
+# Beyond this many tokens a causal mask alone takes over 250 MB: refused rather than slow.
+MAX_MASK_TOKENS = 16384
+
+
+def _as_float_array(value, name: str, copy: bool, ndims=(2,)) -> np.ndarray:
+    """`value` as a float64 array with one of `ndims` dimensions (None: any >= 1), not empty.
+
+    Integers are converted (so int64 products cannot wrap around); anything whose meaning
+    would be lost on the way is refused: a masked array's mask, text, booleans, complex parts.
+    """
     if value is None:
-        raise ValueError(f"{name} must be a 2-D array of numbers, got None")
+        raise ValueError(f"{name} must be {_shape_words(ndims)} of numbers, got None")
+    if _is_masked(value):
+        raise ValueError(
+            f"{name} must be a plain array of numbers; got a numpy masked array, whose mask would "
+            f"be ignored here. Fill the masked entries first ({name}.filled(value)), or for "
+            f"attention pass the mask to softmax(scores, mask)"
+        )
     try:
         array = np.asarray(value)
-    except ValueError as exc:  # numpy 2 refuses ragged nested lists
+    except (ValueError, TypeError) as exc:  # numpy 2 refuses ragged nested lists
         raise ValueError(
-            f"{name} must be a 2-D array of numbers with rows of equal length; "
+            f"{name} must be {_shape_words(ndims)} of numbers with rows of equal length; "
             f"got ragged data ({exc})"
         ) from None
+    if array.dtype == object:  # Python ints beyond int64, Fractions, or junk: look inside
+        array = _object_numbers(array, name, value)
     if array.dtype.kind not in "iuf":
         raise ValueError(
             f"{name} must contain only numbers (int or float); got data of type "
             f"{array.dtype} ({_preview(value)})"
         )
-    if array.ndim != 2:
+    if ndims is not None and array.ndim not in ndims:
         raise ValueError(
-            f"{name} must be a 2-D array (a matrix: rows x columns); got {array.ndim}-D "
-            f"with shape {array.shape}"
+            f"{name} must be {_shape_words(ndims)}; got {array.ndim}-D with shape {array.shape}"
         )
-    rows, cols = array.shape
-    if rows == 0 or cols == 0:
-        raise ValueError(f"{name} must have at least one row and one column; got shape {array.shape}")
+    if ndims is None and array.ndim == 0:
+        raise ValueError(f"{name} must be an array of numbers, at least 1-D; got the single number {_preview(value)}")
+    if array.size == 0:
+        what = "at least one row and one column" if array.ndim == 2 else "at least one entry"
+        raise ValueError(f"{name} must have {what}; got shape {array.shape}")
+    if array.dtype.kind == "f" and array.dtype.itemsize > 8:  # long double: may not fit float64
+        with np.errstate(over="ignore"):
+            converted = array.astype(float)
+        grown = np.isinf(converted) & np.isfinite(array)
+        if grown.any():
+            index = tuple(int(k) for k in np.argwhere(grown)[0])
+            raise ValueError(f"{name} has a number too large for float64 (about 1.8e308) "
+                             f"{_where(index)}: {array[index]}")
+        return converted
     return array.astype(float, copy=copy)
+
+
+def _shape_words(ndims) -> str:
+    if ndims is None:
+        return "an array (1-D or more)"
+    if ndims == (2,):
+        return "a 2-D array (a matrix: rows x columns)"
+    return "a " + " or ".join(f"{d}-D" for d in ndims) + " array"
+
+
+def _is_masked(value) -> bool:
+    # a list of masked rows loses its masks in np.asarray just the same
+    if isinstance(value, np.ma.MaskedArray):
+        return True
+    return isinstance(value, (list, tuple)) and any(isinstance(v, np.ma.MaskedArray) for v in value[:10_000])
+
+
+def _object_numbers(array: np.ndarray, name: str, value) -> np.ndarray:
+    """An object array as float64 if every entry is a real number that fits, else a ValueError."""
+    for index, entry in np.ndenumerate(array):
+        if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Real):
+            raise ValueError(
+                f"{name} must contain only numbers (int or float); got {_preview(entry)} "
+                f"({type(entry).__name__}) {_where(index) if index else ''}".rstrip()
+            )
+        try:
+            float(entry)
+        except OverflowError:
+            raise ValueError(
+                f"{name} has a number too large for float64 (about 1.8e308) "
+                f"{_where(index) if index else ''}: {_preview(entry, 30)}"
+            ) from None
+    return array.astype(float)
 
 
 def _require_finite(array: np.ndarray, name: str) -> None:
     if not np.isfinite(array).all():
-        bad = np.argwhere(~np.isfinite(array))[0]
-        raise ValueError(
-            f"{name} must contain only finite numbers; got {array[tuple(bad)]} at row {bad[0]}, "
-            f"column {bad[1]}"
-        )
+        bad = tuple(int(k) for k in np.argwhere(~np.isfinite(array))[0])
+        raise ValueError(f"{name} must contain only finite numbers; got {array[bad]} {_where(bad)}")
+
+
+def _where(index: tuple) -> str:
+    if len(index) == 1:
+        return f"at position {index[0]}"
+    if len(index) == 2:
+        return f"at row {index[0]}, column {index[1]}"
+    return f"at index {index}"
 
 
 def _preview(value, limit: int = 60) -> str:
-    text = repr(value)
+    try:
+        text = repr(value)
+    except Exception:  # a learner's object whose repr fails
+        text = f"a {type(value).__name__}"
+    text = re.sub(r" at 0x[0-9a-fA-F]+", "", text)  # no memory addresses: messages are reproducible
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
-def project(X: np.ndarray, W: np.ndarray) -> np.ndarray:
-    """Row-wise projection: row i of the result is x_i W (for Q, K or V)."""
+def _flag(value, name: str) -> bool:
+    """True or False (numpy's too); "False", 0, None are refused, not read as truth values."""
+    if not isinstance(value, (bool, np.bool_)):
+        raise ValueError(f"{name} must be True or False; got {_preview(value)} ({type(value).__name__})")
+    return bool(value)
+
+
+def _finite_result(name: str, compute, *args) -> np.ndarray:
+    """compute(*args) from finite inputs; a ValueError instead of numpy's warning if it overflows."""
+    with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+        result = compute(*args)
+        # A finite sum means every entry is finite, and it needs no n x n temporary (the
+        # score matrix's memory stays n^2 floats); a sum that overflows looks at each entry.
+        total = result.sum()
+    if not np.isfinite(total) and not np.isfinite(result).all():
+        raise _overflow(name)
+    return result
+
+
+def _overflow(name: str) -> ValueError:
+    return ValueError(
+        f"the inputs are too large: {name} overflowed the float64 range (about 1.8e308); "
+        f"use smaller values in X and the weight matrices"
+    )
+
+
+def project(X, W) -> np.ndarray:
+    """Row-wise projection: row i of the result is x_i W (for Q, K or V).
+
+    X is (n, d_model), or one token's row x_i (d_model,); W is (d_model, d).
+    """
+    X = _as_float_array(X, "X", copy=False, ndims=(1, 2))
+    _require_finite(X, "X")
+    W = as_matrix(W, "W", copy=False)
+    if W.shape[0] != X.shape[-1]:
+        raise ValueError(
+            f"W must have d_model = {X.shape[-1]} rows to match X (X has shape {X.shape}); "
+            f"got W with shape {W.shape[0]} x {W.shape[1]}"
+        )
+    return _finite_result("X W", _project, X, W)
+
+
+def _project(X: np.ndarray, W: np.ndarray) -> np.ndarray:
     return X @ W  # (n, d_model) @ (d_model, d) -> (n, d)
 
 
-def attention_scores(Q: np.ndarray, K: np.ndarray, scaled: bool = True) -> np.ndarray:
+def attention_scores(Q, K, scaled: bool = True) -> np.ndarray:
     """scores[i, j] = q_i . k_j, divided by sqrt(d_k) when `scaled`; every pair, no mask."""
-    scores = Q @ K.T  # (n, n)
+    scaled = _flag(scaled, "scaled")
+    Q, K = as_matrix(Q, "Q", copy=False), as_matrix(K, "K", copy=False)
+    if Q.shape[1] != K.shape[1]:
+        raise ValueError(
+            f"Q and K must have the same number of columns (d_k), since q_i . k_j needs vectors "
+            f"of equal length; got Q with {Q.shape[1]} and K with {K.shape[1]}"
+        )
+    return _finite_result("the scores", _scores, Q, K, scaled)
+
+
+def _scores(Q: np.ndarray, K: np.ndarray, scaled: bool) -> np.ndarray:
+    scores = Q @ K.T  # (n, n); float, since Q and K are
     if scaled:
         scores *= 1.0 / math.sqrt(K.shape[1])
     return scores
@@ -116,17 +243,73 @@ def attention_scores(Q: np.ndarray, K: np.ndarray, scaled: bool = True) -> np.nd
 
 def causal_mask(n: int) -> np.ndarray:
     """Boolean (n, n) matrix, True where j <= i: token i may look at itself and the past."""
-    return np.tri(n, dtype=bool)
+    if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
+        raise ValueError(f"n must be a whole number (the number of tokens); got {_preview(n)} "
+                         f"({type(n).__name__})")
+    if n < 1:
+        raise ValueError(f"n must be at least 1 (the number of tokens); got {n}")
+    if n > MAX_MASK_TOKENS:
+        raise ValueError(f"n must be at most {MAX_MASK_TOKENS} (an n x n mask); got {n}")
+    return np.tri(int(n), dtype=bool)
 
 
-def softmax(scores: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    """Row-wise softmax of `scores`; where `mask` is False the weight is exactly 0.
+def softmax(scores, mask=None) -> np.ndarray:
+    """Row-wise softmax of `scores` (along the last axis); where `mask` is False the weight is exactly 0.
+
+    A score of -inf counts as masked too (np.where(mask, scores, -np.inf) is the chapter's way
+    to write the mask). nan and +inf are refused, and so is a row with nothing left to attend to:
+    its weights would be 0/0. `mask` is a bool array of scores' shape, or one that broadcasts to
+    it (one (n, n) mask for a batch of score matrices).
 
     Subtracting each row's largest allowed score first leaves the result unchanged
     (softmax ignores a constant added to a row) and keeps every exp() <= 1, so finite
     scores of any size never overflow.
     """
-    scores = np.asarray(scores, dtype=float)
+    scores = _as_float_array(scores, "scores", copy=False, ndims=None)
+    bad = np.isnan(scores) | (scores == np.inf)
+    if bad.any():
+        index = tuple(int(k) for k in np.argwhere(bad)[0])
+        raise ValueError(f"scores must be finite numbers (or -inf for a masked entry); got "
+                         f"{scores[index]} {_where(index)}")
+    allowed = scores > -np.inf
+    if mask is not None:
+        mask = _as_mask(mask, scores.shape)
+        allowed &= mask
+    empty = ~allowed.any(axis=-1)
+    if empty.any():
+        row = tuple(int(k) for k in np.argwhere(empty)[0])
+        row_text = f"row {row[0]}" if len(row) == 1 else f"row {row[-1]} of matrix {row[:-1]}"
+        raise ValueError(
+            f"{'mask' if mask is not None else 'scores'}: {row_text} has no allowed entry (every "
+            f"score masked or -inf), so its weights would be 0/0; each row needs at least one "
+            f"visible score"
+        )
+    return _softmax(scores, mask)
+
+
+def _as_mask(mask, shape: tuple) -> np.ndarray:
+    if _is_masked(mask):
+        raise ValueError("mask must be a plain bool array; got a numpy masked array")
+    try:
+        mask = np.asarray(mask)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"mask must be a bool array of shape {shape}; got ragged data ({exc})") from None
+    if mask.dtype != bool:
+        raise ValueError(
+            f"mask must be a bool array (True where attending is allowed); got data of type "
+            f"{mask.dtype} ({_preview(mask)}); use mask.astype(bool) if 0/1 is meant"
+        )
+    try:
+        if np.broadcast_shapes(mask.shape, shape) != shape:
+            raise ValueError
+    except ValueError:
+        raise ValueError(f"mask must have the shape of scores, {shape} (or one that broadcasts to "
+                         f"it); got shape {mask.shape}") from None
+    return mask
+
+
+def _softmax(scores: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """softmax without checks, for callers whose rows are known to be finite with one visible entry."""
     # A difference below -1.8e308 rounds to -inf, whose exp() is the right answer, 0.
     with np.errstate(over="ignore"):
         if mask is None:
@@ -139,8 +322,18 @@ def softmax(scores: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     return shifted
 
 
-def combine_values(weights: np.ndarray, V: np.ndarray) -> np.ndarray:
+def combine_values(weights, V) -> np.ndarray:
     """a_i = sum_j alpha_ij v_j for every i at once."""
+    weights, V = as_matrix(weights, "weights", copy=False), as_matrix(V, "V", copy=False)
+    if weights.shape[1] != V.shape[0]:
+        raise ValueError(
+            f"weights must have one column per row of V (one per token): V has {V.shape[0]} rows; "
+            f"got weights with shape {weights.shape[0]} x {weights.shape[1]}"
+        )
+    return _finite_result("the output", _combine, weights, V)
+
+
+def _combine(weights: np.ndarray, V: np.ndarray) -> np.ndarray:
     return weights @ V  # (n, n) @ (n, d_v) -> (n, d_v)
 
 
@@ -168,35 +361,47 @@ def _check_inputs(X, W_q, W_k, W_v, finite=True):
 
 def _check_finite(name: str, array: np.ndarray) -> None:
     if not np.isfinite(array).all():
-        raise ValueError(
-            f"the inputs are too large: {name} overflowed the float64 range (about 1.8e308); "
-            f"use smaller values in X and the weight matrices"
-        )
+        raise _overflow(name)
 
 
 def self_attention(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True) -> AttentionResult:
-    """Matrix form (section 10.1.4): softmax(mask(Q K^T / sqrt(d_k))) V, with every intermediate."""
+    """Matrix form (section 10.1.4): softmax(mask(Q K^T / sqrt(d_k))) V, with every intermediate.
+
+    Finite in, finite out: inputs whose intermediate values overflow float64 get a ValueError
+    saying so, never a nan or inf in the result.
+    """
+    causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _check_inputs(X, W_q, W_k, W_v, finite=False)  # finiteness: below
-    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported just below
-        Q, K, V = project(X, W_q), project(X, W_k), project(X, W_v)
-        scores = attention_scores(Q, K, scaled)
-    # An inf or nan in X, W_q, W_k, Q or K reaches the scores (nan * 0 is nan), one in W_v
-    # reaches V: two checks cover all eight arrays; the slow path names the first bad one.
-    if not (np.isfinite(scores).all() and np.isfinite(V).all()):
-        for name, M in (("X", X), ("W_q", W_q), ("W_k", W_k), ("W_v", W_v)):
-            _require_finite(M, name)
-        for name, M in (("Q", Q), ("K", K), ("V", V), ("the scores", scores)):
-            _check_finite(name, M)
-    weights = softmax(scores, causal_mask(len(X)) if causal else None)
-    output = combine_values(weights, V)
-    return AttentionResult(Q, K, V, scores, weights, output, K.shape[1], bool(causal), bool(scaled))
+    # The unchecked forms of the step functions: the inputs were checked once, here.
+    with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported below
+        Q, K, V = _project(X, W_q), _project(X, W_k), _project(X, W_v)
+        scores = _scores(Q, K, scaled)
+        # An inf or nan in X, W_q, W_k, Q or K reaches the scores (nan * 0 is nan), one in W_v
+        # reaches V: two checks cover all eight arrays; the slow path names the first bad one.
+        if not (np.isfinite(scores).all() and np.isfinite(V).all()):
+            for name, M in (("X", X), ("W_q", W_q), ("W_k", W_k), ("W_v", W_v)):
+                _require_finite(M, name)
+            for name, M in (("Q", Q), ("K", K), ("V", V), ("the scores", scores)):
+                _check_finite(name, M)
+        weights = _softmax(scores, np.tri(len(X), dtype=bool) if causal else None)
+        output = _combine(weights, V)
+        # Each a_i lies within the range of the v_j, yet rounding can push a value next to the
+        # float64 limit over it. A finite sum means every entry is finite: one cheap reduction
+        # (a sum of huge finite entries may overflow: then each entry is looked at).
+        total = output.sum()
+    if not np.isfinite(total):
+        _check_finite("the output", output)
+    return AttentionResult(Q, K, V, scores, weights, output, K.shape[1], causal, scaled)
 
 
 def self_attention_loop(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True) -> AttentionResult:
     """Per-token form, one equation of the chapter at a time; slow, for reading beside the text."""
+    causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _check_inputs(X, W_q, W_k, W_v)
     with np.errstate(over="ignore", invalid="ignore"):  # overflow is reported by _check_finite
-        return _attention_token_by_token(X, W_q, W_k, W_v, causal, scaled)
+        result = _attention_token_by_token(X, W_q, W_k, W_v, causal, scaled)
+    _check_finite("the output", result.output)
+    return result
 
 
 def _attention_token_by_token(X, W_q, W_k, W_v, causal, scaled):

@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import html
 import math
+import numbers
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import AttentionResult, as_matrix, self_attention
+from .attention import _preview, AttentionResult, _as_float_array, _flag, _require_finite, as_matrix, self_attention
 from .example import chapter_example
 
 __all__ = [
@@ -434,19 +435,31 @@ class TranslationEffect:
 def translation_effect(X, W_q, W_k, W_v, t, causal: bool = True, scaled: bool = True) -> TranslationEffect:
     """Run self-attention on X and on X + t (t added to every row) and split the score change."""
     X = as_matrix(X, "X")
-    t = np.asarray(t, dtype=float).reshape(-1)
+    t = _as_float_array(t, "t", copy=True, ndims=(1, 2)).reshape(-1)
+    _require_finite(t, "t")
     if t.shape != (X.shape[1],):
         raise ValueError(f"t must have d_model = {X.shape[1]} numbers, one per column of X; got {t.size}")
     before = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
-    after = self_attention(X + t, W_q, W_k, W_v, causal=causal, scaled=scaled)
-    tq, tk = t @ np.asarray(W_q, float), t @ np.asarray(W_k, float)
+    with np.errstate(over="ignore", invalid="ignore"):  # reported just below
+        moved = X + t
+        tq, tk, tv = t @ _floats(W_q), t @ _floats(W_k), t @ _floats(W_v)
+        terms = (before.Q @ tk, before.K @ tq, tq @ tk)
+    if not (np.isfinite(moved).all() and all(np.isfinite(a).all() for a in (tq, tk, tv, *terms))):
+        raise ValueError("the inputs are too large: X + t or t's projections overflowed the float64 "
+                         "range (about 1.8e308); use a smaller t")
+    after = self_attention(moved, W_q, W_k, W_v, causal=causal, scaled=scaled)
     return TranslationEffect(
         t=t, before=before, after=after,
-        row_term=before.Q @ tk,
-        column_term=before.K @ tq,
-        constant_term=float(tq @ tk),
-        value_shift=t @ np.asarray(W_v, float),
+        row_term=terms[0],
+        column_term=terms[1],
+        constant_term=float(terms[2]),
+        value_shift=tv,
     )
+
+
+def _floats(W) -> np.ndarray:
+    """A weight matrix self_attention has already accepted, as floats."""
+    return np.asarray(W, dtype=float)
 
 
 # --- Theorem 1, Proposition 1, Corollary 1.1 --------------------------------------------------------
@@ -454,11 +467,15 @@ def translation_effect(X, W_q, W_k, W_v, t, causal: bool = True, scaled: bool = 
 def output_dependence(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True, delta: float = 1.0) -> np.ndarray:
     """(n, n) booleans: [i, j] is True when changing x_j (every component + delta) changes a_i at all."""
     X = as_matrix(X, "X")
+    if isinstance(delta, (bool, np.bool_)) or not isinstance(delta, numbers.Real) \
+            or not (-1e300 < delta < 1e300) or delta == 0:  # compared, not float()ed: 10**400 is an int
+        raise ValueError(f"delta must be a finite, non-zero number (the change added to x_j); got {_short(delta)}")
     base = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled).output
     changed = np.zeros((len(X), len(X)), dtype=bool)
     for j in range(len(X)):
         moved = X.copy()
-        moved[j] += delta
+        with np.errstate(over="ignore"):  # an overflow to inf is refused by self_attention
+            moved[j] += float(delta)
         output = self_attention(moved, W_q, W_k, W_v, causal=causal, scaled=scaled).output
         changed[:, j] = (output != base).any(axis=1)  # bit for bit: no tolerance
     return changed
@@ -467,6 +484,7 @@ def output_dependence(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True
 def prefix_gap(X, W_q, W_k, W_v, scaled: bool = True) -> np.ndarray:
     """(n,) for each i: |causal a_i - a_i of unmasked attention over x_1..x_i only|, largest component."""
     X = as_matrix(X, "X")
+    _flag(scaled, "scaled")
     causal = self_attention(X, W_q, W_k, W_v, causal=True, scaled=scaled).output
     gaps = np.empty(len(X))
     for i in range(len(X)):
@@ -536,40 +554,117 @@ def check_first_wrong(answer) -> str:
             "alpha_21, alpha_22 and a_2 are then carried forward from it.")
 
 
-_LABEL_WORDS = (
-    (DOES_NOT_FOLLOW, ("not follow", "doesn't follow", "does not", "new error")),
-    (WRONG_FROM_THE_START, ("start", "origin")),
-    (CARRIED_FORWARD, ("carried", "forward", "inherited")),
-    (CORRECT, ("correct", "right")),
+# How check_labels reads a learner's label (the rule, in words):
+#  1. Lower-case; "n't" becomes " not" (isn't -> is not); punctuation ends a clause.
+#  2. Look for each label's phrases below. A phrase is negated when "not", "never", "nor",
+#     "neither", "hardly" stands among the three words before it in the same clause, or "no"
+#     right before it ("not carried forward", "is not at all correct", "no error").
+#  3. "wrong", "incorrect", "false", "error", "mistake" and the like say "not correct" (and,
+#     negated, "correct": "not wrong"), unless they are part of a longer phrase of another label
+#     ("wrong from the start", "error carried forward").
+#  4. The label is the one label named without negation; a label named only negated, or two
+#     labels named, is not a choice: the learner is asked to name exactly one.
+_LABEL_PHRASES = (
+    (DOES_NOT_FOLLOW, ("does not follow", "do not follow", "did not follow", "not follow",
+                       "new error", "own error", "introduces an error", "introduces the error")),
+    (WRONG_FROM_THE_START, ("wrong from the start", "from the start", "start", "origin", "origin of")),
+    (CARRIED_FORWARD, ("error carried forward", "carried forward", "carried", "carry", "forward",
+                       "inherited", "inherits", "propagated", "propagates")),
+    (CORRECT, ("correct", "right", "ok", "okay", "true", "fine", "accurate")),
 )
+_NOT_CORRECT_WORDS = ("wrong", "incorrect", "false", "error", "mistake", "mistaken", "erroneous",
+                      "bad", "inaccurate", "off")
+_NEGATORS = ("not", "never", "nor", "neither", "hardly")
+# Answers longer than this are not a label: refused before any reading (bounded work).
+_MAX_LABEL_LENGTH = 200
+
+
+def _clauses(text: str) -> list[list[str]]:
+    text = text.lower().replace("\u2019", "'").replace("n't", " not").replace("cannot", "can not")
+    return [re.findall(r"[a-z]+", part) for part in re.split(r"[,.;:!?()\[\]\u2014\-]+| but ", text)]
+
+
+def _find(words: list[str], phrase: str):
+    """Start positions of `phrase` (a run of words) in `words`."""
+    target = phrase.split()
+    return [k for k in range(len(words) - len(target) + 1) if words[k:k + len(target)] == target]
+
+
+def _negated(words: list[str], start: int) -> bool:
+    before = words[max(0, start - 3):start]
+    return any(w in _NEGATORS for w in before) or (start > 0 and words[start - 1] == "no")
+
+
+def _read_label(answer):
+    """(label, None) or (None, why no single label was read)."""
+    if not isinstance(answer, str):
+        return None, f"a label is text in quotes, such as {CORRECT!r}; got a {type(answer).__name__}"
+    text = answer
+    if len(text) > _MAX_LABEL_LENGTH:
+        return None, f"a label is a few words; this answer has {len(text)} characters"
+    named, denied = set(), set()
+    for words in _clauses(text):
+        used = [False] * len(words)  # words already read as part of a longer phrase
+        for label, phrases in _LABEL_PHRASES:
+            for phrase in sorted(phrases, key=len, reverse=True):
+                size = len(phrase.split())
+                for k in _find(words, phrase):
+                    if any(used[k:k + size]):
+                        continue
+                    used[k:k + size] = [True] * size
+                    (denied if _negated(words, k) else named).add(label)
+        for k, word in enumerate(words):
+            if word in _NOT_CORRECT_WORDS and not used[k]:
+                (named if _negated(words, k) else denied).add(CORRECT)
+    chosen = named - denied
+    if len(chosen) == 1 and not (named & denied):
+        return chosen.pop(), None
+    if len(named) > 1:
+        return None, "it names more than one label (" + ", ".join(sorted(named)) + "); choose one"
+    if denied:
+        return None, ("it says what the number is not (" + ", ".join(sorted(denied)) + "); say what "
+                      "it is, with one of the four labels")
+    return None, None
 
 
 def _label(answer):
-    text = str(answer).lower()
-    for label, words in _LABEL_WORDS:
-        if any(word in text for word in words):
-            return label
-    return None
+    return _read_label(answer)[0]
+
+
+_MAX_LABELS = 100
 
 
 def check_labels(answers: dict) -> str:
-    """Exercise 2: label chapter numbers with their place in the chain (unscaled audit)."""
-    if not isinstance(answers, dict) or all(answer is None for answer in answers.values()):
+    """Exercise 2: label chapter numbers with their place in the chain (unscaled audit).
+
+    Labels are read by the rule above `_LABEL_PHRASES`: negations count ("not correct",
+    "isn't right", "incorrect", "wrong" are not "correct"), and an answer that only says what a
+    number is not, or names two labels, gets asked for exactly one label.
+    """
+    if answers is None:
+        return "Not answered yet: fill the dictionary `my_labels` with a label for each quantity."
+    if not isinstance(answers, dict):
+        return (f"`my_labels` must be a dictionary {{quantity: label}}, such as "
+                f"{{\"q_1\": \"correct\"}}; got a {type(answers).__name__}.")
+    if len(answers) > _MAX_LABELS:
+        return f"`my_labels` has {len(answers)} entries; the chapter prints {len(CHAPTER_PRINTED)} numbers."
+    if all(answer is None for answer in answers.values()):
         return "Not answered yet: fill the dictionary `my_labels` with a label for each quantity."
     records = {_key(r.quantity): r for r in chapter_audit(scaled=False)}
     lines, right = [], 0
     for quantity, answer in answers.items():
-        record = records.get(_key(quantity))
+        record = records.get(_key(quantity)) if len(str(quantity)) <= _MAX_LABEL_LENGTH else None
         if record is None:
-            lines.append(f"{quantity}: not a number the chapter prints.")
+            lines.append(f"{_short(quantity)}: not a number the chapter prints.")
             continue
         if answer is None:
             lines.append(f"{record.quantity}: not answered yet.")
             continue
-        label = _label(answer)
+        label, why = _read_label(answer)
         own, correct = format_value(record.from_chapter, 5), format_value(record.computed)
         if label is None:
-            lines.append(f"{record.quantity}: use one of the four labels: {CORRECT!r}, "
+            lines.append(f"{record.quantity}: " + (f"{_short(answer)}: {why}. " if why else "")
+                         + f"Use one of the four labels: {CORRECT!r}, "
                          f"{WRONG_FROM_THE_START!r}, {CARRIED_FORWARD!r}, 'does not follow'.")
         elif label == record.chain:
             right += 1
@@ -596,16 +691,31 @@ def check_labels(answers: dict) -> str:
     return "\n".join(lines)
 
 
+def _short(value, limit: int = 40) -> str:
+    return _preview(value, limit)
+
+
 def check_corrected_score(value, i: int = 3, j: int = 2, scaled: bool = True) -> str:
     """Exercise 3: the correct score(x_i, x_j) (1-based, as the chapter writes it) from X and W."""
+    example = chapter_example()
+    n = len(example.X)
+    for index_name, index in (("i", i), ("j", j)):
+        if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, np.integer)) or not 1 <= index <= n:
+            return (f"Cannot check this: {index_name} must be a token's 1-based subscript, 1 to {n}; "
+                    f"got {_short(index)}.")
+    if not isinstance(scaled, (bool, np.bool_)):
+        return f"Cannot check this: scaled must be True or False; got {_short(scaled)}."
     name = f"score(x_{i}, x_{j})"
     if value is None:
         return f"Not answered yet: set `my_score` to your value of {name}."
+    if isinstance(value, (bool, np.bool_, str, bytes)) or not isinstance(value, numbers.Real):
+        return f"{name} is one number; got {_short(value)}."
     try:
         value = float(value)
-    except (TypeError, ValueError):
-        return f"{name} is one number; got {value!r}."
-    example = chapter_example()
+    except (TypeError, ValueError, OverflowError):
+        return f"{name} is one number of a reasonable size; got {_short(value)}."
+    if not math.isfinite(value):
+        return f"Not {name}: it is a finite number, not {value}."
     r = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=True, scaled=scaled)
     chapter = {q: _parse(t) for q, _, t in CHAPTER_PRINTED}
     root = math.sqrt(r.d_k)

@@ -10,13 +10,16 @@ Indices i, j are 0-based, as in Python; messages use the chapter's 1-based subsc
 """
 from __future__ import annotations
 
+import functools
+import itertools
 import math
+import numbers
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import causal_mask, self_attention, softmax
+from .attention import _preview, _check_inputs, causal_mask, self_attention, softmax
 from .example import chapter_example
 
 __all__ = [
@@ -57,6 +60,7 @@ MASKED_SCORES = "masked_scores"  # the mask applied to the scores matrix itself
 NEAR_MISS = "near_miss"          # right idea, numbers off by rounding
 OVERFLOW = "overflow"            # naive softmax: exp of a large score
 ERROR = "error"                  # the learner's function raised an exception
+ARGUMENT = "argument"            # the check itself was called with an index or option it cannot use
 OTHER = "other"
 
 _ROLE = {"q": ("query", "Q"), "k": ("key", "K"), "v": ("value", "V")}
@@ -95,9 +99,117 @@ def _wrong(message: str, *codes: str) -> Feedback:
     return Feedback(False, message, tuple(codes))
 
 
+class _Refused(Exception):
+    """Raised inside a check to answer with `feedback` at once (a bad index, a bad option)."""
+
+    def __init__(self, feedback: Feedback):
+        super().__init__(feedback.message)
+        self.feedback = feedback
+
+
+def _answers(check):
+    """A check that always answers with a Feedback: argument problems become sentences too.
+
+    Arithmetic on a learner's huge numbers may overflow; the comparison handles inf and nan,
+    so numpy's warnings about them would only be noise under the notebook cell.
+    """
+    @functools.wraps(check)
+    def wrapper(*args, **kwargs):
+        try:
+            with np.errstate(all="ignore"):
+                return check(*args, **kwargs)
+        except _Refused as refused:
+            return refused.feedback
+    return wrapper
+
+
+def _refuse(message: str):
+    raise _Refused(_wrong(f"Cannot check this: {message}.", ARGUMENT))
+
+
+def _index(value, name: str, n: int, what: str = "token") -> int:
+    """A 0-based index into n items; -1 is refused (Python would read it as the last one)."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
+        _refuse(f"{name} must be a whole number, the 0-based index of a {what} (0 to {n - 1}); "
+                f"got {_short(value)}")
+    if not 0 <= value < n:
+        _refuse(f"{name} must be between 0 and {n - 1} (0-based index of a {what}; there are {n}); "
+                f"got {value}")
+    return int(value)
+
+
+def _flag(value, name: str) -> bool:
+    if not isinstance(value, (bool, np.bool_)):
+        _refuse(f"{name} must be True or False; got {_short(value)}")
+    return bool(value)
+
+
+def _size(value, name: str) -> int:
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
+        _refuse(f"{name} must be a whole number of at least 1; got {_short(value)}")
+    return int(value)
+
+
+def _name(name) -> str:
+    if not isinstance(name, str) or name not in _ROLE:
+        _refuse(f"name must be one of 'q', 'k', 'v'; got {_short(name)}")
+    return name
+
+
+def _short(value, limit: int = 40) -> str:
+    return _preview(value, limit)
+
+
 def _inputs(example):
-    example = chapter_example() if example is None else example
-    return example.X, example.W_q, example.W_k, example.W_v
+    """X, W_q, W_k, W_v of `example` (the chapter's by default), checked as self_attention does."""
+    if example is None:
+        example = chapter_example()
+    try:
+        matrices = tuple(getattr(example, name) for name in ("X", "W_q", "W_k", "W_v"))
+    except AttributeError:
+        _refuse(f"example must have X, W_q, W_k and W_v, like chapter_example(); got {_short(example)}")
+    try:
+        matrices = _check_inputs(*matrices)
+        self_attention(*matrices)  # values that overflow are refused here, not in the middle of a check
+    except ValueError as exc:
+        _refuse(f"example: {exc}")
+    return matrices
+
+
+def _numbers(value):
+    """(float array, None), or (None, what the value is instead, and the mistake code)."""
+    if isinstance(value, (str, bytes)):
+        return None, (f"text ({_short(value)})", NOT_NUMBERS)
+    if isinstance(value, np.ma.MaskedArray):
+        return None, ("a masked array (its mask cannot be checked)", NOT_NUMBERS)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            array = np.asarray(value)
+    except Exception:  # ragged lists, self-containing lists, too deep nesting: not numbers
+        return None, (f"a {type(value).__name__} that is not a table of numbers", NOT_NUMBERS)
+    if array.dtype == object:
+        for entry in itertools.islice(array.flat, 100_000):
+            if isinstance(entry, numbers.Complex) and not isinstance(entry, numbers.Real):
+                return None, ("complex numbers; the answer is real numbers (no j part)", OTHER)
+            if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Real):
+                return None, (f"{_short(entry)} ({type(entry).__name__}) among the numbers", NOT_NUMBERS)
+            try:
+                float(entry)
+            except OverflowError:
+                return None, (f"a number too large to compute with ({_short(entry, 20)}; the largest "
+                              f"float is about 1.8e308)", OTHER)
+        else:
+            array = array.astype(float)
+    kind = array.dtype.kind
+    if kind == "c":
+        return None, ("complex numbers; the answer is real numbers (no j part)", OTHER)
+    if kind == "b":
+        return None, ("True/False values, not numbers", NOT_NUMBERS)
+    if kind not in "iuf":
+        return None, (f"a {type(value).__name__} of {array.dtype} data, not numbers", NOT_NUMBERS)
+    with np.errstate(over="ignore"):  # a long double beyond float64 becomes inf: not correct
+        return array.astype(float), None
 
 
 def _as_numbers(answer, what: str):
@@ -105,14 +217,38 @@ def _as_numbers(answer, what: str):
     if answer is None:
         return None, _wrong(f"Not answered yet: {what}. Replace None with your answer and run the cell again.",
                             UNANSWERED)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            array = np.asarray(answer, dtype=float)
-    except (TypeError, ValueError):
+    array, problem = _numbers(answer)
+    if problem is not None:
+        got, code = problem
         return None, _wrong(f"Not yet: {what} should be numbers (a numpy array or a list of numbers); "
-                            f"got {type(answer).__name__}.", NOT_NUMBERS)
+                            f"got {got}.", code)
     return array, None
+
+
+def _whole_numbers(answer, at_most: int = 100, sets: bool = False):
+    """A list or tuple (or set, when order does not matter) of whole numbers as a list of ints,
+    or None (3.0 counts, 3.5 and "3" do not)."""
+    if isinstance(answer, (str, bytes, dict)) or answer is None:
+        return None
+    if isinstance(answer, (set, frozenset)) and not sets:
+        return None
+    try:
+        items = list(itertools.islice(iter(answer), at_most + 1))
+    except Exception:  # not iterable, or a learner's iterator that fails
+        return None
+    if len(items) > at_most:
+        return None
+    out = []
+    for x in items:
+        if isinstance(x, (bool, np.bool_)):
+            return None
+        if isinstance(x, (int, np.integer)):
+            out.append(int(x))
+        elif isinstance(x, (float, np.floating)) and math.isfinite(x) and float(x).is_integer():
+            out.append(int(x))
+        else:
+            return None
+    return out
 
 
 def _fit(array: np.ndarray, shape: tuple) -> np.ndarray:
@@ -171,12 +307,13 @@ def _vector_text(v) -> str:
 
 # --- 01 projections ---------------------------------------------------------------------------
 
+@_answers
 def check_projection(answer, i, name="q", example=None) -> Feedback:
     """q_i = x_i W^Q (or k_i, v_i) for token i (0-based) of the example."""
     X, W_q, W_k, W_v = _inputs(example)
     weights = {"q": W_q, "k": W_k, "v": W_v}
-    if name not in weights:
-        raise ValueError(f"name must be one of 'q', 'k', 'v'; got {name!r}")
+    name = _name(name)
+    i = _index(i, "i", len(X))
     role, letter = _ROLE[name]
     s = i + 1
     what = f"{name}_{s} = x_{s} W^{letter}"
@@ -204,12 +341,12 @@ def check_projection(answer, i, name="q", example=None) -> Feedback:
                   f"{name}_{s} = x_{s} W^{letter}: each component is x_{s} times one column of W^{letter}.")
 
 
+@_answers
 def check_projection_matrix(answer, name="k", example=None) -> Feedback:
     """The whole matrix Q = X W^Q (or K, V): row i is token i's vector."""
     X, W_q, W_k, W_v = _inputs(example)
     weights = {"q": W_q, "k": W_k, "v": W_v}
-    if name not in weights:
-        raise ValueError(f"name must be one of 'q', 'k', 'v'; got {name!r}")
+    name = _name(name)
     role, letter = _ROLE[name]
     what = f"{letter} = X W^{letter}"
     array, feedback = _as_numbers(answer, what)
@@ -234,15 +371,18 @@ def check_projection_matrix(answer, name="k", example=None) -> Feedback:
                   f"{letter} = X W^{letter} computes all the {role} vectors at once, one row per token.")
 
 
+@_answers
 def check_projection_shape(answer, n, d_model, d_k) -> Feedback:
     """The shape of Q = X W^Q when X is n x d_model and W^Q is d_model x d_k."""
+    n, d_model, d_k = _size(n, "n"), _size(d_model, "d_model"), _size(d_k, "d_k")
     what = f"the shape of Q (X is {n} x {d_model}, W^Q is {d_model} x {d_k})"
     if answer is None:
         return _wrong(f"Not answered yet: {what}. Replace None with a pair like (rows, columns).", UNANSWERED)
-    try:
-        shape = tuple(int(x) for x in answer)
-    except (TypeError, ValueError):
-        return _wrong(f"Not yet: write {what} as a pair of whole numbers, e.g. (3, 4).", NOT_NUMBERS)
+    whole = _whole_numbers(answer)
+    if whole is None:
+        return _wrong(f"Not yet: write {what} as a pair of whole numbers, e.g. (3, 4); got "
+                      f"{_short(answer)}.", NOT_NUMBERS)
+    shape = tuple(whole)
     if shape == (n, d_k):
         return _right(f"({n} x {d_model}) times ({d_model} x {d_k}) gives {n} x {d_k}: one row per "
                       f"token, d_k columns. The inner sizes (d_model) must match and disappear.")
@@ -294,10 +434,13 @@ def _combine(pairs, scales):
     return mistakes
 
 
+@_answers
 def check_score(answer, i, j, scaled=True, example=None) -> Feedback:
     """score(x_i, x_j) = q_i . k_j / sqrt(d_k) (no division when not `scaled`)."""
+    scaled = _flag(scaled, "scaled")
     result = self_attention(*_inputs(example), causal=False, scaled=scaled)
     Q, K = result.Q, result.K
+    i, j = _index(i, "i", result.n), _index(j, "j", result.n)
     s, t = i + 1, j + 1
     what = f"score(x_{s}, x_{t})" if scaled else f"the dot product q_{s} . k_{t}"
     array, feedback = _as_numbers(answer, what)
@@ -319,8 +462,10 @@ def check_score(answer, i, j, scaled=True, example=None) -> Feedback:
                   f"{name} = {float(expected):.4f}.")
 
 
+@_answers
 def check_scores(answer, scaled=True, example=None) -> Feedback:
     """The score matrix Q K^T / sqrt(d_k), every pair (i, j), before any mask."""
+    scaled = _flag(scaled, "scaled")
     result = self_attention(*_inputs(example), causal=False, scaled=scaled)
     Q, K = result.Q, result.K
     what = "the score matrix" + (" Q K^T / sqrt(d_k)" if scaled else " Q K^T")
@@ -411,9 +556,12 @@ def _future_rule(mask):
     return rule
 
 
+@_answers
 def check_weights_row(answer, i, causal=True, scaled=True, example=None) -> Feedback:
     """alpha_ij for one token i (0-based), j = 1..n (only j <= i may be non-zero when causal)."""
+    causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _inputs(example)
+    i = _index(i, "i", len(X))
     expected, variants = _weight_mistakes(X, W_q, W_k, W_v, causal, scaled)
     n, s = len(X), i + 1
     what = f"the weights alpha_{s}j"
@@ -431,8 +579,10 @@ def check_weights_row(answer, i, causal=True, scaled=True, example=None) -> Feed
                   + (f"tokens 1..{s}." if causal else "all the tokens."), rules)
 
 
+@_answers
 def check_weights(answer, causal=True, scaled=True, example=None) -> Feedback:
     """The whole weights matrix softmax(mask(Q K^T / sqrt(d_k))), row by row."""
+    causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _inputs(example)
     expected, variants = _weight_mistakes(X, W_q, W_k, W_v, causal, scaled)
     what = "the weights matrix"
@@ -472,9 +622,12 @@ def _output_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     return right, out
 
 
+@_answers
 def check_output_row(answer, i, causal=True, scaled=True, example=None) -> Feedback:
     """a_i = sum_j alpha_ij v_j for token i (0-based)."""
+    causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _inputs(example)
+    i = _index(i, "i", len(X))
     right, variants = _output_mistakes(X, W_q, W_k, W_v, causal, scaled)
     s = i + 1
     what = f"a_{s}"
@@ -487,8 +640,10 @@ def check_output_row(answer, i, causal=True, scaled=True, example=None) -> Feedb
                   + (f"v_1..v_{s}." if causal else "of every token."))
 
 
+@_answers
 def check_output(answer, causal=True, scaled=True, example=None) -> Feedback:
     """The output matrix: weights @ V, one row a_i per token."""
+    causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _inputs(example)
     right, variants = _output_mistakes(X, W_q, W_k, W_v, causal, scaled)
     what = "the output matrix"
@@ -514,6 +669,7 @@ _SOFTMAX_ROWS = (
 )
 
 
+@_answers
 def check_softmax_function(fn) -> Feedback:
     """A learner's softmax(row) -> weights, tried on small and on very large scores."""
     if fn is None:
@@ -529,10 +685,17 @@ def check_softmax_function(fn) -> Feedback:
         try:
             with np.errstate(all="ignore"), warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                got = np.asarray(fn(scores.copy()), dtype=float)
+                returned = fn(scores.copy())
         except Exception as exc:  # the learner's code: report any failure as a hint
-            return _wrong(f"Not yet: your function raised {type(exc).__name__} ({exc}) on the scores "
-                          f"{_vector_text(scores)}.", ERROR)
+            return _wrong(f"Not yet: your function raised {type(exc).__name__} ({_short(exc, 200)}) on "
+                          f"the scores {_vector_text(scores)}.", ERROR)
+        if returned is None:
+            return _wrong(f"Not yet: on {_vector_text(scores)} your function returned None; end it with "
+                          f"`return` and the weights.", UNANSWERED)
+        got, problem = _numbers(returned)
+        if problem is not None:
+            return _wrong(f"Not yet: on {_vector_text(scores)} your function returned {problem[0]}; it "
+                          f"should return one weight per score.", problem[1])
         if got.shape != expected.shape:
             return _wrong(f"Not yet: on {_vector_text(scores)} your function returned shape {got.shape}; "
                           f"it should return one weight per score, shape {expected.shape}.", SHAPE)
@@ -554,17 +717,24 @@ def check_softmax_function(fn) -> Feedback:
 
 # --- 06 causality ------------------------------------------------------------------------------
 
+@_answers
 def check_changed_outputs(answer, perturbed, causal=True, example=None) -> Feedback:
     """Which outputs a_i (1-based subscripts) change when token `perturbed` (1-based) changes."""
+    causal = _flag(causal, "causal")
     X, W_q, W_k, W_v = _inputs(example)
     n = len(X)
+    if isinstance(perturbed, (bool, np.bool_)) or not isinstance(perturbed, (int, np.integer)) \
+            or not 1 <= perturbed <= n:
+        _refuse(f"perturbed must be a token's 1-based subscript, 1 to {n}; got {_short(perturbed)}")
+    perturbed = int(perturbed)
     what = f"the subscripts i of the outputs a_i that change when x_{perturbed} changes"
     if answer is None:
         return _wrong(f"Not answered yet: {what}, as a list such as [1, 2].", UNANSWERED)
-    try:
-        chosen = {int(x) for x in answer}
-    except (TypeError, ValueError):
-        return _wrong(f"Not yet: give {what} as a list of whole numbers, such as [1, 2].", NOT_NUMBERS)
+    whole = _whole_numbers(answer, sets=True)
+    if whole is None:
+        return _wrong(f"Not yet: give {what} as a list of whole numbers, such as [1, 2]; got "
+                      f"{_short(answer)}.", NOT_NUMBERS)
+    chosen = set(whole)
     # Ask the library rather than assume: change x_p and see which rows of the output move.
     before = self_attention(X, W_q, W_k, W_v, causal=causal).output
     X2 = np.array(X, dtype=float, copy=True)

@@ -106,6 +106,8 @@ def _block_html(block) -> str:
 def _num(x, places: int = 2) -> str:
     """Whole numbers as they are, others to `places` decimals; never '-0.00'."""
     x = float(x)
+    if not math.isfinite(x):  # q . k of two huge vectors can overflow though the score did not
+        return str(x)
     if abs(x) >= 1e5:
         return f"{x:.{places}e}"
     if x == round(x):
@@ -157,6 +159,25 @@ def _speaker(language: str):
     return lambda key, **values: strings.text(key, language, **values)
 
 
+def _check_result(result) -> AttentionResult:
+    if not isinstance(result, AttentionResult):
+        raise ValueError(f"result must be an AttentionResult (from self_attention); got "
+                         f"{type(result).__name__}")
+    return result
+
+
+def _check_tokens(tokens, n: int):
+    """None, or one label per token: a list or tuple (or 1-D array) of n entries."""
+    if tokens is None:
+        return None
+    if isinstance(tokens, (str, bytes)) or not isinstance(tokens, (list, tuple, np.ndarray)):
+        raise ValueError(f"tokens must be a list of {n} words (one per token) or None; got "
+                         f"{type(tokens).__name__}")
+    if np.ndim(tokens) != 1 or len(tokens) != n:
+        raise ValueError(f"tokens must have one word per token, {n}; got {len(tokens)}")
+    return tokens
+
+
 def _visible(result: AttentionResult, i: int) -> range:
     return range(i + 1) if result.causal else range(result.n)
 
@@ -169,6 +190,7 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
         raise ValueError(f"name must be one of 'q', 'k', 'v'; got {name!r}")
     letter = _MATRIX_LETTER[name]
     X, W = as_matrix(X, "X"), as_matrix(W, f"W_{name}")
+    tokens = _check_tokens(tokens, X.shape[0])
     if W.shape[0] != X.shape[1]:
         raise ValueError(
             f"W_{name} must have d_model = {X.shape[1]} rows to match X; got shape "
@@ -176,7 +198,7 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
         )
     i = _check_index("i", i, X.shape[0], "token")
     c = _check_index("component", component, W.shape[1], "column of W")
-    vector = project(X, W)[i]
+    vector = project(X, W)[i]  # a ValueError if X W overflows
     s, t = i + 1, c + 1
     say = _speaker(language)
     matrix = f"$W^{letter}$"
@@ -196,10 +218,13 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
 
 def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
     """score(x_i, x_j) = q_i . k_j expanded, then divided by sqrt(d_k) when the result is scaled."""
+    result = _check_result(result)
+    tokens = _check_tokens(tokens, result.n)
     i = _check_index("i", i, result.n, "token")
     j = _check_index("j", j, result.n, "token")
     s, t = i + 1, j + 1
-    dot = float(result.Q[i] @ result.K[j])
+    with np.errstate(over="ignore"):  # shown as inf; the score itself is finite
+        dot = float(result.Q[i] @ result.K[j])
     say = _speaker(language)
     blocks = [
         ("text", say("step_score", s=s, word_i=_word(tokens, i), t=t, word_j=_word(tokens, j))),
@@ -222,6 +247,8 @@ def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANG
 
 def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
     """The softmax of row i: each exponential, their sum, and each alpha_ij (j <= i when causal)."""
+    result = _check_result(result)
+    tokens = _check_tokens(tokens, result.n)
     i = _check_index("i", i, result.n, "token")
     s = i + 1
     visible = list(_visible(result, i))
@@ -257,6 +284,8 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
 
 def output_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
     """a_i = sum_j alpha_ij v_j, with the weights and value vectors written out."""
+    result = _check_result(result)
+    tokens = _check_tokens(tokens, result.n)
     i = _check_index("i", i, result.n, "token")
     s = i + 1
     visible = list(_visible(result, i))
@@ -281,7 +310,15 @@ def worked_example(X, W_q, W_k, W_v, tokens, i, causal=True, scaled=True,
 
 def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LANGUAGE) -> Rendered:
     """`worked_example` for a result already computed from X and W_q (as the explorer has)."""
+    result = _check_result(result)
     X = as_matrix(X, "X")
+    if X.shape[0] != result.n:
+        raise ValueError(f"X must have one row per token of the result, {result.n}; got {X.shape[0]} rows")
+    W_q = as_matrix(W_q, "W_q")
+    if W_q.shape != (X.shape[1], result.d_k):
+        raise ValueError(f"W_q must be {X.shape[1]} x {result.d_k} (d_model x d_k of the result); got "
+                         f"{W_q.shape[0]} x {W_q.shape[1]}")
+    tokens = _check_tokens(tokens, result.n)
     i = _check_index("i", i, result.n, "token")
     s = i + 1
     say = _speaker(language)
@@ -306,6 +343,7 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LA
 
 def mode_label(result: AttentionResult, language: str = DEFAULT_LANGUAGE) -> str:
     """'causal, scaled', 'bidirectional, unscaled', ...: the variant a result was computed with."""
+    result = _check_result(result)
     direction = strings.text("mode_causal" if result.causal else "mode_bidirectional", language)
     scaling = strings.text("mode_scaled" if result.scaled else "mode_unscaled", language)
     return strings.text("mode_label", language, direction=direction, scaling=scaling)

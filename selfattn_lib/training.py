@@ -22,13 +22,16 @@ tests check each one against central finite differences.
 """
 from __future__ import annotations
 
+import itertools
 import math
+import numbers
+import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from .attention import AttentionResult, causal_mask, self_attention, softmax
-from .exercises import Feedback
+from .exercises import Feedback, _numbers, _short
 
 __all__ = [
     "DETERMINERS", "NOUNS", "ADJECTIVES", "VERBS", "ADVERBS", "PERSONS", "SEEING_VERBS",
@@ -37,7 +40,7 @@ __all__ = [
     "Params", "init_params", "Forward", "forward", "bce_loss",
     "readout_backward", "combine_backward", "softmax_backward", "scores_backward",
     "project_backward", "loss_and_gradients",
-    "Snapshot", "TrainingRun", "train", "predict", "noun_weights", "evaluate", "attention_result",
+    "Snapshot", "TrainingRun", "TrainingDiverged", "train", "MAX_STEPS", "MAX_LR", "predict", "noun_weights", "evaluate", "attention_result",
     "Experiment", "run_experiment",
     "check_softmax_backward", "check_logit_gradient", "check_attention_target",
     "ATTENTION_EXERCISE",
@@ -371,20 +374,90 @@ class TrainingRun:
         return float(self.losses[-1])
 
 
+# Bounds on what train() accepts: beyond MAX_STEPS a run takes minutes; a learning rate above
+# MAX_LR makes this layer's updates blow up within a few steps (the notebook uses 3.0).
+MAX_STEPS = 20_000
+MAX_LR = 100.0
+
+
+class TrainingDiverged(ValueError):
+    """The loss or the parameters stopped being finite numbers; `run` holds the steps before."""
+
+    def __init__(self, message: str, run: TrainingRun):
+        super().__init__(message)
+        self.run = run
+
+
+def _check_training_arguments(params, data, steps, lr, save_at):
+    if not isinstance(params, Params):
+        raise ValueError(f"params must be a Params (from init_params); got {type(params).__name__}")
+    if not isinstance(data, Dataset):
+        raise ValueError(f"data must be a Dataset (from make_dataset); got {type(data).__name__}")
+    for name, value in params.items():
+        if not np.isfinite(value).all():
+            raise ValueError(f"params.{name} must contain only finite numbers; it holds nan or inf")
+    if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)):
+        raise ValueError(f"steps must be a whole number of training steps; got {steps!r} "
+                         f"({type(steps).__name__})")
+    if not 0 <= steps <= MAX_STEPS:
+        raise ValueError(f"steps must be between 0 and {MAX_STEPS}; got {steps}")
+    if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, numbers.Real):
+        raise ValueError(f"lr (the learning rate) must be a number; got {lr!r} ({type(lr).__name__})")
+    # compared before any float(): 10**400 is a Python int that float() cannot hold
+    if not (0 < lr <= MAX_LR):  # also False for nan
+        raise ValueError(f"lr (the learning rate) must be a finite number above 0 and at most "
+                         f"{MAX_LR:g}; got {lr!r}")
+    try:
+        chosen = list(itertools.islice(iter(save_at), MAX_STEPS + 2))
+    except TypeError:
+        chosen = None
+    if chosen is None or any(isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer))
+                             or k < 0 for k in chosen):
+        raise ValueError(f"save_at must be a list of whole step numbers (0 or more), such as "
+                         f"(0, 10, 100); got {save_at!r}"[:300])
+    save_at = {int(k) for k in chosen}
+    return int(steps), float(lr), save_at
+
+
 def train(params: Params, data: Dataset, steps=300, lr=1.0, save_at=()) -> TrainingRun:
-    """Full-batch gradient descent, W <- W - lr dL/dW, on the same sentences at every step."""
+    """Full-batch gradient descent, W <- W - lr dL/dW, on the same sentences at every step.
+
+    Bad hyperparameters (steps not a whole number in 0..MAX_STEPS, lr not in (0, MAX_LR], ...)
+    are a ValueError naming them. If the loss or the parameters stop being finite (too large a
+    learning rate), training stops with a TrainingDiverged that says at which step; its `.run`
+    holds the steps before. Steps in `save_at` beyond `steps` are never reached.
+    """
+    steps, lr, save_at = _check_training_arguments(params, data, steps, lr, save_at)
     params = params.copy()
     losses, noun_attention, snapshots = [], [], []
+
+    def stop(step, what):
+        run = TrainingRun(params, lr, np.array(losses), np.array(noun_attention), snapshots)
+        return TrainingDiverged(
+            f"training stopped at step {step}: {what}. The updates grew too large for lr = {lr:g}; "
+            f"try a smaller learning rate.", run)
+
     for step in range(steps + 1):
-        loss, grads, fwd = _loss_gradients_forward(params, data)
+        # overflow is looked for below, by step: numpy's warnings would only repeat it
+        with np.errstate(all="ignore"):
+            try:
+                loss, grads, fwd = _loss_gradients_forward(params, data)
+            except ValueError as exc:  # the softmax refuses nan or inf scores
+                raise stop(step, f"the attention scores are no longer finite ({exc})") from None
+        if not math.isfinite(loss):
+            raise stop(step, f"the loss became {loss}")
         losses.append(loss)
         noun_attention.append(fwd.weights[np.arange(len(data)), data.adjective, data.noun].mean())
         if step in save_at:
             snapshots.append(Snapshot(step, params.copy(), loss))
         if step < steps:
-            params = Params(*(value - lr * grad for (_, value), (_, grad)
-                              in zip(params.items(), grads.items())))
-    return TrainingRun(params, float(lr), np.array(losses), np.array(noun_attention), snapshots)
+            with np.errstate(all="ignore"):
+                updated = Params(*(value - lr * grad for (_, value), (_, grad)
+                                   in zip(params.items(), grads.items())))
+            if not all(np.isfinite(value).all() for _, value in updated.items()):
+                raise stop(step, "the update made a parameter inf or nan")
+            params = updated
+    return TrainingRun(params, lr, np.array(losses), np.array(noun_attention), snapshots)
 
 
 def predict(params: Params, X, adjective: int) -> float:
@@ -455,14 +528,25 @@ def check_softmax_backward(fn) -> Feedback:
     if fn is None:
         return Feedback(False, "Not answered yet: write a function (dweights, weights) -> dscores "
                                "and pass the function itself here.", ("unanswered",))
+    if not callable(fn):
+        return Feedback(False, f"Not yet: pass the function itself (its name, no parentheses); got "
+                               f"{type(fn).__name__}.", ("not_numbers",))
     try:
-        got = fn(dweights.copy(), weights.copy())
+        with np.errstate(all="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            got = fn(dweights.copy(), weights.copy())
     except Exception as exc:  # the learner's code: report it, do not stop the notebook
-        return Feedback(False, f"Your function raised {type(exc).__name__}: {exc}", ("error",))
+        return Feedback(False, f"Your function raised {type(exc).__name__}: {_short(exc, 200)}", ("error",))
     if got is None:
         return Feedback(False, "Not answered yet: your function returns None; return dscores.",
                         ("unanswered",))
-    got = np.asarray(got, dtype=float)
+    got, problem = _numbers(got)
+    if problem is not None:
+        return Feedback(False, f"Not yet: your function returned {problem[0]}; return dscores, a "
+                               f"{n} x {n} array of numbers.", (problem[1],))
+    if not np.isfinite(got).all():
+        return Feedback(False, "Not yet: your dscores contain inf or nan; every entry should be a "
+                               "finite number.", ("other",))
     if got.shape != expected.shape:
         return Feedback(False, f"dscores should have the shape of the weights, {expected.shape}; "
                                f"got {got.shape}.", ("shape",))
@@ -486,10 +570,15 @@ def check_logit_gradient(value, p=0.8, y=1.0) -> Feedback:
     """Exercise: dL/dlogit for one sentence, with P(feminine) = p and true label y."""
     if value is None:
         return Feedback(False, "Not answered yet: replace None with a number.", ("unanswered",))
+    if isinstance(value, (bool, np.bool_, str, bytes)) or not isinstance(value, numbers.Real):
+        return Feedback(False, f"The answer is one number; got {_short(value)}.", ("not_numbers",))
     try:
         value = float(value)
-    except (TypeError, ValueError):
-        return Feedback(False, f"The answer is one number; got {value!r}.", ("not_numbers",))
+    except (TypeError, ValueError, OverflowError):
+        return Feedback(False, f"The answer is one number of a reasonable size; got {_short(value)}.",
+                        ("not_numbers",))
+    if not math.isfinite(value):
+        return Feedback(False, f"Not yet: dL/dlogit is a finite number, not {value}.", ("other",))
     expected = p - y
     if math.isclose(value, expected, abs_tol=1e-6):
         return Feedback(True, f"Correct! dL/dlogit = p - y = {p:g} - {y:g} = {expected:g}: "
