@@ -142,6 +142,8 @@ class MatrixEditor(widgets.VBox):
             self._reset_values = as_matrix(reset_values, "reset_values")
             self.reset_button.disabled = False
         same_grid = values.shape == self._value.shape and col_labels == self._col_labels
+        if same_grid and row_labels == self._row_labels and np.array_equal(values, self._value):
+            return  # the boxes already show it (they are put back after a refused change anyway)
         self._value, self._row_labels, self._col_labels = values.copy(), row_labels, col_labels
         if same_grid:
             self._sync_cells()
@@ -488,7 +490,6 @@ class AttentionExplorer(widgets.VBox):
             if state != old_state:
                 try:
                     self._state, self._result = state, result
-                    self._show_state()
                     self._draw(focus_only=focus_only)
                 except Exception as exc:  # noqa: BLE001 - a figure could not be drawn: go back
                     self._state, self._result = old_state, old_result
@@ -499,6 +500,9 @@ class AttentionExplorer(widgets.VBox):
                     except Exception:  # noqa: BLE001 - the message below says enough
                         pass
         self._show_state()
+        if error is not None:
+            for editor in self.editors.values():  # a refused text may still be in its box
+                editor.show_state()
         self._clear_messages()
         if error is not None:
             self._say(place, error.message(self._language))
