@@ -43,6 +43,8 @@ __all__ = [
     "move_outline",
     "FOCUS_COLOR",
     "ShownFigure",
+    "short_label",
+    "LABEL_CHARS",
 ]
 
 WEIGHTS_CMAP = "Purples"   # 0..1, one scale for every weights heatmap
@@ -153,8 +155,9 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
     shown = np.ma.masked_array(data, mask=~mask) if blank_masked else data
     image = ax.imshow(shown, cmap=colormaps[cmap].with_extremes(bad=MASKED_COLOR), norm=norm,
                       aspect="equal", interpolation="nearest")
-    ax.set_xticks(range(cols), [str(c) for c in col_labels])
-    ax.set_yticks(range(rows), [str(r) for r in row_labels])
+    col_labels, row_labels = [short_label(c) for c in col_labels], [short_label(r) for r in row_labels]
+    ax.set_xticks(range(cols), col_labels)
+    ax.set_yticks(range(rows), row_labels)
     ax.tick_params(length=0)
     if cols > 4 or max(len(str(c)) for c in col_labels) > 6:  # long labels side by side collide
         ax.tick_params(axis="x", labelrotation=45)
@@ -201,12 +204,23 @@ def _color_cells(image, data):
         cell.set_color("black" if is_light else "white")
 
 
+LABEL_CHARS = 12  # a token label longer than this is shortened in the plots (shown whole elsewhere)
+
+
+def short_label(label, limit: int = LABEL_CHARS) -> str:
+    """`label` as a plot shows it: on one line, at most `limit` characters ("…" marks a cut).
+    Bounded work: only the first `limit` + 1 characters are looked at."""
+    head = str(label)[: limit + 1]
+    head = " ".join(head.split()) or "?"  # newlines and tabs would break the layout
+    return head if len(head) <= limit else head[: limit - 1] + "…"
+
+
 def _tokens(tokens, n):
     if tokens is None:
         return [str(i + 1) for i in range(n)]
     if len(tokens) != n:
         raise ValueError(f"tokens must have one label per token ({n}); got {len(tokens)}")
-    return [str(t) for t in tokens]
+    return [short_label(t) for t in tokens]
 
 
 def _key_axis(result: AttentionResult, note: str, language: str) -> str:

@@ -19,7 +19,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "paste_tooltip": "Replace every entry of this matrix with the pasted numbers",
         "reset_button": "Chapter values",
         "reset_tooltip": "Put back the values of the chapter's example",
-        "cell_tooltip": "row {row}, column {col}",
+        "paste_placeholder_pt": "Paste a matrix: one row per line, numbers separated by spaces, "
+                                "tabs or semicolons. Decimal mark ',' or '.' (0,5 or 0.5).",
+        "paste_label": "Paste a whole matrix {name}",
+        "cell_tooltip": "{name} row {row} column {col}",
+        "label_tooltip": "label of token {row}",
         "editor_shape": "{rows} × {cols}",
         # messages next to a control
         "bad_number": "“{value}” in row {row}, column {col} is not a number; use digits and a '.' "
@@ -33,7 +37,49 @@ STRINGS: dict[str, dict[str, str]] = {
                         "the same number of columns. Nothing was changed.",
         "paste_shape": "This matrix must be {rows} × {cols} ({what}); the pasted one is "
                        "{got_rows} × {got_cols}. Nothing was changed.",
-        "paste_done": "Pasted {rows} × {cols}.",
+        "paste_done": "Pasted {rows} × {cols}; first row read as {first}.",
+        "decimal_comma": "“{value}” in row {row}, column {col}: the decimal mark here is '.' "
+                         "(write 0.5, not 0,5). Keeping {old}.",
+        "number_too_long": "Row {row}, column {col}: at most {limit} characters in a number box. "
+                           "Keeping {old}.",
+        "paste_too_long": "At most {limit} characters can be pasted (got {got}). Nothing was changed.",
+        "paste_too_big": "A pasted matrix has at most {rows} rows and {cols} columns. Nothing was changed.",
+        "paste_ambiguous": "Line {line}: “{value}” could be one number with a decimal comma or "
+                           "several numbers separated by commas. Use '.' for decimals (0.5) and "
+                           "spaces, tabs or semicolons between numbers. Nothing was changed.",
+        "paste_comma_separator_pt": "Line {line}: a comma separates numbers here, but in Portuguese "
+                                    "the comma is the decimal mark. Separate numbers with spaces, "
+                                    "tabs or semicolons (0,5; 0,5). Nothing was changed.",
+        "paste_shape_plain": "This matrix must be {rows} × {cols}; got {got_rows} × {got_cols}. "
+                             "Nothing was changed.",
+        "label_too_long": "A token label has at most {limit} characters (got {got}); keeping “{old}”.",
+        "label_control": "A token label is one line of text (no tabs or line breaks); keeping “{old}”.",
+        "size_not_integer": "{name} must be a whole number; got {value}. Nothing was changed.",
+        "size_range_kept": "{name} must be between 1 and {limit}; got {value}, kept {kept}.",
+        "focus_range": "The focus token must be one of the tokens, 0 to {last}. Nothing was changed.",
+        "too_large": "{name} would hold {value} (row {row}, column {col}); the explorer shows numbers "
+                     "up to ±{limit} so that every table and figure can be drawn. Nothing was changed.",
+        "compute_failed_short": "Could not compute attention with this change: {error} Nothing was "
+                                "changed.",
+        "draw_failed": "The figures could not be drawn for this change ({error}); nothing was changed.",
+        "json_too_long": "A configuration has at most {limit} characters (got {got}). Nothing was "
+                         "changed.",
+        "json_not_utf8": "The file is not UTF-8 text. Nothing was changed.",
+        "json_too_deep": "nested too deeply",
+        "json_label": "Configuration as JSON text",
+        "config_token_long": "a token label has at most {limit} characters, on one line",
+        "config_format": "not a file saved by {format} (version 1)",
+        "config_matrix": "{name} must be a list of rows of equal length",
+        "config_matrix_size": "{name} has at most {rows} rows and {cols} columns",
+        "config_numbers": "{name} must hold only numbers; got {value}",
+        "config_rows": "{name} has {rows} rows but X has d_model = {d_model} columns",
+        "config_d_k": "W_q has {q} columns but W_k has {k}; both are d_k",
+        "alt_attention": "Two heatmaps for {n} tokens ({mode}). Left: the scores, from {low} to {high}. "
+                         "Right: the attention weights α; the focus row {focus} is outlined. "
+                         "Each query token weighs most: {rows}.",
+        "alt_weights_row": "{token} → {most} ({weight})",
+        "alt_contributions": "Stacked bars: what a{i} (“{token}”) is made of, one colour per token j "
+                             "(α{i},j v_j); its components are {output}.",
         "reset_shape": "The chapter's matrix is {rows} × {cols} but this one is now {now_rows} × "
                        "{now_cols}; use “Chapter example” to reset everything.",
         "no_reset": "There are no chapter values for this matrix.",

@@ -1,11 +1,16 @@
-"""Widgets: a matrix editor and the attention explorer. They only wire controls to the math
-(`self_attention`), the pictures (`plots`) and the written-out steps (`steps`).
+"""Widgets: a matrix editor and the attention explorer. They only wire controls to the state
+(`explorer_state`: plain data, every check), the math (`self_attention`), the pictures (`plots`)
+and the written-out steps (`steps`).
 
-Figures are built once per layout and then updated in place; their PNG bytes go into
-`widgets.Image`, so a notebook stores nothing that changes from run to run. Every callback
-catches its own errors and says what went wrong next to the control (JupyterLab would otherwise
-show nothing, and the widget would just look frozen). Nothing a learner types is evaluated:
-numbers are read by a regular expression.
+Every learner action in the explorer becomes a proposed `ExplorerState`; `validate` decides;
+only an accepted state reaches the screen, and every view is drawn from it. A refused action
+changes nothing (the boxes show the state again) and says why next to its control. No
+exception reaches ipywidgets: JupyterLab would show nothing and the widget would look frozen.
+
+Figures are built once per layout and then updated in place; their PNG bytes go into an
+`<img>` with a text alternative (ipywidgets' Image has no alt), so a notebook stores nothing that
+changes from run to run. Nothing a learner types is evaluated: numbers are read by a regular
+expression.
 """
 from __future__ import annotations
 
@@ -13,8 +18,6 @@ import base64
 import functools
 import html
 import io
-import json
-import math
 import re
 
 import ipywidgets as widgets
@@ -26,82 +29,18 @@ from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
 from . import plots, steps
-from .attention import AttentionResult, as_matrix, self_attention
+from .attention import AttentionResult, as_matrix
 from .example import CHAPTER_SENTENCE, chapter_example
+from .explorer_state import (CONFIG_FORMAT, EDITORS, MAX_DIM, MAX_JSON, MAX_TOKENS, ExplorerState,
+                             InputError, check_label, number_text, parse_matrix, parse_number, validate)
 from .strings import DEFAULT_LANGUAGE, text
 
 __all__ = ["MatrixEditor", "AttentionExplorer", "parse_number", "parse_matrix", "InputError",
            "MAX_TOKENS", "MAX_DIM", "PANELS"]
 
-MAX_TOKENS = 10
 _FIGURES_KEPT = 8  # laid-out figures an explorer keeps for reuse (a few MB at most)
-MAX_DIM = 10
 PANELS = ("Q", "K", "V", "scores", "weights", "contributions", "output", "steps")
-EDITORS = ("X", "W_q", "W_k", "W_v")
-CONFIG_FORMAT = "selfattn_lib.AttentionExplorer"
-
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
-_SEPARATOR = re.compile(r"[\s,]+")
-
-
-class InputError(ValueError):
-    """A learner's input that cannot be used; `key` and `values` select the message in `strings`."""
-
-    def __init__(self, key: str, **values):
-        super().__init__(text(key, **values))
-        self.key, self.values = key, values
-
-    def message(self, language: str) -> str:
-        return text(self.key, language, **self.values)
-
-
-def parse_number(value: str, row: int = 1, col: int = 1, old: str = "") -> float:
-    """A finite float from text such as '-0.25' or '1e-3' (decimal mark '.'), else InputError."""
-    cleaned = value.strip()
-    if _NOT_FINITE.fullmatch(cleaned):
-        raise InputError("not_finite", value=value, row=row, col=col, old=old)
-    if not _NUMBER.fullmatch(cleaned):
-        raise InputError("bad_number", value=value, row=row, col=col, old=old)
-    number = float(cleaned)
-    if not math.isfinite(number):  # e.g. 1e999
-        raise InputError("not_finite", value=value, row=row, col=col, old=old)
-    return number
-
-
-def parse_matrix(pasted: str) -> np.ndarray:
-    """Rows on lines, numbers separated by spaces, tabs or commas; brackets (as numpy prints
-    arrays) are ignored. Raises InputError naming the first line that cannot be read."""
-    rows = []
-    for number, line in enumerate(pasted.splitlines(), start=1):
-        cells = [c for c in _SEPARATOR.split(line.replace("[", " ").replace("]", " ")) if c]
-        if not cells:
-            continue
-        row = []
-        for cell in cells:
-            if _NOT_FINITE.fullmatch(cell):
-                raise InputError("paste_not_finite", line=number, value=cell)
-            if not _NUMBER.fullmatch(cell):
-                raise InputError("paste_bad_number", line=number, value=cell)
-            value = float(cell)
-            if not math.isfinite(value):
-                raise InputError("paste_not_finite", line=number, value=cell)
-            row.append(value)
-        if rows and len(row) != len(rows[0]):
-            raise InputError("paste_ragged", line=number, got=len(row), expected=len(rows[0]))
-        rows.append(row)
-    if not rows:
-        raise InputError("paste_empty")
-    return np.array(rows, dtype=float)
-
-
-def _cell_text(value: float) -> str:
-    """How a number appears in its box: short, and exact when that is short too."""
-    value = float(value)
-    if value == int(value) and abs(value) < 1e15:
-        return str(int(value))
-    exact = repr(value)
-    return exact if len(exact) <= 8 else f"{value:.6g}"
+_MATRIX_NAMES = {"X": "X", "W_q": "W^Q", "W_k": "W^K", "W_v": "W^V"}  # as accessible names say them
 
 
 def _guarded(handler, show, language):
@@ -114,24 +53,35 @@ def _guarded(handler, show, language):
         except InputError as exc:
             show(exc.message(language))
         except Exception as exc:  # noqa: BLE001 - shown to the learner, never lost
-            show(text("callback_failed", language, error=f"{type(exc).__name__}: {exc}"))
+            show(text("callback_failed", language, error=f"{type(exc).__name__}: {str(exc)[:200]}"))
     return run
 
 
 def _error_html(message: str) -> str:
-    return f'<span style="color:#b00020">⚠ {html.escape(message)}</span>' if message else ""
+    return f'<span role="alert" style="color:#b00020">⚠ {html.escape(message)}</span>' if message else ""
 
 
 def _info_html(message: str) -> str:
-    return f'<span style="color:#1b5e20">{html.escape(message)}</span>' if message else ""
+    return f'<span role="status" style="color:#1b5e20">{html.escape(message)}</span>' if message else ""
+
+
+def _img_html(png: bytes, alt: str, css_class: str) -> str:
+    """An image with a text alternative (ipywidgets' Image widget has no alt)."""
+    payload = base64.b64encode(png).decode("ascii")
+    return (f'<img class="{css_class}" alt="{html.escape(alt)}" style="max-width:100%" '
+            f'src="data:image/png;base64,{payload}">')
 
 
 class MatrixEditor(widgets.VBox):
     """A grid of number boxes with row and column labels, a box to paste a whole matrix, and
-    a button restoring `reset_values`. `.value` is always the last valid matrix."""
+    a button restoring `reset_values`. `.value` is always the last valid matrix.
+
+    On its own the editor keeps its matrix; inside the explorer, `owner` decides: each change is
+    proposed to it as `owner(editor, matrix=..., label=(row, text), done=message)`, and the owner
+    shows the outcome (`set_value`, `show_message`)."""
 
     def __init__(self, values, row_labels, col_labels, title="", reset_values=None,
-                 editable_row_labels=False, language=DEFAULT_LANGUAGE):
+                 editable_row_labels=False, language=DEFAULT_LANGUAGE, name=None, owner=None):
         super().__init__(layout=widgets.Layout(margin="0 18px 10px 0", width="auto"))
         self.add_class("selfattn-matrix-editor")
         self._language = language
@@ -142,11 +92,17 @@ class MatrixEditor(widgets.VBox):
         self._editable_rows = editable_row_labels
         self._callbacks = []
         self._syncing = False
+        self._owner = owner
+        plain_title = html.unescape(re.sub("<[^>]+>", "", title)).strip()
+        self._name = name or plain_title.split(":")[0] or "matrix"
         self.title = widgets.HTMLMath(title)
         self.message = widgets.HTML()
         self.message.add_class("selfattn-message")
-        self.paste = widgets.Textarea(placeholder=text("paste_placeholder", language),
+        self.paste = widgets.Textarea(placeholder=text("paste_placeholder_pt" if language == "pt" else
+                                                       "paste_placeholder", language),
+                                      tooltip=text("paste_label", language, name=self._name),
                                       layout=widgets.Layout(width="100%", min_width="19em", height="5.8em"))
+        self.paste.add_class("selfattn-paste")
         self.paste_button = widgets.Button(description=text("paste_button", language),
                                            tooltip=text("paste_tooltip", language),
                                            layout=widgets.Layout(width="auto"))
@@ -177,19 +133,18 @@ class MatrixEditor(widgets.VBox):
     def set_value(self, values, row_labels=None, col_labels=None, reset_values=None) -> None:
         """Replace the matrix (any shape) from code; callbacks are not called."""
         values = as_matrix(values, "values")
-        old_labels = (self._row_labels, self._col_labels)
-        if row_labels is not None:
-            self._row_labels = [str(r) for r in row_labels]
-        if col_labels is not None:
-            self._col_labels = [str(c) for c in col_labels]
+        row_labels = self._row_labels if row_labels is None else [str(r) for r in row_labels]
+        col_labels = self._col_labels if col_labels is None else [str(c) for c in col_labels]
+        if len(row_labels) != values.shape[0] or len(col_labels) != values.shape[1]:
+            raise ValueError(f"labels must match the shape {values.shape}: got {len(row_labels)} "
+                             f"row and {len(col_labels)} column labels")
         if reset_values is not None:
             self._reset_values = as_matrix(reset_values, "reset_values")
             self.reset_button.disabled = False
-        if len(self._row_labels) != values.shape[0] or len(self._col_labels) != values.shape[1]:
-            raise ValueError(f"labels must match the shape {values.shape}: got {len(self._row_labels)} "
-                             f"row and {len(self._col_labels)} column labels")
-        same_grid = values.shape == self._value.shape and old_labels[1] == self._col_labels
-        self._value = values.copy()
+        same_grid = values.shape == self._value.shape and col_labels == self._col_labels
+        if same_grid and row_labels == self._row_labels and np.array_equal(values, self._value):
+            return  # the boxes already show it (they are put back after a refused change anyway)
+        self._value, self._row_labels, self._col_labels = values.copy(), row_labels, col_labels
         if same_grid:
             self._sync_cells()
             self._sync_labels()
@@ -222,7 +177,9 @@ class MatrixEditor(widgets.VBox):
         items = list(header)
         for r in range(rows):
             if self._editable_rows:
+                # the tooltip becomes the input's title: its accessible name
                 label = widgets.Text(value=self._row_labels[r], continuous_update=False,
+                                     tooltip=text("label_tooltip", self._language, row=r + 1),
                                      layout=label_layout, style=text_style)
                 label.add_class("selfattn-token")
                 label.observe(self._guarded(functools.partial(self._on_label, r)), names="value")
@@ -233,8 +190,10 @@ class MatrixEditor(widgets.VBox):
             items.append(label)
             row_cells = []
             for c in range(cols):
-                cell = widgets.Text(value=_cell_text(self._value[r, c]), continuous_update=False,
-                                    tooltip=text("cell_tooltip", self._language, row=r + 1, col=c + 1),
+                cell = widgets.Text(value=number_text(self._value[r, c], self._language),
+                                    continuous_update=False,
+                                    tooltip=text("cell_tooltip", self._language, name=self._name,
+                                                 row=r + 1, col=c + 1),
                                     layout=cell_layout, style=text_style)
                 cell.add_class("selfattn-cell")
                 cell.observe(self._guarded(functools.partial(self._on_cell, r, c)), names="value")
@@ -252,7 +211,7 @@ class MatrixEditor(widgets.VBox):
         try:
             for r, row in enumerate(self.cells):
                 for c, cell in enumerate(row):
-                    cell.value = _cell_text(self._value[r, c])
+                    cell.value = number_text(self._value[r, c], self._language)
         finally:
             self._syncing = False
 
@@ -267,6 +226,11 @@ class MatrixEditor(widgets.VBox):
         finally:
             self._syncing = False
 
+    def show_state(self) -> None:
+        """Every box back to the matrix and labels in use (after a refused change)."""
+        self._sync_cells()
+        self._sync_labels()
+
     @staticmethod
     def _row_label_html(label: str) -> str:
         return f'<div style="text-align:right;color:#555;padding-right:4px">{html.escape(label)}</div>'
@@ -276,55 +240,54 @@ class MatrixEditor(widgets.VBox):
             callback(self)
 
     def _guarded(self, handler):
-        return _guarded(handler, self.show_message, self._language)
+        def show(message):
+            self.show_state()  # whatever failed, the boxes show what is really used
+            self.show_message(message)
+        return _guarded(handler, show, self._language)
 
     # --- learner actions ----------------------------------------------------------------------
+    def _propose(self, matrix=None, label=None, done="") -> None:
+        if self._owner is not None:
+            self._owner(self, matrix=matrix, label=label, done=done)
+            return
+        if matrix is not None:
+            self._value = np.array(matrix, dtype=float)
+        if label is not None:
+            self._row_labels[label[0]] = label[1]
+        self.show_state()
+        self.show_message(done, error=False)
+        self._notify()
+
     def _on_cell(self, r, c, change) -> None:
         if self._syncing:
             return
-        old = _cell_text(self._value[r, c])
-        try:
-            number = parse_number(change["new"], r + 1, c + 1, old)
-        except InputError:
-            self._syncing = True
-            try:
-                self.cells[r][c].value = old  # the box shows what is really used
-            finally:
-                self._syncing = False
-            raise
+        old = number_text(self._value[r, c], self._language)
+        number = parse_number(change["new"], r + 1, c + 1, old, language=self._language)
         if number == self._value[r, c]:
+            self.show_state()  # "0.50" typed for 0.5: the box shows the number in use
             return
-        self._value[r, c] = number
-        self.show_message("")
-        self._notify()
+        matrix = self._value.copy()
+        matrix[r, c] = number
+        self._propose(matrix=matrix)
 
     def _on_label(self, r, change) -> None:
         if self._syncing:
             return
-        new = change["new"].strip()
-        if not new:
-            old = self._row_labels[r]
-            self._syncing = True
-            try:
-                self.row_boxes[r].value = old
-            finally:
-                self._syncing = False
-            raise InputError("empty_token", old=old)
-        self._row_labels[r] = new
-        self.show_message("")
-        self._notify()
+        new = check_label(change["new"], old=self._row_labels[r])
+        if new == self._row_labels[r]:
+            self.show_state()
+            return
+        self._propose(label=(r, new))
 
     def _on_paste(self, _button=None) -> None:
-        pasted = parse_matrix(self.paste.value)
+        pasted = parse_matrix(self.paste.value, language=self._language)
         rows, cols = self._value.shape
         if pasted.shape != self._value.shape:
             what = text("rows_tokens" if self._editable_rows else "rows_dims", self._language)
             raise InputError("paste_shape", rows=rows, cols=cols, what=what,
                              got_rows=pasted.shape[0], got_cols=pasted.shape[1])
-        self._value = pasted
-        self._sync_cells()
-        self.show_message(text("paste_done", self._language, rows=rows, cols=cols), error=False)
-        self._notify()
+        first = "  ".join(number_text(v, self._language) for v in pasted[0])
+        self._propose(matrix=pasted, done=text("paste_done", self._language, rows=rows, cols=cols, first=first))
 
     def _on_reset(self, _button=None) -> None:
         if self._reset_values is None:
@@ -332,10 +295,7 @@ class MatrixEditor(widgets.VBox):
         if self._reset_values.shape != self._value.shape:
             raise InputError("reset_shape", rows=self._reset_values.shape[0], cols=self._reset_values.shape[1],
                              now_rows=self._value.shape[0], now_cols=self._value.shape[1])
-        self._value = self._reset_values.copy()
-        self._sync_cells()
-        self.show_message("")
-        self._notify()
+        self._propose(matrix=self._reset_values.copy())
 
 
 # --- figures drawn once, then updated in place ---------------------------------------------------
@@ -420,7 +380,7 @@ def _hex(rgba) -> str:
 
 class AttentionExplorer(widgets.VBox):
     """Edit X, W^Q, W^K, W^V (and tokens, sizes, mask, scaling) and watch every intermediate
-    follow. `.result` is the AttentionResult of the current, last valid inputs.
+    follow. `.state` is the ExplorerState on screen, `.result` its AttentionResult.
 
     `panels` chooses the live views (any of PANELS), `editors` the matrices offered for editing
     (any of "X", "W_q", "W_k", "W_v"; the others stay as they are), so a notebook can show just
@@ -439,94 +399,147 @@ class AttentionExplorer(widgets.VBox):
         if unknown:
             raise ValueError(f"panels must be among {PANELS} and editors among {EDITORS}; got {sorted(unknown)}")
         self._quiet = False
-        self._result: AttentionResult | None = None
         # Figures already laid out, by layout key: toggling back (mask, focus, a token added
         # then removed) reuses one instead of laying it out again.
         self._figures: dict = {}
         self._attention = self._contributions = None  # the ones on screen
-        config = self._config_of(example, causal=True, scaled=True, focus=None)
-        self._build_controls(config)
+        self.attention_png = self.contributions_png = b""
+        state = self._state_of(example)
+        try:
+            result = validate(state)
+        except InputError as exc:
+            raise ValueError(exc.message(language)) from None
+        self._state, self._result = state, result
+        self._build_controls(state)
         self._build_views()
-        self._apply_config(config)
+        self._show_state()
+        self._draw()
         self.children = self._layout()
 
     # --- public ---------------------------------------------------------------------------------
+    @property
+    def state(self) -> ExplorerState:
+        return self._state
+
     @property
     def result(self) -> AttentionResult:
         return self._result
 
     @property
     def tokens(self) -> list[str]:
-        return self.editors["X"].row_labels
+        return self._state.tokens
 
     @property
     def X(self) -> np.ndarray:
-        return self.editors["X"].value
+        return self._state.X.copy()
 
     @property
     def W_q(self) -> np.ndarray:
-        return self.editors["W_q"].value
+        return self._state.W_q.copy()
 
     @property
     def W_k(self) -> np.ndarray:
-        return self.editors["W_k"].value
+        return self._state.W_k.copy()
 
     @property
     def W_v(self) -> np.ndarray:
-        return self.editors["W_v"].value
+        return self._state.W_v.copy()
 
     def to_json(self) -> str:
         """The whole configuration (tokens, matrices, toggles, focus) as JSON text."""
-        parts = [f' "format": {json.dumps(CONFIG_FORMAT)}', ' "version": 1',
-                 f' "tokens": {json.dumps(self.tokens, ensure_ascii=False)}']
-        for name in EDITORS:
-            rows = ",\n".join(f"  {json.dumps(row)}" for row in self.editors[name].value.tolist())
-            parts.append(f' "{name}": [\n{rows}\n ]')
-        parts += [f' "causal": {json.dumps(bool(self.causal.value))}',
-                  f' "scaled": {json.dumps(bool(self.scaled.value))}',
-                  f' "focus": {int(self.focus.value)}']
-        return "{\n" + ",\n".join(parts) + "\n}\n"
+        return self._state.to_json()
 
-    def load_json(self, config_text: str) -> None:
+    def load_json(self, config_text) -> None:
         """Load a configuration from `to_json`; raises InputError (nothing changed) if unusable."""
-        try:
-            data = json.loads(config_text)
-        except json.JSONDecodeError as exc:
-            raise InputError("bad_json", error=str(exc)) from None
-        self._apply_config(self._validated(data))
+        error = self._act(None, lambda state: ExplorerState.from_json(config_text))
+        if error:
+            raise error
 
     def reset(self) -> None:
         """Back to the chapter's example: its tokens, matrices, causal and scaled."""
-        self._apply_config(self._config_of(self._chapter, causal=True, scaled=True, focus=None))
+        error = self._act(None, lambda state: self._state_of(self._chapter))
+        if error:
+            raise error
 
     def overview(self):
         """A plain figure of the current state, for readers without a running kernel."""
-        return plots.overview(self._result, self.tokens, i=int(self.focus.value), language=self._language)
+        return plots.overview(self._result, self.tokens, i=self._state.focus, language=self._language)
 
     def __repr__(self) -> str:
-        result = self._result
+        result, state = self._result, self._state
         mode = steps.mode_label(result, self._language)
-        focus = int(self.focus.value)
-        return text("repr", self._language, n=result.n, tokens=", ".join(self.tokens),
-                    d_model=self.X.shape[1], d_k=result.d_k, d_v=result.d_v, mode=mode,
-                    focus=f"{focus + 1} ({self.tokens[focus]})")
+        return text("repr", self._language, n=result.n, tokens=", ".join(plots.short_label(t) for t in state.tokens),
+                    d_model=state.d_model, d_k=result.d_k, d_v=result.d_v, mode=mode,
+                    focus=f"{state.focus + 1} ({plots.short_label(state.tokens[state.focus])})")
+
+    # --- the one way anything changes ------------------------------------------------------------
+    def _act(self, place, propose, done="", focus_only=False):
+        """`propose(state)` gives the new state; if `validate` accepts it, it is shown everywhere,
+        else nothing changes. The outcome is said at `place` (a control's message). Returns the
+        InputError of a refusal, or None."""
+        old_state, old_result = self._state, self._result
+        try:
+            state = propose(old_state)
+            result = old_result if state == old_state else validate(state)
+        except InputError as exc:
+            error = exc
+        except Exception as exc:  # noqa: BLE001 - never lost, never raised into ipywidgets
+            error = InputError("callback_failed", error=f"{type(exc).__name__}: {str(exc)[:200]}")
+        else:
+            error = None
+            if state != old_state:
+                try:
+                    self._state, self._result = state, result
+                    self._draw(focus_only=focus_only)
+                except Exception as exc:  # noqa: BLE001 - a figure could not be drawn: go back
+                    self._state, self._result = old_state, old_result
+                    self._figures.clear()  # a half-built figure is never reused
+                    error = InputError("draw_failed", error=f"{type(exc).__name__}: {str(exc)[:200]}")
+                    try:
+                        self._draw()
+                    except Exception:  # noqa: BLE001 - the message below says enough
+                        pass
+        self._show_state()
+        if error is not None:
+            for editor in self.editors.values():  # a refused text may still be in its box
+                editor.show_state()
+        self._clear_messages()
+        if error is not None:
+            self._say(place, error.message(self._language))
+        elif done:
+            self._say(place, done() if callable(done) else done, error=False)
+        return error
+
+    def _state_of(self, example) -> ExplorerState:
+        return ExplorerState.of([str(t) for t in example.tokens], example.X, example.W_q, example.W_k,
+                                example.W_v, causal=True, scaled=True)
+
+    def _new_entries(self, name, shape) -> np.ndarray:
+        if self.fill.value == "zeros":
+            return np.zeros(shape)
+        # Seeded by (seed, which matrix, shape): the same choices give the same numbers.
+        salt, scale = {"X": (0, 1.0), "W_q": (1, 0.3), "W_k": (2, 0.3), "W_v": (3, 0.3)}[name]
+        rng = np.random.default_rng([int(self.seed.value) & 0xFFFFFFFF, salt, *shape])
+        return np.round(rng.normal(0.0, scale, size=shape), 1)
+
+    def _new_label(self, index) -> str:
+        return CHAPTER_SENTENCE[index] if index < len(CHAPTER_SENTENCE) else self._t("new_token", index=index + 1)
 
     # --- building -------------------------------------------------------------------------------
     def _t(self, key, **values):
         return text(key, self._language, **values)
 
-    def _build_controls(self, config) -> None:
+    def _build_controls(self, state) -> None:
         t = self._t
         self.editors = {}
         titles = {"X": "editor_X", "W_q": "editor_W_q", "W_k": "editor_W_k", "W_v": "editor_W_v"}
-        dims = [str(c + 1) for c in range(config["X"].shape[1])]
         for name in EDITORS:
-            M = config[name]
-            rows = config["tokens"] if name == "X" else dims
+            M = state.matrix(name)
+            rows = state.tokens if name == "X" else [str(c + 1) for c in range(M.shape[0])]
             editor = MatrixEditor(M, rows, [str(c + 1) for c in range(M.shape[1])],
                                   title=f"<b>{t(titles[name])}</b>", reset_values=getattr(self._chapter, name),
-                                  editable_row_labels=(name == "X"), language=self._language)
-            editor.on_change(self._guarded(functools.partial(self._on_edit, name), editor))
+                                  editable_row_labels=(name == "X"), language=self._language,
+                                  name=_MATRIX_NAMES[name], owner=functools.partial(self._on_editor, name))
             editor.add_class(f"selfattn-editor-{name}")
             self.editors[name] = editor
         self.message = widgets.HTML()
@@ -536,11 +549,11 @@ class AttentionExplorer(widgets.VBox):
                                            layout=widgets.Layout(width="auto"))
         self.add_token.on_click(self._guarded(self._on_add_token))
         self.remove_token.on_click(self._guarded(self._on_remove_token))
-        size = dict(min=1, max=MAX_DIM, layout=widgets.Layout(width="10.5em"),
-                    style={"description_width": "5.5em"})
-        self.d_model = widgets.BoundedIntText(value=1, description=t("d_model"), **size)
-        self.d_k = widgets.BoundedIntText(value=1, description=t("d_k"), **size)
-        self.d_v = widgets.BoundedIntText(value=1, description=t("d_v"), **size)
+        # IntText, not BoundedIntText: a bounded box clamps silently; here the state decides.
+        size = dict(layout=widgets.Layout(width="10.5em"), style={"description_width": "5.5em"})
+        self.d_model = widgets.IntText(value=1, description=t("d_model"), **size)
+        self.d_k = widgets.IntText(value=1, description=t("d_k"), **size)
+        self.d_v = widgets.IntText(value=1, description=t("d_v"), **size)
         for box in (self.d_model, self.d_k, self.d_v):
             box.observe(self._guarded(self._on_size), names="value")
         self.fill = widgets.ToggleButtons(options=[(t("fill_zeros"), "zeros"), (t("fill_random"), "random")],
@@ -566,9 +579,9 @@ class AttentionExplorer(widgets.VBox):
         self.focus.observe(self._guarded(self._on_focus), names="value")
         self.reset_all = widgets.Button(description=t("reset_all"), tooltip=t("reset_all_tooltip"),
                                         icon="undo", button_style="warning", layout=widgets.Layout(width="auto"))
-        self.reset_all.on_click(self._guarded(lambda _b: self.reset()))
+        self.reset_all.on_click(self._guarded(lambda _b: self._act(self.message, lambda s: self._state_of(self._chapter))))
         # save / load
-        self.json_text = widgets.Textarea(placeholder=t("json_placeholder"),
+        self.json_text = widgets.Textarea(placeholder=t("json_placeholder"), tooltip=t("json_label"),
                                           layout=widgets.Layout(width="100%", height="12em"))
         self.export_button = widgets.Button(description=t("export"), icon="download")
         self.load_button = widgets.Button(description=t("load"), icon="upload")
@@ -581,12 +594,13 @@ class AttentionExplorer(widgets.VBox):
 
     def _build_views(self) -> None:
         self.qkv_view = widgets.HTML()
-        self.attention_image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
-        self.contributions_image = widgets.Image(format="png", layout=widgets.Layout(max_width="100%"))
+        # HTML holding <img alt=...>: an Image widget cannot carry a text alternative
+        self.attention_image = widgets.HTML(layout=widgets.Layout(max_width="100%"))
+        self.contributions_image = widgets.HTML(layout=widgets.Layout(max_width="100%"))
         self.output_view = widgets.HTML()
         self.steps_view = widgets.HTMLMath()
-        self.attention_image.add_class("selfattn-attention-image")
-        self.contributions_image.add_class("selfattn-contributions-image")
+        self.attention_image.add_class("selfattn-attention-view")
+        self.contributions_image.add_class("selfattn-contributions-view")
         self.steps_view.add_class("selfattn-steps")
 
     def _layout(self) -> list:
@@ -620,53 +634,73 @@ class AttentionExplorer(widgets.VBox):
             children.append(self.steps_view)
         return children
 
+    # --- the views follow the state ---------------------------------------------------------------
+    def _show_state(self) -> None:
+        """Every control shows the state (no callback runs meanwhile)."""
+        state = self._state
+        dims = [str(c + 1) for c in range(state.d_model)]
+        chapter = self._chapter
+        self._quiet = True
+        try:
+            self.editors["X"].set_value(state.X, state.tokens, dims, reset_values=chapter.X)
+            for name, cols in (("W_q", state.d_k), ("W_k", state.d_k), ("W_v", state.d_v)):
+                self.editors[name].set_value(state.matrix(name), dims, [str(c + 1) for c in range(cols)],
+                                             getattr(chapter, name))
+            self.d_model.value, self.d_k.value, self.d_v.value = state.d_model, state.d_k, state.d_v
+            self.causal.value, self.scaled.value = state.causal, state.scaled
+            options = [(self._t("focus_option", index=i + 1, token=t), i) for i, t in enumerate(state.tokens)]
+            if list(self.focus.options) != options:
+                self.focus.options = options
+            self.focus.value = state.focus
+        finally:
+            self._quiet = False
+
+    def _clear_messages(self) -> None:
+        for place in (self.message, self.file_message, *self.editors.values()):
+            self._say(place, "")
+
     # --- callbacks (each guarded: errors become a message next to the control) --------------------
     def _guarded(self, handler, where=None):
         place = where if where is not None else self.message
         return _guarded(handler, functools.partial(self._say, place), self._language)
 
-    @staticmethod
-    def _say(place, message, error=True):
+    def _say(self, place, message, error=True):
+        place = self.message if place is None else place
         if isinstance(place, MatrixEditor):
             place.show_message(message, error)
         else:
             place.value = _error_html(message) if error else _info_html(message)
 
-    def _on_edit(self, name, editor) -> None:
-        if not self._recompute(editor):
-            return
-        self._draw()
+    def _on_editor(self, name, editor, matrix=None, label=None, done="") -> None:
+        def propose(state):
+            if matrix is not None:
+                state = state.with_matrix(name, matrix)
+            if label is not None:
+                state = state.with_label(label[0], label[1])
+            return state
+        self._act(editor, propose, done)
 
     def _on_toggle(self, _change) -> None:
-        if self._quiet:
-            return
-        if self._recompute(self.message):
-            self._draw()
+        if not self._quiet:
+            causal, scaled = self.causal.value, self.scaled.value
+            self._act(self.message, lambda s: s.with_flags(causal=causal, scaled=scaled))
 
-    def _on_focus(self, _change) -> None:
-        if self._quiet:
-            return
-        self._draw(focus_only=True)
+    def _on_focus(self, change) -> None:
+        if not self._quiet:
+            self._act(self.message, lambda s: s.with_focus(change["new"]), focus_only=True)
 
     def _on_size(self, _change) -> None:
-        if self._quiet:
-            return
-        d_model, d_k, d_v = self.d_model.value, self.d_k.value, self.d_v.value
-        n = self.X.shape[0]
-        self._resize(n, d_model, d_k, d_v)
+        if not self._quiet:
+            sizes = (self._state.n, self.d_model.value, self.d_k.value, self.d_v.value)
+            self._act(self.message, lambda s: s.with_sizes(*sizes, self._new_entries, self._new_label))
 
     def _on_add_token(self, _button=None) -> None:
-        n = self.X.shape[0]
-        if n >= MAX_TOKENS:
-            raise InputError("too_many_tokens", limit=MAX_TOKENS)
-        label = CHAPTER_SENTENCE[n] if n < len(CHAPTER_SENTENCE) else self._t("new_token", index=n + 1)
-        self._resize(n + 1, self.X.shape[1], self.W_q.shape[1], self.W_v.shape[1], new_label=label)
+        self._act(self.message, lambda s: s.with_sizes(s.n + 1, s.d_model, s.d_k, s.d_v,
+                                                       self._new_entries, self._new_label))
 
     def _on_remove_token(self, _button=None) -> None:
-        n = self.X.shape[0]
-        if n <= 1:
-            raise InputError("too_few_tokens")
-        self._resize(n - 1, self.X.shape[1], self.W_q.shape[1], self.W_v.shape[1])
+        self._act(self.message, lambda s: s.with_sizes(s.n - 1, s.d_model, s.d_k, s.d_v,
+                                                       self._new_entries, self._new_label))
 
     def _on_export(self, _button=None) -> None:
         config = self.to_json()
@@ -678,159 +712,65 @@ class AttentionExplorer(widgets.VBox):
         self._say(self.file_message, self._t("exported"), error=False)
 
     def _on_load(self, _button=None) -> None:
-        self.load_json(self.json_text.value)
-        self._say(self.file_message, self._loaded_message(), error=False)
+        self._act(self.file_message, lambda s: ExplorerState.from_json(self.json_text.value), self._loaded_message)
 
     def _on_upload(self, change) -> None:
         files = change["new"]
         if not files:
             return
-        content = bytes(files[0]["content"]).decode("utf-8")
-        self.json_text.value = content
-        self.load_json(content)
-        self._say(self.file_message, self._loaded_message(), error=False)
+        content = files[0]["content"]
+        if len(content) > MAX_JSON:  # before decoding or showing it
+            raise InputError("json_too_long", limit=MAX_JSON, got=len(content))
+        error = self._act(self.file_message, lambda s: ExplorerState.from_json(bytes(content)),
+                          self._loaded_message)
+        if error is None:
+            self.json_text.value = self.to_json()
 
     def _loaded_message(self) -> str:
-        r = self._result
-        return self._t("loaded", n=r.n, d_model=self.X.shape[1], d_k=r.d_k, d_v=r.d_v)
-
-    # --- state --------------------------------------------------------------------------------------
-    def _recompute(self, place) -> bool:
-        """Compute from the editors; on failure say why at `place` and keep the last result."""
-        try:
-            result = self_attention(self.X, self.W_q, self.W_k, self.W_v,
-                                    causal=bool(self.causal.value), scaled=bool(self.scaled.value))
-        except ValueError as exc:
-            self._say(place, self._t("compute_failed", error=str(exc)))
-            return False
-        self._result = result
-        self._say(self.message, "")
-        return True
-
-    def _new_entries(self, shape, salt: int, scale: float) -> np.ndarray:
-        if self.fill.value == "zeros":
-            return np.zeros(shape)
-        # Seeded by (seed, which matrix, shape): the same choices give the same numbers.
-        rng = np.random.default_rng([int(self.seed.value) & 0xFFFFFFFF, salt, *shape])
-        return np.round(rng.normal(0.0, scale, size=shape), 1)
-
-    def _grown(self, M, shape, salt, scale) -> np.ndarray:
-        grown = self._new_entries(shape, salt, scale)
-        rows, cols = min(shape[0], M.shape[0]), min(shape[1], M.shape[1])
-        grown[:rows, :cols] = M[:rows, :cols]
-        return grown
-
-    def _resize(self, n, d_model, d_k, d_v, new_label=None) -> None:
-        tokens = self.tokens[:n] + ([new_label] if new_label is not None and n > len(self.tokens) else [])
-        config = {
-            "tokens": tokens,
-            "X": self._grown(self.X, (n, d_model), 0, 1.0),
-            "W_q": self._grown(self.W_q, (d_model, d_k), 1, 0.3),
-            "W_k": self._grown(self.W_k, (d_model, d_k), 2, 0.3),
-            "W_v": self._grown(self.W_v, (d_model, d_v), 3, 0.3),
-            "causal": bool(self.causal.value),
-            "scaled": bool(self.scaled.value),
-            "focus": min(int(self.focus.value), n - 1),
-        }
-        self._apply_config(self._validated(config))
-
-    def _config_of(self, example, causal, scaled, focus) -> dict:
-        config = {"tokens": [str(t) for t in example.tokens], "X": example.X, "W_q": example.W_q,
-                  "W_k": example.W_k, "W_v": example.W_v, "causal": causal, "scaled": scaled, "focus": focus}
-        return self._validated(config)
-
-    def _validated(self, data) -> dict:
-        """A complete, checked configuration, or InputError('bad_config') saying what is wrong."""
-        try:
-            if not isinstance(data, dict):
-                raise ValueError(self._t("config_not_object"))
-            missing = [k for k in ("tokens", *EDITORS) if k not in data]
-            if missing:
-                raise ValueError(self._t("config_missing", names=", ".join(missing)))
-            tokens = data["tokens"]
-            if not isinstance(tokens, list) or not all(isinstance(t, str) and t.strip() for t in tokens):
-                raise ValueError(self._t("config_tokens"))
-            matrices = {name: as_matrix(data[name], name) for name in EDITORS}
-            n, d_model = matrices["X"].shape
-            if len(tokens) != n:
-                raise ValueError(self._t("config_token_count", tokens=len(tokens), rows=n))
-            if not 1 <= n <= MAX_TOKENS:
-                raise ValueError(self._t("too_many_tokens", limit=MAX_TOKENS))
-            causal, scaled = data.get("causal", True), data.get("scaled", True)
-            if not isinstance(causal, bool) or not isinstance(scaled, bool):
-                raise ValueError(self._t("config_flags"))
-            result = self_attention(matrices["X"], matrices["W_q"], matrices["W_k"], matrices["W_v"],
-                                    causal=causal, scaled=scaled)
-            for name, size in (("d_model", d_model), ("d_k", result.d_k), ("d_v", result.d_v)):
-                if size > MAX_DIM:
-                    raise ValueError(self._t("size_range", name=name, limit=MAX_DIM))
-            focus = data.get("focus")
-            focus = n - 1 if focus is None else focus
-            if isinstance(focus, bool) or not isinstance(focus, int) or not 0 <= focus < n:
-                raise ValueError(self._t("config_focus", last=n - 1))
-        except ValueError as exc:
-            raise InputError("bad_config", error=str(exc)) from None
-        return {"tokens": [t.strip() for t in tokens], **matrices, "causal": causal, "scaled": scaled,
-                "focus": focus, "result": result}
-
-    def _apply_config(self, config) -> None:
-        """Show a validated configuration in every control, then draw it (one recompute)."""
-        tokens, X = config["tokens"], config["X"]
-        n, d_model = X.shape
-        d_k, d_v = config["W_q"].shape[1], config["W_v"].shape[1]
-        dims = [str(c + 1) for c in range(d_model)]
-        chapter = self._chapter
-        self._quiet = True
-        try:
-            self.editors["X"].set_value(X, tokens, dims, reset_values=chapter.X)
-            self.editors["W_q"].set_value(config["W_q"], dims, [str(c + 1) for c in range(d_k)], chapter.W_q)
-            self.editors["W_k"].set_value(config["W_k"], dims, [str(c + 1) for c in range(d_k)], chapter.W_k)
-            self.editors["W_v"].set_value(config["W_v"], dims, [str(c + 1) for c in range(d_v)], chapter.W_v)
-            for editor in self.editors.values():
-                editor.show_message("")
-            self.d_model.value, self.d_k.value, self.d_v.value = d_model, d_k, d_v
-            self.causal.value, self.scaled.value = config["causal"], config["scaled"]
-            self._set_focus_options(tokens, config["focus"])
-        finally:
-            self._quiet = False
-        self._result = config["result"]
-        self._say(self.message, "")
-        self._draw()
-
-    def _set_focus_options(self, tokens, focus) -> None:
-        options = [(self._t("focus_option", index=i + 1, token=t), i) for i, t in enumerate(tokens)]
-        if list(self.focus.options) != options:
-            self.focus.options = options
-        self.focus.value = focus
+        s = self._state
+        return self._t("loaded", n=s.n, d_model=s.d_model, d_k=s.d_k, d_v=s.d_v)
 
     # --- drawing ----------------------------------------------------------------------------------------
     def _draw(self, focus_only=False) -> None:
-        result, tokens = self._result, self.tokens
-        if not focus_only:
-            self._quiet = True
-            try:
-                self._set_focus_options(tokens, min(int(self.focus.value), result.n - 1))
-            finally:
-                self._quiet = False
-        focus = int(self.focus.value)
+        result, state = self._result, self._state
+        tokens, focus = state.tokens, state.focus
         if focus_only:
             if "weights" in self.panels:  # only the outline of the focus row moves
-                self.attention_image.value = self._attention_png(result, tokens, focus, numbers=False)
+                self._set_attention(self._attention_png(result, tokens, focus, numbers=False), result, tokens)
         else:
             if {"Q", "K", "V"} & set(self.panels):
                 self.qkv_view.value = self._qkv_html(result, tokens)
             if {"scores", "weights"} & set(self.panels):
-                self.attention_image.value = self._attention_png(result, tokens, focus)
+                self._set_attention(self._attention_png(result, tokens, focus), result, tokens)
             if "output" in self.panels:
                 self.output_view.value = _table_html(
                     result.output, tokens, [str(c + 1) for c in range(result.d_v)], self._t("view_output"),
                     "output")
         if "contributions" in self.panels:
-            self.contributions_image.value = self._contributions_png(result, tokens, focus)
+            self.contributions_png = self._contributions_png(result, tokens, focus)
+            self.contributions_image.value = _img_html(self.contributions_png, self._contributions_alt(result, tokens, focus),
+                                                       "selfattn-contributions-image")
         if "steps" in self.panels:
-            worked = steps.worked_steps(result, self.X, self.W_q, tokens, focus)
+            worked = steps.worked_steps(result, state.X, state.W_q, tokens, focus)
             self.steps_view.value = (f"<details open><summary><b>{html.escape(self._t('view_steps'))}</b>"
                                      f"</summary>{worked.html}</details>")
+
+    def _set_attention(self, png, result, tokens) -> None:
+        self.attention_png = png
+        self.attention_image.value = _img_html(png, self._attention_alt(result, tokens), "selfattn-attention-image")
+
+    def _attention_alt(self, result, tokens) -> str:
+        """The heatmaps in words: for each query token, the key it weighs most."""
+        short = [plots.short_label(t) for t in tokens]
+        rows = "; ".join(self._t("alt_weights_row", token=short[i], most=short[int(np.argmax(result.weights[i]))],
+                                 weight=f"{result.weights[i].max():.2f}") for i in range(result.n))
+        return self._t("alt_attention", n=result.n, mode=steps.mode_label(result, self._language),
+                       low=f"{result.scores.min():.3g}", high=f"{result.scores.max():.3g}",
+                       focus=self._state.focus + 1, rows=rows)
+
+    def _contributions_alt(self, result, tokens, focus) -> str:
+        output = ", ".join(f"{v:.2f}" for v in result.output[focus])
+        return self._t("alt_contributions", i=focus + 1, token=plots.short_label(tokens[focus]), output=output)
 
     def _figure(self, view: str, key) -> tuple[_LiveFigure, bool]:
         """The figure of `view` laid out for `key`, and whether it still has to be drawn."""
@@ -859,7 +799,7 @@ class AttentionExplorer(widgets.VBox):
         live, fresh = self._figure("attention", key)
         self._attention = live
         if fresh:
-            longest = max(len(t) for t in tokens)
+            longest = max(len(plots.short_label(t)) for t in tokens)
             side = 3.1 + 0.12 * max(result.n - 3, 0) + 0.06 * longest
             size = (4.4 * len(which) + 0.1 * longest, side)
 
@@ -897,7 +837,7 @@ class AttentionExplorer(widgets.VBox):
         live, fresh = self._figure("contributions", key)
         self._contributions = live
         if fresh:
-            longest = max(len(t) for t in tokens)
+            longest = max(len(plots.short_label(t)) for t in tokens)
             legend_width = 1.3 + 0.075 * longest  # inches, for "αᵢ,ⱼ vⱼ (token)"
             width, height = 3.3 + 0.3 * result.d_v + legend_width, 3.2
 

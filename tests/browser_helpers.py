@@ -442,7 +442,7 @@ _EXPLORER_STATE = """async (root, editorNames) => {
     };
 }"""
 
-IMAGES = {"attention_src": ".selfattn-attention-image", "contributions_src": ".selfattn-contributions-image"}
+IMAGES = {"attention_src": "img.selfattn-attention-image", "contributions_src": "img.selfattn-contributions-image"}
 
 
 class ExplorerPage:
@@ -498,14 +498,16 @@ class ExplorerPage:
         self.page.wait_for_timeout(settle_ms)
 
     def wait_for_new_image(self, before: dict, key: str = "attention_src", timeout_ms: int = 30_000) -> None:
-        self.root.locator(IMAGES[key]).evaluate(
-            "(img, old) => new Promise((resolve, reject) => {"
-            "  const done = () => img.src !== old && img.complete;"
+        # the explorer's pictures are <img alt=...> inside HTML widgets: each update is a new element
+        self.root.evaluate(
+            "(root, [selector, old, timeout]) => new Promise((resolve, reject) => {"
+            "  const done = () => { const img = root.querySelector(selector);"
+            "                       return img && img.src !== old && img.complete; };"
             "  if (done()) return resolve(true);"
             "  const timer = setInterval(() => { if (done()) { clearInterval(timer); resolve(true); } }, 20);"
-            f"  setTimeout(() => {{ clearInterval(timer); reject(new Error('no new image')); }}, {timeout_ms});"
+            "  setTimeout(() => { clearInterval(timer); reject(new Error('no new image')); }, timeout);"
             "})",
-            before[key],
+            [IMAGES[key], before[key], timeout_ms],
         )
 
     def type_into(self, locator, text: str) -> None:
@@ -514,17 +516,16 @@ class ExplorerPage:
 
     def timed_edit(self, name: str, row: int, col: int, text: str) -> float:
         """Seconds from the Enter key in a grid cell to the new heatmap image loaded in the page."""
-        img = self.root.locator(IMAGES["attention_src"])
-        img.evaluate("""img => {
+        self.root.evaluate("""(root, selector) => {
             window.__selfattnShown = null;
-            const old = img.src;
-            const seen = () => {
-                if (img.src === old) return;
-                window.__selfattnShown = performance.now();
-                img.removeEventListener('load', seen);
+            const old = root.querySelector(selector).src;
+            const tick = () => {  // a new <img> element replaces the old one on every update
+                const img = root.querySelector(selector);
+                if (img && img.src !== old && img.complete) { window.__selfattnShown = performance.now(); return; }
+                requestAnimationFrame(tick);
             };
-            img.addEventListener('load', seen);
-        }""")
+            requestAnimationFrame(tick);
+        }""", IMAGES["attention_src"])
         box = self.cell(name, row, col)
         box.fill(text)
         box.evaluate("""input => { window.__selfattnEnter = null; input.addEventListener('keydown',

@@ -346,3 +346,82 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
     final = explorer.state()
     assert explorer.matrices(final)["W_q"][2][2] == 0.6
     check_shown_numbers(explorer, final)
+
+
+# --- hostile input and accessibility in the page (issue 14) --------------------------------------
+
+def axe_script() -> Path:
+    """axe-core as shipped (pinned) by the axe-playwright-python wheel: no CDN, no download."""
+    import axe_playwright_python
+
+    return Path(axe_playwright_python.__file__).with_name("axe.min.js")
+
+
+def test_explorer_under_hostile_input_in_jupyterlab(page, lab, shots, pytestconfig):
+    """A bad label, a huge value, a decimal-comma paste (a Portuguese explorer) and a resize
+    round trip, each in the page; then axe-core audits the explorer."""
+    write_notebook(lab.root_dir / "scratch" / "explorer_pt.ipynb", [
+        ("from selfattn_lib.widgets import AttentionExplorer\nAttentionExplorer(language='pt')", []),
+    ])
+    bh.open_notebook(page, lab, "scratch/explorer_pt.ipynb")
+    bh.run_all_cells(page)
+    bh.wait_for_widget_views(page)
+    explorer = bh.ExplorerPage(page)
+    start = explorer.state()
+    x = bh.EDITOR_ORDER.index("X")
+
+    # 1. a label far too long: refused, the box shows the label in use, the pictures stay
+    token = explorer.editor("X").locator(".selfattn-token input").nth(1)
+    explorer.type_into(token, "x" * 5000)
+    explorer.wait_for_message("X", "at most 40 characters")
+    explorer.wait_kernel_idle()
+    after_label = explorer.state()
+    assert after_label["tokens"] == start["tokens"]
+    assert after_label["attention_png"] == start["attention_png"]
+
+    # 2. a value near the float64 limit in W^V: refused, the box shows the value in use
+    w_v = bh.EDITOR_ORDER.index("W_v")
+    kept = start["editors"][w_v][0]
+    explorer.type_into(explorer.cell("W_v", 0, 0), "1.7e308")
+    explorer.wait_for_message("W_v", "W_v would hold 1.7e+308")
+    explorer.wait_kernel_idle()
+    after_huge = explorer.state()
+    assert after_huge["editors"] == start["editors"] and after_huge["editors"][w_v][0] == kept
+    assert after_huge["tables"] == start["tables"] and after_huge["attention_png"] == start["attention_png"]
+
+    # 3. a paste with decimal commas, numbers separated by spaces, tabs and semicolons
+    editor = explorer.editor("W_q")
+    editor.locator("textarea").fill("\n".join(["0,5 0,25\t-1,5; 2"] * 4))
+    editor.locator("button", has_text=label("paste_button")).click()
+    explorer.wait_for_message("W_q", "first row read as 0,5")
+    explorer.wait_for_new_image(after_huge)
+    explorer.wait_kernel_idle()
+    pasted = explorer.state()
+    assert pasted["editors"][bh.EDITOR_ORDER.index("W_q")] == ["0,5", "0,25", "-1,5", "2"] * 4
+    assert pasted["attention_png"] != after_huge["attention_png"]
+
+    # 4. d_model 4 -> 2 -> 4: the learner's numbers come back
+    d_model = explorer.root.locator(".widget-inline-hbox", has_text="d_model").locator("input").first
+    explorer.type_into(d_model, "2")
+    explorer.wait_for_new_image(pasted)
+    explorer.wait_kernel_idle()
+    assert len(explorer.state()["editors"][x]) == 3 * 2
+    explorer.type_into(d_model, "4")
+    explorer.page.wait_for_function(
+        "root => root.querySelectorAll('.selfattn-editor-X .selfattn-cell input').length === 12",
+        arg=explorer.root.element_handle(), timeout=30_000)
+    explorer.wait_kernel_idle()
+    back = explorer.state()
+    assert back["editors"] == pasted["editors"]
+    bh.screenshot_notebook(page, shots / "explorer_hostile.png")
+
+    # 5. accessibility: every number box named by matrix, row and column; axe finds nothing serious
+    names = explorer.editor("W_q").locator(".selfattn-cell input").evaluate_all("els => els.map(e => e.title)")
+    assert names[1] == "W^Q row 1 column 2"
+    page.add_script_tag(path=str(axe_script()))
+    report = explorer.root.evaluate("root => axe.run(root, {resultTypes: ['violations']})")
+    serious = [(v["id"], v["impact"], v["help"], len(v["nodes"]), v["nodes"][0]["html"][:120])
+               for v in report["violations"] if v["impact"] in ("serious", "critical")]
+    say(pytestconfig, f"axe-core {report['testEngine']['version']} on the explorer: "
+                      f"{len(report['violations'])} violation(s), {len(serious)} serious or critical")
+    assert not serious, serious

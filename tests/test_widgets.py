@@ -67,8 +67,11 @@ def assert_figures_follow(explorer):
         assert f"{M[-1, -1]:.4f}" in explorer.qkv_view.value
     assert f"{result.output[-1, -1]:.4f}" in explorer.output_view.value
     assert f"{result.output[i, 0]:.4f}" in explorer.steps_view.value  # a_i's table in the steps
-    assert bytes(explorer.attention_image.value).startswith(b"\x89PNG")
-    assert bytes(explorer.contributions_image.value).startswith(b"\x89PNG")
+    for png, view in ((explorer.attention_png, explorer.attention_image),
+                      (explorer.contributions_png, explorer.contributions_image)):
+        assert png.startswith(b"\x89PNG")
+        shown = re.search(r'<img [^>]*alt="([^"]+)"[^>]*src="data:image/png;base64,([^"]+)"', view.value)
+        assert shown and base64.b64decode(shown.group(2)) == png  # the picture on screen, with words
 
 
 def message_text(widget):
@@ -95,14 +98,14 @@ def test_display_text_is_short_and_has_no_address(explorer):
 # --- every kind of change is followed ---------------------------------------------------------------
 
 def test_setting_a_cell_updates_result_and_figures(explorer, chapter):
-    before = bytes(explorer.attention_image.value)
+    before = explorer.attention_png
     W_q = chapter.W_q.copy()
     W_q[0, 0] = 0.9
     explorer.editors["W_q"].cells[0][0].value = "0.9"
     assert explorer.W_q[0, 0] == 0.9
     assert_result(explorer, self_attention(chapter.X, W_q, chapter.W_k, chapter.W_v))
     assert_figures_follow(explorer)
-    assert bytes(explorer.attention_image.value) != before
+    assert explorer.attention_png != before
 
 
 def test_pasting_a_matrix_replaces_it(explorer, chapter):
@@ -194,7 +197,7 @@ def test_token_labels_are_editable(explorer):
 # --- bad input: a message next to the control, the last valid state kept ---------------------------
 
 @pytest.mark.parametrize("typed,words", [
-    ("abc", "not a number"), ("1,5", "not a number"), ("__import__('os')", "not a number"),
+    ("abc", "not a number"), ("1,5", "decimal mark here is"), ("__import__('os')", "not a number"),
     ("nan", "not a finite number"), ("-inf", "not a finite number"), ("1e999", "not a finite number"),
     ("", "not a number"),
 ])
@@ -215,7 +218,8 @@ def test_a_bad_number_box_is_refused(explorer, chapter, typed, words):
     ("1 2 3 4\n1 2 x 4\n1 2 3 4", "Line 2: “x” is not a number"),
     ("1 2 3 4\n1 2 nan 4\n1 2 3 4", "not a finite number"),
     ("1 2 3 4\n1 2 3 4", "must be 3 × 4"),
-    ("1;2;3;4", "not a number"),
+    ("1;2;3;4", "must be 3 × 4"),
+    ("1 0 2 1\n0,2 1,1\n1 1 0 3", "could be one number with a decimal comma"),
     ("   \n", "Nothing to use"),
 ])
 def test_a_bad_paste_is_refused(explorer, pasted, words):
@@ -235,10 +239,11 @@ def test_numbers_too_large_for_attention_keep_the_last_result(explorer):
     good = explorer.result
     editor = explorer.editors["X"]
     editor.cells[0][0].value = "1e200"
-    assert "Could not compute" in message_text(editor.message) and "overflow" in message_text(editor.message)
+    assert "X would hold 1e+200" in message_text(editor.message) and "±1e+12" in message_text(editor.message)
+    assert editor.cells[0][0].value == "1"  # the box shows what is used, not the refused number
     assert explorer.result is good
     assert_figures_follow(explorer)
-    editor.cells[0][0].value = "1"  # fixing it brings everything back
+    editor.cells[0][0].value = "2"  # a valid edit brings everything back
     assert explorer.result is not good and message_text(editor.message) == ""
 
 
@@ -249,10 +254,15 @@ def test_an_empty_token_label_is_refused(explorer):
 
 
 def test_token_count_limits(explorer):
-    for _ in range(5):
+    for _ in range(3):
         explorer.remove_token.click()
     assert explorer.result.n == 1 and "At least one token" in message_text(explorer.message)
-    for _ in range(MAX_TOKENS + 2):
+    # one below the limit, loaded at once (a click per token would lay out 16 figures)
+    config = json.loads(explorer.to_json())
+    config.update(tokens=[f"t{i}" for i in range(MAX_TOKENS - 1)], X=[[0.1 * i, 0, 1, 0] for i in range(MAX_TOKENS - 1)],
+                  focus=0)
+    explorer.load_json(json.dumps(config))
+    for _ in range(2):
         explorer.add_token.click()
     assert explorer.result.n == MAX_TOKENS and f"At most {MAX_TOKENS}" in message_text(explorer.message)
     assert_figures_follow(explorer)
@@ -316,7 +326,7 @@ def test_loading_from_a_file(explorer):
     ("[1, 2]", "expected a JSON object"),
     ('{"tokens": ["a"], "X": [[1]], "W_q": [[1]], "W_k": [[1]]}', "missing W_v"),
     ('{"tokens": ["a", "b"], "X": [[1]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]]}', "2 tokens but X has 1 rows"),
-    ('{"tokens": ["a"], "X": [[1, 2]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]]}', "W_q must have d_model = 2 rows"),
+    ('{"tokens": ["a"], "X": [[1, 2]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]]}', "W_q has 1 rows but X has d_model = 2"),
     ('{"tokens": ["a"], "X": [["1"]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]]}', "only numbers"),
     ('{"tokens": [""], "X": [[1]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]]}', "non-empty labels"),
     ('{"tokens": ["a"], "X": [[1]], "W_q": [[1]], "W_k": [[1]], "W_v": [[1]], "causal": "yes"}', "true or false"),
@@ -394,7 +404,7 @@ def test_every_language_has_every_string():
     english = set(strings.STRINGS["en"])
     for language, table in strings.STRINGS.items():
         assert set(table) == english, language
-    assert strings.text("paste_done", rows=2, cols=3) == "Pasted 2 × 3."
+    assert strings.text("paste_done", rows=2, cols=3, first="1  2  3") == "Pasted 2 × 3; first row read as 1  2  3."
 
 
 def test_a_layout_seen_before_is_reused_with_the_new_numbers(explorer, chapter):
@@ -410,7 +420,7 @@ def test_a_layout_seen_before_is_reused_with_the_new_numbers(explorer, chapter):
     assert_figures_follow(explorer)  # and it shows the numbers of now, not of then
 
 
-@pytest.mark.parametrize("name, at_least", [("widgets", 30), ("plots", 15), ("steps", 4)])
+@pytest.mark.parametrize("name, at_least", [("widgets", 20), ("explorer_state", 30), ("plots", 15), ("steps", 4)])
 def test_every_string_the_widgets_and_plots_ask_for_exists(name, at_least):
     """Keys looked up in widgets.py, plots.py and steps.py (text(...), strings.text(...),
     self._t(...), InputError(...), and keys chosen by a conditional) are all defined."""
@@ -419,7 +429,7 @@ def test_every_string_the_widgets_and_plots_ask_for_exists(name, at_least):
 
     module = importlib.import_module(f"selfattn_lib.{name}")
     source = Path(module.__file__).read_text(encoding="utf-8")
-    keys = set(re.findall(r'(?:\btext|\b_t|InputError)\(\s*"([a-z_]+)"', source))
+    keys = set(re.findall(r'(?:\btext|\b_t|InputError|\bbad)\(\s*"([a-z_]+)"', source))
     keys |= set(re.findall(r'\("(editor_\w+|view_\w+)"\)', source))
     keys |= set(re.findall(r'\btext\(\s*"[a-z_]+" if [^"]+ else "([a-z_]+)"', source))
     keys |= set(re.findall(r'"((?:plot|mode)_[a-z_]+)"', source))  # keys passed on to a helper
@@ -465,7 +475,7 @@ def test_the_focus_row_is_outlined_on_the_weights(explorer):
     live = explorer._attention
     assert explorer.focus.value == 2
     for i in (0, 1, 2):
-        before = bytes(explorer.attention_image.value)
+        before = explorer.attention_png
         explorer.focus.value = i
         assert explorer._attention is live  # moved in place: no new figure
         outline = live.focus_outline
@@ -473,7 +483,7 @@ def test_the_focus_row_is_outlined_on_the_weights(explorer):
         # exactly row i of the weights: from column -0.5 to n - 0.5, from row i - 0.5 to i + 0.5
         assert (outline.get_x(), outline.get_y()) == (-0.5, i - 0.5)
         assert (outline.get_width(), outline.get_height()) == (3, 1)
-        png = bytes(explorer.attention_image.value)
+        png = explorer.attention_png
         assert png != before  # the picture follows the focus
         # and the picture shows it there: orange pixels along row i's edges, nowhere else
         (x0, top), (x1, bottom) = live.weights.axes.transData.transform([(-0.5, i - 0.5), (2.5, i + 0.5)])
@@ -495,7 +505,7 @@ def test_the_outline_follows_edits_and_layouts(explorer):
     assert explorer._attention.focus_outline.get_y() == -0.5
     explorer.causal.value = True  # back to the first layout: its outline moved to the new focus
     assert explorer._attention.focus_outline.get_y() == -0.5
-    _, columns = orange_rows_and_columns(bytes(explorer.attention_image.value))
+    _, columns = orange_rows_and_columns(explorer.attention_png)
     (x0, _), (x1, _) = explorer._attention.weights.axes.transData.transform([(-0.5, 0), (2.5, 0)])
     assert abs(columns.min() - x0) <= 3 and abs(columns.max() - x1) <= 3
 
@@ -503,8 +513,8 @@ def test_the_outline_follows_edits_and_layouts(explorer):
 def test_stable_hooks_for_the_page(explorer):
     """Classes and data-name attributes that tests and styles find the views by."""
     hooks = {
-        explorer.attention_image: "selfattn-attention-image",
-        explorer.contributions_image: "selfattn-contributions-image",
+        explorer.attention_image: "selfattn-attention-view",
+        explorer.contributions_image: "selfattn-contributions-view",
         explorer.message: "selfattn-message",
         explorer.causal: "selfattn-mask",
         explorer.scaled: "selfattn-scaled",

@@ -1,0 +1,423 @@
+"""The explorer's state as plain data, and every check a learner's action goes through.
+
+No widgets here: `ExplorerState` holds the tokens, X, W_q, W_k, W_v, the flags and the focus;
+each learner action builds a *proposed* state (`with_cell`, `with_sizes`, `from_json`, ...),
+`validate` decides whether it can be shown whole (attention computed, every number small enough
+for the tables and figures), and only then do the widgets redraw from it. A refused action
+raises `InputError` whose key and values select a message in `strings` (any language).
+
+Nothing a learner typed is lost: each matrix keeps a *store* as large as it has ever been, and
+the sizes say how much of it is in use. Shrinking d_model and growing it back, or removing a
+token and adding it back, shows the learner's own numbers and label again.
+"""
+from __future__ import annotations
+
+import json
+import math
+import re
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+
+from .attention import AttentionResult, self_attention
+from .strings import DEFAULT_LANGUAGE, text
+
+__all__ = ["ExplorerState", "InputError", "validate", "parse_number", "parse_matrix",
+           "MAX_TOKENS", "MAX_DIM", "MAX_LABEL", "MAX_NUMBER_TEXT", "MAX_PASTE", "MAX_JSON",
+           "MAX_MAGNITUDE", "EDITORS", "CONFIG_FORMAT"]
+
+MAX_TOKENS = 16          # a real sentence fits
+MAX_DIM = 10             # d_model, d_k, d_v
+MAX_LABEL = 40           # characters of a token label (shown whole in boxes, shortened in plots)
+MAX_NUMBER_TEXT = 40     # characters typed into one number box
+MAX_PASTE = 20_000       # characters of a pasted matrix (16 x 10 numbers need < 4,000)
+MAX_JSON = 200_000       # characters of a configuration (the largest one is < 30,000)
+# Every number the explorer shows (inputs, Q, K, V, scores, outputs) stays within +-1e12, so the
+# tables stay readable and the figures' colour scales and axes are far from float64 overflow.
+MAX_MAGNITUDE = 1e12
+EDITORS = ("X", "W_q", "W_k", "W_v")
+CONFIG_FORMAT = "selfattn_lib.AttentionExplorer"
+# which size gives a matrix its rows and columns
+_SHAPE_OF = {"X": ("n", "d_model"), "W_q": ("d_model", "d_k"), "W_k": ("d_model", "d_k"),
+             "W_v": ("d_model", "d_v")}
+
+
+class InputError(ValueError):
+    """A learner's input that cannot be used; `key` and `values` select the message in `strings`."""
+
+    def __init__(self, key: str, **values):
+        super().__init__(text(key, **values))
+        self.key, self.values = key, values
+
+    def message(self, language: str) -> str:
+        return text(self.key, language, **self.values)
+
+
+# --- reading numbers -------------------------------------------------------------------------------
+
+_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
+_COMMA_NUMBER = re.compile(r"[+-]?(?:\d+(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?")  # "0,5" (pt)
+_NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
+_DIGIT_COMMA_DIGIT = re.compile(r"\d,\d")
+
+
+def _read(cell: str, language: str) -> float | None:
+    """The number `cell` spells, in `language`'s conventions ('.' always; ',' too in pt)."""
+    if _NUMBER.fullmatch(cell):
+        return float(cell)
+    if language == "pt" and _COMMA_NUMBER.fullmatch(cell):
+        return float(cell.replace(",", "."))
+    return None
+
+
+def parse_number(value: str, row: int = 1, col: int = 1, old: str = "",
+                 language: str = DEFAULT_LANGUAGE) -> float:
+    """A finite float from text such as '-0.25' or '1e-3' ('0,5' too when language is 'pt'),
+    else InputError. Never evaluates anything."""
+    if not isinstance(value, str):
+        raise InputError("bad_number", value=_short(repr(value)), row=row, col=col, old=old)
+    if len(value) > MAX_NUMBER_TEXT:
+        raise InputError("number_too_long", limit=MAX_NUMBER_TEXT, row=row, col=col, old=old)
+    cleaned = value.strip()
+    if _NOT_FINITE.fullmatch(cleaned):
+        raise InputError("not_finite", value=value, row=row, col=col, old=old)
+    number = _read(cleaned, language)
+    if number is None:
+        key = "decimal_comma" if language != "pt" and _COMMA_NUMBER.fullmatch(cleaned) else "bad_number"
+        raise InputError(key, value=value, row=row, col=col, old=old)
+    if not math.isfinite(number):  # e.g. 1e999
+        raise InputError("not_finite", value=value, row=row, col=col, old=old)
+    return number
+
+
+def parse_matrix(pasted: str, language: str = DEFAULT_LANGUAGE) -> np.ndarray:
+    """Rows on lines; brackets (as numpy prints arrays) are ignored. English: numbers separated
+    by spaces, tabs, commas or semicolons, decimal mark '.'. Portuguese ('pt'): separated by
+    spaces, tabs or semicolons, decimal mark ',' or '.'. A line that could be read two ways
+    (commas between digits *and* spaces, in English; a comma used as a separator, in Portuguese)
+    is refused with a message asking for the other separator: never reinterpreted silently."""
+    if not isinstance(pasted, str):
+        raise InputError("paste_empty")
+    if len(pasted) > MAX_PASTE:  # checked before any work
+        raise InputError("paste_too_long", limit=MAX_PASTE, got=len(pasted))
+    rows = []
+    for number, line in enumerate(pasted.splitlines(), start=1):
+        line = line.replace("[", " ").replace("]", " ")
+        if language == "pt":
+            if re.search(r",\s|,$|^\s*,|,,", line.strip()):  # a comma between numbers, not inside one
+                raise InputError("paste_comma_separator_pt", line=number)
+            cells = [c for c in re.split(r"[\s;]+", line) if c]
+        else:
+            words = [c for c in re.split(r"[\s;]+", line) if c]
+            glued = [w for w in words if _DIGIT_COMMA_DIGIT.search(w)]
+            # "0,5 0,5": decimal commas, or four numbers? Both readings are plausible: ask.
+            if glued and len(words) > 1:
+                raise InputError("paste_ambiguous", line=number, value=_short(glued[0]))
+            cells = [c for c in re.split(r"[\s,;]+", line) if c]
+        if not cells:
+            continue
+        row = []
+        for cell in cells:
+            if _NOT_FINITE.fullmatch(cell):
+                raise InputError("paste_not_finite", line=number, value=_short(cell))
+            value = _read(cell, language)
+            if value is None:
+                raise InputError("paste_bad_number", line=number, value=_short(cell))
+            if not math.isfinite(value):
+                raise InputError("paste_not_finite", line=number, value=_short(cell))
+            row.append(value)
+        if rows and len(row) != len(rows[0]):
+            raise InputError("paste_ragged", line=number, got=len(row), expected=len(rows[0]))
+        rows.append(row)
+        if len(rows) > MAX_TOKENS or len(row) > MAX_DIM:
+            raise InputError("paste_too_big", rows=MAX_TOKENS, cols=MAX_DIM)
+    if not rows:
+        raise InputError("paste_empty")
+    return np.array(rows, dtype=float)
+
+
+def _short(value: str, limit: int = 24) -> str:
+    """A piece of the learner's text quoted in a message: never longer than `limit`."""
+    value = str(value)
+    return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def number_text(value: float, language: str = DEFAULT_LANGUAGE) -> str:
+    """How a number appears in its box: short, exact when that is short too; pt: decimal comma."""
+    value = float(value)
+    if value == int(value) and abs(value) < 1e15:
+        shown = str(int(value))
+    else:
+        exact = repr(value)
+        shown = exact if len(exact) <= 8 else f"{value:.6g}"
+    return shown.replace(".", ",") if language == "pt" else shown
+
+
+# --- the state -------------------------------------------------------------------------------------
+
+def _frozen(M) -> np.ndarray:
+    M = np.array(M, dtype=float)  # a copy, owned by the state
+    M.setflags(write=False)
+    return M
+
+
+@dataclass(frozen=True, eq=False)
+class ExplorerState:
+    """Everything the explorer shows, as data. `store` and `labels` may be larger than the
+    sizes in use (what was there before a shrink); `X`, `W_q`, ... are the parts in use."""
+
+    labels: tuple           # token labels, at least n of them
+    store: dict             # name -> float array, at least as large as the sizes in use
+    n: int
+    d_model: int
+    d_k: int
+    d_v: int
+    causal: bool = True
+    scaled: bool = True
+    focus: int = 0
+    _cache: dict = field(default_factory=dict, repr=False, compare=False)
+
+    @classmethod
+    def of(cls, tokens, X, W_q, W_k, W_v, causal=True, scaled=True, focus=None) -> "ExplorerState":
+        """A state holding exactly these (not checked: see `validate`)."""
+        X, W_q, W_k, W_v = (_frozen(M) for M in (X, W_q, W_k, W_v))
+        n = X.shape[0]
+        return cls(tuple(str(t) for t in tokens), {"X": X, "W_q": W_q, "W_k": W_k, "W_v": W_v},
+                   n, X.shape[1], W_q.shape[1], W_v.shape[1], causal, scaled,
+                   n - 1 if focus is None else focus)
+
+    # the parts in use
+    def matrix(self, name: str) -> np.ndarray:
+        if name not in self._cache:
+            rows, cols = (getattr(self, size) for size in _SHAPE_OF[name])
+            self._cache[name] = self.store[name][:rows, :cols]
+        return self._cache[name]
+
+    X = property(lambda self: self.matrix("X"))
+    W_q = property(lambda self: self.matrix("W_q"))
+    W_k = property(lambda self: self.matrix("W_k"))
+    W_v = property(lambda self: self.matrix("W_v"))
+
+    @property
+    def tokens(self) -> list[str]:
+        return list(self.labels[: self.n])
+
+    def __eq__(self, other) -> bool:
+        if not isinstance(other, ExplorerState):
+            return NotImplemented
+        return (self.labels == other.labels and self.sizes() == other.sizes()
+                and (self.causal, self.scaled, self.focus) == (other.causal, other.scaled, other.focus)
+                and all(self.store[k].shape == other.store[k].shape and np.array_equal(self.store[k], other.store[k])
+                        for k in EDITORS))
+
+    def sizes(self) -> tuple[int, int, int, int]:
+        return self.n, self.d_model, self.d_k, self.d_v
+
+    # --- proposed changes (nothing is checked here; `validate` does that) ---
+    def with_matrix(self, name: str, M) -> "ExplorerState":
+        """`name`'s part in use replaced by M (same shape), the rest of its store kept."""
+        M = np.asarray(M, dtype=float)
+        if M.shape != self.matrix(name).shape:
+            raise InputError("paste_shape_plain", rows=self.matrix(name).shape[0],
+                             cols=self.matrix(name).shape[1], got_rows=M.shape[0], got_cols=M.shape[1])
+        store = np.array(self.store[name])
+        store[: M.shape[0], : M.shape[1]] = M
+        return replace(self, store={**self.store, name: _frozen(store)}, _cache={})
+
+    def with_cell(self, name: str, row: int, col: int, value: float) -> "ExplorerState":
+        M = np.array(self.matrix(name))
+        M[row, col] = value
+        return self.with_matrix(name, M)
+
+    def with_label(self, row: int, label: str) -> "ExplorerState":
+        labels = list(self.labels)
+        labels[row] = label
+        return replace(self, labels=tuple(labels), _cache={})
+
+    def with_flags(self, causal=None, scaled=None) -> "ExplorerState":
+        return replace(self, causal=self.causal if causal is None else causal,
+                       scaled=self.scaled if scaled is None else scaled, _cache={})
+
+    def with_focus(self, focus) -> "ExplorerState":
+        return replace(self, focus=focus, _cache={})
+
+    def with_sizes(self, n, d_model, d_k, d_v, new_entries, new_label=None) -> "ExplorerState":
+        """Other sizes; entries never seen before come from `new_entries(name, shape)`, the
+        ones in the store come back as they were. A new token gets its old label if it had
+        one, else `new_label(index)`."""
+        for name, value in (("n", n), ("d_model", d_model), ("d_k", d_k), ("d_v", d_v)):
+            _check_size(name, value, self)
+        sizes = {"n": n, "d_model": d_model, "d_k": d_k, "d_v": d_v}
+        store = {}
+        for name in EDITORS:
+            old = self.store[name]
+            rows, cols = (sizes[s] for s in _SHAPE_OF[name])
+            shape = (max(rows, old.shape[0]), max(cols, old.shape[1]))
+            if shape == old.shape:
+                store[name] = old
+                continue
+            grown = np.array(new_entries(name, shape), dtype=float)
+            grown[: old.shape[0], : old.shape[1]] = old
+            store[name] = _frozen(grown)
+        labels = list(self.labels)
+        while len(labels) < n:
+            labels.append(new_label(len(labels)) if new_label else text("new_token", index=len(labels) + 1))
+        return replace(self, labels=tuple(labels), store=store, n=n, d_model=d_model, d_k=d_k, d_v=d_v,
+                       focus=min(self.focus, n - 1) if isinstance(self.focus, int) else self.focus,
+                       _cache={})
+
+    # --- saving ---
+    def to_json(self) -> str:
+        """The configuration in use (tokens, matrices, flags, focus) as JSON text."""
+        parts = [f' "format": {json.dumps(CONFIG_FORMAT)}', ' "version": 1',
+                 f' "tokens": {json.dumps(self.tokens, ensure_ascii=False)}']
+        for name in EDITORS:
+            rows = ",\n".join(f"  {json.dumps(row)}" for row in self.matrix(name).tolist())
+            parts.append(f' "{name}": [\n{rows}\n ]')
+        parts += [f' "causal": {json.dumps(bool(self.causal))}', f' "scaled": {json.dumps(bool(self.scaled))}',
+                  f' "focus": {int(self.focus)}']
+        return "{\n" + ",\n".join(parts) + "\n}\n"
+
+    @classmethod
+    def from_json(cls, config_text) -> "ExplorerState":
+        """A state from `to_json` text; InputError for anything else (size checked first)."""
+        if isinstance(config_text, (bytes, bytearray, memoryview)):
+            if len(config_text) > MAX_JSON:
+                raise InputError("json_too_long", limit=MAX_JSON, got=len(config_text))
+            try:
+                config_text = bytes(config_text).decode("utf-8")
+            except UnicodeDecodeError:
+                raise InputError("json_not_utf8") from None
+        if not isinstance(config_text, str):
+            raise InputError("bad_config", error=text("config_not_object"))
+        if len(config_text) > MAX_JSON:
+            raise InputError("json_too_long", limit=MAX_JSON, got=len(config_text))
+        try:
+            data = json.loads(config_text)
+        except json.JSONDecodeError as exc:
+            raise InputError("bad_json", error=_short(str(exc), 80)) from None
+        except RecursionError:  # "[[[[...": nested deeper than Python's stack
+            raise InputError("bad_json", error=text("json_too_deep")) from None
+        return cls.from_data(data)
+
+    @classmethod
+    def from_data(cls, data) -> "ExplorerState":
+        """A state from parsed JSON (dict); every field's type checked, nothing applied yet."""
+        def bad(key, **values):
+            return InputError("bad_config", error=text(key, **values))
+
+        if not isinstance(data, dict):
+            raise bad("config_not_object")
+        missing = [k for k in ("tokens", *EDITORS) if k not in data]
+        if missing:
+            raise bad("config_missing", names=", ".join(missing))
+        if data.get("format", CONFIG_FORMAT) != CONFIG_FORMAT or data.get("version", 1) != 1:
+            raise bad("config_format", format=CONFIG_FORMAT)
+        tokens = data["tokens"]
+        if not isinstance(tokens, list) or not tokens or not all(isinstance(t, str) and t.strip() for t in tokens):
+            raise bad("config_tokens")
+        if len(tokens) > MAX_TOKENS:
+            raise bad("too_many_tokens", limit=MAX_TOKENS)
+        if any(len(t) > MAX_LABEL or any(ord(ch) < 32 for ch in t) for t in tokens):
+            raise bad("config_token_long", limit=MAX_LABEL)
+        matrices = {name: _matrix_from_json(data[name], name) for name in EDITORS}
+        causal, scaled = data.get("causal", True), data.get("scaled", True)
+        if not isinstance(causal, bool) or not isinstance(scaled, bool):
+            raise bad("config_flags")
+        n = matrices["X"].shape[0]
+        if len(tokens) != n:
+            raise bad("config_token_count", tokens=len(tokens), rows=n)
+        focus = data.get("focus", n - 1)
+        focus = n - 1 if focus is None else focus  # older files: "no focus" means the last token
+        if isinstance(focus, bool) or not isinstance(focus, int) or not 0 <= focus < n:
+            raise bad("config_focus", last=n - 1)
+        d_model = matrices["X"].shape[1]
+        for name in ("W_q", "W_k", "W_v"):
+            if matrices[name].shape[0] != d_model:
+                raise bad("config_rows", name=name, rows=matrices[name].shape[0], d_model=d_model)
+        if matrices["W_q"].shape[1] != matrices["W_k"].shape[1]:
+            raise bad("config_d_k", q=matrices["W_q"].shape[1], k=matrices["W_k"].shape[1])
+        return cls.of([t.strip() for t in tokens], **matrices, causal=causal, scaled=scaled, focus=focus)
+
+
+def _matrix_from_json(value, name: str) -> np.ndarray:
+    """A list of equal rows of JSON numbers (not true/false), at most MAX_TOKENS x MAX_DIM."""
+    def bad(key, **values):
+        return InputError("bad_config", error=text(key, name=name, **values))
+
+    if not isinstance(value, list) or not value or not all(isinstance(row, list) and row for row in value):
+        raise bad("config_matrix")
+    if len(value) > MAX_TOKENS or any(len(row) > MAX_DIM for row in value):
+        raise bad("config_matrix_size", rows=MAX_TOKENS, cols=MAX_DIM)
+    if len({len(row) for row in value}) != 1:
+        raise bad("config_matrix")
+    for row in value:
+        for x in row:
+            if isinstance(x, bool) or not isinstance(x, (int, float)):
+                raise bad("config_numbers", value=_short(repr(x)))
+            # ints beyond float64 (10**400) and NaN/Infinity (which Python's json accepts)
+            if isinstance(x, int) and abs(x) > MAX_MAGNITUDE or not math.isfinite(x):
+                raise bad("config_numbers", value=_short(repr(x)))
+    return np.array(value, dtype=float)
+
+
+# --- validation ------------------------------------------------------------------------------------
+
+def _check_size(name, value, state=None) -> None:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise InputError("size_not_integer", name=name, value=_short(repr(value)))
+    limit = MAX_TOKENS if name == "n" else MAX_DIM
+    if not 1 <= value <= limit:
+        kept = getattr(state, name, None) if state is not None else None
+        if name == "n":
+            raise InputError("too_many_tokens" if value > limit else "too_few_tokens", limit=limit)
+        raise InputError("size_range_kept", name=name, limit=limit, value=value, kept=kept)
+
+
+def check_label(label, old: str = "") -> str:
+    """A token label as it will be shown (stripped), or InputError (bounded work: the length
+    is checked before anything else is done with the text)."""
+    if not isinstance(label, str):
+        raise InputError("empty_token", old=old)
+    if len(label) > MAX_LABEL:
+        raise InputError("label_too_long", limit=MAX_LABEL, got=len(label), old=old)
+    label = label.strip()
+    if not label:
+        raise InputError("empty_token", old=old)
+    if any(ord(ch) < 32 for ch in label):  # a newline or tab would break the plots' layout
+        raise InputError("label_control", old=old)
+    return label
+
+
+def validate(state: ExplorerState) -> AttentionResult:
+    """The attention of `state` if every view can show it; else InputError saying why."""
+    for name in ("n", "d_model", "d_k", "d_v"):
+        _check_size(name, getattr(state, name))
+    if not isinstance(state.causal, bool) or not isinstance(state.scaled, bool):
+        raise InputError("config_flags")
+    focus = state.focus
+    if isinstance(focus, bool) or not isinstance(focus, (int, np.integer)) or not 0 <= focus < state.n:
+        raise InputError("focus_range", last=state.n - 1)
+    if len(state.labels) < state.n:
+        raise InputError("config_token_count", tokens=len(state.labels), rows=state.n)
+    for label in state.tokens:
+        check_label(label)
+    for name in EDITORS:
+        _check_magnitude(name, state.matrix(name))
+    try:
+        result = self_attention(state.X, state.W_q, state.W_k, state.W_v,
+                                causal=state.causal, scaled=state.scaled)
+    except ValueError as exc:
+        raise InputError("compute_failed_short", error=_short(str(exc), 200)) from None
+    for name in ("Q", "K", "V", "scores", "output"):
+        _check_magnitude(name, getattr(result, name))
+    return result
+
+
+def _check_magnitude(name: str, M: np.ndarray) -> None:
+    finite = np.isfinite(M)
+    if not finite.all() or np.abs(M).max() > MAX_MAGNITUDE:
+        big = np.abs(np.where(finite, M, np.inf))
+        r, c = np.unravel_index(int(np.argmax(big)), M.shape)
+        raise InputError("too_large", name=name, value=f"{M[r, c]:.3g}", limit=f"{MAX_MAGNITUDE:.0e}",
+                         row=r + 1, col=c + 1)
