@@ -61,9 +61,9 @@ lock:
 	   cat binder/requirements.txt.new; } > binder/requirements.txt
 	@rm -f binder/requirements.txt.new
 
-## The Binder checker (repo2docker), pinned here and installed beside the tests, never on Binder.
+## The Binder checker (repo2docker; uv builds the simulated base environment), pinned here, beside the tests, never on Binder.
 binder-tools: $(STAMP)
-	$(BIN)/python -m pip install --quiet $(REPO2DOCKER)
+	$(BIN)/python -m pip install --quiet $(REPO2DOCKER) $(UV)
 
 ## A Binder launch without Docker: repo2docker's base environment, binder/ on top, the server, a browser (~3 min).
 binder-launch: binder-tools

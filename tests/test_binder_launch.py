@@ -4,7 +4,8 @@
 1. The base environment repo2docker gives the Python of binder/runtime.txt: the versions of its
    Jupyter packages are read from the conda lock file inside the pinned repo2docker package, so this
    test follows repo2docker upgrades. A fresh venv gets those versions from PyPI, every other Python
-   package held to the conda lock's version where PyPI has it (a constraints file).
+   package held to the conda lock's version where PyPI has it (a constraints file; uv installs it,
+   standing in for micromamba).
 2. binder/ on top, as repo2docker does it: `pip install --no-cache-dir -r binder/requirements.txt`
    (here with pip's cache, to save time; the same files), then binder/postBuild run from a copy of
    the repository. `pip check` must be clean.
@@ -35,7 +36,7 @@ EXPLORER = "notebooks/09_explorer.ipynb"
 # The base environment's own packages (environment.py-3.x.yml in repo2docker); the conda name of the
 # hub's single-user server differs from its PyPI name.
 CONDA_TO_PYPI = {"jupyterhub-singleuser": "jupyterhub", "jupyterhub-base": "jupyterhub"}
-PIP_TIMEOUT = 600
+PIP_TIMEOUT = 900  # one install step; minutes only on a machine shared with other jobs
 
 
 def say(pytestconfig, line: str) -> None:
@@ -49,6 +50,25 @@ def runtime_python() -> str:
     match = re.fullmatch(r"python-(\d+\.\d+)", runtime)
     assert match, f"binder/runtime.txt should read like python-3.11, found {runtime!r}"
     return match.group(1)
+
+
+def find_interpreter(version: str) -> str | None:
+    """A Python `version` (3.x) that runs: this one's base, pythonX.Y on PATH, or pyenv's."""
+    candidates = []
+    if f"{sys.version_info.major}.{sys.version_info.minor}" == version:
+        candidates.append(str(Path(sys.base_prefix) / "bin" / f"python{version}"))
+    candidates.append(shutil.which(f"python{version}"))
+    pyenv = Path(os.environ.get("PYENV_ROOT", Path.home() / ".pyenv")) / "versions"
+    candidates += [str(p / "bin" / f"python{version}") for p in sorted(pyenv.glob(f"{version}.*"), reverse=True)]
+    for candidate in filter(None, candidates):
+        try:
+            done = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                                  capture_output=True, text=True, timeout=30)
+        except OSError:
+            continue
+        if done.returncode == 0 and done.stdout.strip() == version:
+            return candidate
+    return None
 
 
 def badge_urlpath() -> str:
@@ -111,7 +131,7 @@ def binder_image(tmp_path_factory, pytestconfig):
     """A copy of the repository and a venv built the way repo2docker builds Binder's image."""
     started = time.perf_counter()
     python = runtime_python()
-    interpreter = shutil.which(f"python{python}")
+    interpreter = find_interpreter(python)
     assert interpreter, f"python{python} (binder/runtime.txt) not found on this machine"
     tops, constraints = base_environment_spec(python)
     work = tmp_path_factory.mktemp("binder")
@@ -125,8 +145,12 @@ def binder_image(tmp_path_factory, pytestconfig):
     env.pop("PYTHONPATH", None)
     pip = [str(prefix / "bin" / "python"), "-m", "pip"]
     (work / "base-constraints.txt").write_text("".join(f"{n}=={v}\n" for n, v in sorted(constraints.items())))
-    run([*pip, "install", "--quiet", "-c", str(work / "base-constraints.txt"),
-         *[f"{n}=={v}" for n, v in sorted(tops.items())]], work, env, "installing the base environment")
+    # micromamba builds the real base environment; uv stands in for it here (several times faster than pip)
+    uv = Path(sys.executable).parent / "uv"
+    assert uv.exists(), "uv is not installed beside the tests: run `make binder-launch`, which installs the pinned one"
+    run([str(uv), "pip", "install", "--quiet", "--python", str(prefix / "bin" / "python"),
+         "-c", str(work / "base-constraints.txt"), *[f"{n}=={v}" for n, v in sorted(tops.items())]],
+        work, env, "installing the base environment")
     base_size = folder_size_mib(prefix)
     # repo2docker: `${KERNEL_PYTHON_PREFIX}/bin/pip install --no-cache-dir -r "binder/requirements.txt"`,
     # run in the repository folder, before the rest of the repository is copied
