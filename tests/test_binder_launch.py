@@ -197,7 +197,7 @@ class BinderServer(bh.LabServer):
         env.update(PATH=self.env["PATH"], VIRTUAL_ENV=self.env["VIRTUAL_ENV"])
         return env
 
-    def start(self, timeout: float = 90.0) -> None:
+    def start(self, timeout: float = 300.0) -> None:  # minutes only on a busy machine
         command = [
             str(self.environment_prefix / "bin" / "jupyter"), "notebook", f"--ip={bh.LOCAL_HOST}",
             f"--port={self.port}", "--ServerApp.default_url=/lab",  # repo2docker's run command
