@@ -203,6 +203,7 @@ class BinderServer(bh.LabServer):
             f"--port={self.port}", "--ServerApp.default_url=/lab",  # repo2docker's run command
             f"--ServerApp.base_url={self.prefix_path}", f"--IdentityProvider.token={self.token}",  # the hub's
             "--no-browser", "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",  # this machine's
+            "--LabApp.expose_app_in_browser=True",  # the test's: window.jupyterapp, for browser_helpers
         ]
         self.work_dir.mkdir(parents=True, exist_ok=True)
         with open(self.log_path, "w") as log:
