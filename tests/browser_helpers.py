@@ -50,7 +50,7 @@ def browser_missing() -> str | None:
     try:
         import playwright.sync_api  # noqa: F401
     except ImportError:
-        return "the pinned playwright is not installed in this environment (pip install -r requirements.txt)"
+        return "the pinned playwright is not installed in this environment (make install installs the locked set)"
     return None
 
 

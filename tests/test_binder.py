@@ -1,14 +1,16 @@
 """The Binder set-up, checked without Docker (issue 5).
 
 - `repo2docker --no-build --debug .` prints the Dockerfile Binder would build: the Python of
-  binder/runtime.txt, `pip install -r binder/requirements.txt` after the repo is copied in, and
-  those requirements carry the pinned set plus this package.
+  binder/runtime.txt, `pip install -r binder/requirements.txt` before the repository is copied in
+  (a cached layer: plain pins from the lock, issue 16), then binder/postBuild (this package).
 - The README's Binder badge opens JupyterLab at a notebook that exists.
 - JupyterLab renders widgets with no extra step: the widgets front end is a prebuilt extension,
   enabled in a fresh configuration, at the pinned version.
 
-repo2docker is not in requirements.txt (Binder would install it too): .ci/run installs it. Without
-it this file's first test skips with one line saying how to run it; with CI=true it fails instead.
+repo2docker is not in the lock (Binder would install it too): it is pinned in the Makefile and
+`make binder-tools` installs it (.ci/run does). Without it this file's first tests skip with one line
+saying how to run them; with CI=true they fail instead. tests/test_binder_launch.py goes further
+(`make binder-launch`).
 """
 from __future__ import annotations
 
@@ -24,7 +26,7 @@ import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 BINDER = REPO / "binder"
-REPO2DOCKER_PIN = "jupyter-repo2docker==2026.4.0"  # the version .ci/run installs
+REPO2DOCKER_PIN = re.search(r"^REPO2DOCKER := (\S+)$", (REPO / "Makefile").read_text(), re.M).group(1)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
@@ -62,7 +64,7 @@ def dockerfile(pytestconfig):
     tool = find_repo2docker()
     if tool is None:
         how = (f"binder check skipped: repo2docker not installed. To run it: "
-               f".venv/bin/python -m pip install {REPO2DOCKER_PIN}, then make test (or bash .ci/run).")
+               f"make binder-tools (installs {REPO2DOCKER_PIN}), then make test (or bash .ci/run).")
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(f"CI=true and {how}")
         capture = pytestconfig.pluginmanager.getplugin("capturemanager")
@@ -88,28 +90,28 @@ def test_binder_python_is_the_pinned_one(dockerfile):
         f"the Dockerfile does not install the Python {version} environment"
 
 
-def test_binder_installs_the_requirements_after_copying_the_repo(dockerfile):
+def test_binder_installs_the_requirements_before_copying_the_repo_then_runs_post_build(dockerfile):
     lines = dockerfile.splitlines()
     installs = [n for n, line in enumerate(lines)
                 if re.search(r"\bpip install\b.*-r \"?binder/requirements\.txt\"?", line)]
     assert installs, "the Dockerfile never runs pip install -r binder/requirements.txt"
     copies = [n for n, line in enumerate(lines) if re.match(r"COPY\b.*\bsrc/ \$\{REPO_DIR\}/", line)]
     assert copies, "the Dockerfile never copies the repository"
-    # `-e .` and `-r ../requirements.txt` need the whole repository in place when pip runs
-    assert installs[-1] > copies[0], "pip install runs before the repository is copied in"
+    # plain pins install before the repository is copied: a layer Docker reuses until the pins change
+    assert installs[-1] < copies[0], "pip install -r binder/requirements.txt runs after the repository is copied"
+    post_build = [n for n, line in enumerate(lines) if "binder/postBuild" in line]
+    assert post_build and post_build[-1] > copies[0], "binder/postBuild does not run after the copy"
     # binder/ present means repo2docker ignores the root's files; nothing in binder/ may outrank requirements.txt
     for stronger in ("Dockerfile", "environment.yml"):
         assert not (BINDER / stronger).exists(), f"binder/{stronger} would replace requirements.txt"
 
 
-def test_binder_requirements_are_the_pinned_set_plus_this_package():
-    binder_lines = requirement_lines(BINDER / "requirements.txt")
-    assert "-e ." in binder_lines or "." in binder_lines, "binder/requirements.txt does not install this package"
-    binder_pins = pins(binder_lines)
-    root_pins = pins(requirement_lines(REPO / "requirements.txt"))
-    for name in ("jupyterlab", "ipywidgets", "jupyterlab-widgets", "numpy", "matplotlib", "ipykernel"):
-        assert name in root_pins, f"requirements.txt does not pin {name}"
-        assert binder_pins.get(name) == root_pins[name], f"Binder's {name} differs from requirements.txt"
+def test_binder_requirements_hold_the_learners_pins():
+    binder_pins = pins(requirement_lines(BINDER / "requirements.txt"))
+    learner = pins(requirement_lines(REPO / "requirements/notebooks.in"))
+    for name in ("jupyterlab", "ipywidgets", "jupyterlab-widgets", "numpy", "matplotlib", "ipykernel", "notebook"):
+        assert name in learner, f"requirements/notebooks.in does not pin {name}"
+        assert binder_pins.get(name) == learner[name], f"Binder's {name} differs from requirements/notebooks.in"
     name = re.search(r'^name\s*=\s*"([^"]+)"', (REPO / "pyproject.toml").read_text(), re.M).group(1)
     assert name == "selfattn_lib"
 
@@ -143,7 +145,7 @@ def test_jupyterlab_widgets_front_end_is_prebuilt_and_enabled(tmp_path):
     assert re.search(r"\benabled\b.*\bOK\b.*\(python, jupyterlab_widgets\)", line), line
     from importlib.metadata import version
 
-    pinned = pins(requirement_lines(REPO / "requirements.txt"))
+    pinned = pins(requirement_lines(REPO / "requirements/notebooks.in"))
     assert version("jupyterlab_widgets") == pinned["jupyterlab-widgets"]
     assert version("ipywidgets") == pinned["ipywidgets"]
     assert version("jupyterlab") == pinned["jupyterlab"]
