@@ -145,4 +145,61 @@ PORTUGUESE: dict[str, str] = {
     "step_column_score": "score",
     "step_column_token": "token",
     "step_column_vector": "vetor",
+    # exercises of notebooks 10-12 (selfattn_lib.exercises_more)
+    "ex_unanswered": "Ainda sem resposta: troque None pela sua resposta e rode a célula de novo.",
+    "ex_not_number": "A resposta é um número; veio {got}.",
+    "ex_not_index": "A resposta é um número inteiro, uma posição ou uma cabeça contada a partir de 0; "
+                    "veio {got}.",
+    "ex_not_bool": "A resposta é True ou False; veio {got}.",
+    "ex_other": "Ainda não. {hint}",
+    "pe_right": "Correto! PE[{pos}, {column}] = {function}({pos} / 10000^({two_i}/{d_model})) = "
+                "{value:.6f}.",
+    "pe_swapped": "As colunas pares (0, 2, ...) têm o seno e as ímpares o cosseno; você usou a outra "
+                  "função.",
+    "pe_pair_index": "O expoente usa o índice do par i = column // 2 ({i}), não a própria coluna: as "
+                     "colunas 2i e 2i+1 compartilham a mesma frequência.",
+    "pe_degrees": "O sin e o cos do numpy recebem radianos; o seu número é o seno ou o cosseno em "
+                  "graus.",
+    "pe_hint": "Ache o par i = column // 2, o ângulo pos / 10000^(2i / d_model), e depois sin para "
+               "uma coluna par, cos para uma ímpar.",
+    "order_right": "Correto! A última palavra vê todas as anteriores e, sem posições, ela as vê como "
+                   "um conjunto: qualquer ordem das palavras antes dela dá a mesma saída.",
+    "order_wrong": "Não é bem assim: a máscara decide quais palavras a última palavra vê (todas, "
+                   "aqui), não em que ordem. Compare as duas linhas impressas.",
+    "heads_right": "Correto! A cabeça {head} põe, em média, {weight:.2f} da atenção da última "
+                   "palavra no sujeito.",
+    "heads_noun": "A cabeça {head} olha para o substantivo (peso médio {weight:.2f}), não para o "
+                  "sujeito: leia a coluna do sujeito na tabela.",
+    "heads_range": "Só existem as cabeças 0 a {last}.",
+    "concat_right": "Correto! {n_heads} cabeças de {d_v} colunas lado a lado: {n} x {width}.",
+    "concat_one_head": "Essa é a saída de uma cabeça só. A concatenação põe as saídas das "
+                       "{n_heads} cabeças lado a lado.",
+    "concat_stacked": "Essas são as cabeças empilhadas uma sobre a outra (um array 3-D). A "
+                      "concatenação as põe lado a lado: uma linha por token.",
+    "concat_transposed": "Linhas e colunas estão trocadas: uma linha por token, uma coluna por "
+                         "componente de cada cabeça.",
+    "concat_hint": "Uma linha por token; as colunas da cabeça 0, depois as da cabeça 1, ...",
+    "shape_expected": "A resposta é uma forma (shape), uma tupla como (3, 4); veio {got}.",
+    "leak_right": "Correto! Sem a máscara, a posição {t} presta atenção sobretudo à posição {j}: a "
+                  "próxima palavra, justamente a que ela deve prever.",
+    "leak_self": "A posição {t} é a própria palavra; o modelo sem máscara achou algo melhor para "
+                 "ler. Olhe a linha {t} dos pesos dele.",
+    "leak_past": "Essa é uma palavra anterior; sem a máscara o modelo olha para a frente. Olhe a "
+                 "linha {t} dos pesos dele.",
+    "leak_hint": "Leia a linha {t} dos pesos do modelo sem máscara e ache a maior entrada.",
+    "best_right": "Correto! Depois de “o” vêm seis substantivos masculinos, igualmente prováveis: a "
+                  "melhor previsão possível dá 1/6 a cada um, uma perda de ln 6 = {value:.4f}.",
+    "best_ignored_gender": "Isso é ln 12: doze substantivos. Mas “o” é masculino, então só os seis "
+                           "substantivos masculinos podem vir depois.",
+    "best_probability": "Essa é a probabilidade do substantivo certo; a perda é −ln dela.",
+    "best_other_log": "A perda usa o logaritmo natural (ln), não o log na base 2 ou 10.",
+    "best_hint": "Conte os substantivos que podem vir depois de “o”; o melhor modelo espalha a "
+                 "probabilidade igualmente entre eles, e a perda é −ln da probabilidade do "
+                 "substantivo certo.",
+    # plots of notebooks 10-11 (selfattn_lib.plots_more)
+    "plot_encoding_title": "Codificação posicional senoidal PE ({n} posições × d_model = "
+                           "{d_model})",
+    "plot_position_axis": "posição (linha)",
+    "plot_column_axis": "coluna de PE (pares: sin, cos)",
+    "plot_head_title": "cabeça {head}",
 }

@@ -88,3 +88,54 @@ def test_every_string_key_looked_up_exists(name):
     keys -= set(module.__all__)  # function names, not keys
     assert len(keys) >= 3
     assert keys <= set(STRINGS["en"]), sorted(keys - set(STRINGS["en"]))
+
+
+# (check, its arguments) for every outcome of every check: right, each mistake, bad input
+EVERY_OUTCOME = [
+    (ex.check_positional_value, (math.sin(0.03), 3, 2, 4)),
+    (ex.check_positional_value, (math.cos(0.03), 3, 2, 4)),
+    (ex.check_positional_value, (math.sin(3 / 10000), 3, 2, 4)),
+    (ex.check_positional_value, (math.sin(math.radians(3)), 3, 0, 2)),
+    (ex.check_positional_value, (5.0, 3, 2, 4)),
+    (ex.check_positional_value, (None, 3, 2, 4)),
+    (ex.check_positional_value, ("x", 3, 2, 4)),
+    (ex.check_last_row_same, (True, True)),
+    (ex.check_last_row_same, (False, True)),
+    (ex.check_last_row_same, ("yes", True)),
+    (ex.check_head_relation, (0, np.array([[0.2, 0.7], [0.8, 0.1]]))),
+    (ex.check_head_relation, (1, np.array([[0.2, 0.7], [0.8, 0.1]]))),
+    (ex.check_head_relation, (5, np.array([[0.2, 0.7], [0.8, 0.1]]))),
+    (ex.check_head_relation, (0.5, np.array([[0.2, 0.7], [0.8, 0.1]]))),
+    (ex.check_concat_shape, ((5, 6), 5, 3, 2)),
+    (ex.check_concat_shape, ((5, 2), 5, 3, 2)),
+    (ex.check_concat_shape, ((3, 5, 2), 5, 3, 2)),
+    (ex.check_concat_shape, ((6, 5), 5, 3, 2)),
+    (ex.check_concat_shape, ((5, 5), 5, 3, 2)),
+    (ex.check_concat_shape, (6, 5, 3, 2)),
+    (ex.check_leak, (1, np.array([[0.1, 0.8, 0.1], [0.1, 0.2, 0.7], [0.2, 0.3, 0.5]]), 0)),
+    (ex.check_leak, (1, np.array([[0.1, 0.8, 0.1], [0.1, 0.2, 0.7], [0.2, 0.3, 0.5]]), 1)),
+    (ex.check_leak, (0, np.array([[0.1, 0.8, 0.1], [0.1, 0.2, 0.7], [0.2, 0.3, 0.5]]), 1)),
+    (ex.check_leak, (2, np.array([[0.1, 0.8, 0.1], [0.1, 0.2, 0.7], [0.2, 0.3, 0.5]]), 0)),
+    (ex.check_best_loss, (math.log(6),)),
+    (ex.check_best_loss, (math.log(12),)),
+    (ex.check_best_loss, (1 / 6,)),
+    (ex.check_best_loss, (math.log2(6),)),
+    (ex.check_best_loss, (3.0,)),
+]
+
+
+@pytest.mark.parametrize("check, args", EVERY_OUTCOME)
+def test_portuguese_feedback_is_the_same_verdict_in_portuguese(check, args):
+    english, portuguese = check(*args), check(*args, language="pt")
+    assert bool(portuguese) == bool(english)
+    assert portuguese.mistakes == english.mistakes
+    assert str(portuguese) != str(english)
+    # no English sentence left: the words every English message of these checks is built from
+    for word in (" the ", "Not yet", "Correct!", "answer"):
+        assert word not in str(portuguese), (word, str(portuguese))
+    assert check(*args, language="en").mistakes == english.mistakes
+
+
+def test_a_check_refuses_an_unknown_language_by_name():
+    with pytest.raises(ValueError, match="language must be one of"):
+        ex.check_best_loss(3.0, language="pt-br")

@@ -57,7 +57,8 @@ def test_a_changed_placeholder_is_named():
 
 @pytest.mark.parametrize("key", sorted(ENGLISH))
 def test_every_portuguese_string_fills_in(key):
-    values = {name: "1" for name in placeholders(ENGLISH[key])}
+    # a number, not "1": some templates format theirs ({value:.4f}), which a str would refuse
+    values = {name: 1 for name in placeholders(ENGLISH[key])}
     assert strings.text(key, "pt", **values)
 
 
