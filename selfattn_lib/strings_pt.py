@@ -14,21 +14,22 @@ PORTUGUESE: dict[str, str] = {
     "paste_tooltip": "Substitui cada entrada desta matriz pelos números colados",
     "reset_button": "Valores do capítulo",
     "reset_tooltip": "Volta aos valores do exemplo do capítulo",
-    "cell_tooltip": "linha {row}, coluna {col}",
+    "cell_tooltip": "{name} linha {row} coluna {col}",
     "editor_shape": "{rows} × {cols}",
     # messages next to a control
-    "bad_number": "“{value}” na linha {row}, coluna {col} não é um número; use algarismos e '.' "
-                  "para os decimais (por exemplo -0.25). Mantido {old}.",
+    "bad_number": "“{value}” na linha {row}, coluna {col} não é um número; use algarismos e ',' "
+                  "ou '.' para os decimais (por exemplo -0,25). Mantido {old}.",
     "not_finite": "“{value}” na linha {row}, coluna {col} não é um número finito. Mantido {old}.",
     "paste_empty": "Nada para usar: cole uma linha de números por linha de texto.",
-    "paste_bad_number": "Linha {line}: “{value}” não é um número (o separador decimal é '.', os "
-                        "números separados por espaços, tabulações ou vírgulas). Nada foi alterado.",
+    "paste_bad_number": "Linha {line}: “{value}” não é um número (o separador decimal é ',' ou '.', "
+                        "os números separados por espaços, tabulações ou ponto e vírgula). Nada foi "
+                        "alterado.",
     "paste_not_finite": "Linha {line}: “{value}” não é um número finito. Nada foi alterado.",
     "paste_ragged": "A linha {line} tem {got} números, mas a linha 1 tem {expected}: todas as "
                     "linhas precisam do mesmo número de colunas. Nada foi alterado.",
     "paste_shape": "Esta matriz precisa ser {rows} × {cols} ({what}); a colada é "
                    "{got_rows} × {got_cols}. Nada foi alterado.",
-    "paste_done": "Colada uma matriz {rows} × {cols}.",
+    "paste_done": "Colada uma matriz {rows} × {cols}; primeira linha lida como {first}.",
     "reset_shape": "A matriz do capítulo é {rows} × {cols}, mas esta agora é {now_rows} × "
                    "{now_cols}; use “Exemplo do capítulo” para voltar tudo ao início.",
     "no_reset": "Esta matriz não tem valores no capítulo.",
@@ -202,4 +203,55 @@ PORTUGUESE: dict[str, str] = {
     "plot_position_axis": "posição (linha)",
     "plot_column_axis": "coluna de PE (pares: sin, cos)",
     "plot_head_title": "cabeça {head}",
+    # explorer under hostile input (issue 14)
+    "alt_attention": "Dois mapas de calor para {n} tokens ({mode}). À esquerda: os scores, de {low} a "
+                     "{high}. À direita: os pesos de atenção α; a linha do foco {focus} está contornada. "
+                     "O maior peso de cada token de query: {rows}.",
+    "alt_contributions": "Barras empilhadas: de que é feito a{i} (“{token}”), uma cor por token j "
+                         "(α{i},j v_j); seus componentes são {output}.",
+    "alt_weights_row": "{token} → {most} ({weight})",
+    "compute_failed_short": "Não foi possível calcular a atenção com esta mudança: {error} Nada foi "
+                            "alterado.",
+    "config_d_k": "W_q tem {q} colunas, mas W_k tem {k}; as duas são d_k",
+    "config_format": "não é um arquivo salvo por {format} (versão 1)",
+    "config_matrix": "{name} precisa ser uma lista de linhas do mesmo comprimento",
+    "config_matrix_size": "{name} tem no máximo {rows} linhas e {cols} colunas",
+    "config_numbers": "{name} só pode conter números; veio {value}",
+    "config_rows": "{name} tem {rows} linhas, mas X tem d_model = {d_model} colunas",
+    "config_token_long": "um rótulo de token tem no máximo {limit} caracteres, em uma só linha",
+    "decimal_comma": "“{value}” na linha {row}, coluna {col}: aqui o separador decimal é '.' "
+                     "(escreva 0.5, não 0,5). Mantido {old}.",
+    "draw_failed": "Não foi possível desenhar as figuras com esta mudança ({error}); nada foi alterado.",
+    "focus_range": "O token em foco precisa ser um dos tokens, de 0 a {last}. Nada foi alterado.",
+    "json_label": "Configuração como texto JSON",
+    "json_not_utf8": "O arquivo não é texto UTF-8. Nada foi alterado.",
+    "json_too_deep": "aninhado demais",
+    "json_too_long": "Uma configuração tem no máximo {limit} caracteres (veio {got}). Nada foi "
+                     "alterado.",
+    "label_control": "Um rótulo de token é uma linha de texto (sem tabulações nem quebras de linha); "
+                     "mantido “{old}”.",
+    "label_too_long": "Um rótulo de token tem no máximo {limit} caracteres (veio {got}); mantido "
+                      "“{old}”.",
+    "label_tooltip": "rótulo do token {row}",
+    "number_too_long": "Linha {row}, coluna {col}: no máximo {limit} caracteres numa caixa de número. "
+                       "Mantido {old}.",
+    "paste_ambiguous": "Linha {line}: “{value}” pode ser um número com vírgula decimal ou vários "
+                       "números separados por vírgulas. Use '.' para os decimais (0.5) e espaços, "
+                       "tabulações ou ponto e vírgula entre os números. Nada foi alterado.",
+    "paste_comma_separator_pt": "Linha {line}: aqui a vírgula separa números, mas em português a "
+                                "vírgula é o separador decimal. Separe os números com espaços, "
+                                "tabulações ou ponto e vírgula (0,5; 0,5). Nada foi alterado.",
+    "paste_label": "Cole uma matriz {name} inteira",
+    "paste_placeholder_pt": "Cole uma matriz: uma linha por linha de texto, números separados por "
+                            "espaços, tabulações ou ponto e vírgula. Separador decimal ',' ou '.' "
+                            "(0,5 ou 0.5).",
+    "paste_shape_plain": "Esta matriz precisa ser {rows} × {cols}; veio {got_rows} × {got_cols}. "
+                         "Nada foi alterado.",
+    "paste_too_big": "Uma matriz colada tem no máximo {rows} linhas e {cols} colunas. Nada foi "
+                     "alterado.",
+    "paste_too_long": "No máximo {limit} caracteres podem ser colados (veio {got}). Nada foi alterado.",
+    "size_not_integer": "{name} precisa ser um número inteiro; veio {value}. Nada foi alterado.",
+    "size_range_kept": "{name} precisa estar entre 1 e {limit}; veio {value}, mantido {kept}.",
+    "too_large": "{name} teria {value} (linha {row}, coluna {col}); o explorador mostra números até "
+                 "±{limit} para que toda tabela e toda figura possam ser desenhadas. Nada foi alterado.",
 }

@@ -13,6 +13,7 @@ SAME_IN_BOTH = {
     "editor_shape", "d_model", "d_k", "d_v", "causal", "focus_option", "mode_label", "mode_causal",
     "token", "new_token", "fill_zeros", "plot_scores_scaled", "plot_contribution_part",
     "plot_contribution_total", "plot_scores_title", "step_column_score", "step_column_token",
+    "alt_weights_row",
 }
 
 
@@ -33,7 +34,8 @@ def table_problems(reference: dict[str, str], other: dict[str, str], name: str) 
 
 def test_portuguese_is_a_language_of_the_table():
     assert strings.STRINGS["pt"] is PORTUGUESE
-    assert strings.text("paste_done", "pt", rows=2, cols=3) == "Colada uma matriz 2 × 3."
+    assert strings.text("paste_done", "pt", rows=2, cols=3, first="0,5 1") == (
+        "Colada uma matriz 2 × 3; primeira linha lida como 0,5 1.")
 
 
 def test_both_tables_have_the_same_keys_and_placeholders():
