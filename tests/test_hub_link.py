@@ -172,3 +172,11 @@ def test_readme_teaching_a_class_gives_the_links_and_pins_as_they_are():
     assert all(pin in section for pin in hub_pins), hub_pins
     assert "make hub-link HUB=" in section and "make test-hub" in section
     assert "Time budget" in section
+
+
+def test_both_editions_give_their_own_link():
+    # The Portuguese first notebook's link, as the tool makes it, in README and in LEIA-ME's section.
+    link = hub_link.hub_link("https://hub.example.edu", notebook="notebooks/pt/00_comece_aqui.ipynb")
+    assert link in (REPO / "README.md").read_text(encoding="utf-8")
+    leia = (REPO / "LEIA-ME.md").read_text(encoding="utf-8")
+    assert link in leia.split("## Para uma turma inteira (JupyterHub)", 1)[1].split("\n## ", 1)[0]
