@@ -373,7 +373,7 @@ def test_explorer_under_hostile_input_in_jupyterlab(page, lab, shots, pytestconf
     # 1. a label far too long: refused, the box shows the label in use, the pictures stay
     token = explorer.editor("X").locator(".selfattn-token input").nth(1)
     explorer.type_into(token, "x" * 5000)
-    explorer.wait_for_message("X", "at most 40 characters")
+    explorer.wait_for_message("X", "no máximo 40 caracteres")
     explorer.wait_kernel_idle()
     after_label = explorer.state()
     assert after_label["tokens"] == start["tokens"]
@@ -383,7 +383,7 @@ def test_explorer_under_hostile_input_in_jupyterlab(page, lab, shots, pytestconf
     w_v = bh.EDITOR_ORDER.index("W_v")
     kept = start["editors"][w_v][0]
     explorer.type_into(explorer.cell("W_v", 0, 0), "1.7e308")
-    explorer.wait_for_message("W_v", "W_v would hold 1.7e+308")
+    explorer.wait_for_message("W_v", "W_v teria 1.7e+308")
     explorer.wait_kernel_idle()
     after_huge = explorer.state()
     assert after_huge["editors"] == start["editors"] and after_huge["editors"][w_v][0] == kept
@@ -392,8 +392,8 @@ def test_explorer_under_hostile_input_in_jupyterlab(page, lab, shots, pytestconf
     # 3. a paste with decimal commas, numbers separated by spaces, tabs and semicolons
     editor = explorer.editor("W_q")
     editor.locator("textarea").fill("\n".join(["0,5 0,25\t-1,5; 2"] * 4))
-    editor.locator("button", has_text=label("paste_button")).click()
-    explorer.wait_for_message("W_q", "first row read as 0,5")
+    editor.locator("button", has_text=label("paste_button", language="pt")).click()
+    explorer.wait_for_message("W_q", "primeira linha lida como 0,5")
     explorer.wait_for_new_image(after_huge)
     explorer.wait_kernel_idle()
     pasted = explorer.state()
@@ -417,7 +417,7 @@ def test_explorer_under_hostile_input_in_jupyterlab(page, lab, shots, pytestconf
 
     # 5. accessibility: every number box named by matrix, row and column; axe finds nothing serious
     names = explorer.editor("W_q").locator(".selfattn-cell input").evaluate_all("els => els.map(e => e.title)")
-    assert names[1] == "W^Q row 1 column 2"
+    assert names[1] == "W^Q linha 1 coluna 2"  # the Portuguese explorer names them in Portuguese
     page.add_script_tag(path=str(axe_script()))
     # The WCAG 2.x A/AA rules fail the test. axe's best-practice rules are run and printed, not
     # failed: one of them (label-title-only) asks for a visible label on each number box, which the

@@ -148,7 +148,7 @@ def test_a_portuguese_explorer_reads_decimal_commas():
     before = explorer.to_json()
     editor.paste.value = "\n".join(["0,5, 0,25, 1, 2"] * 4)  # commas as separators: ask
     editor.paste_button.click()
-    assert explorer.to_json() == before and "semicolons" in words(editor.message)
+    assert explorer.to_json() == before and "ponto e vírgula" in words(editor.message)
 
 
 def test_an_english_explorer_accepts_a_point_and_explains_a_comma(explorer):
