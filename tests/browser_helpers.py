@@ -107,14 +107,19 @@ class LabServer:
             path.write_text(json.dumps(values))
         return env
 
-    def start(self, timeout: float = 60.0) -> None:
-        command = [
+    name = "JupyterLab"  # what the start-up messages call the server
+
+    def command(self) -> list[str]:
+        return [
             sys.executable, "-m", "jupyterlab", "--no-browser",
             f"--ServerApp.ip={LOCAL_HOST}", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root_dir}",
             "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.expose_app_in_browser=True", "--ServerApp.allow_root=True",
         ]
+
+    def start(self, timeout: float = 60.0) -> None:
+        command = self.command()
         self.work_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "w")
         self.process = subprocess.Popen(
@@ -125,14 +130,14 @@ class LabServer:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
-                raise RuntimeError(f"JupyterLab exited with {self.process.returncode}:\n{self.log_tail()}")
+                raise RuntimeError(f"{self.name} exited with {self.process.returncode}:\n{self.log_tail()}")
             try:
                 self.api("GET", "api/status")
                 return
             except OSError:
                 time.sleep(0.3)
         self.stop()
-        raise RuntimeError(f"JupyterLab did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+        raise RuntimeError(f"{self.name} did not answer within {timeout:.0f} s:\n{self.log_tail()}")
 
     def api(self, method: str, path: str):
         request = urllib.request.Request(

@@ -197,29 +197,19 @@ class BinderServer(bh.LabServer):
         env.update(PATH=self.env["PATH"], VIRTUAL_ENV=self.env["VIRTUAL_ENV"])
         return env
 
-    def start(self, timeout: float = 300.0) -> None:  # minutes only on a busy machine
-        command = [
+    name = "the server"
+
+    def command(self) -> list[str]:
+        return [
             str(self.environment_prefix / "bin" / "jupyter"), "notebook", f"--ip={bh.LOCAL_HOST}",
             f"--port={self.port}", "--ServerApp.default_url=/lab",  # repo2docker's run command
             f"--ServerApp.base_url={self.prefix_path}", f"--IdentityProvider.token={self.token}",  # the hub's
             "--no-browser", "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",  # this machine's
             "--LabApp.expose_app_in_browser=True",  # the test's: window.jupyterapp, for browser_helpers
         ]
-        self.work_dir.mkdir(parents=True, exist_ok=True)
-        with open(self.log_path, "w") as log:
-            self.process = subprocess.Popen(command, env=self._environment(), stdout=log, stderr=subprocess.STDOUT,
-                                            stdin=subprocess.DEVNULL, cwd=self.root_dir)
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the server exited with {self.process.returncode}:\n{self.log_tail()}")
-            try:
-                self.api("GET", "api/status")
-                return
-            except OSError:
-                time.sleep(0.3)
-        self.stop()
-        raise RuntimeError(f"the server did not answer within {timeout:.0f} s:\n{self.log_tail()}")
+
+    def start(self, timeout: float = 300.0) -> None:  # minutes only on a busy machine
+        super().start(timeout)
 
 
 @pytest.fixture(scope="module")
