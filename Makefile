@@ -10,6 +10,11 @@ endif
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Test files run side by side on every core (pytest-xdist), each file whole in one worker: a
+# notebook's cells run in order in one kernel, and the browser test keeps its one JupyterLab.
+# WORKERS=1 runs everything in one process.
+WORKERS ?= auto
+PARALLEL := $(if $(filter 1,$(WORKERS)),,-n $(WORKERS) --dist loadfile)
 
 # The lock: every package of every requirements/*.in file, with hashes, valid on 3.11 to 3.13.
 LOCK := requirements/lock.txt
@@ -46,11 +51,11 @@ lab-pt: $(STAMP)
 
 ## Every test: the library's tests and every notebook's stored outputs (nbval), in one run.
 test: $(STAMP)
-	$(BIN)/python -m pytest $(NBVAL) --ignore=tests/hub tests notebooks
+	$(BIN)/python -m pytest $(PARALLEL) $(NBVAL) --ignore=tests/hub tests notebooks
 
 ## The library's tests and nbval, without the browser and Binder checks (CI's run on the other Pythons).
 test-core: $(STAMP)
-	$(BIN)/python -m pytest $(NBVAL) tests notebooks --ignore=tests/hub --ignore=tests/test_browser.py --ignore=tests/test_binder.py
+	$(BIN)/python -m pytest $(PARALLEL) $(NBVAL) tests notebooks --ignore=tests/hub --ignore=tests/test_browser.py --ignore=tests/test_binder.py
 
 ## Maintainers: after editing requirements/*.in, re-lock (keeps every other version; UPGRADE=--upgrade moves all).
 ## Writes requirements/lock.txt (everything, hashes) and binder/requirements.txt (the learner's set, plain pins).

@@ -1,4 +1,6 @@
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 # tests import the reference implementation next to them
@@ -18,3 +20,27 @@ def pytest_ignore_collect(collection_path, config):
     if collection_path.name == LAUNCH_TEST and not config.getoption("--binder-launch"):
         return True
     return None
+
+
+def pytest_configure(config):
+    # The main process of a parallel run names the file its workers write their report lines to (say.py).
+    from say import REPORT_FILE
+    if not hasattr(config, "workerinput"):
+        handle, path = tempfile.mkstemp(prefix="selfattn-test-report-", suffix=".txt")
+        os.close(handle)
+        os.environ[REPORT_FILE] = path
+        config._selfattn_report = path
+
+
+def pytest_terminal_summary(terminalreporter, config):
+    path = getattr(config, "_selfattn_report", None)
+    if not path:
+        return
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    finally:
+        Path(path).unlink(missing_ok=True)
+        os.environ.pop("SELFATTN_TEST_REPORT", None)
+    if text.strip():
+        terminalreporter.section("what the tests report")
+        terminalreporter.write(text)

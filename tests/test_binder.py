@@ -24,6 +24,8 @@ from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
 
+from say import say
+
 REPO = Path(__file__).resolve().parents[1]
 BINDER = REPO / "binder"
 REPO2DOCKER_PIN = re.search(r"^REPO2DOCKER := (\S+)$", (REPO / "Makefile").read_text(), re.M).group(1)
@@ -67,9 +69,7 @@ def dockerfile(pytestconfig):
                f"make binder-tools (installs {REPO2DOCKER_PIN}), then make test (or bash .ci/run).")
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(f"CI=true and {how}")
-        capture = pytestconfig.pluginmanager.getplugin("capturemanager")
-        with capture.global_and_fixture_disabled():
-            print(f"\n{how}", flush=True)
+        say(pytestconfig, how)
         pytest.skip(how)
     done = subprocess.run(
         [tool, "--no-build", "--debug", "."], cwd=REPO, capture_output=True, text=True, timeout=300

@@ -30,6 +30,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 import browser_helpers as bh
+from say import say
 
 REPO = Path(__file__).resolve().parents[1]
 EXPLORER = "notebooks/09_explorer.ipynb"
@@ -37,12 +38,6 @@ EXPLORER = "notebooks/09_explorer.ipynb"
 # hub's single-user server differs from its PyPI name.
 CONDA_TO_PYPI = {"jupyterhub-singleuser": "jupyterhub", "jupyterhub-base": "jupyterhub"}
 PIP_TIMEOUT = 900  # one install step; minutes only on a machine shared with other jobs
-
-
-def say(pytestconfig, line: str) -> None:
-    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print(f"\n{line}", flush=True)
 
 
 def runtime_python() -> str:

@@ -15,16 +15,10 @@ from pathlib import Path
 import pytest
 
 import browser_helpers as bh
+from say import say
 
 REPO = Path(__file__).resolve().parents[1]
 NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
-
-
-def say(pytestconfig, line: str) -> None:
-    """Print past pytest's capture, so the line shows in `make test` and CI logs."""
-    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print(f"\n{line}", flush=True)
 
 
 @pytest.fixture(scope="module")

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 import browser_helpers as bh
+from say import say
 import hub_helpers as hh
 
 REPO = hh.REPO
@@ -38,12 +39,6 @@ EXPLORER = "notebooks/09_explorer.ipynb"
 OLD_HEADING = "## Things to try"
 NEW_HEADING = "## Things to try (this week: start with 2)"
 EDITED_CELL = 8  # the explorer notebook's last code cell (checked below)
-
-
-def say(pytestconfig, line: str) -> None:
-    capture = pytestconfig.pluginmanager.getplugin("capturemanager")
-    with capture.global_and_fixture_disabled():
-        print(f"\n{line}", flush=True)
 
 
 def git(*args, cwd: Path) -> str:
