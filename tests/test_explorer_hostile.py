@@ -58,9 +58,10 @@ def assert_consistent(explorer):
 def test_a_ten_thousand_character_label_is_refused_quickly(explorer):
     before = explorer.to_json()
     tracemalloc.start()
-    start = time.perf_counter()
+    # CPU time, not wall time: the work done is what must be bounded, however busy the machine is.
+    start = time.process_time()
     explorer.editors["X"].row_boxes[1].value = "x" * 10_000
-    elapsed = time.perf_counter() - start
+    elapsed = time.process_time() - start
     peak = tracemalloc.get_traced_memory()[1]
     tracemalloc.stop()
     assert elapsed < 1.0 and peak < 50e6, (elapsed, peak)
@@ -256,10 +257,10 @@ def test_a_75_megabyte_configuration_is_refused_within_a_second(explorer):
     before = explorer.to_json()
     huge = '{"tokens": [' + '"a", ' * 15_000_000 + '"a"]}'
     assert len(huge) > 75e6
-    start = time.perf_counter()
+    start = time.process_time()  # CPU time: the work done, however busy the machine is
     with pytest.raises(InputError, match="at most"):
         explorer.load_json(huge)
-    assert time.perf_counter() - start < 1.0
+    assert time.process_time() - start < 1.0
     assert explorer.to_json() == before
 
 
