@@ -13,6 +13,7 @@ import html
 import math
 
 import ipywidgets as widgets
+from ipywidgets.widgets import widget_string  # HTMLStyle: not exported at the top
 import numpy as np
 
 from . import plots, steps
@@ -35,14 +36,16 @@ def build_controls(ex, state) -> None:
                                     tooltip=t("explorer_positions_tooltip"), indent=False,
                                     layout=widgets.Layout(width="auto"))
     ex.positions.add_class("selfattn-positions")
-    ex.heads_message = widgets.HTML()
+    # one layout and style for both texts: each model is stored in the notebook
+    shared = dict(layout=widgets.Layout(), style=widget_string.HTMLStyle())
+    ex.heads_message = widgets.HTML(**shared)
     ex.heads_message.add_class("selfattn-message")
     ex.n_heads.observe(ex._guarded(functools.partial(_on_heads, ex), ex.heads_message), names="value")
     ex.positions.observe(ex._guarded(functools.partial(_on_positions, ex), ex.heads_message), names="value")
     # The W^O editor is made the first time there are two heads: an explorer that never uses
     # it stores no widget model for it in the notebook.
     ex.w_o_slot = widgets.HBox([])
-    ex.input_view = widgets.HTML()  # X + PE, when positions are on
+    ex.input_view = widgets.HTML(**shared)  # X + PE, when positions are on
     ex.input_view.add_class("selfattn-input-view")
     ex.heads_image = widgets.HTML(layout=widgets.Layout(max_width="100%", display="none"))
     ex.heads_image.add_class("selfattn-heads-view")

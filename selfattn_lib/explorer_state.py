@@ -44,7 +44,9 @@ MAX_JSON = 200_000       # characters of a configuration (the largest one is < 3
 MAX_MAGNITUDE = 1e12
 EDITORS = ("X", "W_q", "W_k", "W_v")
 MATRICES = EDITORS + ("W_o",)  # W_o: used only with several heads, kept (and saved) always
-MAX_HEADS = MAX_DIM      # a head needs at least one column of W_q and of W_v
+# One weights heatmap per head: 4 fit side by side, and laying out more at 16 tokens would take
+# the explorer past its 1 s answer (10 heads: about 1.8 s of CPU on the 2-core machine).
+MAX_HEADS = 4
 CONFIG_FORMAT = "selfattn_lib.AttentionExplorer"
 # which size gives a matrix its rows and columns
 _SHAPE_OF = {"X": ("n", "d_model"), "W_q": ("d_model", "d_k"), "W_k": ("d_model", "d_k"),

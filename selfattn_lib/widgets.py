@@ -385,6 +385,9 @@ class AttentionExplorer(widgets.VBox):
     `panels` chooses the live views (any of PANELS), `editors` the matrices offered for editing
     (any of "X", "W_q", "W_k", "W_v"; the others stay as they are), so a notebook can show just
     its own step.
+
+    Beyond the chapter (`explorer_heads`): a number of heads (one weights heatmap each, a W^O
+    editor; `.result` is then a MultiHeadResult) and a switch adding positional encodings to X.
     """
 
     def __init__(self, example=None, panels=None, editors=None, language=DEFAULT_LANGUAGE):

@@ -72,12 +72,12 @@ def test_positions_add_the_sinusoidal_encoding_before_the_projections():
     assert not np.allclose(result.output, validate(chapter_state()).output)
 
 
-@pytest.mark.parametrize("n_heads", [0, -1, 11, True, 2.0, "2", None])
+@pytest.mark.parametrize("n_heads", [0, -1, 5, 11, True, 2.0, "2", None])
 def test_a_number_of_heads_out_of_range_is_refused_saying_what_was_kept(n_heads):
     with pytest.raises(InputError) as caught:
         chapter_state().with_heads(n_heads)
     assert caught.value.key == "explorer_heads_range"
-    assert "kept 1" in str(caught.value) and "from 1 to 10" in str(caught.value)
+    assert "kept 1" in str(caught.value) and "from 1 to 4" in str(caught.value)
 
 
 def test_heads_must_divide_d_k_and_d_v_said_never_fixed():
@@ -138,7 +138,8 @@ def test_a_file_saved_before_heads_existed_still_loads():
 
 
 @pytest.mark.parametrize("change, words_", [
-    ({"n_heads": 0}, "n_heads must be a whole number from 1 to 10"),
+    ({"n_heads": 0}, "n_heads must be a whole number from 1 to 4"),
+    ({"n_heads": 5}, "n_heads must be a whole number from 1 to 4"),
     ({"n_heads": 2.0}, "n_heads must be a whole number"),
     ({"n_heads": True}, "n_heads must be a whole number"),
     ({"n_heads": "2"}, "n_heads must be a whole number"),
@@ -250,7 +251,7 @@ def test_focus_moves_the_outline_on_every_head(explorer):
 
 @pytest.mark.parametrize("typed, words_", [
     (3, "3 heads need d_k and d_v divisible by 3"),
-    (0, "from 1 to 10; got 0, kept 1"),
+    (0, "from 1 to 4; got 0, kept 1"),
     (11, "got 11, kept 1"),
     (-2, "got -2, kept 1"),
 ])
