@@ -1,6 +1,6 @@
 """How long the explorer takes, inside the kernel, and how much widget state it stores.
 
-    python benchmarks/explorer_latency.py [--repeats N]
+    python benchmarks/explorer_latency.py [--repeats N] [--heads H]
 
 Cases: the chapter's example (3 tokens, d = 4), 8 tokens and 16 tokens (d_model = d_k = d_v = 8).
 'build': a new AttentionExplorer until every view is drawn. 'edit': a number box's text set, as
@@ -9,6 +9,8 @@ contributions PNG, outputs, worked steps) holds the new numbers. 'focus': anothe
 'mask': causal <-> bidirectional. Medians of wall-clock and CPU time (CPU time is steadier on a
 busy machine). 'state': the JSON size of the widget state one explorer adds to a notebook
 (ipywidgets' manager state, what `metadata.widgets` stores), and its number of widget models.
+'--heads H' (2, 4, ...): the same cases with H heads (one heatmap per head, W^O), set right
+after the explorer is made and counted in 'build'. The widget state is the one-head explorer's.
 Targets (issue 14): build < 0.5 s (chapter) and < 1 s (8 tokens); focus < 50 ms (8 tokens);
 edit < 50 ms (8 tokens) and < 100 ms (16 tokens).
 """
@@ -45,8 +47,9 @@ def config(n: int) -> str:
     })
 
 
-def build(n: int | None) -> tuple[AttentionExplorer, float, float]:
-    """A new explorer on the chapter's example (n None) or on n tokens: (explorer, wall, CPU)."""
+def build(n: int | None, heads: int = 1) -> tuple[AttentionExplorer, float, float]:
+    """A new explorer on the chapter's example (n None) or on n tokens, with `heads` heads:
+    (explorer, wall, CPU)."""
     start_wall, start_cpu = time.perf_counter(), time.process_time()
     if n is None:
         explorer = AttentionExplorer()
@@ -55,6 +58,9 @@ def build(n: int | None) -> tuple[AttentionExplorer, float, float]:
 
         state = ExplorerState.from_json(config(n))
         explorer = AttentionExplorer(example=_Example(state))
+    if heads != 1:
+        explorer.n_heads.value = heads
+        assert explorer.state.n_heads == heads, "the number of heads was refused"
     return explorer, time.perf_counter() - start_wall, time.process_time() - start_cpu
 
 
@@ -87,7 +93,7 @@ def time_edits(explorer: AttentionExplorer, repeats: int) -> tuple[list[float], 
 
 def time_focus(explorer: AttentionExplorer, repeats: int) -> list[float]:
     cpus = []
-    n = explorer.result.n
+    n = explorer.state.n  # the result of several heads is a MultiHeadResult
     for k in range(repeats):
         start = time.process_time()
         explorer.focus.value = k % n
@@ -117,14 +123,17 @@ def widget_state_size() -> tuple[int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=30)
+    parser.add_argument("--heads", type=int, default=1, help="number of heads (must divide 4 and 8)")
     args = parser.parse_args()
     load = f"; load average {os.getloadavg()[0]:.2f}" if hasattr(os, "getloadavg") else ""
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}{load}")
+    if args.heads != 1:
+        print(f"{args.heads} heads")
     print(f"{'case':36s} {'build CPU':>10s} {'edit wall':>10s} {'edit CPU':>9s} {'focus':>8s} {'mask':>8s}  targets")
     ok = True
     AttentionExplorer()  # fonts and glyph caches warm, as in a kernel that has drawn before
     for name, n in (("chapter example (3 tokens, d = 4)", None), ("8 tokens, d = 8", 8), ("16 tokens, d = 8", 16)):
-        builds = [build(n) for _ in range(3)]
+        builds = [build(n, args.heads) for _ in range(3)]
         explorer = builds[-1][0]
         build_cpu = 1000 * statistics.median(cpu for _, _, cpu in builds)
         walls, cpus = time_edits(explorer, args.repeats)

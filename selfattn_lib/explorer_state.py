@@ -3,7 +3,12 @@
 No widgets here: `ExplorerState` holds the tokens, X, W_q, W_k, W_v, the flags and the focus;
 each learner action builds a *proposed* state (`with_cell`, `with_sizes`, `from_json`, ...),
 `validate` decides whether it can be shown whole (attention computed, every number small enough
-for the tables and figures), and only then do the widgets redraw from it. A refused action
+for the tables and figures), and only then do the widgets redraw from it.
+
+Beyond the chapter (notebooks 10 and 11): `n_heads` splits W_q, W_k and W_v into that many
+blocks of columns and mixes the heads' outputs with W_o (d_v x d_model), as
+`multi_head_attention` does; with one head (the default) W_o is not used and the explorer is
+the chapter's. `positions` adds the sinusoidal encoding to X before the projections. A refused action
 raises `InputError` whose key and values select a message in `strings` (any language).
 
 Nothing a learner typed is lost: each matrix keeps a *store* as large as it has ever been, and
@@ -20,11 +25,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 
 from .attention import AttentionResult, self_attention
+from .multihead import MultiHeadResult, multi_head_attention
+from .positions import positional_encoding
 from .strings import DEFAULT_LANGUAGE, text
 
 __all__ = ["ExplorerState", "InputError", "validate", "parse_number", "parse_matrix",
            "MAX_TOKENS", "MAX_DIM", "MAX_LABEL", "MAX_NUMBER_TEXT", "MAX_PASTE", "MAX_JSON",
-           "MAX_MAGNITUDE", "EDITORS", "CONFIG_FORMAT"]
+           "MAX_MAGNITUDE", "EDITORS", "MATRICES", "CONFIG_FORMAT", "MAX_HEADS", "compute"]
 
 MAX_TOKENS = 16          # a real sentence fits
 MAX_DIM = 10             # d_model, d_k, d_v
@@ -36,10 +43,14 @@ MAX_JSON = 200_000       # characters of a configuration (the largest one is < 3
 # tables stay readable and the figures' colour scales and axes are far from float64 overflow.
 MAX_MAGNITUDE = 1e12
 EDITORS = ("X", "W_q", "W_k", "W_v")
+MATRICES = EDITORS + ("W_o",)  # W_o: used only with several heads, kept (and saved) always
+# One weights heatmap per head: 4 fit side by side, and laying out more at 16 tokens would take
+# the explorer past its 1 s answer (10 heads: about 1.8 s of CPU on the 2-core machine).
+MAX_HEADS = 4
 CONFIG_FORMAT = "selfattn_lib.AttentionExplorer"
 # which size gives a matrix its rows and columns
 _SHAPE_OF = {"X": ("n", "d_model"), "W_q": ("d_model", "d_k"), "W_k": ("d_model", "d_k"),
-             "W_v": ("d_model", "d_v")}
+             "W_v": ("d_model", "d_v"), "W_o": ("d_v", "d_model")}
 
 
 class InputError(ValueError):
@@ -175,16 +186,21 @@ class ExplorerState:
     causal: bool = True
     scaled: bool = True
     focus: int = 0
+    n_heads: int = 1
+    positions: bool = False
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, tokens, X, W_q, W_k, W_v, causal=True, scaled=True, focus=None) -> "ExplorerState":
-        """A state holding exactly these (not checked: see `validate`)."""
+    def of(cls, tokens, X, W_q, W_k, W_v, causal=True, scaled=True, focus=None, W_o=None,
+           n_heads=1, positions=False) -> "ExplorerState":
+        """A state holding exactly these (not checked: see `validate`). Without W_o: the
+        identity (d_v x d_model, ones on the diagonal), so concat @ W_o starts as the concat."""
         X, W_q, W_k, W_v = (_frozen(M) for M in (X, W_q, W_k, W_v))
+        W_o = _frozen(np.eye(W_v.shape[1], X.shape[1]) if W_o is None else W_o)
         n = X.shape[0]
-        return cls(tuple(str(t) for t in tokens), {"X": X, "W_q": W_q, "W_k": W_k, "W_v": W_v},
+        return cls(tuple(str(t) for t in tokens), {"X": X, "W_q": W_q, "W_k": W_k, "W_v": W_v, "W_o": W_o},
                    n, X.shape[1], W_q.shape[1], W_v.shape[1], causal, scaled,
-                   n - 1 if focus is None else focus)
+                   n - 1 if focus is None else focus, n_heads, positions)
 
     # the parts in use
     def matrix(self, name: str) -> np.ndarray:
@@ -197,6 +213,21 @@ class ExplorerState:
     W_q = property(lambda self: self.matrix("W_q"))
     W_k = property(lambda self: self.matrix("W_k"))
     W_v = property(lambda self: self.matrix("W_v"))
+    W_o = property(lambda self: self.matrix("W_o"))
+
+    @property
+    def PE(self) -> np.ndarray:
+        """The sinusoidal positional encoding for these sizes (n x d_model)."""
+        if "PE" not in self._cache:
+            self._cache["PE"] = positional_encoding(self.n, self.d_model)
+        return self._cache["PE"]
+
+    @property
+    def X_in(self) -> np.ndarray:
+        """What the projections multiply: X, or X + PE when positions are on."""
+        if "X_in" not in self._cache:
+            self._cache["X_in"] = self.X + self.PE if self.positions is True else self.X
+        return self._cache["X_in"]
 
     @property
     def tokens(self) -> list[str]:
@@ -207,8 +238,9 @@ class ExplorerState:
             return NotImplemented
         return (self.labels == other.labels and self.sizes() == other.sizes()
                 and (self.causal, self.scaled, self.focus) == (other.causal, other.scaled, other.focus)
+                and (self.n_heads, self.positions) == (other.n_heads, other.positions)
                 and all(self.store[k].shape == other.store[k].shape and np.array_equal(self.store[k], other.store[k])
-                        for k in EDITORS))
+                        for k in MATRICES))
 
     def sizes(self) -> tuple[int, int, int, int]:
         return self.n, self.d_model, self.d_k, self.d_v
@@ -241,6 +273,15 @@ class ExplorerState:
     def with_focus(self, focus) -> "ExplorerState":
         return replace(self, focus=focus, _cache={})
 
+    def with_heads(self, n_heads) -> "ExplorerState":
+        """Another number of heads; out of range: InputError saying what was kept."""
+        if isinstance(n_heads, bool) or not isinstance(n_heads, (int, np.integer)) or not 1 <= n_heads <= MAX_HEADS:
+            raise InputError("explorer_heads_range", limit=MAX_HEADS, value=_short(repr(n_heads)), kept=self.n_heads)
+        return replace(self, n_heads=int(n_heads), _cache={})
+
+    def with_positions(self, positions) -> "ExplorerState":
+        return replace(self, positions=positions, _cache={})
+
     def with_sizes(self, n, d_model, d_k, d_v, new_entries, new_label=None) -> "ExplorerState":
         """Other sizes; entries never seen before come from `new_entries(name, shape)`, the
         ones in the store come back as they were. A new token gets its old label if it had
@@ -249,7 +290,7 @@ class ExplorerState:
             _check_size(name, value, self)
         sizes = {"n": n, "d_model": d_model, "d_k": d_k, "d_v": d_v}
         store = {}
-        for name in EDITORS:
+        for name in MATRICES:
             old = self.store[name]
             rows, cols = (sizes[s] for s in _SHAPE_OF[name])
             shape = (max(rows, old.shape[0]), max(cols, old.shape[1]))
@@ -271,11 +312,12 @@ class ExplorerState:
         """The configuration in use (tokens, matrices, flags, focus) as JSON text."""
         parts = [f' "format": {json.dumps(CONFIG_FORMAT)}', ' "version": 1',
                  f' "tokens": {json.dumps(self.tokens, ensure_ascii=False)}']
-        for name in EDITORS:
+        for name in MATRICES:
             rows = ",\n".join(f"  {json.dumps(row)}" for row in self.matrix(name).tolist())
             parts.append(f' "{name}": [\n{rows}\n ]')
         parts += [f' "causal": {json.dumps(bool(self.causal))}', f' "scaled": {json.dumps(bool(self.scaled))}',
-                  f' "focus": {int(self.focus)}']
+                  f' "focus": {int(self.focus)}', f' "n_heads": {int(self.n_heads)}',
+                  f' "positions": {json.dumps(bool(self.positions))}']
         return "{\n" + ",\n".join(parts) + "\n}\n"
 
     @classmethod
@@ -321,6 +363,14 @@ class ExplorerState:
         if any(len(t) > MAX_LABEL or any(ord(ch) < 32 for ch in t) for t in tokens):
             raise bad("config_token_long", limit=MAX_LABEL)
         matrices = {name: _matrix_from_json(data[name], name) for name in EDITORS}
+        # Files saved before heads and positions existed have none of these three: one head,
+        # no positions, W_o the identity (unused with one head).
+        W_o = _matrix_from_json(data["W_o"], "W_o") if "W_o" in data else None
+        n_heads, positions = data.get("n_heads", 1), data.get("positions", False)
+        if isinstance(n_heads, bool) or not isinstance(n_heads, int) or not 1 <= n_heads <= MAX_HEADS:
+            raise bad("config_heads", limit=MAX_HEADS)
+        if not isinstance(positions, bool):
+            raise bad("config_positions")
         causal, scaled = data.get("causal", True), data.get("scaled", True)
         if not isinstance(causal, bool) or not isinstance(scaled, bool):
             raise bad("config_flags")
@@ -337,7 +387,11 @@ class ExplorerState:
                 raise bad("config_rows", name=name, rows=matrices[name].shape[0], d_model=d_model)
         if matrices["W_q"].shape[1] != matrices["W_k"].shape[1]:
             raise bad("config_d_k", q=matrices["W_q"].shape[1], k=matrices["W_k"].shape[1])
-        return cls.of([t.strip() for t in tokens], **matrices, causal=causal, scaled=scaled, focus=focus)
+        d_v = matrices["W_v"].shape[1]
+        if W_o is not None and W_o.shape != (d_v, d_model):
+            raise bad("config_W_o_shape", rows=d_v, cols=d_model, got_rows=W_o.shape[0], got_cols=W_o.shape[1])
+        return cls.of([t.strip() for t in tokens], **matrices, causal=causal, scaled=scaled, focus=focus,
+                      W_o=W_o, n_heads=n_heads, positions=positions)
 
 
 def _matrix_from_json(value, name: str) -> np.ndarray:
@@ -389,12 +443,21 @@ def check_label(label, old: str = "") -> str:
     return label
 
 
-def validate(state: ExplorerState) -> AttentionResult:
-    """The attention of `state` if every view can show it; else InputError saying why."""
+def validate(state: ExplorerState) -> AttentionResult | MultiHeadResult:
+    """The attention of `state` if every view can show it; else InputError saying why.
+    One head: an AttentionResult (the chapter's); several: a MultiHeadResult."""
     for name in ("n", "d_model", "d_k", "d_v"):
         _check_size(name, getattr(state, name))
     if not isinstance(state.causal, bool) or not isinstance(state.scaled, bool):
         raise InputError("config_flags")
+    if not isinstance(state.positions, bool):
+        raise InputError("explorer_positions_flag")
+    n_heads = state.n_heads
+    if isinstance(n_heads, bool) or not isinstance(n_heads, (int, np.integer)) or not 1 <= n_heads <= MAX_HEADS:
+        raise InputError("explorer_heads_invalid", limit=MAX_HEADS, value=_short(repr(n_heads)))
+    if state.d_k % n_heads or state.d_v % n_heads:
+        # said, never "fixed": the learner chooses which size or how many heads to change
+        raise InputError("explorer_heads_divide", n_heads=n_heads, d_k=state.d_k, d_v=state.d_v)
     focus = state.focus
     if isinstance(focus, bool) or not isinstance(focus, (int, np.integer)) or not 0 <= focus < state.n:
         raise InputError("focus_range", last=state.n - 1)
@@ -402,16 +465,28 @@ def validate(state: ExplorerState) -> AttentionResult:
         raise InputError("config_token_count", tokens=len(state.labels), rows=state.n)
     for label in state.tokens:
         check_label(label)
-    for name in EDITORS:
+    for name in MATRICES:
         _check_magnitude(name, state.matrix(name))
     try:
-        result = self_attention(state.X, state.W_q, state.W_k, state.W_v,
-                                causal=state.causal, scaled=state.scaled)
+        result = compute(state)
     except ValueError as exc:
         raise InputError("compute_failed_short", error=_short(str(exc), 200)) from None
-    for name in ("Q", "K", "V", "scores", "output"):
-        _check_magnitude(name, getattr(result, name))
+    heads = result.heads if isinstance(result, MultiHeadResult) else (result,)
+    for h, head in enumerate(heads):
+        for name in ("Q", "K", "V", "scores", "output"):
+            _check_magnitude(name if len(heads) == 1 else f"{name} (head {h + 1})", getattr(head, name))
+    if len(heads) > 1:
+        _check_magnitude("output", result.output)
     return result
+
+
+def compute(state: ExplorerState) -> AttentionResult | MultiHeadResult:
+    """The library call the explorer shows (not checked: see `validate`): the chapter's
+    `self_attention` with one head, `multi_head_attention` with several; X + PE with positions."""
+    if state.n_heads == 1:
+        return self_attention(state.X_in, state.W_q, state.W_k, state.W_v, causal=state.causal, scaled=state.scaled)
+    return multi_head_attention(state.X_in, state.W_q, state.W_k, state.W_v, state.W_o, state.n_heads,
+                                causal=state.causal, scaled=state.scaled)
 
 
 def _check_magnitude(name: str, M: np.ndarray) -> None:

@@ -250,6 +250,37 @@ STRINGS: dict[str, dict[str, str]] = {
         "step_column_score": "score",
         "step_column_token": "token",
         "step_column_vector": "vector",
+        # beyond the chapter: heads, W^O and positions (notebooks 10 and 11)
+        "explorer_heads_section": "Beyond the chapter: word order and several heads (notebooks 10 and 11)",
+        "explorer_heads_n": "heads",
+        "explorer_heads_tooltip": "Number of heads h: W^Q and W^K are split into h blocks of d_k/h columns, "
+                                  "W^V into h blocks of d_v/h; the heads' outputs, side by side, are "
+                                  "multiplied by W^O. With 1 head the explorer is the chapter's (no W^O).",
+        "explorer_positions": "add positions: X + PE",
+        "explorer_positions_tooltip": "Add the sinusoidal positional encoding PE to X before the "
+                                      "projections, so word order changes the results",
+        "explorer_heads_editor_W_o": "W<sup>O</sup>: output weights (d<sub>v</sub> × d<sub>model</sub>; "
+                                     "used with 2 or more heads)",
+        "explorer_heads_view_input": "X + PE: what the projections multiply (PE: sinusoidal positional "
+                                     "encoding; X + PE takes the place of X in every formula below)",
+        "explorer_heads_title": "head {head}",
+        "explorer_heads_view_concat": "concat: the heads' outputs side by side (head 1 | head 2 | …)",
+        "explorer_heads_view_output": "Outputs (as rows) = concat × W^O",
+        "explorer_heads_one_head_only": "The contributions and the step by step follow one head: set "
+                                        "heads to 1 to see them.",
+        "explorer_heads_alt": "{n_heads} heatmaps of attention weights, one per head, for {n} tokens "
+                              "({mode}), all on the same scale from 0 to 1; the focus token {focus} is "
+                              "outlined. For each query token, the key it weighs most: {heads}",
+        "explorer_heads_alt_head": "head {head}: {rows}",
+        "explorer_heads_range": "The number of heads is a whole number from 1 to {limit}; got {value}, "
+                                "kept {kept}.",
+        "explorer_heads_invalid": "The number of heads must be a whole number from 1 to {limit}; got {value}.",
+        "explorer_heads_divide": "{n_heads} heads need d_k and d_v divisible by {n_heads} (each head takes "
+                                 "an equal block of columns); d_k = {d_k}, d_v = {d_v}. Nothing was changed.",
+        "explorer_positions_flag": "positions must be on or off (true or false)",
+        "config_heads": "n_heads must be a whole number from 1 to {limit}",
+        "config_positions": "positions must be true or false",
+        "config_W_o_shape": "W_o must be d_v × d_model = {rows} × {cols}; got {got_rows} × {got_cols}",
     },
 }
 

@@ -254,4 +254,35 @@ PORTUGUESE: dict[str, str] = {
     "size_range_kept": "{name} precisa estar entre 1 e {limit}; veio {value}, mantido {kept}.",
     "too_large": "{name} teria {value} (linha {row}, coluna {col}); o explorador mostra números até "
                  "±{limit} para que toda tabela e toda figura possam ser desenhadas. Nada foi alterado.",
+    # além do capítulo: cabeças, W^O e posições (notebooks 10 e 11)
+    "explorer_heads_section": "Além do capítulo: ordem das palavras e várias cabeças (notebooks 10 e 11)",
+    "explorer_heads_n": "cabeças",
+    "explorer_heads_tooltip": "Número de cabeças h: W^Q e W^K são divididas em h blocos de d_k/h colunas, "
+                              "W^V em h blocos de d_v/h; as saídas das cabeças, lado a lado, são "
+                              "multiplicadas por W^O. Com 1 cabeça o explorador é o do capítulo (sem W^O).",
+    "explorer_positions": "somar posições: X + PE",
+    "explorer_positions_tooltip": "Soma a codificação posicional senoidal PE a X antes das projeções, "
+                                  "para que a ordem das palavras mude os resultados",
+    "explorer_heads_editor_W_o": "W<sup>O</sup>: pesos de saída (d<sub>v</sub> × d<sub>model</sub>; "
+                                 "usada com 2 ou mais cabeças)",
+    "explorer_heads_view_input": "X + PE: o que as projeções multiplicam (PE: codificação posicional "
+                                 "senoidal; X + PE toma o lugar de X em todas as fórmulas abaixo)",
+    "explorer_heads_title": "cabeça {head}",
+    "explorer_heads_view_concat": "concat: as saídas das cabeças lado a lado (cabeça 1 | cabeça 2 | …)",
+    "explorer_heads_view_output": "Saídas (como linhas) = concat × W^O",
+    "explorer_heads_one_head_only": "As contribuições e o passo a passo acompanham uma cabeça só: "
+                                    "escolha 1 cabeça para vê-los.",
+    "explorer_heads_alt": "{n_heads} mapas de calor dos pesos de atenção, um por cabeça, para {n} tokens "
+                          "({mode}), todos na mesma escala de 0 a 1; o token em foco {focus} está "
+                          "contornado. Para cada token de query, a key com o maior peso: {heads}",
+    "explorer_heads_alt_head": "cabeça {head}: {rows}",
+    "explorer_heads_range": "O número de cabeças é um inteiro de 1 a {limit}; veio {value}, mantido {kept}.",
+    "explorer_heads_invalid": "O número de cabeças precisa ser um inteiro de 1 a {limit}; veio {value}.",
+    "explorer_heads_divide": "{n_heads} cabeças precisam de d_k e d_v divisíveis por {n_heads} (cada "
+                             "cabeça fica com um bloco igual de colunas); d_k = {d_k}, d_v = {d_v}. "
+                             "Nada foi alterado.",
+    "explorer_positions_flag": "a soma das posições precisa estar ligada ou desligada (true ou false)",
+    "config_heads": "n_heads precisa ser um inteiro de 1 a {limit}",
+    "config_positions": "positions precisa ser true ou false",
+    "config_W_o_shape": "W_o precisa ser d_v × d_model = {rows} × {cols}; veio {got_rows} × {got_cols}",
 }

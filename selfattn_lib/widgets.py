@@ -28,7 +28,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from PIL import Image as PILImage
 
-from . import plots, steps
+from . import explorer_heads, plots, steps
 from .attention import AttentionResult, as_matrix
 from .example import CHAPTER_SENTENCE, chapter_example
 from .explorer_state import (CONFIG_FORMAT, EDITORS, MAX_DIM, MAX_JSON, MAX_TOKENS, ExplorerState,
@@ -385,6 +385,9 @@ class AttentionExplorer(widgets.VBox):
     `panels` chooses the live views (any of PANELS), `editors` the matrices offered for editing
     (any of "X", "W_q", "W_k", "W_v"; the others stay as they are), so a notebook can show just
     its own step.
+
+    Beyond the chapter (`explorer_heads`): a number of heads (one weights heatmap each, a W^O
+    editor; `.result` is then a MultiHeadResult) and a switch adding positional encodings to X.
     """
 
     def __init__(self, example=None, panels=None, editors=None, language=DEFAULT_LANGUAGE):
@@ -463,13 +466,15 @@ class AttentionExplorer(widgets.VBox):
 
     def overview(self):
         """A plain figure of the current state, for readers without a running kernel."""
+        if self._state.n_heads > 1:
+            return explorer_heads.overview(self)
         return plots.overview(self._result, self.tokens, i=self._state.focus, language=self._language)
 
     def __repr__(self) -> str:
         result, state = self._result, self._state
-        mode = steps.mode_label(result, self._language)
-        return text("repr", self._language, n=result.n, tokens=", ".join(plots.short_label(t) for t in state.tokens),
-                    d_model=state.d_model, d_k=result.d_k, d_v=result.d_v, mode=mode,
+        mode = steps.mode_label(getattr(result, "heads", (result,))[0], self._language)  # any head: same flags
+        return text("repr", self._language, n=state.n, tokens=", ".join(plots.short_label(t) for t in state.tokens),
+                    d_model=state.d_model, d_k=state.d_k, d_v=state.d_v, mode=mode,
                     focus=f"{state.focus + 1} ({plots.short_label(state.tokens[state.focus])})")
 
     # --- the one way anything changes ------------------------------------------------------------
@@ -518,7 +523,7 @@ class AttentionExplorer(widgets.VBox):
         if self.fill.value == "zeros":
             return np.zeros(shape)
         # Seeded by (seed, which matrix, shape): the same choices give the same numbers.
-        salt, scale = {"X": (0, 1.0), "W_q": (1, 0.3), "W_k": (2, 0.3), "W_v": (3, 0.3)}[name]
+        salt, scale = {"X": (0, 1.0), "W_q": (1, 0.3), "W_k": (2, 0.3), "W_v": (3, 0.3), "W_o": (4, 0.3)}[name]
         rng = np.random.default_rng([int(self.seed.value) & 0xFFFFFFFF, salt, *shape])
         return np.round(rng.normal(0.0, scale, size=shape), 1)
 
@@ -591,6 +596,7 @@ class AttentionExplorer(widgets.VBox):
         self.export_button.on_click(self._guarded(self._on_export, self.file_message))
         self.load_button.on_click(self._guarded(self._on_load, self.file_message))
         self.upload.observe(self._guarded(self._on_upload, self.file_message), names="value")
+        explorer_heads.build_controls(self, state)  # heads, W^O, positions (notebooks 10, 11)
 
     def _build_views(self) -> None:
         self.qkv_view = widgets.HTML()
@@ -632,7 +638,7 @@ class AttentionExplorer(widgets.VBox):
             children.append(widgets.HBox(bottom, layout=widgets.Layout(flex_flow="row wrap", align_items="center")))
         if "steps" in self.panels:
             children.append(self.steps_view)
-        return children
+        return explorer_heads.layout(self, children)
 
     # --- the views follow the state ---------------------------------------------------------------
     def _show_state(self) -> None:
@@ -652,6 +658,7 @@ class AttentionExplorer(widgets.VBox):
             if list(self.focus.options) != options:
                 self.focus.options = options
             self.focus.value = state.focus
+            explorer_heads.show_state(self)
         finally:
             self._quiet = False
 
@@ -732,6 +739,8 @@ class AttentionExplorer(widgets.VBox):
 
     # --- drawing ----------------------------------------------------------------------------------------
     def _draw(self, focus_only=False) -> None:
+        if explorer_heads.draw(self, focus_only):  # several heads: their own views
+            return
         result, state = self._result, self._state
         tokens, focus = state.tokens, state.focus
         if focus_only:
@@ -751,7 +760,7 @@ class AttentionExplorer(widgets.VBox):
             self.contributions_image.value = _img_html(self.contributions_png, self._contributions_alt(result, tokens, focus),
                                                        "selfattn-contributions-image")
         if "steps" in self.panels:
-            worked = steps.worked_steps(result, state.X, state.W_q, tokens, focus)
+            worked = steps.worked_steps(result, state.X_in, state.W_q, tokens, focus)
             self.steps_view.value = (f"<details open><summary><b>{html.escape(self._t('view_steps'))}</b>"
                                      f"</summary>{worked.html}</details>")
 

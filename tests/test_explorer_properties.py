@@ -1,5 +1,6 @@
 """Property: whatever a learner does, in any order, valid or not, the explorer stays one thing.
-After every action: state == boxes == result == self_attention(state), the figures are drawn,
+After every action: state == boxes == result == self_attention(state) (multi_head_attention with
+several heads; X + PE with positions), the figures are drawn,
 and a refused action (a message with ⚠) left `to_json()` exactly as it was. Headless: the
 widgets are driven from Python as the browser would drive them."""
 import json
@@ -14,8 +15,9 @@ import pytest  # noqa: E402
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
-from selfattn_lib import self_attention  # noqa: E402
+from selfattn_lib import multi_head_attention, self_attention  # noqa: E402
 from selfattn_lib.explorer_state import ExplorerState, validate  # noqa: E402
+from selfattn_lib.positions import positional_encoding  # noqa: E402
 from selfattn_lib.widgets import AttentionExplorer  # noqa: E402
 
 MATRICES = ("X", "W_q", "W_k", "W_v")
@@ -46,10 +48,10 @@ def paste_text(draw, rows, cols):
 @st.composite
 def actions(draw):
     kind = draw(st.sampled_from(["cell", "cell", "paste", "label", "size", "token", "toggle", "focus",
-                                 "json", "reset"]))
+                                 "json", "reset", "heads", "heads", "heads", "positions"]))
     if kind == "cell":
-        return (kind, draw(st.sampled_from(MATRICES)), draw(st.integers(0, 20)), draw(st.integers(0, 20)),
-                draw(numbers))
+        return (kind, draw(st.sampled_from(MATRICES + ("W_o",))), draw(st.integers(0, 20)),
+                draw(st.integers(0, 20)), draw(numbers))
     if kind == "paste":
         return (kind, draw(st.sampled_from(MATRICES)), draw(st.data()))
     if kind == "label":
@@ -60,6 +62,10 @@ def actions(draw):
         return (kind, draw(st.sampled_from(["add", "remove"])))
     if kind == "toggle":
         return (kind, draw(st.sampled_from(["causal", "scaled"])))
+    if kind == "heads":
+        return (kind, draw(st.one_of(st.sampled_from([1, 2, 2, 4]), st.integers(-1, 11))))
+    if kind == "positions":
+        return (kind,)
     if kind == "focus":
         return (kind, draw(st.one_of(st.none(), st.integers(0, 20))))
     if kind == "json":
@@ -71,6 +77,8 @@ def act(explorer, action) -> None:
     kind = action[0]
     if kind == "cell":
         _, name, r, c, typed = action
+        if name not in explorer.editors:  # W^O: made when there are two heads
+            name = "W_q"
         cells = explorer.editors[name].cells
         cells[r % len(cells)][c % len(cells[0])].value = typed
     elif kind == "paste":
@@ -84,6 +92,10 @@ def act(explorer, action) -> None:
         boxes[r % len(boxes)].value = label
     elif kind == "size":
         getattr(explorer, action[1]).value = action[2]
+    elif kind == "heads":
+        explorer.n_heads.value = action[1]
+    elif kind == "positions":
+        explorer.positions.value = not explorer.positions.value
     elif kind == "token":
         (explorer.add_token if action[1] == "add" else explorer.remove_token).click()
     elif kind == "toggle":
@@ -107,7 +119,8 @@ def act(explorer, action) -> None:
 
 
 def refused(explorer) -> bool:
-    places = [explorer.message, explorer.file_message] + [e.message for e in explorer.editors.values()]
+    places = [explorer.message, explorer.file_message, explorer.heads_message] + [
+        e.message for e in explorer.editors.values()]
     return any("⚠" in place.value for place in places)
 
 
@@ -115,8 +128,10 @@ def check(explorer) -> None:
     state = explorer.state
     assert validate(state) is not None  # the state on screen is one the checks accept
     assert ExplorerState.from_json(state.to_json()) == ExplorerState.of(
-        state.tokens, state.X, state.W_q, state.W_k, state.W_v, state.causal, state.scaled, state.focus)
-    for name in MATRICES:
+        state.tokens, state.X, state.W_q, state.W_k, state.W_v, state.causal, state.scaled, state.focus,
+        W_o=state.W_o, n_heads=state.n_heads, positions=state.positions)
+    assert (explorer.n_heads.value, explorer.positions.value) == (state.n_heads, state.positions)
+    for name in MATRICES + (("W_o",) if "W_o" in explorer.editors else ()):
         shown = np.array([[float(c.value) for c in row] for row in explorer.editors[name].cells])
         np.testing.assert_allclose(shown, state.matrix(name), rtol=1e-5, err_msg=name)  # boxes: 6 digits
         np.testing.assert_array_equal(explorer.editors[name].value, state.matrix(name))
@@ -124,7 +139,11 @@ def check(explorer) -> None:
     assert (explorer.d_model.value, explorer.d_k.value, explorer.d_v.value) == state.sizes()[1:]
     assert (explorer.causal.value, explorer.scaled.value, explorer.focus.value) == (
         state.causal, state.scaled, state.focus)
-    reference = self_attention(state.X, state.W_q, state.W_k, state.W_v, causal=state.causal, scaled=state.scaled)
+    if state.n_heads > 1:
+        check_heads(explorer, state)
+        return
+    X = state.X + positional_encoding(state.n, state.d_model) if state.positions else state.X
+    reference = self_attention(X, state.W_q, state.W_k, state.W_v, causal=state.causal, scaled=state.scaled)
     for name in ("Q", "K", "V", "scores", "weights", "output"):
         np.testing.assert_array_equal(getattr(explorer.result, name), getattr(reference, name), err_msg=name)
     live = explorer._attention
@@ -134,6 +153,20 @@ def check(explorer) -> None:
     assert len(explorer._contributions.bars) == visible
     assert explorer.attention_png.startswith(b"\x89PNG") and explorer.contributions_png.startswith(b"\x89PNG")
     assert re.search(r'<img [^>]*alt="[^"]+"', explorer.attention_image.value)
+
+
+def check_heads(explorer, state) -> None:
+    """Several heads: result == multi_head_attention(state), one heatmap per head holding its weights."""
+    X = state.X + positional_encoding(state.n, state.d_model) if state.positions else state.X
+    reference = multi_head_attention(X, state.W_q, state.W_k, state.W_v, state.W_o, state.n_heads,
+                                     causal=state.causal, scaled=state.scaled)
+    np.testing.assert_array_equal(explorer.result.output, reference.output)
+    live = explorer._heads_live
+    assert len(live.heads) == state.n_heads
+    for image, head in zip(live.heads, reference.heads):
+        np.testing.assert_array_equal(np.ma.getdata(image.get_array()), head.weights)
+    assert explorer.heads_png.startswith(b"\x89PNG")
+    assert re.search(r'<img [^>]*alt="[^"]+"', explorer.heads_image.value)
 
 
 @pytest.fixture(scope="module")
