@@ -250,6 +250,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "step_column_score": "score",
         "step_column_token": "token",
         "step_column_vector": "vector",
+        # notebook 03's factor slider (selfattn_lib.sharpness)
+        "sharpness.factor": "factor × q·k",
+        "sharpness.scaled_option": "1/√d_k = {value} (scaled)",
+        "sharpness.unscaled_option": "1 (unscaled)",
+        "sharpness.weight_axis": "weight",
+        "sharpness.title": "Weights of row {i} ({token}): softmax({factor} × {q}·k_j)",
+        # static figures in the notebooks
+        "figure.moved_axis": "how far a_i moved",
+        # solution buttons (selfattn_lib.solutions): an answer shows only when asked for
+        "solution.show": "Show solution",
+        "solution.hide": "Hide solution",
+        "solution.tooltip": "Run the solution and show its answer here (press again to hide it)",
+        "solution.hidden": "Solution hidden: press “Show solution” in a running notebook to see it.",
+        "solution.failed": "The solution could not run ({error}). Run the cells above it first.",
     },
 }
 
