@@ -37,7 +37,7 @@ __all__ = [
 
 _LAZY_SUBMODULES = {"plots", "steps", "widgets", "audit", "exercises", "training", "strings",
                     "positions", "multihead", "multihead_training", "corpus", "language_model",
-                    "plots_more", "exercises_more"}
+                    "plots_more", "exercises_more", "solutions"}
 
 
 def __getattr__(name):

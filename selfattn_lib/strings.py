@@ -281,6 +281,20 @@ STRINGS: dict[str, dict[str, str]] = {
         "config_heads": "n_heads must be a whole number from 1 to {limit}",
         "config_positions": "positions must be true or false",
         "config_W_o_shape": "W_o must be d_v × d_model = {rows} × {cols}; got {got_rows} × {got_cols}",
+        # notebook 03's factor slider (selfattn_lib.sharpness)
+        "sharpness.factor": "factor × q·k",
+        "sharpness.scaled_option": "1/√d_k = {value} (scaled)",
+        "sharpness.unscaled_option": "1 (unscaled)",
+        "sharpness.weight_axis": "weight",
+        "sharpness.title": "Weights of row {i} ({token}): softmax({factor} × {q}·k_j)",
+        # static figures in the notebooks
+        "figure.moved_axis": "how far a_i moved",
+        # solution buttons (selfattn_lib.solutions): an answer shows only when asked for
+        "solution.show": "Show solution",
+        "solution.hide": "Hide solution",
+        "solution.tooltip": "Run the solution and show its answer here (press again to hide it)",
+        "solution.hidden": "Solution hidden: press “Show solution” in a running notebook to see it.",
+        "solution.failed": "The solution could not run ({error}). Run the cells above it first.",
     },
 }
 

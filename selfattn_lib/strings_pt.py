@@ -285,4 +285,18 @@ PORTUGUESE: dict[str, str] = {
     "config_heads": "n_heads precisa ser um inteiro de 1 a {limit}",
     "config_positions": "positions precisa ser true ou false",
     "config_W_o_shape": "W_o precisa ser d_v × d_model = {rows} × {cols}; veio {got_rows} × {got_cols}",
+    # o controle de fator do notebook 03 (selfattn_lib.sharpness)
+    "sharpness.factor": "fator × q·k",
+    "sharpness.scaled_option": "1/√d_k = {value} (com escala)",
+    "sharpness.unscaled_option": "1 (sem escala)",
+    "sharpness.weight_axis": "peso",
+    "sharpness.title": "Pesos da linha {i} ({token}): softmax({factor} × {q}·k_j)",
+    # figuras estáticas dos notebooks
+    "figure.moved_axis": "quanto a_i se moveu",
+    # botões de solução (selfattn_lib.solutions): a resposta só aparece quando pedida
+    "solution.show": "Mostrar solução",
+    "solution.hide": "Ocultar solução",
+    "solution.tooltip": "Executa a solução e mostra a resposta aqui (clique de novo para ocultá-la)",
+    "solution.hidden": "Solução oculta: clique em “Mostrar solução” com o notebook em execução para vê-la.",
+    "solution.failed": "Não foi possível executar a solução ({error}). Execute antes as células acima dela.",
 }

@@ -95,6 +95,39 @@ def test_notebook_runs_in_jupyterlab(name, page, lab, shots):
     assert not found, f"{name} in JupyterLab:\n" + "\n".join(found)
 
 
+
+# --- no answer in plain sight after Run All (issue 15, item 1) --------------------------------------
+
+SOLUTIONS_NOTEBOOK = "02_scores.ipynb"  # one notebook here; tests/test_solutions.py covers every stored one
+_NOTEBOOK_TEXT = "() => window.jupyterapp.shell.currentWidget.content.node.innerText"
+
+
+def test_no_answer_is_visible_after_run_all_until_the_learner_asks(page, lab):
+    """Run All runs every solution cell; before issue 15 each printed its verdict under its exercise
+    ("Correct! ... = 0.3050."), JupyterLab's collapsed-output flag covering only the stored output."""
+    import re
+
+    from selfattn_lib.strings import text
+
+    bh.open_notebook(page, lab, f"notebooks/{SOLUTIONS_NOTEBOOK}")
+    bh.run_all_cells(page)
+    bh.wait_for_widget_views(page)
+    shown = page.evaluate(_NOTEBOOK_TEXT)
+    assert "Not answered yet" in shown  # the exercise cells ran and answered the learner's None
+    verdicts = re.findall(r"Correct![^\n]*", shown)
+    assert verdicts == [], f"after Run All, answers are on the page: {verdicts}"
+    buttons = page.locator(".selfattn-solution button")
+    assert [b.strip() for b in buttons.all_inner_texts()] == [text("solution.show")] * 3
+    # asked for, the first solution shows its answer under its own button; asked again, it goes
+    first = page.locator(".selfattn-solution").first
+    buttons.first.click()
+    first.get_by_text("Correct!").wait_for(timeout=30_000)
+    assert re.search(r"Correct! .*0\.3050", first.inner_text())
+    assert len(re.findall(r"Correct!", page.evaluate(_NOTEBOOK_TEXT))) == 1  # the other two stay hidden
+    assert buttons.first.inner_text().strip() == text("solution.hide")
+    buttons.first.click()
+    page.wait_for_function("el => !el.innerText.includes('Correct!')", arg=first.element_handle(), timeout=30_000)
+
 _EDIT_AND_SAVE = """async ([heading, sentence]) => {
     const panel = window.jupyterapp.shell.currentWidget;
     await panel.context.ready;

@@ -350,8 +350,9 @@ def test_series_notebook_exercises(path):
     for cell in exercise_cells:  # a placeholder the learner replaces, and the check says so
         assert re.search(r"^\s*\S+ = None|: None,", "".join(cell["source"]), flags=re.M)
         assert "".join(_text(o) for o in cell["outputs"]).startswith("Not answered yet")
-    for cell in solutions:  # and the hidden solution is right
-        assert "Correct!" in "".join(_text(o) for o in cell["outputs"])
+    for cell in solutions:  # each behind its "Show solution" button; pressed, it is right (test_solutions.py)
+        assert "solution" in cell["metadata"].get("tags", [])
+        assert "Correct!" not in "".join(_text(o) for o in cell["outputs"])
     title = next(c for c in cells if c["cell_type"] == "markdown"
                  and "navigation" not in c["metadata"].get("tags", []))
     assert re.match(rf"# {path.name[:2]} · \S", "".join(title["source"]))
