@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .attention import AttentionResult, self_attention
+from .attention import AttentionResult, LearnerError, self_attention
 from .strings import DEFAULT_LANGUAGE, text
 
 __all__ = ["ExplorerState", "InputError", "validate", "parse_number", "parse_matrix",
@@ -50,7 +50,11 @@ class InputError(ValueError):
         self.key, self.values = key, values
 
     def message(self, language: str) -> str:
-        return text(self.key, language, **self.values)
+        # a value that is itself a translatable error (the library's LearnerError) is shown in
+        # `language` too: the one place the core's messages are translated for the explorer
+        values = {name: value.message(language) if hasattr(value, "message") else value
+                  for name, value in self.values.items()}
+        return text(self.key, language, **values)
 
 
 # --- reading numbers -------------------------------------------------------------------------------
@@ -407,6 +411,8 @@ def validate(state: ExplorerState) -> AttentionResult:
     try:
         result = self_attention(state.X, state.W_q, state.W_k, state.W_v,
                                 causal=state.causal, scaled=state.scaled)
+    except LearnerError as exc:  # the library's sentence, in the explorer's language when shown
+        raise InputError("compute_failed_short", error=exc) from None
     except ValueError as exc:
         raise InputError("compute_failed_short", error=_short(str(exc), 200)) from None
     for name in ("Q", "K", "V", "scores", "output"):
