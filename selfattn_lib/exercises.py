@@ -23,7 +23,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import _preview, _check_inputs, causal_mask, self_attention, softmax
+from .attention import LearnerError, _preview, _check_inputs, causal_mask, self_attention, softmax
 from .example import chapter_example
 from .strings import DEFAULT_LANGUAGE, STRINGS, text
 
@@ -197,7 +197,9 @@ def _inputs(example):
         matrices = _check_inputs(*matrices)
         self_attention(*matrices)  # values that overflow are refused here, not in the middle of a check
     except ValueError as exc:
-        _refuse(_t("example_invalid", error=exc))
+        # the library's own sentence, in the check's language when it has one (LearnerError)
+        error = exc.message(_LANGUAGE.get()) if isinstance(exc, LearnerError) else exc
+        _refuse(_t("example_invalid", error=error))
     return matrices
 
 
