@@ -199,6 +199,7 @@ PORTUGUESE: dict[str, str] = {
                  "substantivo certo.",
     # exercise checks of notebooks 01-06 (selfattn_lib.exercises); {what} is a formula or a phrase
     # from an "exercises.*_what" key, {got} what the learner gave
+    # (a "*_right" sentence follows "Correto! ": it starts with a capital unless it starts with a formula)
     "exercises.correct": "Correto! {message}",
     "exercises.not_yet_hint": "Ainda não. {hint}",
     "exercises.also": "{first} Além disso: {second}",
@@ -241,8 +242,8 @@ PORTUGUESE: dict[str, str] = {
                                          "código).",
     "exercises.projection_order": "O produto está na ordem errada. Com vetores linha (a notação do "
                                   "capítulo) ele é x_{s} W^{letter}: a linha x_{s} vezes a matriz, "
-                                  "X[{i}] @ W_{name}. W_{name} @ X[{i}] multiplica pelas linhas da "
-                                  "matriz.",
+                                  "X[{i}] @ W_{name}. W_{name} @ X[{i}] multiplica, em vez disso, "
+                                  "pelas linhas da matriz.",
     "exercises.projection_wrong_token": "Esse é {name}_{t}, o vetor de {role} do token {t}. O "
                                         "Python conta a partir de 0: x_{s} é X[{i}].",
     "exercises.projection_right": "{name}_{s} = x_{s} W^{letter}: cada componente é x_{s} vezes uma "
@@ -304,7 +305,7 @@ PORTUGUESE: dict[str, str] = {
     "exercises.scores_masked": "Os números estão certos onde j <= i, mas a matriz de scores vem antes "
                                "da máscara: ela tem todos os pares (i, j). A máscara causal entra no "
                                "passo do softmax.",
-    "exercises.scores_right": "todos os scores de uma vez: a entrada (i, j) é {formula}.",
+    "exercises.scores_right": "Todos os scores de uma vez: a entrada (i, j) é {formula}.",
     # 03, 05, 06 the weights
     "exercises.weights_future": "Um peso foi para um token futuro: com a máscara causal o token i só "
                                 "pode prestar atenção a j <= i, então alpha_ij = 0 para j > i. Faça o "
@@ -322,9 +323,9 @@ PORTUGUESE: dict[str, str] = {
     "exercises.weights_transposed": "Você usou K Q^T, a transposta da matriz de scores (o produto na "
                                     "ordem errada): a linha i dos scores deve ser q_i contra cada "
                                     "key, Q @ K.T.",
-    "exercises.weights_columns": "Uma linha não soma 1: o softmax correu por cada coluna. Ele corre "
-                                 "ao longo de cada linha (os scores do token i sobre j): normalize "
-                                 "com axis=-1 (ou axis=1).",
+    "exercises.weights_columns": "Uma linha não soma 1: o softmax foi calculado ao longo de cada "
+                                 "coluna. Ele se calcula ao longo de cada linha (os scores do token "
+                                 "i sobre j): normalize com axis=-1 (ou axis=1).",
     "exercises.row_sums_to": "a linha {row} soma {total}",
     "exercises.it_sums_to": "ela soma {total}",
     "exercises.row_sum": "Ainda não: cada linha da resposta ({what}) precisa somar 1 (uma "
@@ -333,14 +334,14 @@ PORTUGUESE: dict[str, str] = {
     "exercises.future": "Ainda não: um peso foi para um token futuro ({weight} onde j > i). Com a "
                         "máscara causal, todo alpha_ij com j > i é exatamente 0.",
     "exercises.weights_row_what": "os pesos alpha_{s}j",
-    "exercises.weights_row_right_causal": "os pesos do token {s} são uma distribuição de "
+    "exercises.weights_row_right_causal": "Os pesos do token {s} são uma distribuição de "
                                           "probabilidade sobre os tokens 1..{s}.",
-    "exercises.weights_row_right": "os pesos do token {s} são uma distribuição de probabilidade "
+    "exercises.weights_row_right": "Os pesos do token {s} são uma distribuição de probabilidade "
                                    "sobre todos os tokens.",
     "exercises.weights_what": "a matriz de pesos",
-    "exercises.weights_right_causal": "cada linha é uma distribuição de probabilidade, zero acima da "
+    "exercises.weights_right_causal": "Cada linha é uma distribuição de probabilidade, zero acima da "
                                       "diagonal.",
-    "exercises.weights_right": "cada linha é uma distribuição de probabilidade.",
+    "exercises.weights_right": "Cada linha é uma distribuição de probabilidade.",
     # 04, 05 the outputs
     "exercises.output_columns": "O produto está na ordem errada: você usou as colunas dos pesos "
                                 "(alpha_ji). a_i = sum_j alpha_ij v_j usa a linha i dos pesos: "
@@ -382,7 +383,7 @@ PORTUGUESE: dict[str, str] = {
                                   "estoura (inf/inf = nan). Subtraia o maior score da linha antes "
                                   "do exp(): os pesos não mudam, e cada exponencial fica no máximo "
                                   "1.",
-    "exercises.softmax_right": "o seu softmax soma 1 e continua finito com scores muito grandes.",
+    "exercises.softmax_right": "O seu softmax soma 1 e continua finito com scores muito grandes.",
     # 06 causality
     "exercises.perturbed": "perturbed precisa ser o índice de um token contado a partir de 1, de 1 "
                            "a {n}; veio {got}",
