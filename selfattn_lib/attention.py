@@ -11,8 +11,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .strings import DEFAULT_LANGUAGE, text
+
 __all__ = [
     "AttentionResult",
+    "LearnerError",
     "as_matrix",
     "project",
     "attention_scores",
@@ -22,6 +25,23 @@ __all__ = [
     "self_attention",
     "self_attention_loop",
 ]
+
+
+class LearnerError(ValueError):
+    """A ValueError whose sentence is a `strings` key ("core.*") and its values.
+
+    Library callers get the English sentence, as from any ValueError; a view in another language
+    (the explorer) shows `message(language)`. `terms` maps a placeholder to a key of its own
+    (e.g. name -> "core.the_scores"), so the words inside the sentence are translated too.
+    """
+
+    def __init__(self, key: str, terms: dict | None = None, **values):
+        self.key, self.terms, self.values = key, dict(terms or {}), values
+        super().__init__(self.message())
+
+    def message(self, language: str = DEFAULT_LANGUAGE) -> str:
+        terms = {name: text(term, language) for name, term in self.terms.items()}
+        return text(self.key, language, **self.values, **terms)
 
 
 @dataclass(frozen=True, eq=False)
@@ -179,7 +199,7 @@ def _preview(value, limit: int = 60) -> str:
 def _flag(value, name: str) -> bool:
     """True or False (numpy's too); "False", 0, None are refused, not read as truth values."""
     if not isinstance(value, (bool, np.bool_)):
-        raise ValueError(f"{name} must be True or False; got {_preview(value)} ({type(value).__name__})")
+        raise LearnerError("core.flag", name=name, got=_preview(value), type=type(value).__name__)
     return bool(value)
 
 
@@ -195,11 +215,15 @@ def _finite_result(name: str, compute, *args) -> np.ndarray:
     return result
 
 
+# The intermediate values `_overflow` names in words (the others are symbols: Q, K, V, X W).
+_OVERFLOW_TERMS = {"the scores": "core.the_scores", "the output": "core.the_output",
+                   "the output concat @ W_o": "core.the_output_concat"}
+
+
 def _overflow(name: str) -> ValueError:
-    return ValueError(
-        f"the inputs are too large: {name} overflowed the float64 range (about 1.8e308); "
-        f"use smaller values in X and the weight matrices"
-    )
+    if name in _OVERFLOW_TERMS:
+        return LearnerError("core.overflow", terms={"name": _OVERFLOW_TERMS[name]})
+    return LearnerError("core.overflow", name=name)
 
 
 def project(X, W) -> np.ndarray:
@@ -347,15 +371,10 @@ def _check_inputs(X, W_q, W_k, W_v, finite=True):
     d_model = X.shape[1]
     for name, W in (("W_q", W_q), ("W_k", W_k), ("W_v", W_v)):
         if W.shape[0] != d_model:
-            raise ValueError(
-                f"{name} must have d_model = {d_model} rows to match X (X is {X.shape[0]} x "
-                f"{d_model}, one row per token); got {name} with shape {W.shape[0]} x {W.shape[1]}"
-            )
+            raise LearnerError("core.rows_match_x", name=name, d_model=d_model, n=X.shape[0],
+                               rows=W.shape[0], cols=W.shape[1])
     if W_q.shape[1] != W_k.shape[1]:
-        raise ValueError(
-            f"W_q and W_k must have the same number of columns (d_k), since q_i . k_j needs "
-            f"vectors of equal length; got W_q with {W_q.shape[1]} and W_k with {W_k.shape[1]}"
-        )
+        raise LearnerError("core.d_k_match", q=W_q.shape[1], k=W_k.shape[1])
     return X, W_q, W_k, W_v
 
 

@@ -16,6 +16,7 @@ import numpy as np
 
 from .attention import _preview, AttentionResult, _as_float_array, _flag, _require_finite, as_matrix, self_attention
 from .example import chapter_example
+from .strings import DEFAULT_LANGUAGE, text
 
 __all__ = [
     "CORRECT",
@@ -24,6 +25,8 @@ __all__ = [
     "DOES_NOT_FOLLOW",
     "CHAPTER_PRINTED",
     "STEP_NAMES",
+    "chain_label",
+    "step_name",
     "AuditRecord",
     "chapter_audit",
     "chapter_result",
@@ -51,12 +54,22 @@ WRONG_FROM_THE_START = "wrong from the start"
 CARRIED_FORWARD = "error carried forward"
 DOES_NOT_FOLLOW = "does not follow from the chapter's own previous numbers"
 
-STEP_NAMES = {
-    1: "Step 1: projections (q, k, v)",
-    2: "Step 2: scores",
-    3: "Step 3: softmax weights",
-    4: "Step 4: outputs (weighted sum of the values)",
-}
+# The formalization's four steps, in English (`step_name(step, language)` for another language).
+STEP_NAMES = {step: text(f"audit.step_{step}") for step in (1, 2, 3, 4)}
+
+_CHAIN_KEYS = {CORRECT: "correct", WRONG_FROM_THE_START: "wrong_from_the_start",
+               CARRIED_FORWARD: "carried_forward", DOES_NOT_FOLLOW: "does_not_follow"}
+
+
+def chain_label(chain: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """A place in the chain (CORRECT, ...) as the learner reads it; in English, the constant itself."""
+    return text("audit.chain_" + _CHAIN_KEYS[chain], language)
+
+
+def step_name(step: int, language: str = DEFAULT_LANGUAGE) -> str:
+    """STEP_NAMES[step] in `language` (ERRATA.pt.md uses the same words)."""
+    return text(f"audit.step_{step}", language)
+
 
 # Every number of the worked example, as printed (Portuguese source, "Exemplo Numérico"):
 # (quantity, the chapter's "Passo" where it is printed, printed text). q_2, k_2, q_3, k_3 are
@@ -305,12 +318,13 @@ def error_origins(records) -> list[AuditRecord]:
     return [r for r in records if r.is_error_origin]
 
 
-def summary(records) -> dict:
-    """How many printed numbers fall in each of the four places of the chain."""
+def summary(records, language: str = DEFAULT_LANGUAGE) -> dict:
+    """How many printed numbers fall in each of the four places of the chain, keyed by the place's
+    label in `language` (in English, the constants CORRECT, ...)."""
     counts = {label: 0 for label in (CORRECT, WRONG_FROM_THE_START, CARRIED_FORWARD, DOES_NOT_FOLLOW)}
     for record in records:
         counts[record.chain] += 1
-    return counts
+    return {chain_label(label, language): count for label, count in counts.items()}
 
 
 def chapter_result() -> AttentionResult:
@@ -350,24 +364,29 @@ _ROW_STYLE = {
 }
 
 
-def audit_table(records) -> HTMLText:
+def audit_table(records, language: str = DEFAULT_LANGUAGE) -> HTMLText:
     """The audit grouped by step; errors that enter a chain are highlighted."""
     records = list(records)
     scaled = records[0].scaled if records else False
+    say = lambda key, **values: text("audit." + key, language, **values)  # noqa: E731
     cell = 'style="padding:2px 8px;text-align:left;vertical-align:top"'
-    header = ("quantity", "chapter prints", "correct value" + (" (scaled)" if scaled else " (unscaled)"),
-              "from the chapter's own numbers", "verdict (place in the chain)")
+    header = (say("column_quantity"), say("column_printed"),
+              say("column_correct_scaled" if scaled else "column_correct_unscaled"),
+              say("column_own"), say("column_verdict"))
+    markers = {WRONG_FROM_THE_START: say("marker_first_error"), DOES_NOT_FOLLOW: say("marker_new_error")}
     parts = ['<table style="border-collapse:collapse;font-size:90%">']
     for step in sorted({r.step for r in records}):
-        parts.append(f'<tr><th colspan="{len(header)}" {cell}>{html.escape(STEP_NAMES[step])}</th></tr>')
+        parts.append(f'<tr><th colspan="{len(header)}" {cell}>{html.escape(step_name(step, language))}</th></tr>')
         parts.append("<tr>" + "".join(f"<th {cell}>{html.escape(h)}</th>" for h in header) + "</tr>")
         for r in (r for r in records if r.step == step):
-            marker = {WRONG_FROM_THE_START: " ◀ first error", DOES_NOT_FOLLOW: " ◀ new error"}.get(r.chain, "")
+            marker = markers.get(r.chain, "")
             printed = printed_text(r.printed)
-            where = f" (printed in step {r.printed_in})" if r.printed_in != r.step else ""
-            own = format_value(r.from_chapter, 5) if r.inputs else "(from X and W)"
+            where = say("printed_in", step=r.printed_in) if r.printed_in != r.step else ""
+            own = format_value(r.from_chapter, 5) if r.inputs else say("from_x_and_w")
+            # the label in the learner's language; check_labels reads it (and the English constant)
+            verdict = f"<b>{html.escape(chain_label(r.chain, language))}</b>"
             values = (f"{r.quantity}{where}", printed, format_value(r.computed),
-                      own, f"<b>{html.escape(r.chain)}</b>{marker}")
+                      own, f"{verdict}{marker}")
             style = _ROW_STYLE[r.chain]
             parts.append(f'<tr style="{style}">' + "".join(
                 f"<td {cell}>{v if v.startswith('<b>') else html.escape(v)}</td>" for v in values) + "</tr>")
@@ -375,23 +394,27 @@ def audit_table(records) -> HTMLText:
     return HTMLText("".join(parts))
 
 
-def chain_table(chain) -> HTMLText:
+def chain_table(chain, language: str = DEFAULT_LANGUAGE) -> HTMLText:
     """A chain of (quantity, value) pairs, e.g. `student_chain()`, as a two-column table."""
     cell = 'style="padding:2px 8px;text-align:left"'
     rows = "".join(f"<tr><td {cell}>{html.escape(name)}</td><td {cell}>{html.escape(format_value(value))}</td></tr>"
                    for name, value in chain)
-    return HTMLText(f'<table style="border-collapse:collapse"><tr><th {cell}>quantity</th>'
-                    f'<th {cell}>written</th></tr>{rows}</table>')
+    quantity, written = (html.escape(text("audit." + key, language)) for key in ("column_quantity", "column_written"))
+    return HTMLText(f'<table style="border-collapse:collapse"><tr><th {cell}>{quantity}</th>'
+                    f'<th {cell}>{written}</th></tr>{rows}</table>')
 
 
-def dependence_table(changed, tokens) -> HTMLText:
+def dependence_table(changed, tokens, language: str = DEFAULT_LANGUAGE) -> HTMLText:
     """`output_dependence` as a table: does output a_i (row) change when x_j (column) changes?"""
     changed = np.asarray(changed, dtype=bool)
     cell = 'style="padding:2px 8px;text-align:center"'
-    head = "".join(f"<th {cell}>x_{j + 1} “{html.escape(str(tokens[j]))}” changed</th>" for j in range(changed.shape[1]))
+    say = lambda key, **values: html.escape(text("audit." + key, language, **values))  # noqa: E731
+    head = "".join(f"<th {cell}>{say('input_changed', j=j + 1, token=str(tokens[j]))}</th>"
+                   for j in range(changed.shape[1]))
+    changes, identical = say("output_changes"), say("output_identical")
     rows = "".join(
         f"<tr><th {cell}>a_{i + 1}</th>" + "".join(
-            f"<td {cell}>{'changes' if c else 'identical'}</td>" for c in changed[i]) + "</tr>"
+            f"<td {cell}>{changes if c else identical}</td>" for c in changed[i]) + "</tr>"
         for i in range(changed.shape[0]))
     return HTMLText(f'<table style="border-collapse:collapse"><tr><th {cell}></th>{head}</tr>{rows}</table>')
 
@@ -531,27 +554,30 @@ def student_chain() -> list[tuple[str, float | tuple]]:
 _STUDENT_SLIP = "score(x_2, x_2)"
 
 
-def check_first_wrong(answer) -> str:
+def _speaker(language: str):
+    """`say(key, **values)`: the sentence "audit.<key>" in `language` (an unknown one is refused)."""
+    text("audit.chain_correct", language)  # a typo such as "pt-br": a ValueError naming the choices
+    return lambda key, **values: text("audit." + key, language, **values)
+
+
+def check_first_wrong(answer, language: str = DEFAULT_LANGUAGE) -> str:
     """Exercise 1: which is the first wrong number in `student_chain()`?"""
+    say = _speaker(language)
     names = [name for name, _ in student_chain()]
     if answer is None:
-        return "Not answered yet: set `first_wrong` to the name of a quantity, e.g. \"q_2\"."
+        return say("first_unanswered")
     matches = [n for n in names if _key(n) == _key(answer)]
     if not matches:
-        return f"Not a quantity of this chain: {answer!r}. Choose one of: {', '.join(names)}."
+        return say("first_not_in_chain", answer=repr(answer), names=", ".join(names))
     name = matches[0]
     position, slip = names.index(name), names.index(_STUDENT_SLIP)
     if position < slip:
-        return (f"{name} is right: recompute it from X and the weights and you get the same numbers. "
-                "Keep going down the chain.")
+        return say("first_right_number", name=name)
     if position > slip:
-        return (f"{name} is wrong, but it follows correctly from the numbers written before it: "
-                "its error is carried forward. The error entered earlier: recompute each score.")
+        return say("first_carried", name=name)
     example = chapter_example()
     r = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=True, scaled=True)
-    return (f"Correct! score(x_2, x_2) should be {_fmt(r.scores[1, 1])}: the product "
-            f"({_fmt(r.Q[1, 3])})·{_fmt(r.K[1, 3])} was added with the wrong sign. "
-            "alpha_21, alpha_22 and a_2 are then carried forward from it.")
+    return say("first_correct", value=_fmt(r.scores[1, 1]), q=_fmt(r.Q[1, 3]), k=_fmt(r.K[1, 3]))
 
 
 # How check_labels reads a learner's label (the rule, in words):
@@ -575,13 +601,30 @@ _LABEL_PHRASES = (
 _NOT_CORRECT_WORDS = ("wrong", "incorrect", "false", "error", "mistake", "mistaken", "erroneous",
                       "bad", "inaccurate", "off")
 _NEGATORS = ("not", "never", "nor", "neither", "hardly")
+# The Portuguese edition reads the same four labels in Portuguese too (the table shows both), by
+# the same rule with Portuguese negations ("não", "nunca", "nem"); "no" is not a negation there
+# ("erro no início"). The English phrases still count: the code's labels are English.
+_LABEL_PHRASES_PT = (
+    (DOES_NOT_FOLLOW, ("não decorre", "nao decorre", "não segue", "nao segue", "erro novo",
+                       "novo erro", "erro próprio", "erro proprio")),
+    (WRONG_FROM_THE_START, ("errado desde o início", "errado desde o inicio", "desde o início",
+                            "desde o inicio", "início", "inicio", "origem")),
+    (CARRIED_FORWARD, ("erro propagado", "propagado", "propagada", "propaga", "herdado", "herdada",
+                       "herda", "arrastado", "arrastada")),
+    (CORRECT, ("correto", "correta", "certo", "certa")),
+)
+_NOT_CORRECT_WORDS_PT = ("errado", "errada", "incorreto", "incorreta", "falso", "falsa", "erro",
+                         "equivocado", "equivocada")
+_NEGATORS_PT = ("não", "nao", "nunca", "nem")
 # Answers longer than this are not a label: refused before any reading (bounded work).
 _MAX_LABEL_LENGTH = 200
 
 
-def _clauses(text: str) -> list[list[str]]:
+def _clauses(text: str, portuguese: bool = False) -> list[list[str]]:
     text = text.lower().replace("\u2019", "'").replace("n't", " not").replace("cannot", "can not")
-    return [re.findall(r"[a-z]+", part) for part in re.split(r"[,.;:!?()\[\]\u2014\-]+| but ", text)]
+    # Portuguese words keep their accents (início, não); "mas" ends a clause as "but" does
+    word, but = (r"[^\W\d_]+", r" but | mas ") if portuguese else (r"[a-z]+", r" but ")
+    return [re.findall(word, part) for part in re.split(r"[,.;:!?()\[\]\u2014\-]+|" + but, text)]
 
 
 def _find(words: list[str], phrase: str):
@@ -590,104 +633,118 @@ def _find(words: list[str], phrase: str):
     return [k for k in range(len(words) - len(target) + 1) if words[k:k + len(target)] == target]
 
 
-def _negated(words: list[str], start: int) -> bool:
+def _negated(words: list[str], start: int, portuguese: bool = False) -> bool:
     before = words[max(0, start - 3):start]
+    if portuguese:
+        return any(w in _NEGATORS or w in _NEGATORS_PT for w in before)
     return any(w in _NEGATORS for w in before) or (start > 0 and words[start - 1] == "no")
 
 
-def _read_label(answer):
+def _label_phrases(portuguese: bool):
+    if not portuguese:
+        return _LABEL_PHRASES
+    extra = dict(_LABEL_PHRASES_PT)
+    return tuple((label, phrases + extra[label]) for label, phrases in _LABEL_PHRASES)
+
+
+def _read_label(answer, language: str = DEFAULT_LANGUAGE):
     """(label, None) or (None, why no single label was read)."""
+    say = _speaker(language)
+    portuguese = language == "pt"
     if not isinstance(answer, str):
-        return None, f"a label is text in quotes, such as {CORRECT!r}; got a {type(answer).__name__}"
-    text = answer
-    if len(text) > _MAX_LABEL_LENGTH:
-        return None, f"a label is a few words; this answer has {len(text)} characters"
+        return None, say("label_not_text", example=repr(chain_label(CORRECT, language)),
+                         type=type(answer).__name__)
+    answer_text = answer
+    if len(answer_text) > _MAX_LABEL_LENGTH:
+        return None, say("label_too_long", length=len(answer_text))
+    not_correct = _NOT_CORRECT_WORDS + (_NOT_CORRECT_WORDS_PT if portuguese else ())
     named, denied = set(), set()
-    for words in _clauses(text):
+    for words in _clauses(answer_text, portuguese):
         used = [False] * len(words)  # words already read as part of a longer phrase
-        for label, phrases in _LABEL_PHRASES:
+        for label, phrases in _label_phrases(portuguese):
             for phrase in sorted(phrases, key=len, reverse=True):
                 size = len(phrase.split())
                 for k in _find(words, phrase):
                     if any(used[k:k + size]):
                         continue
                     used[k:k + size] = [True] * size
-                    (denied if _negated(words, k) else named).add(label)
+                    (denied if _negated(words, k, portuguese) else named).add(label)
         for k, word in enumerate(words):
-            if word in _NOT_CORRECT_WORDS and not used[k]:
-                (named if _negated(words, k) else denied).add(CORRECT)
+            if word in not_correct and not used[k]:
+                (named if _negated(words, k, portuguese) else denied).add(CORRECT)
     chosen = named - denied
     if len(chosen) == 1 and not (named & denied):
         return chosen.pop(), None
+    labels = lambda chains: ", ".join(chain_label(c, language) for c in sorted(chains))  # noqa: E731
     if len(named) > 1:
-        return None, "it names more than one label (" + ", ".join(sorted(named)) + "); choose one"
+        return None, say("label_several", labels=labels(named))
     if denied:
-        return None, ("it says what the number is not (" + ", ".join(sorted(denied)) + "); say what "
-                      "it is, with one of the four labels")
+        return None, say("label_denied", labels=labels(denied))
     return None, None
 
 
-def _label(answer):
-    return _read_label(answer)[0]
+def _label(answer, language: str = DEFAULT_LANGUAGE):
+    return _read_label(answer, language)[0]
 
 
 _MAX_LABELS = 100
 
 
-def check_labels(answers: dict) -> str:
+def check_labels(answers: dict, language: str = DEFAULT_LANGUAGE) -> str:
     """Exercise 2: label chapter numbers with their place in the chain (unscaled audit).
 
     Labels are read by the rule above `_LABEL_PHRASES`: negations count ("not correct",
     "isn't right", "incorrect", "wrong" are not "correct"), and an answer that only says what a
-    number is not, or names two labels, gets asked for exactly one label.
+    number is not, or names two labels, gets asked for exactly one label. In Portuguese the
+    labels are read in Portuguese as well as in English (`_LABEL_PHRASES_PT`).
     """
+    say = _speaker(language)
     if answers is None:
-        return "Not answered yet: fill the dictionary `my_labels` with a label for each quantity."
+        return say("labels_unanswered")
     if not isinstance(answers, dict):
-        return (f"`my_labels` must be a dictionary {{quantity: label}}, such as "
-                f"{{\"q_1\": \"correct\"}}; got a {type(answers).__name__}.")
+        return say("labels_not_dict", example=repr(chain_label(CORRECT, language)),
+                   type=type(answers).__name__)
     if len(answers) > _MAX_LABELS:
-        return f"`my_labels` has {len(answers)} entries; the chapter prints {len(CHAPTER_PRINTED)} numbers."
+        return say("labels_too_many", count=len(answers), printed=len(CHAPTER_PRINTED))
     if all(answer is None for answer in answers.values()):
-        return "Not answered yet: fill the dictionary `my_labels` with a label for each quantity."
+        return say("labels_unanswered")
     records = {_key(r.quantity): r for r in chapter_audit(scaled=False)}
+    four = ", ".join(repr(chain_label(c, language)) for c in (CORRECT, WRONG_FROM_THE_START, CARRIED_FORWARD))
     lines, right = [], 0
     for quantity, answer in answers.items():
         record = records.get(_key(quantity)) if len(str(quantity)) <= _MAX_LABEL_LENGTH else None
         if record is None:
-            lines.append(f"{_short(quantity)}: not a number the chapter prints.")
+            lines.append(say("labels_not_printed", quantity=_short(quantity)))
             continue
         if answer is None:
-            lines.append(f"{record.quantity}: not answered yet.")
+            lines.append(say("labels_one_unanswered", quantity=record.quantity))
             continue
-        label, why = _read_label(answer)
+        label, why = _read_label(answer, language)
         own, correct = format_value(record.from_chapter, 5), format_value(record.computed)
+        inputs, printed = ", ".join(record.inputs), printed_text(record.printed)
         if label is None:
-            lines.append(f"{record.quantity}: " + (f"{_short(answer)}: {why}. " if why else "")
-                         + f"Use one of the four labels: {CORRECT!r}, "
-                         f"{WRONG_FROM_THE_START!r}, {CARRIED_FORWARD!r}, 'does not follow'.")
+            lines.append(say("labels_use_one", quantity=record.quantity, labels=four,
+                             problem=f"{_short(answer)}: {why}. " if why else ""))
         elif label == record.chain:
             right += 1
-            lines.append(f"{record.quantity}: Correct! ({record.chain})")
+            lines.append(say("labels_right", quantity=record.quantity,
+                             label=chain_label(record.chain, language)))
         elif label == CORRECT:
-            lines.append(f"{record.quantity}: not correct: from X and W it is {correct}, the chapter prints "
-                         f"{printed_text(record.printed)}.")
+            lines.append(say("labels_not_correct", quantity=record.quantity, correct=correct,
+                             printed=printed))
         elif label == WRONG_FROM_THE_START:
-            lines.append(f"{record.quantity}: it is computed from earlier numbers ({', '.join(record.inputs)}), "
-                         "so it cannot be where a chain starts. Recompute it from the chapter's own inputs.")
+            lines.append(say("labels_not_start", quantity=record.quantity, inputs=inputs))
         elif record.chain == CORRECT:
-            lines.append(f"{record.quantity}: look again: the chapter's value agrees with the correct {correct}.")
+            lines.append(say("labels_is_correct", quantity=record.quantity, correct=correct))
         elif record.chain == WRONG_FROM_THE_START:
-            lines.append(f"{record.quantity}: it comes straight from X and W (no earlier printed numbers), "
-                         "so its error starts there.")
+            lines.append(say("labels_is_start", quantity=record.quantity))
         elif label == CARRIED_FORWARD:
-            lines.append(f"{record.quantity}: recompute it from the chapter's own "
-                         f"{', '.join(record.inputs)}: you get {own}, yet the chapter prints {printed_text(record.printed)}.")
+            lines.append(say("labels_not_carried", quantity=record.quantity, inputs=inputs, own=own,
+                             printed=printed))
         else:
-            lines.append(f"{record.quantity}: from the chapter's own {', '.join(record.inputs)} you get {own}, "
-                         f"which agrees with what it prints ({printed_text(record.printed)}) within rounding: "
-                         "the error is inherited.")
-    lines.append(f"{right} of {len(answers)} right.")
+            lines.append(say("labels_is_carried", quantity=record.quantity, inputs=inputs, own=own,
+                             printed=printed))
+    lines.append(say("labels_score", right=right, total=len(answers)))
     return "\n".join(lines)
 
 
@@ -695,27 +752,28 @@ def _short(value, limit: int = 40) -> str:
     return _preview(value, limit)
 
 
-def check_corrected_score(value, i: int = 3, j: int = 2, scaled: bool = True) -> str:
+def check_corrected_score(value, i: int = 3, j: int = 2, scaled: bool = True,
+                          language: str = DEFAULT_LANGUAGE) -> str:
     """Exercise 3: the correct score(x_i, x_j) (1-based, as the chapter writes it) from X and W."""
+    say = _speaker(language)
     example = chapter_example()
     n = len(example.X)
     for index_name, index in (("i", i), ("j", j)):
         if isinstance(index, (bool, np.bool_)) or not isinstance(index, (int, np.integer)) or not 1 <= index <= n:
-            return (f"Cannot check this: {index_name} must be a token's 1-based subscript, 1 to {n}; "
-                    f"got {_short(index)}.")
+            return say("score_bad_index", name=index_name, n=n, got=_short(index))
     if not isinstance(scaled, (bool, np.bool_)):
-        return f"Cannot check this: scaled must be True or False; got {_short(scaled)}."
+        return say("score_bad_scaled", got=_short(scaled))
     name = f"score(x_{i}, x_{j})"
     if value is None:
-        return f"Not answered yet: set `my_score` to your value of {name}."
+        return say("score_unanswered", name=name)
     if isinstance(value, (bool, np.bool_, str, bytes)) or not isinstance(value, numbers.Real):
-        return f"{name} is one number; got {_short(value)}."
+        return say("score_not_number", name=name, got=_short(value))
     try:
         value = float(value)
     except (TypeError, ValueError, OverflowError):
-        return f"{name} is one number of a reasonable size; got {_short(value)}."
+        return say("score_too_large", name=name, got=_short(value))
     if not math.isfinite(value):
-        return f"Not {name}: it is a finite number, not {value}."
+        return say("score_not_finite", name=name, got=value)
     r = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=True, scaled=scaled)
     chapter = {q: _parse(t) for q, _, t in CHAPTER_PRINTED}
     root = math.sqrt(r.d_k)
@@ -724,22 +782,17 @@ def check_corrected_score(value, i: int = 3, j: int = 2, scaled: bool = True) ->
     own = float(np.array(chapter[f"q_{i}"]) @ np.array(chapter[f"k_{j}"]))
     close = lambda x: abs(value - x) <= 0.005  # noqa: E731 (two decimals are enough)
     if close(right):
-        return f"Correct! {name} = {_fmt(right)}."
-    mistakes = [(chapter.get(name), "That is the chapter's printed number: recompute it from X and W.")]
-    mistakes.append((own / root if scaled else own,
-                     f"You used the chapter's printed q_{i} and k_{j}, which are wrong: compute "
-                     f"q_{i} = x_{i} W^Q and k_{j} = x_{j} W^K yourself first."))
+        return say("score_right", name=name, value=_fmt(right))
+    mistakes = [(chapter.get(name), say("score_printed"))]
+    mistakes.append((own / root if scaled else own, say("score_printed_inputs", i=i, j=j)))
     if scaled:
         mistakes += [
-            (own, f"You used the chapter's printed q_{i} and k_{j} (and did not divide by sqrt(d_k)): "
-                  f"compute them from X and W first."),
-            (dot, "Forgot to divide by sqrt(d_k) = 2."),
-            (dot / r.d_k, "Divided by d_k = 4; the formula divides by sqrt(d_k) = 2."),
+            (own, say("score_printed_inputs_unscaled", i=i, j=j)),
+            (dot, say("score_unscaled")),
+            (dot / r.d_k, say("score_divided_by_dk")),
         ]
-    mistakes.append((float(r.scores[j - 1, i - 1]),
-                     f"That is score(x_{j}, x_{i}) = q_{j} · k_{i}: the query comes from x_{i}, the key from x_{j}."))
+    mistakes.append((float(r.scores[j - 1, i - 1]), say("score_swapped", i=i, j=j)))
     for wrong, hint in mistakes:
         if wrong is not None and close(wrong):
             return hint
-    return (f"Not {name}. Compute q_{i} = x_{i} W^Q and k_{j} = x_{j} W^K, their dot product"
-            + (", then divide by sqrt(d_k)." if scaled else "."))
+    return say("score_other_scaled" if scaled else "score_other", name=name, i=i, j=j)

@@ -6,11 +6,15 @@ sum to 1, a weight given to a future token, a matrix product in the wrong order,
 learner's answer is compared with all of them, so the hint names the mistake actually made.
 
 Indices i, j are 0-based, as in Python; messages use the chapter's 1-based subscripts
-(i=0 -> x_1). Every check returns a `Feedback`, which a notebook shows as its message.
+(i=0 -> x_1). Every check returns a `Feedback`, which a notebook shows as its message, in the
+`language` the check is given (the notebook's LANGUAGE; "en" by default). Every sentence is a
+`strings` key "exercises.*", so the Portuguese edition's hints name the same mistakes.
 """
 from __future__ import annotations
 
+import contextvars
 import functools
+import inspect
 import itertools
 import math
 import numbers
@@ -19,8 +23,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import _preview, _check_inputs, causal_mask, self_attention, softmax
+from .attention import LearnerError, _preview, _check_inputs, causal_mask, self_attention, softmax
 from .example import chapter_example
+from .strings import DEFAULT_LANGUAGE, STRINGS, text
 
 __all__ = [
     "Feedback",
@@ -65,6 +70,16 @@ OTHER = "other"
 
 _ROLE = {"q": ("query", "Q"), "k": ("key", "K"), "v": ("value", "V")}
 
+# The language of the check running now: set by `_answers` from the check's own `language`
+# argument for the length of that one call (a context variable, so nothing leaks between calls,
+# threads or notebooks), so the helpers below need not pass it along.
+_LANGUAGE = contextvars.ContextVar("selfattn_exercises_language", default=DEFAULT_LANGUAGE)
+
+
+def _t(key: str, **values) -> str:
+    """The sentence "exercises.<key>" in the running check's language."""
+    return text("exercises." + key, _LANGUAGE.get(), **values)
+
 
 @dataclass(frozen=True)
 class Feedback:
@@ -92,7 +107,7 @@ class _Mistake:
 
 
 def _right(message: str) -> Feedback:
-    return Feedback(True, "Correct! " + message)
+    return Feedback(True, _t("correct", message=message))
 
 
 def _wrong(message: str, *codes: str) -> Feedback:
@@ -113,46 +128,56 @@ def _answers(check):
     Arithmetic on a learner's huge numbers may overflow; the comparison handles inf and nan,
     so numpy's warnings about them would only be noise under the notebook cell.
     """
+    signature = inspect.signature(check)
+
     @functools.wraps(check)
     def wrapper(*args, **kwargs):
+        try:
+            language = signature.bind(*args, **kwargs).arguments.get("language", DEFAULT_LANGUAGE)
+        except TypeError:
+            language = DEFAULT_LANGUAGE  # the call itself raises the TypeError below, as before
+        if not isinstance(language, str) or language not in STRINGS:
+            # a typo such as "pt-br" would otherwise answer in English without a word
+            raise ValueError(f"language must be one of {', '.join(map(repr, STRINGS))}; got {language!r}")
+        token = _LANGUAGE.set(language)
         try:
             with np.errstate(all="ignore"):
                 return check(*args, **kwargs)
         except _Refused as refused:
             return refused.feedback
+        finally:
+            _LANGUAGE.reset(token)
     return wrapper
 
 
 def _refuse(message: str):
-    raise _Refused(_wrong(f"Cannot check this: {message}.", ARGUMENT))
+    raise _Refused(_wrong(_t("cannot_check", message=message), ARGUMENT))
 
 
-def _index(value, name: str, n: int, what: str = "token") -> int:
-    """A 0-based index into n items; -1 is refused (Python would read it as the last one)."""
+def _index(value, name: str, n: int) -> int:
+    """A 0-based index into n tokens; -1 is refused (Python would read it as the last one)."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)):
-        _refuse(f"{name} must be a whole number, the 0-based index of a {what} (0 to {n - 1}); "
-                f"got {_short(value)}")
+        _refuse(_t("index_type", name=name, last=n - 1, got=_short(value)))
     if not 0 <= value < n:
-        _refuse(f"{name} must be between 0 and {n - 1} (0-based index of a {what}; there are {n}); "
-                f"got {value}")
+        _refuse(_t("index_range", name=name, last=n - 1, n=n, got=value))
     return int(value)
 
 
 def _flag(value, name: str) -> bool:
     if not isinstance(value, (bool, np.bool_)):
-        _refuse(f"{name} must be True or False; got {_short(value)}")
+        _refuse(_t("flag", name=name, got=_short(value)))
     return bool(value)
 
 
 def _size(value, name: str) -> int:
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, (int, np.integer)) or value < 1:
-        _refuse(f"{name} must be a whole number of at least 1; got {_short(value)}")
+        _refuse(_t("size", name=name, got=_short(value)))
     return int(value)
 
 
 def _name(name) -> str:
     if not isinstance(name, str) or name not in _ROLE:
-        _refuse(f"name must be one of 'q', 'k', 'v'; got {_short(name)}")
+        _refuse(_t("name", got=_short(name)))
     return name
 
 
@@ -167,47 +192,48 @@ def _inputs(example):
     try:
         matrices = tuple(getattr(example, name) for name in ("X", "W_q", "W_k", "W_v"))
     except AttributeError:
-        _refuse(f"example must have X, W_q, W_k and W_v, like chapter_example(); got {_short(example)}")
+        _refuse(_t("example_attributes", got=_short(example)))
     try:
         matrices = _check_inputs(*matrices)
         self_attention(*matrices)  # values that overflow are refused here, not in the middle of a check
     except ValueError as exc:
-        _refuse(f"example: {exc}")
+        # the library's own sentence, in the check's language when it has one (LearnerError)
+        error = exc.message(_LANGUAGE.get()) if isinstance(exc, LearnerError) else exc
+        _refuse(_t("example_invalid", error=error))
     return matrices
 
 
 def _numbers(value):
     """(float array, None), or (None, what the value is instead, and the mistake code)."""
     if isinstance(value, (str, bytes)):
-        return None, (f"text ({_short(value)})", NOT_NUMBERS)
+        return None, (_t("got_text", got=_short(value)), NOT_NUMBERS)
     if isinstance(value, np.ma.MaskedArray):
-        return None, ("a masked array (its mask cannot be checked)", NOT_NUMBERS)
+        return None, (_t("got_masked"), NOT_NUMBERS)
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             array = np.asarray(value)
     except Exception:  # ragged lists, self-containing lists, too deep nesting: not numbers
-        return None, (f"a {type(value).__name__} that is not a table of numbers", NOT_NUMBERS)
+        return None, (_t("got_not_table", type=type(value).__name__), NOT_NUMBERS)
     if array.dtype == object:
         for entry in itertools.islice(array.flat, 100_000):
             if isinstance(entry, numbers.Complex) and not isinstance(entry, numbers.Real):
-                return None, ("complex numbers; the answer is real numbers (no j part)", OTHER)
+                return None, (_t("got_complex"), OTHER)
             if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Real):
-                return None, (f"{_short(entry)} ({type(entry).__name__}) among the numbers", NOT_NUMBERS)
+                return None, (_t("got_entry", got=_short(entry), type=type(entry).__name__), NOT_NUMBERS)
             try:
                 float(entry)
             except OverflowError:
-                return None, (f"a number too large to compute with ({_short(entry, 20)}; the largest "
-                              f"float is about 1.8e308)", OTHER)
+                return None, (_t("got_too_large", got=_short(entry, 20)), OTHER)
         else:
             array = array.astype(float)
     kind = array.dtype.kind
     if kind == "c":
-        return None, ("complex numbers; the answer is real numbers (no j part)", OTHER)
+        return None, (_t("got_complex"), OTHER)
     if kind == "b":
-        return None, ("True/False values, not numbers", NOT_NUMBERS)
+        return None, (_t("got_bool"), NOT_NUMBERS)
     if kind not in "iuf":
-        return None, (f"a {type(value).__name__} of {array.dtype} data, not numbers", NOT_NUMBERS)
+        return None, (_t("got_dtype", type=type(value).__name__, dtype=array.dtype), NOT_NUMBERS)
     with np.errstate(over="ignore"):  # a long double beyond float64 becomes inf: not correct
         return array.astype(float), None
 
@@ -215,13 +241,11 @@ def _numbers(value):
 def _as_numbers(answer, what: str):
     """The answer as a float array, or the Feedback saying why it is not one."""
     if answer is None:
-        return None, _wrong(f"Not answered yet: {what}. Replace None with your answer and run the cell again.",
-                            UNANSWERED)
+        return None, _wrong(_t("unanswered", what=what), UNANSWERED)
     array, problem = _numbers(answer)
     if problem is not None:
         got, code = problem
-        return None, _wrong(f"Not yet: {what} should be numbers (a numpy array or a list of numbers); "
-                            f"got {got}.", code)
+        return None, _wrong(_t("not_numbers", what=what, got=got), code)
     return array, None
 
 
@@ -275,22 +299,18 @@ def _judge(array, expected, mistakes, what, success, generic=()):
     if matches:
         with np.errstate(invalid="ignore"):  # -inf - -inf, where a mask was written as -inf
             nearest = min(matches, key=lambda m: float(np.max(np.nan_to_num(np.abs(array - m.value)))))
-        return _wrong("Not yet. " + nearest.hint, *nearest.codes)
+        return _wrong(_t("not_yet_hint", hint=nearest.hint), *nearest.codes)
     if array.shape != expected.shape:
-        return _wrong(f"Not yet: {what} should have shape {expected.shape}; yours has shape {array.shape}.",
-                      SHAPE)
+        return _wrong(_t("shape", what=what, expected=expected.shape, got=array.shape), SHAPE)
     if not np.isfinite(array).all():
-        return _wrong(f"Not yet: your {what} contains inf or nan; every entry should be a finite number.",
-                      OTHER)
+        return _wrong(_t("not_finite", what=what), OTHER)
     for rule in generic:
         found = rule(array)
         if found is not None:
             return found
     if _close(array, expected, NEAR):
-        return _wrong(f"Almost: your {what} is within {NEAR} of the right one. Keep more decimals "
-                      f"(or let numpy compute it) rather than rounding the intermediate steps.", NEAR_MISS)
-    return _wrong(f"Not yet: your {what} differs from the right one. Go back to the equation and "
-                  f"compute it one step at a time.", OTHER)
+        return _wrong(_t("near_miss", what=what, near=NEAR), NEAR_MISS)
+    return _wrong(_t("differs", what=what), OTHER)
 
 
 def _product(A, B):
@@ -308,7 +328,7 @@ def _vector_text(v) -> str:
 # --- 01 projections ---------------------------------------------------------------------------
 
 @_answers
-def check_projection(answer, i, name="q", example=None) -> Feedback:
+def check_projection(answer, i, name="q", example=None, language=DEFAULT_LANGUAGE) -> Feedback:
     """q_i = x_i W^Q (or k_i, v_i) for token i (0-based) of the example."""
     X, W_q, W_k, W_v = _inputs(example)
     weights = {"q": W_q, "k": W_k, "v": W_v}
@@ -316,7 +336,7 @@ def check_projection(answer, i, name="q", example=None) -> Feedback:
     i = _index(i, "i", len(X))
     role, letter = _ROLE[name]
     s = i + 1
-    what = f"{name}_{s} = x_{s} W^{letter}"
+    what = f"{name}_{s} = x_{s} W^{letter}"  # a formula: the same in every language
     array, feedback = _as_numbers(answer, what)
     if feedback is not None:
         return feedback
@@ -324,25 +344,23 @@ def check_projection(answer, i, name="q", example=None) -> Feedback:
     expected = X[i] @ W
     mistakes = [
         _Mistake((WRONG_MATRIX,), X[i] @ weights[other],
-                 f"You used W^{_ROLE[other][1]} where W^{letter} belongs: the {role} vector is "
-                 f"{name}_{s} = x_{s} W^{letter} (W_{name} in the code).")
+                 _t("projection_wrong_matrix", other=_ROLE[other][1], letter=letter, role=role,
+                    name=name, s=s))
         for other in weights if other != name
     ]
     mistakes.append(_Mistake((ORDER,), _product(W, X[i]),
-                             f"The product is in the wrong order. With row vectors (the chapter's "
-                             f"notation) it is x_{s} W^{letter}: the row x_{s} times the matrix, "
-                             f"X[{i}] @ W_{name}. W_{name} @ X[{i}] multiplies by the matrix's rows instead."))
+                             _t("projection_order", s=s, letter=letter, i=i, name=name)))
     for j in range(len(X)):
         if j != i:
             mistakes.append(_Mistake((WRONG_TOKEN,), X[j] @ W,
-                                     f"That is {name}_{j + 1}, the {role} of token {j + 1}. Python counts "
-                                     f"from 0: x_{s} is X[{i}]."))
+                                     _t("projection_wrong_token", name=name, t=j + 1, role=role,
+                                        s=s, i=i)))
     return _judge(array, expected, mistakes, what,
-                  f"{name}_{s} = x_{s} W^{letter}: each component is x_{s} times one column of W^{letter}.")
+                  _t("projection_right", name=name, s=s, letter=letter))
 
 
 @_answers
-def check_projection_matrix(answer, name="k", example=None) -> Feedback:
+def check_projection_matrix(answer, name="k", example=None, language=DEFAULT_LANGUAGE) -> Feedback:
     """The whole matrix Q = X W^Q (or K, V): row i is token i's vector."""
     X, W_q, W_k, W_v = _inputs(example)
     weights = {"q": W_q, "k": W_k, "v": W_v}
@@ -356,47 +374,35 @@ def check_projection_matrix(answer, name="k", example=None) -> Feedback:
     expected = X @ W
     mistakes = [
         _Mistake((WRONG_MATRIX,), X @ weights[other],
-                 f"You used W^{_ROLE[other][1]} where W^{letter} belongs: {letter} = X W^{letter} "
-                 f"(X @ W_{name}); each row of {letter} is a {role} vector.")
+                 _t("matrix_wrong_matrix", other=_ROLE[other][1], letter=letter, name=name, role=role))
         for other in weights if other != name
     ]
     mistakes.append(_Mistake((ORDER,), _product(W, X.T),
-                             f"The product is in the wrong order: {letter} = X W^{letter} (X @ W_{name}), "
-                             f"an (n x d_model) times a (d_model x d_k) matrix; W_{name} @ X.T gives a "
-                             f"d_k x n matrix, one column per token, with other numbers."))
-    mistakes.append(_Mistake((ORDER,), expected.T,
-                             f"These are the right numbers, transposed: in the chapter's notation each "
-                             f"row of {letter} is one token ({letter} = X @ W_{name}, shape n x d_k)."))
-    return _judge(array, expected, mistakes, what,
-                  f"{letter} = X W^{letter} computes all the {role} vectors at once, one row per token.")
+                             _t("matrix_order", letter=letter, name=name)))
+    mistakes.append(_Mistake((ORDER,), expected.T, _t("matrix_transposed", letter=letter, name=name)))
+    return _judge(array, expected, mistakes, what, _t("matrix_right", letter=letter, role=role))
 
 
 @_answers
-def check_projection_shape(answer, n, d_model, d_k) -> Feedback:
+def check_projection_shape(answer, n, d_model, d_k, language=DEFAULT_LANGUAGE) -> Feedback:
     """The shape of Q = X W^Q when X is n x d_model and W^Q is d_model x d_k."""
     n, d_model, d_k = _size(n, "n"), _size(d_model, "d_model"), _size(d_k, "d_k")
-    what = f"the shape of Q (X is {n} x {d_model}, W^Q is {d_model} x {d_k})"
+    what = _t("shape_what", n=n, d_model=d_model, d_k=d_k)
     if answer is None:
-        return _wrong(f"Not answered yet: {what}. Replace None with a pair like (rows, columns).", UNANSWERED)
+        return _wrong(_t("shape_unanswered", what=what), UNANSWERED)
     whole = _whole_numbers(answer)
     if whole is None:
-        return _wrong(f"Not yet: write {what} as a pair of whole numbers, e.g. (3, 4); got "
-                      f"{_short(answer)}.", NOT_NUMBERS)
+        return _wrong(_t("shape_not_pair", what=what, got=_short(answer)), NOT_NUMBERS)
     shape = tuple(whole)
     if shape == (n, d_k):
-        return _right(f"({n} x {d_model}) times ({d_model} x {d_k}) gives {n} x {d_k}: one row per "
-                      f"token, d_k columns. The inner sizes (d_model) must match and disappear.")
+        return _right(_t("shape_right", n=n, d_model=d_model, d_k=d_k))
     if shape == (d_k, n) and (d_k, n) != (n, d_k):
-        return _wrong(f"Not yet: that is the shape the product in the wrong order (W^Q X^T) would have. "
-                      f"Q = X W^Q keeps X's rows (one per token) and takes W^Q's columns.", ORDER)
+        return _wrong(_t("shape_order"), ORDER)
     if shape == (n, d_model):
-        return _wrong(f"Not yet: ({n}, {d_model}) is the shape of X itself. Multiplying by W^Q keeps "
-                      f"the rows but changes the number of columns to W^Q's.", SHAPE)
+        return _wrong(_t("shape_of_x", n=n, d_model=d_model), SHAPE)
     if shape == (d_model, d_k):
-        return _wrong(f"Not yet: ({d_model}, {d_k}) is the shape of W^Q. The product keeps X's "
-                      f"number of rows (one per token).", SHAPE)
-    return _wrong("Not yet: (a x b) times (b x c) gives (a x c): the rows of the first, the "
-                  "columns of the second.", OTHER)
+        return _wrong(_t("shape_of_w", d_model=d_model, d_k=d_k), SHAPE)
+    return _wrong(_t("shape_other"), OTHER)
 
 
 # --- 02 scores ---------------------------------------------------------------------------------
@@ -407,15 +413,12 @@ def _scale_variants(scaled: bool, d_k: int):
     if scaled:
         return [
             ((), 1 / root, ""),
-            ((UNSCALED,), 1.0, f"You forgot to divide by sqrt(d_k) = sqrt({d_k}) = {root:g}: "
-                                f"score = q_i . k_j / sqrt(d_k)."),
-            ((DIVIDED_BY_DK,), 1 / d_k, f"You divided by d_k = {d_k}; divide by its square root, "
-                                         f"sqrt(d_k) = {root:g}."),
+            ((UNSCALED,), 1.0, _t("score_unscaled", d_k=d_k, root=f"{root:g}")),
+            ((DIVIDED_BY_DK,), 1 / d_k, _t("score_divided_by_dk", d_k=d_k, root=f"{root:g}")),
         ]
     return [
         ((), 1.0, ""),
-        ((SCALED,), 1 / root, f"This exercise asks for the raw dot product q_i . k_j, before any "
-                               f"division by sqrt(d_k) = {root:g}."),
+        ((SCALED,), 1 / root, _t("score_scaled", root=f"{root:g}")),
     ]
 
 
@@ -427,7 +430,7 @@ def _combine(pairs, scales):
             codes = pair_codes + scale_codes
             if codes:
                 if pair_hint and scale_hint:
-                    hint = f"{pair_hint} Also: {scale_hint[0].lower()}{scale_hint[1:]}"
+                    hint = _t("also", first=pair_hint, second=scale_hint[0].lower() + scale_hint[1:])
                 else:
                     hint = pair_hint or scale_hint
                 mistakes.append(_Mistake(codes, value * factor, hint))
@@ -435,25 +438,22 @@ def _combine(pairs, scales):
 
 
 @_answers
-def check_score(answer, i, j, scaled=True, example=None) -> Feedback:
+def check_score(answer, i, j, scaled=True, example=None, language=DEFAULT_LANGUAGE) -> Feedback:
     """score(x_i, x_j) = q_i . k_j / sqrt(d_k) (no division when not `scaled`)."""
     scaled = _flag(scaled, "scaled")
     result = self_attention(*_inputs(example), causal=False, scaled=scaled)
     Q, K = result.Q, result.K
     i, j = _index(i, "i", result.n), _index(j, "j", result.n)
     s, t = i + 1, j + 1
-    what = f"score(x_{s}, x_{t})" if scaled else f"the dot product q_{s} . k_{t}"
+    what = f"score(x_{s}, x_{t})" if scaled else _t("dot_what", s=s, t=t)
     array, feedback = _as_numbers(answer, what)
     if feedback is not None:
         return feedback
     pairs = [
         ((), Q[i] @ K[j], ""),
-        ((WRONG_MATRIX,), K[i] @ K[j], f"You used W^K where W^Q belongs: the query of token {s} is "
-                                       f"q_{s} = x_{s} W^Q, so the score is q_{s} . k_{t}, not k_{s} . k_{t}."),
-        ((WRONG_MATRIX,), Q[i] @ Q[j], f"You used W^Q where W^K belongs: token {t} takes part as a key, "
-                                       f"k_{t} = x_{t} W^K, so the score is q_{s} . k_{t}, not q_{s} . q_{t}."),
-        ((SWAPPED,), Q[j] @ K[i], f"You swapped the roles: score(x_{s}, x_{t}) takes the query of token "
-                                  f"{s} and the key of token {t}: q_{s} . k_{t}, not q_{t} . k_{s}."),
+        ((WRONG_MATRIX,), K[i] @ K[j], _t("score_keys", s=s, t=t)),
+        ((WRONG_MATRIX,), Q[i] @ Q[j], _t("score_queries", s=s, t=t)),
+        ((SWAPPED,), Q[j] @ K[i], _t("score_swapped", s=s, t=t)),
     ]
     expected = np.asarray(result.scores[i, j])
     how = "q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j"
@@ -463,35 +463,30 @@ def check_score(answer, i, j, scaled=True, example=None) -> Feedback:
 
 
 @_answers
-def check_scores(answer, scaled=True, example=None) -> Feedback:
+def check_scores(answer, scaled=True, example=None, language=DEFAULT_LANGUAGE) -> Feedback:
     """The score matrix Q K^T / sqrt(d_k), every pair (i, j), before any mask."""
     scaled = _flag(scaled, "scaled")
     result = self_attention(*_inputs(example), causal=False, scaled=scaled)
     Q, K = result.Q, result.K
-    what = "the score matrix" + (" Q K^T / sqrt(d_k)" if scaled else " Q K^T")
+    what = _t("scores_what", formula="Q K^T / sqrt(d_k)" if scaled else "Q K^T")
     array, feedback = _as_numbers(answer, what)
     if feedback is not None:
         return feedback
     pairs = [
         ((), Q @ K.T, ""),
-        ((ORDER,), K @ Q.T, "The product is in the wrong order: K Q^T is the transpose of the score "
-                            "matrix. Row i must hold token i's query against every key: Q @ K.T."),
-        ((ORDER,), Q.T @ K, "The product is in the wrong order: Q^T K is d_k x d_k, it mixes "
-                            "components, not tokens. The score matrix is Q K^T (Q @ K.T), n x n."),
-        ((WRONG_MATRIX,), K @ K.T, "You used W^K where W^Q belongs: the rows come from the queries, "
-                                   "Q = X W^Q, so the matrix is Q K^T, not K K^T."),
-        ((WRONG_MATRIX,), Q @ Q.T, "You used W^Q where W^K belongs: the columns come from the keys, "
-                                   "K = X W^K, so the matrix is Q K^T, not Q Q^T."),
+        ((ORDER,), K @ Q.T, _t("scores_transposed")),
+        ((ORDER,), Q.T @ K, _t("scores_components")),
+        ((WRONG_MATRIX,), K @ K.T, _t("scores_keys")),
+        ((WRONG_MATRIX,), Q @ Q.T, _t("scores_queries")),
     ]
     mistakes = _combine(pairs, _scale_variants(scaled, result.d_k))
     future = ~causal_mask(result.n)
     for fill in (-np.inf, 0.0):
         mistakes.append(_Mistake((MASKED_SCORES,), np.where(future, fill, result.scores),
-                                 "Right numbers where j <= i, but the score matrix comes before the mask: "
-                                 "it holds every pair (i, j). The causal mask is applied at the softmax step."))
+                                 _t("scores_masked")))
     expected = result.scores
     return _judge(array, expected, mistakes, what,
-                  "every score at once: entry (i, j) is q_i . k_j" + (" / sqrt(d_k)." if scaled else "."))
+                  _t("scores_right", formula="q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j"))
 
 
 # --- 03 softmax, 05/06 the weights -------------------------------------------------------------
@@ -505,30 +500,19 @@ def _weight_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     out = []
     if causal:
         out.append(((FUTURE,), self_attention(X, W_q, W_k, W_v, causal=False, scaled=scaled).weights,
-                    "A weight went to a future token: with the causal mask token i may only attend to "
-                    "j <= i, so alpha_ij = 0 for j > i. Take the softmax over the scores with j <= i only."))
+                    _t("weights_future")))
         unmasked = softmax(right.scores)
-        out.append(((ROW_SUM, FUTURE), unmasked * causal_mask(n),
-                    "A row does not sum to 1: you zeroed the future weights after the softmax but did not "
-                    "renormalise. Divide each row by its new sum, or put -inf in the future scores "
-                    "before the softmax."))
+        out.append(((ROW_SUM, FUTURE), unmasked * causal_mask(n), _t("weights_not_renormalised")))
     if scaled:
         out.append(((UNSCALED,), self_attention(X, W_q, W_k, W_v, causal=causal, scaled=False).weights,
-                    f"You forgot to divide the scores by sqrt(d_k) = {root:g} before the softmax."))
+                    _t("weights_unscaled", root=f"{root:g}")))
     exps = np.exp(right.scores) * (causal_mask(n) if causal else 1.0)
-    out.append(((ROW_SUM,), exps,
-                "A row does not sum to 1: these are the exponentials e^score. Divide each by the "
-                "sum of its row's exponentials."))
-    out.append(((NO_SOFTMAX,), right.scores * (causal_mask(n) if causal else 1.0),
-                "These are the scores. The weights are their softmax: alpha_ij = e^score_ij / sum_k e^score_ik."))
-    out.append(((ORDER,), softmax(right.scores.T, mask),
-                "You used K Q^T, the transpose of the score matrix (the product in the wrong order): "
-                "row i of the scores must be q_i against every key, Q @ K.T."))
+    out.append(((ROW_SUM,), exps, _t("weights_exponentials")))
+    out.append(((NO_SOFTMAX,), right.scores * (causal_mask(n) if causal else 1.0), _t("weights_scores")))
+    out.append(((ORDER,), softmax(right.scores.T, mask), _t("weights_transposed")))
     column_wise = np.exp(np.where(mask if causal else True, right.scores, -np.inf))
     column_wise = column_wise / column_wise.sum(axis=0, keepdims=True)
-    out.append(((ROW_SUM,), column_wise,
-                "A row does not sum to 1: the softmax ran down each column. It runs along each row "
-                "(token i's scores over j): normalise with axis=-1 (or axis=1)."))
+    out.append(((ROW_SUM,), column_wise, _t("weights_columns")))
     return right.weights, out
 
 
@@ -538,9 +522,9 @@ def _row_sum_rule(what):
         if not np.isclose(sums, 1.0, rtol=0, atol=0.011).all():
             bad = np.atleast_1d(sums)
             row = int(np.argmax(np.abs(bad - 1))) if bad.size > 1 else None
-            where = f"row {row + 1} sums to {bad[row]:.4g}" if row is not None else f"it sums to {bad[0]:.4g}"
-            return _wrong(f"Not yet: every row of {what} must sum to 1 (a probability distribution), "
-                          f"but {where}. Divide by the row's sum of exponentials.", ROW_SUM)
+            where = (_t("row_sums_to", row=row + 1, total=f"{bad[row]:.4g}") if row is not None
+                     else _t("it_sums_to", total=f"{bad[0]:.4g}"))
+            return _wrong(_t("row_sum", what=what, where=where), ROW_SUM)
         return None
     return rule
 
@@ -550,21 +534,21 @@ def _future_rule(mask):
         leaked = (np.abs(array) > TOLERANCE) & ~mask
         if leaked.any():
             i, j = np.argwhere(np.atleast_2d(leaked))[0]
-            return _wrong(f"Not yet: a weight went to a future token ({np.atleast_2d(array)[i, j]:.4g} "
-                          f"where j > i). With the causal mask every alpha_ij with j > i is exactly 0.", FUTURE)
+            return _wrong(_t("future", weight=f"{np.atleast_2d(array)[i, j]:.4g}"), FUTURE)
         return None
     return rule
 
 
 @_answers
-def check_weights_row(answer, i, causal=True, scaled=True, example=None) -> Feedback:
+def check_weights_row(answer, i, causal=True, scaled=True, example=None,
+                      language=DEFAULT_LANGUAGE) -> Feedback:
     """alpha_ij for one token i (0-based), j = 1..n (only j <= i may be non-zero when causal)."""
     causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _inputs(example)
     i = _index(i, "i", len(X))
     expected, variants = _weight_mistakes(X, W_q, W_k, W_v, causal, scaled)
     n, s = len(X), i + 1
-    what = f"the weights alpha_{s}j"
+    what = _t("weights_row_what", s=s)
     array, feedback = _as_numbers(answer, what)
     if feedback is not None:
         return feedback
@@ -575,17 +559,16 @@ def check_weights_row(answer, i, causal=True, scaled=True, example=None) -> Feed
     if causal:
         rules.insert(0, _future_rule(causal_mask(n)[i]))
     return _judge(array, expected[i], mistakes, what,
-                  f"the weights of token {s} are a probability distribution over "
-                  + (f"tokens 1..{s}." if causal else "all the tokens."), rules)
+                  _t("weights_row_right_causal", s=s) if causal else _t("weights_row_right", s=s), rules)
 
 
 @_answers
-def check_weights(answer, causal=True, scaled=True, example=None) -> Feedback:
+def check_weights(answer, causal=True, scaled=True, example=None, language=DEFAULT_LANGUAGE) -> Feedback:
     """The whole weights matrix softmax(mask(Q K^T / sqrt(d_k))), row by row."""
     causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _inputs(example)
     expected, variants = _weight_mistakes(X, W_q, W_k, W_v, causal, scaled)
-    what = "the weights matrix"
+    what = _t("weights_what")
     array, feedback = _as_numbers(answer, what)
     if feedback is not None:
         return feedback
@@ -594,8 +577,7 @@ def check_weights(answer, causal=True, scaled=True, example=None) -> Feedback:
     if causal:
         rules.insert(0, _future_rule(causal_mask(len(X))))
     return _judge(array, expected, mistakes, what,
-                  "each row is a probability distribution" + (", zero above the diagonal." if causal else "."),
-                  rules)
+                  _t("weights_right_causal") if causal else _t("weights_right"), rules)
 
 
 # --- 04/05 combining the values ----------------------------------------------------------------
@@ -606,24 +588,19 @@ def _output_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     _, weight_variants = _weight_mistakes(X, W_q, W_k, W_v, causal, scaled)
     out = [(codes, w @ V, hint) for codes, w, hint in weight_variants if ORDER not in codes]
     out += [
-        ((ORDER,), weights.T @ V,
-         "The product is in the wrong order: you used the weights' columns (alpha_ji). a_i = sum_j "
-         "alpha_ij v_j takes row i of the weights: output = weights @ V."),
-        ((WRONG_MATRIX,), weights @ X, "You combined the inputs x_j. Attention combines the value "
-                                      "vectors v_j = x_j W^V: output = weights @ V."),
-        ((WRONG_MATRIX,), weights @ right.K, "You combined the keys k_j (W^K where W^V belongs). "
-                                            "Attention combines the values v_j = x_j W^V."),
-        ((WRONG_MATRIX,), weights @ right.Q, "You combined the queries q_j (W^Q where W^V belongs). "
-                                            "Attention combines the values v_j = x_j W^V."),
+        ((ORDER,), weights.T @ V, _t("output_columns")),
+        ((WRONG_MATRIX,), weights @ X, _t("output_inputs")),
+        ((WRONG_MATRIX,), weights @ right.K, _t("output_keys")),
+        ((WRONG_MATRIX,), weights @ right.Q, _t("output_queries")),
         ((ROW_SUM,), np.ones_like(weights) * (causal_mask(right.n) if causal else 1.0) @ V,
-         "You added the values without weighting them: each v_j must be multiplied by alpha_ij, "
-         "whose row sums to 1."),
+         _t("output_unweighted")),
     ]
     return right, out
 
 
 @_answers
-def check_output_row(answer, i, causal=True, scaled=True, example=None) -> Feedback:
+def check_output_row(answer, i, causal=True, scaled=True, example=None,
+                     language=DEFAULT_LANGUAGE) -> Feedback:
     """a_i = sum_j alpha_ij v_j for token i (0-based)."""
     causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _inputs(example)
@@ -636,26 +613,22 @@ def check_output_row(answer, i, causal=True, scaled=True, example=None) -> Feedb
         return feedback
     mistakes = [_Mistake(codes, value[i], hint) for codes, value, hint in variants]
     return _judge(array, right.output[i], mistakes, what,
-                  f"a_{s} = sum_j alpha_{s}j v_j, a weighted average of the values "
-                  + (f"v_1..v_{s}." if causal else "of every token."))
+                  _t("output_row_right_causal", s=s) if causal else _t("output_row_right", s=s))
 
 
 @_answers
-def check_output(answer, causal=True, scaled=True, example=None) -> Feedback:
+def check_output(answer, causal=True, scaled=True, example=None, language=DEFAULT_LANGUAGE) -> Feedback:
     """The output matrix: weights @ V, one row a_i per token."""
     causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _inputs(example)
     right, variants = _output_mistakes(X, W_q, W_k, W_v, causal, scaled)
-    what = "the output matrix"
+    what = _t("output_what")
     array, feedback = _as_numbers(answer, what)
     if feedback is not None:
         return feedback
     mistakes = [_Mistake(codes, value, hint) for codes, value, hint in variants]
-    mistakes.append(_Mistake((ORDER,), right.output.T,
-                             "These are the right numbers, transposed: V^T weights^T has one column per "
-                             "token. The output has one row per token: weights @ V."))
-    return _judge(array, right.output, mistakes, what,
-                  "output = weights @ V: row i is a_i = sum_j alpha_ij v_j.")
+    mistakes.append(_Mistake((ORDER,), right.output.T, _t("output_transposed")))
+    return _judge(array, right.output, mistakes, what, _t("output_right"))
 
 
 # --- 03 a softmax of one's own -----------------------------------------------------------------
@@ -670,14 +643,12 @@ _SOFTMAX_ROWS = (
 
 
 @_answers
-def check_softmax_function(fn) -> Feedback:
+def check_softmax_function(fn, language=DEFAULT_LANGUAGE) -> Feedback:
     """A learner's softmax(row) -> weights, tried on small and on very large scores."""
     if fn is None:
-        return _wrong("Not answered yet: write a function that takes a 1-D array of scores and returns "
-                       "its weights, and pass the function here.", UNANSWERED)
+        return _wrong(_t("softmax_unanswered"), UNANSWERED)
     if not callable(fn):
-        return _wrong(f"Not yet: pass the function itself (its name, no parentheses); got "
-                      f"{type(fn).__name__}.", NOT_NUMBERS)
+        return _wrong(_t("softmax_not_callable", type=type(fn).__name__), NOT_NUMBERS)
     overflowed = []
     for row in _SOFTMAX_ROWS:
         scores = np.array(row)
@@ -687,53 +658,50 @@ def check_softmax_function(fn) -> Feedback:
                 warnings.simplefilter("ignore")
                 returned = fn(scores.copy())
         except Exception as exc:  # the learner's code: report any failure as a hint
-            return _wrong(f"Not yet: your function raised {type(exc).__name__} ({_short(exc, 200)}) on "
-                          f"the scores {_vector_text(scores)}.", ERROR)
+            return _wrong(_t("softmax_raised", error=type(exc).__name__, detail=_short(exc, 200),
+                             scores=_vector_text(scores)), ERROR)
         if returned is None:
-            return _wrong(f"Not yet: on {_vector_text(scores)} your function returned None; end it with "
-                          f"`return` and the weights.", UNANSWERED)
+            return _wrong(_t("softmax_none", scores=_vector_text(scores)), UNANSWERED)
         got, problem = _numbers(returned)
         if problem is not None:
-            return _wrong(f"Not yet: on {_vector_text(scores)} your function returned {problem[0]}; it "
-                          f"should return one weight per score.", problem[1])
+            return _wrong(_t("softmax_not_numbers", scores=_vector_text(scores), got=problem[0]),
+                          problem[1])
         if got.shape != expected.shape:
-            return _wrong(f"Not yet: on {_vector_text(scores)} your function returned shape {got.shape}; "
-                          f"it should return one weight per score, shape {expected.shape}.", SHAPE)
+            return _wrong(_t("softmax_shape", scores=_vector_text(scores), got=got.shape,
+                             expected=expected.shape), SHAPE)
         if not np.isfinite(got).all():
             overflowed.append(row)
             continue
         if not np.isclose(got.sum(), 1.0, atol=1e-6):
-            return _wrong(f"Not yet: on {_vector_text(scores)} your weights sum to {got.sum():.4g}, not 1. "
-                          f"Divide each exponential by the sum of all of them.", ROW_SUM)
+            return _wrong(_t("softmax_sum", scores=_vector_text(scores), total=f"{got.sum():.4g}"),
+                          ROW_SUM)
         if not np.allclose(got, expected, atol=1e-6):
-            return _wrong(f"Not yet: on {_vector_text(scores)} your function gives {_vector_text(got)}; "
-                          f"softmax gives {_vector_text(expected)}.", OTHER)
+            return _wrong(_t("softmax_values", scores=_vector_text(scores), got=_vector_text(got),
+                             expected=_vector_text(expected)), OTHER)
     if overflowed:
-        return _wrong(f"Almost: right on small scores, but on {_vector_text(overflowed[0])} e^score "
-                      f"overflows (inf/inf = nan). Subtract the row's largest score before exp(): the "
-                      f"weights do not change, and every exponential is then at most 1.", OVERFLOW)
-    return _right("your softmax sums to 1 and stays finite on very large scores.")
+        return _wrong(_t("softmax_overflow", scores=_vector_text(overflowed[0])), OVERFLOW)
+    return _right(_t("softmax_right"))
 
 
 # --- 06 causality ------------------------------------------------------------------------------
 
 @_answers
-def check_changed_outputs(answer, perturbed, causal=True, example=None) -> Feedback:
+def check_changed_outputs(answer, perturbed, causal=True, example=None,
+                          language=DEFAULT_LANGUAGE) -> Feedback:
     """Which outputs a_i (1-based subscripts) change when token `perturbed` (1-based) changes."""
     causal = _flag(causal, "causal")
     X, W_q, W_k, W_v = _inputs(example)
     n = len(X)
     if isinstance(perturbed, (bool, np.bool_)) or not isinstance(perturbed, (int, np.integer)) \
             or not 1 <= perturbed <= n:
-        _refuse(f"perturbed must be a token's 1-based subscript, 1 to {n}; got {_short(perturbed)}")
+        _refuse(_t("perturbed", n=n, got=_short(perturbed)))
     perturbed = int(perturbed)
-    what = f"the subscripts i of the outputs a_i that change when x_{perturbed} changes"
+    what = _t("changed_what", p=perturbed)
     if answer is None:
-        return _wrong(f"Not answered yet: {what}, as a list such as [1, 2].", UNANSWERED)
+        return _wrong(_t("changed_unanswered", what=what), UNANSWERED)
     whole = _whole_numbers(answer, sets=True)
     if whole is None:
-        return _wrong(f"Not yet: give {what} as a list of whole numbers, such as [1, 2]; got "
-                      f"{_short(answer)}.", NOT_NUMBERS)
+        return _wrong(_t("changed_not_list", what=what, got=_short(answer)), NOT_NUMBERS)
     chosen = set(whole)
     # Ask the library rather than assume: change x_p and see which rows of the output move.
     before = self_attention(X, W_q, W_k, W_v, causal=causal).output
@@ -745,20 +713,17 @@ def check_changed_outputs(answer, perturbed, causal=True, example=None) -> Feedb
     if chosen == expected:
         earlier = ", ".join(f"a_{i}" for i in range(1, perturbed))
         if not causal:
-            why = "without the mask every a_i attends to every token."
+            why = _t("changed_why_bidirectional")
         elif earlier:
-            verb = "stays" if perturbed == 2 else "stay"
-            why = f"a_i sees x_j only for j <= i, so {earlier} {verb} unchanged, bit for bit."
+            # one earlier output or several: the verb agrees ("stays" / "stay", "fica" / "ficam")
+            why = _t("changed_why_one" if perturbed == 2 else "changed_why_many", earlier=earlier)
         else:
-            why = f"every a_i with i >= {perturbed} attends to x_{perturbed}."
-        return _right(f"{listed} change: {why}")
+            why = _t("changed_why_all", p=perturbed)
+        return _right(_t("changed_right", listed=listed, why=why))
     if causal and any(i < perturbed for i in chosen):
-        return _wrong(f"Not yet: with the causal mask, a_i depends only on x_j with j <= i (Theorem 1). "
-                      f"Can an output before position {perturbed} see x_{perturbed}?", FUTURE)
+        return _wrong(_t("changed_earlier", p=perturbed), FUTURE)
     if chosen == {perturbed}:
-        return _wrong(f"Not yet: a_{perturbed} changes, but x_{perturbed} is also a key and a value for "
-                      f"the tokens that can attend to it. Which are they?", OTHER)
+        return _wrong(_t("changed_only_itself", p=perturbed), OTHER)
     if not causal and chosen < expected:
-        return _wrong("Not yet: without the mask (Corollary 1.1) every token attends to every other, "
-                      "in both directions.", FUTURE)
-    return _wrong(f"Not yet: think of which a_i have x_{perturbed} among the tokens they attend to.", OTHER)
+        return _wrong(_t("changed_bidirectional"), FUTURE)
+    return _wrong(_t("changed_other", p=perturbed), OTHER)

@@ -24,7 +24,7 @@ from dataclasses import dataclass, field, replace
 
 import numpy as np
 
-from .attention import AttentionResult, self_attention
+from .attention import AttentionResult, LearnerError, self_attention
 from .multihead import MultiHeadResult, multi_head_attention
 from .positions import positional_encoding
 from .strings import DEFAULT_LANGUAGE, text
@@ -61,7 +61,11 @@ class InputError(ValueError):
         self.key, self.values = key, values
 
     def message(self, language: str) -> str:
-        return text(self.key, language, **self.values)
+        # a value that is itself a translatable error (the library's LearnerError) is shown in
+        # `language` too: the one place the core's messages are translated for the explorer
+        values = {name: value.message(language) if hasattr(value, "message") else value
+                  for name, value in self.values.items()}
+        return text(self.key, language, **values)
 
 
 # --- reading numbers -------------------------------------------------------------------------------
@@ -469,6 +473,8 @@ def validate(state: ExplorerState) -> AttentionResult | MultiHeadResult:
         _check_magnitude(name, state.matrix(name))
     try:
         result = compute(state)
+    except LearnerError as exc:  # the library's sentence, in the explorer's language when shown
+        raise InputError("compute_failed_short", error=exc) from None
     except ValueError as exc:
         raise InputError("compute_failed_short", error=_short(str(exc), 200)) from None
     heads = result.heads if isinstance(result, MultiHeadResult) else (result,)

@@ -220,6 +220,366 @@ STRINGS: dict[str, dict[str, str]] = {
         "best_other_log": "The loss uses the natural logarithm (ln), not log base 2 or 10.",
         "best_hint": "Count the nouns that can follow “o”; the best model spreads its probability "
                      "evenly over them, and the loss is −ln of the right noun's probability.",
+        # exercise checks of notebooks 01-06 (selfattn_lib.exercises); {what} is a formula or a
+        # phrase from an "exercises.*_what" key, {got} what the learner gave
+        "exercises.correct": "Correct! {message}",
+        "exercises.not_yet_hint": "Not yet. {hint}",
+        "exercises.also": "{first} Also: {second}",
+        "exercises.cannot_check": "Cannot check this: {message}.",
+        "exercises.index_type": "{name} must be a whole number, the 0-based index of a token "
+                                "(0 to {last}); got {got}",
+        "exercises.index_range": "{name} must be between 0 and {last} (0-based index of a token; "
+                                 "there are {n}); got {got}",
+        "exercises.flag": "{name} must be True or False; got {got}",
+        "exercises.size": "{name} must be a whole number of at least 1; got {got}",
+        "exercises.name": "name must be one of 'q', 'k', 'v'; got {got}",
+        "exercises.example_attributes": "example must have X, W_q, W_k and W_v, like "
+                                        "chapter_example(); got {got}",
+        "exercises.example_invalid": "example: {error}",
+        "exercises.got_text": "text ({got})",
+        "exercises.got_masked": "a masked array (its mask cannot be checked)",
+        "exercises.got_not_table": "a {type} that is not a table of numbers",
+        "exercises.got_complex": "complex numbers; the answer is real numbers (no j part)",
+        "exercises.got_entry": "{got} ({type}) among the numbers",
+        "exercises.got_too_large": "a number too large to compute with ({got}; the largest float is "
+                                   "about 1.8e308)",
+        "exercises.got_bool": "True/False values, not numbers",
+        "exercises.got_dtype": "a {type} of {dtype} data, not numbers",
+        "exercises.unanswered": "Not answered yet: {what}. Replace None with your answer and run the "
+                                "cell again.",
+        "exercises.not_numbers": "Not yet: {what} should be numbers (a numpy array or a list of "
+                                 "numbers); got {got}.",
+        "exercises.shape": "Not yet: {what} should have shape {expected}; yours has shape {got}.",
+        "exercises.not_finite": "Not yet: your {what} contains inf or nan; every entry should be a "
+                                "finite number.",
+        "exercises.near_miss": "Almost: your {what} is within {near} of the right one. Keep more "
+                               "decimals (or let numpy compute it) rather than rounding the "
+                               "intermediate steps.",
+        "exercises.differs": "Not yet: your {what} differs from the right one. Go back to the "
+                             "equation and compute it one step at a time.",
+        # 01 projections ({role} is query, key or value: the chapter's own words in both editions)
+        "exercises.projection_wrong_matrix": "You used W^{other} where W^{letter} belongs: the {role} "
+                                             "vector is {name}_{s} = x_{s} W^{letter} (W_{name} in "
+                                             "the code).",
+        "exercises.projection_order": "The product is in the wrong order. With row vectors (the "
+                                      "chapter's notation) it is x_{s} W^{letter}: the row x_{s} "
+                                      "times the matrix, X[{i}] @ W_{name}. W_{name} @ X[{i}] "
+                                      "multiplies by the matrix's rows instead.",
+        "exercises.projection_wrong_token": "That is {name}_{t}, the {role} of token {t}. Python "
+                                            "counts from 0: x_{s} is X[{i}].",
+        "exercises.projection_right": "{name}_{s} = x_{s} W^{letter}: each component is x_{s} times "
+                                      "one column of W^{letter}.",
+        "exercises.matrix_wrong_matrix": "You used W^{other} where W^{letter} belongs: {letter} = X "
+                                         "W^{letter} (X @ W_{name}); each row of {letter} is a "
+                                         "{role} vector.",
+        "exercises.matrix_order": "The product is in the wrong order: {letter} = X W^{letter} (X @ "
+                                  "W_{name}), an (n x d_model) times a (d_model x d_k) matrix; "
+                                  "W_{name} @ X.T gives a d_k x n matrix, one column per token, "
+                                  "with other numbers.",
+        "exercises.matrix_transposed": "These are the right numbers, transposed: in the chapter's "
+                                       "notation each row of {letter} is one token ({letter} = X @ "
+                                       "W_{name}, shape n x d_k).",
+        "exercises.matrix_right": "{letter} = X W^{letter} computes all the {role} vectors at once, "
+                                  "one row per token.",
+        "exercises.shape_what": "the shape of Q (X is {n} x {d_model}, W^Q is {d_model} x {d_k})",
+        "exercises.shape_unanswered": "Not answered yet: {what}. Replace None with a pair like "
+                                      "(rows, columns).",
+        "exercises.shape_not_pair": "Not yet: write {what} as a pair of whole numbers, e.g. (3, 4); "
+                                    "got {got}.",
+        "exercises.shape_right": "({n} x {d_model}) times ({d_model} x {d_k}) gives {n} x {d_k}: one "
+                                 "row per token, d_k columns. The inner sizes (d_model) must match "
+                                 "and disappear.",
+        "exercises.shape_order": "Not yet: that is the shape the product in the wrong order (W^Q "
+                                 "X^T) would have. Q = X W^Q keeps X's rows (one per token) and "
+                                 "takes W^Q's columns.",
+        "exercises.shape_of_x": "Not yet: ({n}, {d_model}) is the shape of X itself. Multiplying by "
+                                "W^Q keeps the rows but changes the number of columns to W^Q's.",
+        "exercises.shape_of_w": "Not yet: ({d_model}, {d_k}) is the shape of W^Q. The product keeps "
+                                "X's number of rows (one per token).",
+        "exercises.shape_other": "Not yet: (a x b) times (b x c) gives (a x c): the rows of the "
+                                 "first, the columns of the second.",
+        # 02 scores
+        "exercises.score_unscaled": "You forgot to divide by sqrt(d_k) = sqrt({d_k}) = {root}: "
+                                    "score = q_i . k_j / sqrt(d_k).",
+        "exercises.score_divided_by_dk": "You divided by d_k = {d_k}; divide by its square root, "
+                                         "sqrt(d_k) = {root}.",
+        "exercises.score_scaled": "This exercise asks for the raw dot product q_i . k_j, before any "
+                                  "division by sqrt(d_k) = {root}.",
+        "exercises.dot_what": "the dot product q_{s} . k_{t}",
+        "exercises.score_keys": "You used W^K where W^Q belongs: the query of token {s} is q_{s} = "
+                                "x_{s} W^Q, so the score is q_{s} . k_{t}, not k_{s} . k_{t}.",
+        "exercises.score_queries": "You used W^Q where W^K belongs: token {t} takes part as a key, "
+                                   "k_{t} = x_{t} W^K, so the score is q_{s} . k_{t}, not q_{s} . "
+                                   "q_{t}.",
+        "exercises.score_swapped": "You swapped the roles: score(x_{s}, x_{t}) takes the query of "
+                                   "token {s} and the key of token {t}: q_{s} . k_{t}, not q_{t} . "
+                                   "k_{s}.",
+        "exercises.scores_what": "the score matrix {formula}",
+        "exercises.scores_transposed": "The product is in the wrong order: K Q^T is the transpose of "
+                                       "the score matrix. Row i must hold token i's query against "
+                                       "every key: Q @ K.T.",
+        "exercises.scores_components": "The product is in the wrong order: Q^T K is d_k x d_k, it "
+                                       "mixes components, not tokens. The score matrix is Q K^T (Q "
+                                       "@ K.T), n x n.",
+        "exercises.scores_keys": "You used W^K where W^Q belongs: the rows come from the queries, Q "
+                                 "= X W^Q, so the matrix is Q K^T, not K K^T.",
+        "exercises.scores_queries": "You used W^Q where W^K belongs: the columns come from the keys, "
+                                    "K = X W^K, so the matrix is Q K^T, not Q Q^T.",
+        "exercises.scores_masked": "Right numbers where j <= i, but the score matrix comes before "
+                                   "the mask: it holds every pair (i, j). The causal mask is applied "
+                                   "at the softmax step.",
+        "exercises.scores_right": "every score at once: entry (i, j) is {formula}.",
+        # 03, 05, 06 the weights
+        "exercises.weights_future": "A weight went to a future token: with the causal mask token i "
+                                    "may only attend to j <= i, so alpha_ij = 0 for j > i. Take the "
+                                    "softmax over the scores with j <= i only.",
+        "exercises.weights_not_renormalised": "A row does not sum to 1: you zeroed the future "
+                                              "weights after the softmax but did not renormalise. "
+                                              "Divide each row by its new sum, or put -inf in the "
+                                              "future scores before the softmax.",
+        "exercises.weights_unscaled": "You forgot to divide the scores by sqrt(d_k) = {root} before "
+                                      "the softmax.",
+        "exercises.weights_exponentials": "A row does not sum to 1: these are the exponentials "
+                                          "e^score. Divide each by the sum of its row's "
+                                          "exponentials.",
+        "exercises.weights_scores": "These are the scores. The weights are their softmax: alpha_ij "
+                                    "= e^score_ij / sum_k e^score_ik.",
+        "exercises.weights_transposed": "You used K Q^T, the transpose of the score matrix (the "
+                                        "product in the wrong order): row i of the scores must be "
+                                        "q_i against every key, Q @ K.T.",
+        "exercises.weights_columns": "A row does not sum to 1: the softmax ran down each column. It "
+                                     "runs along each row (token i's scores over j): normalise with "
+                                     "axis=-1 (or axis=1).",
+        "exercises.row_sums_to": "row {row} sums to {total}",
+        "exercises.it_sums_to": "it sums to {total}",
+        "exercises.row_sum": "Not yet: every row of {what} must sum to 1 (a probability "
+                             "distribution), but {where}. Divide by the row's sum of exponentials.",
+        "exercises.future": "Not yet: a weight went to a future token ({weight} where j > i). With "
+                            "the causal mask every alpha_ij with j > i is exactly 0.",
+        "exercises.weights_row_what": "the weights alpha_{s}j",
+        "exercises.weights_row_right_causal": "the weights of token {s} are a probability "
+                                              "distribution over tokens 1..{s}.",
+        "exercises.weights_row_right": "the weights of token {s} are a probability distribution "
+                                       "over all the tokens.",
+        "exercises.weights_what": "the weights matrix",
+        "exercises.weights_right_causal": "each row is a probability distribution, zero above the "
+                                          "diagonal.",
+        "exercises.weights_right": "each row is a probability distribution.",
+        # 04, 05 the outputs
+        "exercises.output_columns": "The product is in the wrong order: you used the weights' "
+                                    "columns (alpha_ji). a_i = sum_j alpha_ij v_j takes row i of the "
+                                    "weights: output = weights @ V.",
+        "exercises.output_inputs": "You combined the inputs x_j. Attention combines the value "
+                                   "vectors v_j = x_j W^V: output = weights @ V.",
+        "exercises.output_keys": "You combined the keys k_j (W^K where W^V belongs). Attention "
+                                 "combines the values v_j = x_j W^V.",
+        "exercises.output_queries": "You combined the queries q_j (W^Q where W^V belongs). Attention "
+                                    "combines the values v_j = x_j W^V.",
+        "exercises.output_unweighted": "You added the values without weighting them: each v_j must "
+                                       "be multiplied by alpha_ij, whose row sums to 1.",
+        "exercises.output_row_right_causal": "a_{s} = sum_j alpha_{s}j v_j, a weighted average of "
+                                             "the values v_1..v_{s}.",
+        "exercises.output_row_right": "a_{s} = sum_j alpha_{s}j v_j, a weighted average of the "
+                                      "values of every token.",
+        "exercises.output_what": "the output matrix",
+        "exercises.output_transposed": "These are the right numbers, transposed: V^T weights^T has "
+                                       "one column per token. The output has one row per token: "
+                                       "weights @ V.",
+        "exercises.output_right": "output = weights @ V: row i is a_i = sum_j alpha_ij v_j.",
+        # 03 a softmax of one's own
+        "exercises.softmax_unanswered": "Not answered yet: write a function that takes a 1-D array "
+                                        "of scores and returns its weights, and pass the function "
+                                        "here.",
+        "exercises.softmax_not_callable": "Not yet: pass the function itself (its name, no "
+                                          "parentheses); got {type}.",
+        "exercises.softmax_raised": "Not yet: your function raised {error} ({detail}) on the scores "
+                                    "{scores}.",
+        "exercises.softmax_none": "Not yet: on {scores} your function returned None; end it with "
+                                  "`return` and the weights.",
+        "exercises.softmax_not_numbers": "Not yet: on {scores} your function returned {got}; it "
+                                         "should return one weight per score.",
+        "exercises.softmax_shape": "Not yet: on {scores} your function returned shape {got}; it "
+                                   "should return one weight per score, shape {expected}.",
+        "exercises.softmax_sum": "Not yet: on {scores} your weights sum to {total}, not 1. Divide "
+                                 "each exponential by the sum of all of them.",
+        "exercises.softmax_values": "Not yet: on {scores} your function gives {got}; softmax gives "
+                                    "{expected}.",
+        "exercises.softmax_overflow": "Almost: right on small scores, but on {scores} e^score "
+                                      "overflows (inf/inf = nan). Subtract the row's largest score "
+                                      "before exp(): the weights do not change, and every "
+                                      "exponential is then at most 1.",
+        "exercises.softmax_right": "your softmax sums to 1 and stays finite on very large scores.",
+        # 06 causality
+        "exercises.perturbed": "perturbed must be a token's 1-based subscript, 1 to {n}; got {got}",
+        "exercises.changed_what": "the subscripts i of the outputs a_i that change when x_{p} "
+                                  "changes",
+        "exercises.changed_unanswered": "Not answered yet: {what}, as a list such as [1, 2].",
+        "exercises.changed_not_list": "Not yet: give {what} as a list of whole numbers, such as "
+                                      "[1, 2]; got {got}.",
+        "exercises.changed_why_bidirectional": "without the mask every a_i attends to every token.",
+        "exercises.changed_why_one": "a_i sees x_j only for j <= i, so {earlier} stays unchanged, "
+                                     "bit for bit.",
+        "exercises.changed_why_many": "a_i sees x_j only for j <= i, so {earlier} stay unchanged, "
+                                      "bit for bit.",
+        "exercises.changed_why_all": "every a_i with i >= {p} attends to x_{p}.",
+        "exercises.changed_right": "{listed} change: {why}",
+        "exercises.changed_earlier": "Not yet: with the causal mask, a_i depends only on x_j with j "
+                                     "<= i (Theorem 1). Can an output before position {p} see "
+                                     "x_{p}?",
+        "exercises.changed_only_itself": "Not yet: a_{p} changes, but x_{p} is also a key and a "
+                                         "value for the tokens that can attend to it. Which are "
+                                         "they?",
+        "exercises.changed_bidirectional": "Not yet: without the mask (Corollary 1.1) every token "
+                                           "attends to every other, in both directions.",
+        "exercises.changed_other": "Not yet: think of which a_i have x_{p} among the tokens they "
+                                   "attend to.",
+        # exercise checks of notebook 08 (selfattn_lib.training)
+        "training.backward_unanswered": "Not answered yet: write a function (dweights, weights) -> "
+                                        "dscores and pass the function itself here.",
+        "training.backward_not_callable": "Not yet: pass the function itself (its name, no "
+                                          "parentheses); got {type}.",
+        "training.backward_raised": "Your function raised {error}: {detail}",
+        "training.backward_none": "Not answered yet: your function returns None; return dscores.",
+        "training.backward_not_numbers": "Not yet: your function returned {got}; return dscores, a "
+                                         "{n} x {n} array of numbers.",
+        "training.backward_not_finite": "Not yet: your dscores contain inf or nan; every entry "
+                                        "should be a finite number.",
+        "training.backward_shape": "dscores should have the shape of the weights, {expected}; got "
+                                   "{got}.",
+        "training.backward_right": "Correct! This is the gradient the training loop uses.",
+        "training.backward_sign": "The sign is flipped: dscore_ij = alpha_ij (dalpha_ij - sum_k "
+                                  "alpha_ik dalpha_ik).",
+        "training.backward_diagonal": "You kept only alpha_ij dalpha_ij. Raising one score also "
+                                      "lowers every other weight in its row: subtract alpha_ij "
+                                      "sum_k alpha_ik dalpha_ik too.",
+        "training.backward_future": "The masked cells (j > i) must get gradient 0: their weight is "
+                                    "exactly 0 whatever their score.",
+        "training.backward_other": "Not yet. Check one row by hand: dscore_ij = alpha_ij (dalpha_ij "
+                                   "- sum_k alpha_ik dalpha_ik).",
+        "training.logit_unanswered": "Not answered yet: replace None with a number.",
+        "training.logit_not_number": "The answer is one number; got {got}.",
+        "training.logit_too_large": "The answer is one number of a reasonable size; got {got}.",
+        "training.logit_not_finite": "Not yet: dL/dlogit is a finite number, not {got}.",
+        "training.logit_right": "Correct! dL/dlogit = p - y = {p} - {y} = {expected}: the model is "
+                                "too unsure of '-a', and the gradient pushes the logit up.",
+        "training.logit_sign": "The sign is flipped: that is y - p. Gradient descent subtracts the "
+                               "gradient, so a logit that must go up has a negative gradient.",
+        "training.logit_sigmoid": "That is the sigmoid's own derivative p (1 - p); multiply by the "
+                                  "cross-entropy's derivative and most of it cancels.",
+        "training.logit_other": "Not yet: for a sigmoid followed by cross-entropy the chain rule "
+                                "collapses to one subtraction.",
+        "training.target_right": "Correct! 'gata' is the noun the adjective describes: 'Ele viu "
+                                 "cada gata preta'.",
+        "training.target_ele": "'Ele' has a gender, masculine, but he is the one who saw, not the "
+                               "one that is black: the answer is 'preta', from 'gata'.",
+        "training.target_cada": "'cada' is the same for both genders (cada gato, cada gata).",
+        "training.target_stem": "The stem is the same in 'preto' and 'preta'; it cannot decide the "
+                                "ending.",
+        "training.target_viu": "'viu' has no gender: 'ele viu', 'ela viu'.",
+        "training.target_unanswered": "Not answered yet: replace None with one of the words, as a "
+                                      "string.",
+        "training.target_other": "Pick one of the words {words}.",
+        # the chapter's audit and the exercises of notebook 07 (selfattn_lib.audit); the English
+        # chain labels are the constants audit.CORRECT, ... themselves
+        "audit.chain_correct": "correct",
+        "audit.chain_wrong_from_the_start": "wrong from the start",
+        "audit.chain_carried_forward": "error carried forward",
+        "audit.chain_does_not_follow": "does not follow from the chapter's own previous numbers",
+        "audit.step_1": "Step 1: projections (q, k, v)",
+        "audit.step_2": "Step 2: scores",
+        "audit.step_3": "Step 3: softmax weights",
+        "audit.step_4": "Step 4: outputs (weighted sum of the values)",
+        "audit.column_quantity": "quantity",
+        "audit.column_printed": "chapter prints",
+        "audit.column_correct_scaled": "correct value (scaled)",
+        "audit.column_correct_unscaled": "correct value (unscaled)",
+        "audit.column_own": "from the chapter's own numbers",
+        "audit.column_verdict": "verdict (place in the chain)",
+        "audit.column_written": "written",
+        "audit.marker_first_error": " ◀ first error",
+        "audit.marker_new_error": " ◀ new error",
+        "audit.printed_in": " (printed in step {step})",
+        "audit.from_x_and_w": "(from X and W)",
+        "audit.input_changed": "x_{j} “{token}” changed",
+        "audit.output_changes": "changes",
+        "audit.output_identical": "identical",
+        "audit.first_unanswered": "Not answered yet: set `first_wrong` to the name of a quantity, "
+                                  "e.g. \"q_2\".",
+        "audit.first_not_in_chain": "Not a quantity of this chain: {answer}. Choose one of: {names}.",
+        "audit.first_right_number": "{name} is right: recompute it from X and the weights and you get "
+                                    "the same numbers. Keep going down the chain.",
+        "audit.first_carried": "{name} is wrong, but it follows correctly from the numbers written "
+                               "before it: its error is carried forward. The error entered earlier: "
+                               "recompute each score.",
+        "audit.first_correct": "Correct! score(x_2, x_2) should be {value}: the product ({q})·{k} was "
+                               "added with the wrong sign. alpha_21, alpha_22 and a_2 are then "
+                               "carried forward from it.",
+        "audit.label_not_text": "a label is text in quotes, such as {example}; got a {type}",
+        "audit.label_too_long": "a label is a few words; this answer has {length} characters",
+        "audit.label_several": "it names more than one label ({labels}); choose one",
+        "audit.label_denied": "it says what the number is not ({labels}); say what it is, with one "
+                              "of the four labels",
+        "audit.labels_unanswered": "Not answered yet: fill the dictionary `my_labels` with a label "
+                                   "for each quantity.",
+        "audit.labels_not_dict": "`my_labels` must be a dictionary {{quantity: label}}, such as "
+                                 "{{\"q_1\": {example}}}; got a {type}.",
+        "audit.labels_too_many": "`my_labels` has {count} entries; the chapter prints {printed} "
+                                 "numbers.",
+        "audit.labels_not_printed": "{quantity}: not a number the chapter prints.",
+        "audit.labels_one_unanswered": "{quantity}: not answered yet.",
+        "audit.labels_use_one": "{quantity}: {problem}Use one of the four labels: {labels}, 'does not "
+                                "follow'.",
+        "audit.labels_right": "{quantity}: Correct! ({label})",
+        "audit.labels_not_correct": "{quantity}: not correct: from X and W it is {correct}, the "
+                                    "chapter prints {printed}.",
+        "audit.labels_not_start": "{quantity}: it is computed from earlier numbers ({inputs}), so it "
+                                  "cannot be where a chain starts. Recompute it from the chapter's "
+                                  "own inputs.",
+        "audit.labels_is_correct": "{quantity}: look again: the chapter's value agrees with the "
+                                   "correct {correct}.",
+        "audit.labels_is_start": "{quantity}: it comes straight from X and W (no earlier printed "
+                                 "numbers), so its error starts there.",
+        "audit.labels_not_carried": "{quantity}: recompute it from the chapter's own {inputs}: you "
+                                    "get {own}, yet the chapter prints {printed}.",
+        "audit.labels_is_carried": "{quantity}: from the chapter's own {inputs} you get {own}, which "
+                                   "agrees with what it prints ({printed}) within rounding: the "
+                                   "error is inherited.",
+        "audit.labels_score": "{right} of {total} right.",
+        "audit.score_bad_index": "Cannot check this: {name} must be a token's 1-based subscript, 1 "
+                                 "to {n}; got {got}.",
+        "audit.score_bad_scaled": "Cannot check this: scaled must be True or False; got {got}.",
+        "audit.score_unanswered": "Not answered yet: set `my_score` to your value of {name}.",
+        "audit.score_not_number": "{name} is one number; got {got}.",
+        "audit.score_too_large": "{name} is one number of a reasonable size; got {got}.",
+        "audit.score_not_finite": "Not {name}: it is a finite number, not {got}.",
+        "audit.score_right": "Correct! {name} = {value}.",
+        "audit.score_printed": "That is the chapter's printed number: recompute it from X and W.",
+        "audit.score_printed_inputs": "You used the chapter's printed q_{i} and k_{j}, which are "
+                                      "wrong: compute q_{i} = x_{i} W^Q and k_{j} = x_{j} W^K "
+                                      "yourself first.",
+        "audit.score_printed_inputs_unscaled": "You used the chapter's printed q_{i} and k_{j} (and "
+                                               "did not divide by sqrt(d_k)): compute them from X "
+                                               "and W first.",
+        "audit.score_unscaled": "Forgot to divide by sqrt(d_k) = 2.",
+        "audit.score_divided_by_dk": "Divided by d_k = 4; the formula divides by sqrt(d_k) = 2.",
+        "audit.score_swapped": "That is score(x_{j}, x_{i}) = q_{j} · k_{i}: the query comes from "
+                               "x_{i}, the key from x_{j}.",
+        "audit.score_other_scaled": "Not {name}. Compute q_{i} = x_{i} W^Q and k_{j} = x_{j} W^K, "
+                                    "their dot product, then divide by sqrt(d_k).",
+        "audit.score_other": "Not {name}. Compute q_{i} = x_{i} W^Q and k_{j} = x_{j} W^K, their "
+                             "dot product.",
+        # the library's own errors (selfattn_lib.attention.LearnerError) as the explorer shows
+        # them; a library caller gets the English sentence as a ValueError
+        "core.flag": "{name} must be True or False; got {got} ({type})",
+        "core.overflow": "the inputs are too large: {name} overflowed the float64 range (about "
+                         "1.8e308); use smaller values in X and the weight matrices",
+        "core.the_scores": "the scores",
+        "core.the_output": "the output",
+        "core.the_output_concat": "the output concat @ W_o",
+        "core.rows_match_x": "{name} must have d_model = {d_model} rows to match X (X is {n} x "
+                             "{d_model}, one row per token); got {name} with shape {rows} x {cols}",
+        "core.d_k_match": "W_q and W_k must have the same number of columns (d_k), since q_i . k_j "
+                          "needs vectors of equal length; got W_q with {q} and W_k with {k}",
         # plots of notebooks 10-12 (selfattn_lib.plots_more)
         "plot_encoding_title": "Sinusoidal positional encoding PE ({n} positions × d_model = {d_model})",
         "plot_position_axis": "position (row)",

@@ -197,6 +197,359 @@ PORTUGUESE: dict[str, str] = {
     "best_hint": "Conte os substantivos que podem vir depois de “o”; o melhor modelo espalha a "
                  "probabilidade igualmente entre eles, e a perda é −ln da probabilidade do "
                  "substantivo certo.",
+    # exercise checks of notebooks 01-06 (selfattn_lib.exercises); {what} is a formula or a phrase
+    # from an "exercises.*_what" key, {got} what the learner gave
+    # (a "*_right" sentence follows "Correto! ": it starts with a capital unless it starts with a formula)
+    "exercises.correct": "Correto! {message}",
+    "exercises.not_yet_hint": "Ainda não. {hint}",
+    "exercises.also": "{first} Além disso: {second}",
+    "exercises.cannot_check": "Não dá para conferir: {message}.",
+    "exercises.index_type": "{name} precisa ser um número inteiro, o índice de um token contado a "
+                            "partir de 0 (0 a {last}); veio {got}",
+    "exercises.index_range": "{name} precisa estar entre 0 e {last} (índice de um token contado a "
+                             "partir de 0; são {n}); veio {got}",
+    "exercises.flag": "{name} precisa ser True ou False; veio {got}",
+    "exercises.size": "{name} precisa ser um número inteiro maior ou igual a 1; veio {got}",
+    "exercises.name": "name precisa ser 'q', 'k' ou 'v'; veio {got}",
+    "exercises.example_attributes": "example precisa ter X, W_q, W_k e W_v, como chapter_example(); "
+                                    "veio {got}",
+    "exercises.example_invalid": "example: {error}",
+    "exercises.got_text": "um texto ({got})",
+    "exercises.got_masked": "um array mascarado (a máscara dele não pode ser conferida)",
+    "exercises.got_not_table": "um {type} que não é uma tabela de números",
+    "exercises.got_complex": "números complexos; a resposta são números reais (sem parte j)",
+    "exercises.got_entry": "{got} ({type}) no meio dos números",
+    "exercises.got_too_large": "um número grande demais para fazer contas ({got}; o maior float é "
+                               "cerca de 1.8e308)",
+    "exercises.got_bool": "valores True/False, não números",
+    "exercises.got_dtype": "um {type} com dados {dtype}, não números",
+    "exercises.unanswered": "Ainda sem resposta: {what}. Troque None pela sua resposta e rode a "
+                            "célula de novo.",
+    "exercises.not_numbers": "Ainda não: a resposta ({what}) deve ser formada por números (um array "
+                             "do numpy ou uma lista de números); veio {got}.",
+    "exercises.shape": "Ainda não: a resposta ({what}) deveria ter a forma {expected}; a sua tem a "
+                       "forma {got}.",
+    "exercises.not_finite": "Ainda não: a sua resposta ({what}) contém inf ou nan; cada entrada deve "
+                            "ser um número finito.",
+    "exercises.near_miss": "Quase: a sua resposta ({what}) está a menos de {near} da certa. Guarde "
+                           "mais casas decimais (ou deixe o numpy calcular) em vez de arredondar os "
+                           "passos intermediários.",
+    "exercises.differs": "Ainda não: a sua resposta ({what}) é diferente da certa. Volte à equação e "
+                         "calcule um passo de cada vez.",
+    # 01 projections ({role} is query, key or value: the chapter's own words in both editions)
+    "exercises.projection_wrong_matrix": "Você usou W^{other} no lugar de W^{letter}: o vetor de "
+                                         "{role} é {name}_{s} = x_{s} W^{letter} (W_{name} no "
+                                         "código).",
+    "exercises.projection_order": "O produto está na ordem errada. Com vetores linha (a notação do "
+                                  "capítulo) ele é x_{s} W^{letter}: a linha x_{s} vezes a matriz, "
+                                  "X[{i}] @ W_{name}. W_{name} @ X[{i}] multiplica, em vez disso, "
+                                  "pelas linhas da matriz.",
+    "exercises.projection_wrong_token": "Esse é {name}_{t}, o vetor de {role} do token {t}. O "
+                                        "Python conta a partir de 0: x_{s} é X[{i}].",
+    "exercises.projection_right": "{name}_{s} = x_{s} W^{letter}: cada componente é x_{s} vezes uma "
+                                  "coluna de W^{letter}.",
+    "exercises.matrix_wrong_matrix": "Você usou W^{other} no lugar de W^{letter}: {letter} = X "
+                                     "W^{letter} (X @ W_{name}); cada linha de {letter} é um vetor "
+                                     "de {role}.",
+    "exercises.matrix_order": "O produto está na ordem errada: {letter} = X W^{letter} (X @ "
+                              "W_{name}), uma matriz (n x d_model) vezes uma (d_model x d_k); "
+                              "W_{name} @ X.T dá uma matriz d_k x n, uma coluna por token, com "
+                              "outros números.",
+    "exercises.matrix_transposed": "Esses são os números certos, transpostos: na notação do capítulo "
+                                   "cada linha de {letter} é um token ({letter} = X @ W_{name}, "
+                                   "forma n x d_k).",
+    "exercises.matrix_right": "{letter} = X W^{letter} calcula todos os vetores de {role} de uma "
+                              "vez, uma linha por token.",
+    "exercises.shape_what": "a forma de Q (X é {n} x {d_model}, W^Q é {d_model} x {d_k})",
+    "exercises.shape_unanswered": "Ainda sem resposta: {what}. Troque None por um par como "
+                                  "(linhas, colunas).",
+    "exercises.shape_not_pair": "Ainda não: escreva {what} como um par de números inteiros, por "
+                                "exemplo (3, 4); veio {got}.",
+    "exercises.shape_right": "({n} x {d_model}) vezes ({d_model} x {d_k}) dá {n} x {d_k}: uma linha "
+                             "por token, d_k colunas. Os tamanhos de dentro (d_model) precisam ser "
+                             "iguais e desaparecem.",
+    "exercises.shape_order": "Ainda não: essa é a forma que teria o produto na ordem errada (W^Q "
+                             "X^T). Q = X W^Q mantém as linhas de X (uma por token) e pega as "
+                             "colunas de W^Q.",
+    "exercises.shape_of_x": "Ainda não: ({n}, {d_model}) é a forma do próprio X. Multiplicar por W^Q "
+                            "mantém as linhas, mas muda o número de colunas para o de W^Q.",
+    "exercises.shape_of_w": "Ainda não: ({d_model}, {d_k}) é a forma de W^Q. O produto mantém o "
+                            "número de linhas de X (uma por token).",
+    "exercises.shape_other": "Ainda não: (a x b) vezes (b x c) dá (a x c): as linhas da primeira, "
+                             "as colunas da segunda.",
+    # 02 scores
+    "exercises.score_unscaled": "Você esqueceu de dividir por sqrt(d_k) = sqrt({d_k}) = {root}: "
+                                "score = q_i . k_j / sqrt(d_k).",
+    "exercises.score_divided_by_dk": "Você dividiu por d_k = {d_k}; divida pela raiz quadrada dele, "
+                                     "sqrt(d_k) = {root}.",
+    "exercises.score_scaled": "Este exercício pede o produto escalar puro q_i . k_j, antes de "
+                              "qualquer divisão por sqrt(d_k) = {root}.",
+    "exercises.dot_what": "o produto escalar q_{s} . k_{t}",
+    "exercises.score_keys": "Você usou W^K no lugar de W^Q: a query do token {s} é q_{s} = x_{s} "
+                            "W^Q, então o score é q_{s} . k_{t}, não k_{s} . k_{t}.",
+    "exercises.score_queries": "Você usou W^Q no lugar de W^K: o token {t} entra como key, k_{t} = "
+                               "x_{t} W^K, então o score é q_{s} . k_{t}, não q_{s} . q_{t}.",
+    "exercises.score_swapped": "Você trocou os papéis: score(x_{s}, x_{t}) usa a query do token {s} "
+                               "e a key do token {t}: q_{s} . k_{t}, não q_{t} . k_{s}.",
+    "exercises.scores_what": "a matriz de scores {formula}",
+    "exercises.scores_transposed": "O produto está na ordem errada: K Q^T é a transposta da matriz "
+                                   "de scores. A linha i deve ter a query do token i contra cada "
+                                   "key: Q @ K.T.",
+    "exercises.scores_components": "O produto está na ordem errada: Q^T K é d_k x d_k, mistura "
+                                   "componentes, não tokens. A matriz de scores é Q K^T (Q @ K.T), "
+                                   "n x n.",
+    "exercises.scores_keys": "Você usou W^K no lugar de W^Q: as linhas vêm das queries, Q = X W^Q, "
+                             "então a matriz é Q K^T, não K K^T.",
+    "exercises.scores_queries": "Você usou W^Q no lugar de W^K: as colunas vêm das keys, K = X W^K, "
+                                "então a matriz é Q K^T, não Q Q^T.",
+    "exercises.scores_masked": "Os números estão certos onde j <= i, mas a matriz de scores vem antes "
+                               "da máscara: ela tem todos os pares (i, j). A máscara causal entra no "
+                               "passo do softmax.",
+    "exercises.scores_right": "Todos os scores de uma vez: a entrada (i, j) é {formula}.",
+    # 03, 05, 06 the weights
+    "exercises.weights_future": "Um peso foi para um token futuro: com a máscara causal o token i só "
+                                "pode prestar atenção a j <= i, então alpha_ij = 0 para j > i. Faça o "
+                                "softmax só sobre os scores com j <= i.",
+    "exercises.weights_not_renormalised": "Uma linha não soma 1: você zerou os pesos futuros depois "
+                                          "do softmax, mas não normalizou de novo. Divida cada linha "
+                                          "pela nova soma dela, ou ponha -inf nos scores futuros "
+                                          "antes do softmax.",
+    "exercises.weights_unscaled": "Você esqueceu de dividir os scores por sqrt(d_k) = {root} antes "
+                                  "do softmax.",
+    "exercises.weights_exponentials": "Uma linha não soma 1: essas são as exponenciais e^score. "
+                                      "Divida cada uma pela soma das exponenciais da sua linha.",
+    "exercises.weights_scores": "Esses são os scores. Os pesos são o softmax deles: alpha_ij = "
+                                "e^score_ij / sum_k e^score_ik.",
+    "exercises.weights_transposed": "Você usou K Q^T, a transposta da matriz de scores (o produto na "
+                                    "ordem errada): a linha i dos scores deve ser q_i contra cada "
+                                    "key, Q @ K.T.",
+    "exercises.weights_columns": "Uma linha não soma 1: o softmax foi calculado ao longo de cada "
+                                 "coluna. Ele se calcula ao longo de cada linha (os scores do token "
+                                 "i sobre j): normalize com axis=-1 (ou axis=1).",
+    "exercises.row_sums_to": "a linha {row} soma {total}",
+    "exercises.it_sums_to": "ela soma {total}",
+    "exercises.row_sum": "Ainda não: cada linha da resposta ({what}) precisa somar 1 (uma "
+                         "distribuição de probabilidade), mas {where}. Divida pela soma das "
+                         "exponenciais da linha.",
+    "exercises.future": "Ainda não: um peso foi para um token futuro ({weight} onde j > i). Com a "
+                        "máscara causal, todo alpha_ij com j > i é exatamente 0.",
+    "exercises.weights_row_what": "os pesos alpha_{s}j",
+    "exercises.weights_row_right_causal": "Os pesos do token {s} são uma distribuição de "
+                                          "probabilidade sobre os tokens 1..{s}.",
+    "exercises.weights_row_right": "Os pesos do token {s} são uma distribuição de probabilidade "
+                                   "sobre todos os tokens.",
+    "exercises.weights_what": "a matriz de pesos",
+    "exercises.weights_right_causal": "Cada linha é uma distribuição de probabilidade, zero acima da "
+                                      "diagonal.",
+    "exercises.weights_right": "Cada linha é uma distribuição de probabilidade.",
+    # 04, 05 the outputs
+    "exercises.output_columns": "O produto está na ordem errada: você usou as colunas dos pesos "
+                                "(alpha_ji). a_i = sum_j alpha_ij v_j usa a linha i dos pesos: "
+                                "output = weights @ V.",
+    "exercises.output_inputs": "Você combinou as entradas x_j. A atenção combina os vetores de value "
+                               "v_j = x_j W^V: output = weights @ V.",
+    "exercises.output_keys": "Você combinou as keys k_j (W^K no lugar de W^V). A atenção combina os "
+                             "values v_j = x_j W^V.",
+    "exercises.output_queries": "Você combinou as queries q_j (W^Q no lugar de W^V). A atenção "
+                                "combina os values v_j = x_j W^V.",
+    "exercises.output_unweighted": "Você somou os values sem ponderá-los: cada v_j precisa ser "
+                                   "multiplicado por alpha_ij, cuja linha soma 1.",
+    "exercises.output_row_right_causal": "a_{s} = sum_j alpha_{s}j v_j, uma média ponderada dos "
+                                         "values v_1..v_{s}.",
+    "exercises.output_row_right": "a_{s} = sum_j alpha_{s}j v_j, uma média ponderada dos values de "
+                                  "todos os tokens.",
+    "exercises.output_what": "a matriz de saídas",
+    "exercises.output_transposed": "Esses são os números certos, transpostos: V^T weights^T tem uma "
+                                   "coluna por token. A saída tem uma linha por token: weights @ V.",
+    "exercises.output_right": "output = weights @ V: a linha i é a_i = sum_j alpha_ij v_j.",
+    # 03 a softmax of one's own
+    "exercises.softmax_unanswered": "Ainda sem resposta: escreva uma função que recebe um array 1-D "
+                                    "de scores e devolve os pesos dele, e passe a função aqui.",
+    "exercises.softmax_not_callable": "Ainda não: passe a própria função (o nome dela, sem "
+                                      "parênteses); veio {type}.",
+    "exercises.softmax_raised": "Ainda não: a sua função levantou {error} ({detail}) com os scores "
+                                "{scores}.",
+    "exercises.softmax_none": "Ainda não: com {scores} a sua função devolveu None; termine-a com "
+                              "`return` e os pesos.",
+    "exercises.softmax_not_numbers": "Ainda não: com {scores} a sua função devolveu {got}; ela deve "
+                                     "devolver um peso por score.",
+    "exercises.softmax_shape": "Ainda não: com {scores} a sua função devolveu a forma {got}; ela "
+                               "deve devolver um peso por score, forma {expected}.",
+    "exercises.softmax_sum": "Ainda não: com {scores} os seus pesos somam {total}, não 1. Divida "
+                             "cada exponencial pela soma de todas elas.",
+    "exercises.softmax_values": "Ainda não: com {scores} a sua função dá {got}; o softmax dá "
+                                "{expected}.",
+    "exercises.softmax_overflow": "Quase: certo com scores pequenos, mas com {scores} e^score "
+                                  "estoura (inf/inf = nan). Subtraia o maior score da linha antes "
+                                  "do exp(): os pesos não mudam, e cada exponencial fica no máximo "
+                                  "1.",
+    "exercises.softmax_right": "O seu softmax soma 1 e continua finito com scores muito grandes.",
+    # 06 causality
+    "exercises.perturbed": "perturbed precisa ser o índice de um token contado a partir de 1, de 1 "
+                           "a {n}; veio {got}",
+    "exercises.changed_what": "os índices i das saídas a_i que mudam quando x_{p} muda",
+    "exercises.changed_unanswered": "Ainda sem resposta: {what}, como uma lista do tipo [1, 2].",
+    "exercises.changed_not_list": "Ainda não: dê {what} como uma lista de números inteiros, do tipo "
+                                  "[1, 2]; veio {got}.",
+    "exercises.changed_why_bidirectional": "sem a máscara, cada a_i presta atenção a todos os "
+                                           "tokens.",
+    "exercises.changed_why_one": "a_i só vê x_j para j <= i, então {earlier} fica igual, bit a bit.",
+    "exercises.changed_why_many": "a_i só vê x_j para j <= i, então {earlier} ficam iguais, bit a "
+                                  "bit.",
+    "exercises.changed_why_all": "cada a_i com i >= {p} presta atenção a x_{p}.",
+    "exercises.changed_right": "Mudam exatamente estas saídas: {listed}; {why}",
+    "exercises.changed_earlier": "Ainda não: com a máscara causal, a_i depende só dos x_j com j <= i "
+                                 "(Teorema 1). Uma saída antes da posição {p} consegue ver x_{p}?",
+    "exercises.changed_only_itself": "Ainda não: a_{p} muda, mas x_{p} também é key e value para os "
+                                     "tokens que podem prestar atenção a ele. Quais são eles?",
+    "exercises.changed_bidirectional": "Ainda não: sem a máscara (Corolário 1.1) cada token presta "
+                                       "atenção a todos os outros, nas duas direções.",
+    "exercises.changed_other": "Ainda não: pense em quais a_i têm x_{p} entre os tokens a que "
+                               "prestam atenção.",
+    # exercise checks of notebook 08 (selfattn_lib.training)
+    "training.backward_unanswered": "Ainda sem resposta: escreva uma função (dweights, weights) -> "
+                                    "dscores e passe a própria função aqui.",
+    "training.backward_not_callable": "Ainda não: passe a própria função (o nome dela, sem "
+                                      "parênteses); veio {type}.",
+    "training.backward_raised": "A sua função levantou {error}: {detail}",
+    "training.backward_none": "Ainda sem resposta: a sua função devolve None; devolva dscores.",
+    "training.backward_not_numbers": "Ainda não: a sua função devolveu {got}; devolva dscores, um "
+                                     "array {n} x {n} de números.",
+    "training.backward_not_finite": "Ainda não: o seu dscores contém inf ou nan; cada entrada deve "
+                                    "ser um número finito.",
+    "training.backward_shape": "dscores deveria ter a forma dos pesos, {expected}; veio {got}.",
+    "training.backward_right": "Correto! Esse é o gradiente que o laço de treinamento usa.",
+    "training.backward_sign": "O sinal está trocado: dscore_ij = alpha_ij (dalpha_ij - sum_k "
+                              "alpha_ik dalpha_ik).",
+    "training.backward_diagonal": "Você ficou só com alpha_ij dalpha_ij. Aumentar um score também "
+                                  "diminui todos os outros pesos da linha: subtraia também alpha_ij "
+                                  "sum_k alpha_ik dalpha_ik.",
+    "training.backward_future": "As células mascaradas (j > i) precisam receber gradiente 0: o peso "
+                                "delas é exatamente 0, seja qual for o score.",
+    "training.backward_other": "Ainda não. Confira uma linha à mão: dscore_ij = alpha_ij (dalpha_ij "
+                               "- sum_k alpha_ik dalpha_ik).",
+    "training.logit_unanswered": "Ainda sem resposta: troque None por um número.",
+    "training.logit_not_number": "A resposta é um número; veio {got}.",
+    "training.logit_too_large": "A resposta é um número de tamanho razoável; veio {got}.",
+    "training.logit_not_finite": "Ainda não: dL/dlogit é um número finito, não {got}.",
+    "training.logit_right": "Correto! dL/dlogit = p - y = {p} - {y} = {expected}: o modelo está "
+                            "inseguro demais sobre '-a', e o gradiente empurra o logit para cima.",
+    "training.logit_sign": "O sinal está trocado: isso é y - p. A descida do gradiente subtrai o "
+                           "gradiente, então um logit que precisa subir tem gradiente negativo.",
+    "training.logit_sigmoid": "Essa é a derivada da própria sigmoide, p (1 - p); multiplique pela "
+                              "derivada da entropia cruzada e quase tudo se cancela.",
+    "training.logit_other": "Ainda não: para uma sigmoide seguida de entropia cruzada, a regra da "
+                            "cadeia se reduz a uma subtração.",
+    "training.target_right": "Correto! 'gata' é o substantivo que o adjetivo descreve: 'Ele viu cada "
+                             "gata preta'.",
+    "training.target_ele": "'Ele' tem gênero, masculino, mas é quem viu, não quem é preto: a "
+                           "resposta é 'preta', por causa de 'gata'.",
+    "training.target_cada": "'cada' é igual nos dois gêneros (cada gato, cada gata).",
+    "training.target_stem": "O radical é o mesmo em 'preto' e 'preta'; ele não decide a "
+                            "terminação.",
+    "training.target_viu": "'viu' não tem gênero: 'ele viu', 'ela viu'.",
+    "training.target_unanswered": "Ainda sem resposta: troque None por uma das palavras, como "
+                                  "string.",
+    "training.target_other": "Escolha uma das palavras {words}.",
+    # the chapter's audit and the exercises of notebook 07 (selfattn_lib.audit)
+    "audit.chain_correct": "correto",
+    "audit.chain_wrong_from_the_start": "errado desde o início",
+    "audit.chain_carried_forward": "erro propagado",
+    "audit.chain_does_not_follow": "não decorre dos números anteriores do próprio capítulo",
+    "audit.step_1": "Passo 1: projeções (q, k, v)",
+    "audit.step_2": "Passo 2: scores",
+    "audit.step_3": "Passo 3: pesos do softmax",
+    "audit.step_4": "Passo 4: saídas (soma ponderada dos values)",
+    "audit.column_quantity": "quantidade",
+    "audit.column_printed": "o capítulo imprime",
+    "audit.column_correct_scaled": "valor correto (com escala)",
+    "audit.column_correct_unscaled": "valor correto (sem escala)",
+    "audit.column_own": "a partir dos números do próprio capítulo",
+    "audit.column_verdict": "veredito (lugar na cadeia)",
+    "audit.column_written": "escrito",
+    "audit.marker_first_error": " ◀ primeiro erro",
+    "audit.marker_new_error": " ◀ erro novo",
+    "audit.printed_in": " (impresso no passo {step})",
+    "audit.from_x_and_w": "(de X e W)",
+    "audit.input_changed": "x_{j} “{token}” mudou",
+    "audit.output_changes": "muda",
+    "audit.output_identical": "idêntica",
+    "audit.first_unanswered": "Ainda sem resposta: ponha em `first_wrong` o nome de uma quantidade, "
+                              "por exemplo \"q_2\".",
+    "audit.first_not_in_chain": "Essa não é uma quantidade desta cadeia: {answer}. Escolha uma "
+                                "destas: {names}.",
+    "audit.first_right_number": "{name} está certo: recalcule a partir de X e dos pesos e você obtém "
+                                "os mesmos números. Continue descendo a cadeia.",
+    "audit.first_carried": "{name} está errado, mas decorre corretamente dos números escritos antes "
+                           "dele: o erro é propagado. O erro entrou antes: recalcule cada score.",
+    "audit.first_correct": "Correto! score(x_2, x_2) deveria ser {value}: o produto ({q})·{k} foi "
+                           "somado com o sinal errado. alpha_21, alpha_22 e a_2 herdam esse erro.",
+    "audit.label_not_text": "um rótulo é um texto entre aspas, como {example}; veio um {type}",
+    "audit.label_too_long": "um rótulo tem poucas palavras; esta resposta tem {length} caracteres",
+    "audit.label_several": "ela cita mais de um rótulo ({labels}); escolha um",
+    "audit.label_denied": "ela diz o que o número não é ({labels}); diga o que ele é, com um dos "
+                          "quatro rótulos",
+    "audit.labels_unanswered": "Ainda sem resposta: preencha o dicionário `my_labels` com um rótulo "
+                               "para cada quantidade.",
+    "audit.labels_not_dict": "`my_labels` precisa ser um dicionário {{quantidade: rótulo}}, como "
+                             "{{\"q_1\": {example}}}; veio um {type}.",
+    "audit.labels_too_many": "`my_labels` tem {count} entradas; o capítulo imprime {printed} "
+                             "números.",
+    "audit.labels_not_printed": "{quantity}: não é um número que o capítulo imprime.",
+    "audit.labels_one_unanswered": "{quantity}: ainda sem resposta.",
+    "audit.labels_use_one": "{quantity}: {problem}Use um dos quatro rótulos: {labels}, 'não decorre' "
+                            "(ou o nome em inglês "
+                            "que o código usa).",
+    "audit.labels_right": "{quantity}: Correto! ({label})",
+    "audit.labels_not_correct": "{quantity}: não está correto: a partir de X e W ele é {correct}, e "
+                                "o capítulo imprime {printed}.",
+    "audit.labels_not_start": "{quantity}: ele é calculado a partir de números anteriores "
+                              "({inputs}), então não pode ser o começo de uma cadeia. Recalcule-o a "
+                              "partir dos próprios dados do capítulo.",
+    "audit.labels_is_correct": "{quantity}: olhe de novo: o valor do capítulo concorda com o "
+                               "correto, {correct}.",
+    "audit.labels_is_start": "{quantity}: ele vem direto de X e W (sem números impressos antes), "
+                             "então o erro dele começa ali.",
+    "audit.labels_not_carried": "{quantity}: recalcule-o a partir dos próprios {inputs} do "
+                                "capítulo: dá {own}, mas o capítulo imprime {printed}.",
+    "audit.labels_is_carried": "{quantity}: a partir dos próprios {inputs} do capítulo dá {own}, o "
+                               "que concorda com o que ele imprime ({printed}) dentro do "
+                               "arredondamento: o erro é herdado.",
+    "audit.labels_score": "{right} de {total} certos.",
+    "audit.score_bad_index": "Não dá para conferir: {name} precisa ser o índice de um token contado "
+                             "a partir de 1, de 1 a {n}; veio {got}.",
+    "audit.score_bad_scaled": "Não dá para conferir: scaled precisa ser True ou False; veio {got}.",
+    "audit.score_unanswered": "Ainda sem resposta: ponha em `my_score` o seu valor de {name}.",
+    "audit.score_not_number": "{name} é um número; veio {got}.",
+    "audit.score_too_large": "{name} é um número de tamanho razoável; veio {got}.",
+    "audit.score_not_finite": "Não é {name}: ele é um número finito, não {got}.",
+    "audit.score_right": "Correto! {name} = {value}.",
+    "audit.score_printed": "Esse é o número impresso no capítulo: recalcule-o a partir de X e W.",
+    "audit.score_printed_inputs": "Você usou q_{i} e k_{j} impressos no capítulo, que estão errados: "
+                                  "calcule primeiro você mesmo q_{i} = x_{i} W^Q e k_{j} = x_{j} "
+                                  "W^K.",
+    "audit.score_printed_inputs_unscaled": "Você usou q_{i} e k_{j} impressos no capítulo (e não "
+                                           "dividiu por sqrt(d_k)): calcule-os primeiro a partir "
+                                           "de X e W.",
+    "audit.score_unscaled": "Faltou dividir por sqrt(d_k) = 2.",
+    "audit.score_divided_by_dk": "Você dividiu por d_k = 4; a fórmula divide por sqrt(d_k) = 2.",
+    "audit.score_swapped": "Esse é score(x_{j}, x_{i}) = q_{j} · k_{i}: a query vem de x_{i}, a key "
+                           "de x_{j}.",
+    "audit.score_other_scaled": "Não é {name}. Calcule q_{i} = x_{i} W^Q e k_{j} = x_{j} W^K, o "
+                                "produto escalar deles, e depois divida por sqrt(d_k).",
+    "audit.score_other": "Não é {name}. Calcule q_{i} = x_{i} W^Q e k_{j} = x_{j} W^K e o produto "
+                         "escalar deles.",
+    # the library's own errors (selfattn_lib.attention.LearnerError) as the explorer shows them
+    "core.flag": "{name} precisa ser True ou False; veio {got} ({type})",
+    "core.overflow": "as entradas são grandes demais: {name} passou do limite do float64 (cerca de "
+                     "1.8e308); use valores menores em X e nas matrizes de pesos",
+    "core.the_scores": "o cálculo dos scores",  # "{name} passou do limite": singular
+    "core.the_output": "o cálculo da saída",
+    "core.the_output_concat": "o cálculo da saída concat @ W_o",
+    "core.rows_match_x": "{name} precisa ter d_model = {d_model} linhas, como X (X é {n} x "
+                         "{d_model}, uma linha por token); veio {name} com forma {rows} x {cols}",
+    "core.d_k_match": "W_q e W_k precisam ter o mesmo número de colunas (d_k), porque q_i . k_j "
+                      "precisa de vetores do mesmo tamanho; veio W_q com {q} e W_k com {k}",
     # plots of notebooks 10-11 (selfattn_lib.plots_more)
     "plot_encoding_title": "Codificação posicional senoidal PE ({n} posições × d_model = "
                            "{d_model})",

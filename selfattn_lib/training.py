@@ -31,7 +31,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .attention import AttentionResult, causal_mask, self_attention, softmax
-from .exercises import Feedback, _numbers, _short
+from .exercises import _LANGUAGE, Feedback, _answers, _numbers, _short
+from .strings import DEFAULT_LANGUAGE, text
 
 __all__ = [
     "DETERMINERS", "NOUNS", "ADJECTIVES", "VERBS", "ADVERBS", "PERSONS", "SEEING_VERBS",
@@ -516,9 +517,15 @@ def run_experiment(seed=0, steps=600, lr=3.0, save_at=SAVE_AT, neutral_share=1 /
 
 # --- Exercise checks -------------------------------------------------------------------------
 # Each returns an exercises.Feedback (the series' one format): truthy when right, and its
-# message names the specific mistake when one is recognised.
+# message names the specific mistake when one is recognised, in the check's `language`
+# ("training.*" keys of strings; `_answers` sets the language for the call, as in exercises).
 
-def check_softmax_backward(fn) -> Feedback:
+def _t(key: str, **values) -> str:
+    return text("training." + key, _LANGUAGE.get(), **values)
+
+
+@_answers
+def check_softmax_backward(fn, language=DEFAULT_LANGUAGE) -> Feedback:
     """Exercise: fn(dweights, weights) -> dscores for one causal weights matrix."""
     rng = np.random.default_rng(7)
     n = 4
@@ -526,91 +533,73 @@ def check_softmax_backward(fn) -> Feedback:
     dweights = rng.normal(size=(n, n))
     expected = softmax_backward(dweights, weights)
     if fn is None:
-        return Feedback(False, "Not answered yet: write a function (dweights, weights) -> dscores "
-                               "and pass the function itself here.", ("unanswered",))
+        return Feedback(False, _t("backward_unanswered"), ("unanswered",))
     if not callable(fn):
-        return Feedback(False, f"Not yet: pass the function itself (its name, no parentheses); got "
-                               f"{type(fn).__name__}.", ("not_numbers",))
+        return Feedback(False, _t("backward_not_callable", type=type(fn).__name__), ("not_numbers",))
     try:
         with np.errstate(all="ignore"), warnings.catch_warnings():
             warnings.simplefilter("ignore")
             got = fn(dweights.copy(), weights.copy())
     except Exception as exc:  # the learner's code: report it, do not stop the notebook
-        return Feedback(False, f"Your function raised {type(exc).__name__}: {_short(exc, 200)}", ("error",))
+        return Feedback(False, _t("backward_raised", error=type(exc).__name__, detail=_short(exc, 200)),
+                        ("error",))
     if got is None:
-        return Feedback(False, "Not answered yet: your function returns None; return dscores.",
-                        ("unanswered",))
+        return Feedback(False, _t("backward_none"), ("unanswered",))
     got, problem = _numbers(got)
     if problem is not None:
-        return Feedback(False, f"Not yet: your function returned {problem[0]}; return dscores, a "
-                               f"{n} x {n} array of numbers.", (problem[1],))
+        return Feedback(False, _t("backward_not_numbers", got=problem[0], n=n), (problem[1],))
     if not np.isfinite(got).all():
-        return Feedback(False, "Not yet: your dscores contain inf or nan; every entry should be a "
-                               "finite number.", ("other",))
+        return Feedback(False, _t("backward_not_finite"), ("other",))
     if got.shape != expected.shape:
-        return Feedback(False, f"dscores should have the shape of the weights, {expected.shape}; "
-                               f"got {got.shape}.", ("shape",))
+        return Feedback(False, _t("backward_shape", expected=expected.shape, got=got.shape), ("shape",))
     if np.allclose(got, expected):
-        return Feedback(True, "Correct! This is the gradient the training loop uses.")
+        return Feedback(True, _t("backward_right"))
     if np.allclose(got, -expected):
-        return Feedback(False, "The sign is flipped: dscore_ij = alpha_ij (dalpha_ij - "
-                               "sum_k alpha_ik dalpha_ik).", ("sign",))
+        return Feedback(False, _t("backward_sign"), ("sign",))
     if np.allclose(got, weights * dweights):
-        return Feedback(False, "You kept only alpha_ij dalpha_ij. Raising one score also lowers "
-                               "every other weight in its row: subtract alpha_ij sum_k alpha_ik "
-                               "dalpha_ik too.", ("diagonal_only",))
+        return Feedback(False, _t("backward_diagonal"), ("diagonal_only",))
     if not np.allclose(got[~causal_mask(n)], 0.0):
-        return Feedback(False, "The masked cells (j > i) must get gradient 0: their weight is "
-                               "exactly 0 whatever their score.", ("future",))
-    return Feedback(False, "Not yet. Check one row by hand: dscore_ij = alpha_ij (dalpha_ij - "
-                           "sum_k alpha_ik dalpha_ik).", ("other",))
+        return Feedback(False, _t("backward_future"), ("future",))
+    return Feedback(False, _t("backward_other"), ("other",))
 
 
-def check_logit_gradient(value, p=0.8, y=1.0) -> Feedback:
+@_answers
+def check_logit_gradient(value, p=0.8, y=1.0, language=DEFAULT_LANGUAGE) -> Feedback:
     """Exercise: dL/dlogit for one sentence, with P(feminine) = p and true label y."""
     if value is None:
-        return Feedback(False, "Not answered yet: replace None with a number.", ("unanswered",))
+        return Feedback(False, _t("logit_unanswered"), ("unanswered",))
     if isinstance(value, (bool, np.bool_, str, bytes)) or not isinstance(value, numbers.Real):
-        return Feedback(False, f"The answer is one number; got {_short(value)}.", ("not_numbers",))
+        return Feedback(False, _t("logit_not_number", got=_short(value)), ("not_numbers",))
     try:
         value = float(value)
     except (TypeError, ValueError, OverflowError):
-        return Feedback(False, f"The answer is one number of a reasonable size; got {_short(value)}.",
-                        ("not_numbers",))
+        return Feedback(False, _t("logit_too_large", got=_short(value)), ("not_numbers",))
     if not math.isfinite(value):
-        return Feedback(False, f"Not yet: dL/dlogit is a finite number, not {value}.", ("other",))
+        return Feedback(False, _t("logit_not_finite", got=value), ("other",))
     expected = p - y
     if math.isclose(value, expected, abs_tol=1e-6):
-        return Feedback(True, f"Correct! dL/dlogit = p - y = {p:g} - {y:g} = {expected:g}: "
-                              f"the model is too unsure of '-a', and the gradient pushes the logit up.")
+        return Feedback(True, _t("logit_right", p=f"{p:g}", y=f"{y:g}", expected=f"{expected:g}"))
     if math.isclose(value, -expected, abs_tol=1e-6):
-        return Feedback(False, "The sign is flipped: that is y - p. Gradient descent subtracts "
-                               "the gradient, so a logit that must go up has a negative gradient.",
-                        ("sign",))
+        return Feedback(False, _t("logit_sign"), ("sign",))
     if math.isclose(value, p * (1 - p), abs_tol=1e-6):
-        return Feedback(False, "That is the sigmoid's own derivative p (1 - p); multiply by the "
-                               "cross-entropy's derivative and most of it cancels.", ("sigmoid_only",))
-    return Feedback(False, "Not yet: for a sigmoid followed by cross-entropy the chain rule "
-                           "collapses to one subtraction.", ("other",))
+        return Feedback(False, _t("logit_sigmoid"), ("sigmoid_only",))
+    return Feedback(False, _t("logit_other"), ("other",))
 
 
 ATTENTION_EXERCISE = ("Ele", "viu", "cada", "gata", "pret-")
 
 
-def check_attention_target(token) -> Feedback:
+@_answers
+def check_attention_target(token, language=DEFAULT_LANGUAGE) -> Feedback:
     """Exercise: in "Ele viu cada gata pret-", which token must the adjective attend to?"""
-    hints = {
-        "gata": (True, "Correct! 'gata' is the noun the adjective describes: 'Ele viu cada gata "
-                       "preta'."),
-        "ele": (False, "'Ele' has a gender, masculine, but he is the one who saw, not the one "
-                       "that is black: the answer is 'preta', from 'gata'."),
-        "cada": (False, "'cada' is the same for both genders (cada gato, cada gata)."),
-        "pret-": (False, "The stem is the same in 'preto' and 'preta'; it cannot decide the ending."),
-        "viu": (False, "'viu' has no gender: 'ele viu', 'ela viu'."),
+    hints = {  # the sentence's words, as typed: Portuguese in both editions
+        "gata": (True, "target_right"),
+        "ele": (False, "target_ele"),
+        "cada": (False, "target_cada"),
+        "pret-": (False, "target_stem"),
+        "viu": (False, "target_viu"),
     }
     if token is None:
-        return Feedback(False, "Not answered yet: replace None with one of the words, as a string.",
-                        ("unanswered",))
-    correct, message = hints.get(str(token).strip().lower(),
-                                 (False, f"Pick one of the words {ATTENTION_EXERCISE}."))
-    return Feedback(correct, message, () if correct else ("wrong_token",))
+        return Feedback(False, _t("target_unanswered"), ("unanswered",))
+    correct, key = hints.get(str(token).strip().lower(), (False, "target_other"))
+    return Feedback(correct, _t(key, words=ATTENTION_EXERCISE), () if correct else ("wrong_token",))

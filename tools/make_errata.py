@@ -169,25 +169,17 @@ def errata_text() -> str:
 
 # --- the Portuguese edition: the same audit data, the same tables, in the chapter's language ----
 
-STEP_NAMES_PT = {
-    1: "Passo 1: projeções (q, k, v)",
-    2: "Passo 2: scores",
-    3: "Passo 3: pesos do softmax",
-    4: "Passo 4: saídas (soma ponderada dos values)",
-}
-
-
 def _why_pt(record) -> str:
     inputs = ", ".join(record.inputs)
     if record.chain == audit.CORRECT:
-        return "correto"
+        return audit.chain_label(record.chain, "pt")  # the words notebook 07's table uses
     if record.chain == audit.WRONG_FROM_THE_START:
         which = ", ".join(map(str, record.wrong_components))
         plural = "s" if len(record.wrong_components) > 1 else ""
-        return f"errado desde o início (componente{plural} {which})"
+        return f"{audit.chain_label(record.chain, 'pt')} (componente{plural} {which})"
     own = audit.format_value(record.from_chapter, 5)
     if record.chain == audit.CARRIED_FORWARD:
-        return f"erro propagado: os próprios {inputs} do capítulo dão {own}"
+        return f"{audit.chain_label(record.chain, 'pt')}: os próprios {inputs} do capítulo dão {own}"
     return f"não decorre: os próprios {inputs} do capítulo dão {own}"
 
 
@@ -290,7 +282,7 @@ def errata_text_pt() -> str:
 
 def _translated_steps(lines: list[str]) -> list[str]:
     """The step headings of `_step_tables` (audit.STEP_NAMES, English) in Portuguese."""
-    headings = {f"**{name}**": f"**{STEP_NAMES_PT[step]}**" for step, name in audit.STEP_NAMES.items()}
+    headings = {f"**{name}**": f"**{audit.step_name(step, 'pt')}**" for step, name in audit.STEP_NAMES.items()}
     return [headings.get(line, line) for line in lines]
 
 
