@@ -387,7 +387,8 @@ def test_explorer_under_hostile_input_in_jupyterlab(page, lab, shots, pytestconf
     W_q = [list(row) for row in chapter.W_q]
     W_q[0][0] = 0.5  # what "0,5" must mean, put in by hand
     Q = reference_attention(chapter.X.tolist(), W_q, chapter.W_k.tolist(), chapter.W_v.tolist())[0]
-    assert [[shown(v) for v in row] for row in start["tables"]["Q"]] == pytest.approx(Q, abs=1.01e-4)
+    for row, ref_row in zip(start["tables"]["Q"], Q, strict=True):
+        assert [shown(v) for v in row] == pytest.approx(ref_row, abs=1.01e-4)
     assert start["tables"]["Q"] != opened["tables"]["Q"]
     assert start["tables"]["Q"][0][0] == f"{Q[0][0]:.4f}" == "0.6000"  # 0.5 + 2 * (-0.1) + 0.3
     #    and a number that is not one: a Portuguese message, the box and the result unchanged
