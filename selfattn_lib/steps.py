@@ -154,11 +154,6 @@ def _check_index(name: str, value: int, n: int, what: str) -> int:
     return int(value)
 
 
-def _speaker(language: str):
-    """`say(key, **values)`: the step's prose in `language` (strings.py holds every sentence)."""
-    return lambda key, **values: strings.text(key, language, **values)
-
-
 def _check_result(result) -> AttentionResult:
     if not isinstance(result, AttentionResult):
         raise ValueError(f"result must be an AttentionResult (from self_attention); got "
@@ -200,7 +195,7 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
     c = _check_index("component", component, W.shape[1], "column of W")
     vector = project(X, W)[i]  # a ValueError if X W overflows
     s, t = i + 1, c + 1
-    say = _speaker(language)
+    say = strings.speaker(language)  # the step's prose in `language`
     matrix = f"$W^{letter}$"
     blocks = [
         ("text", say("step_projection", formula=f"${name}_{{{s}}} = x_{{{s}}} W^{letter}$", s=s,
@@ -225,7 +220,7 @@ def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANG
     s, t = i + 1, j + 1
     with np.errstate(over="ignore"):  # shown as inf; the score itself is finite
         dot = float(result.Q[i] @ result.K[j])
-    say = _speaker(language)
+    say = strings.speaker(language)  # the step's prose in `language`
     blocks = [
         ("text", say("step_score", s=s, word_i=_word(tokens, i), t=t, word_j=_word(tokens, j))),
         ("math", rf"q_{{{s}}} \cdot k_{{{t}}} = {_sum_of_products(result.Q[i], result.K[j])} = {_num(dot)}"),
@@ -260,7 +255,7 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
     exps = [math.exp(float(x) - shift) for x in row]
     total = math.fsum(exps)
     power = (lambda x: rf"e^{{{_num(x)}}}") if shift == 0 else (lambda x: rf"e^{{{_num(x)} - {_factor(top)}}}")
-    say = _speaker(language)
+    say = strings.speaker(language)  # the step's prose in `language`
     over = say("step_softmax_all_tokens") if not result.causal else f"$j \\le {s}$"
     formula = (f"$\\alpha_{{{s}j}} = e^{{\\mathrm{{score}}(x_{{{s}}}, x_j)}} / "
                f"\\sum_k e^{{\\mathrm{{score}}(x_{{{s}}}, x_k)}}$")
@@ -321,7 +316,7 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LA
     tokens = _check_tokens(tokens, result.n)
     i = _check_index("i", i, result.n, "token")
     s = i + 1
-    say = _speaker(language)
+    say = strings.speaker(language)  # the step's prose in `language`
     parts = [Rendered([("heading", say("step_worked", s=s, word=_word(tokens, i),
                                        mode=mode_label(result, language)))])]
     parts.append(Rendered([("text", say("step_1"))]))

@@ -384,18 +384,46 @@ def axe_script() -> Path:
     return Path(axe_playwright_python.__file__).with_name("axe.min.js")
 
 
+PORTUGUESE_EXPLORER = "pt/09_explorador.ipynb"
+
+
 def test_explorer_under_hostile_input_in_jupyterlab(page, lab, shots, pytestconfig):
-    """A bad label, a huge value, a decimal-comma paste (a Portuguese explorer) and a resize
-    round trip, each in the page; then axe-core audits the explorer."""
-    write_notebook(lab.root_dir / "scratch" / "explorer_pt.ipynb", [
-        ("from selfattn_lib.widgets import AttentionExplorer\nAttentionExplorer(language='pt')", []),
-    ])
-    bh.open_notebook(page, lab, "scratch/explorer_pt.ipynb")
+    """The Portuguese explorer notebook (issue 12): "0,5" typed in a box is 0.5 in the result, a bad
+    number gets a Portuguese message; then a bad label, a huge value, a decimal-comma paste and a
+    resize round trip, each in the page; then axe-core audits the explorer."""
+    bh.open_notebook(page, lab, f"notebooks/{PORTUGUESE_EXPLORER}")
     bh.run_all_cells(page)
     bh.wait_for_widget_views(page)
+    found = bh.problems(bh.cell_report(page))
+    assert not found, "\n".join(found)
     explorer = bh.ExplorerPage(page)
+    opened = explorer.state()
+    x, w_q = bh.EDITOR_ORDER.index("X"), bh.EDITOR_ORDER.index("W_q")
+
+    # 0. a decimal comma typed in a number box: W^Q[1, 1] becomes 0.5 and Q = X W^Q follows
+    from reference import reference_attention
+    import selfattn_lib as sa
+
+    chapter = sa.chapter_example()
+    explorer.type_into(explorer.cell("W_q", 0, 0), "0,5")
+    explorer.wait_for_new_image(opened)
+    explorer.wait_kernel_idle()
     start = explorer.state()
-    x = bh.EDITOR_ORDER.index("X")
+    assert start["editors"][w_q][0] == "0,5", start["editors"][w_q][:4]  # shown back in Portuguese
+    assert start["messages"][w_q] == ""
+    W_q = [list(row) for row in chapter.W_q]
+    W_q[0][0] = 0.5  # what "0,5" must mean, put in by hand
+    Q = reference_attention(chapter.X.tolist(), W_q, chapter.W_k.tolist(), chapter.W_v.tolist())[0]
+    for row, ref_row in zip(start["tables"]["Q"], Q, strict=True):
+        assert [shown(v) for v in row] == pytest.approx(ref_row, abs=1.01e-4)
+    assert start["tables"]["Q"] != opened["tables"]["Q"]
+    assert start["tables"]["Q"][0][0] == f"{Q[0][0]:.4f}" == "0.6000"  # 0.5 + 2 * (-0.1) + 0.3
+    #    and a number that is not one: a Portuguese message, the box and the result unchanged
+    explorer.type_into(explorer.cell("W_q", 0, 1), "0,2x")
+    explorer.wait_for_message("W_q", label("bad_number", language="pt", value="0,2x", row=1, col=2, old="0,2"))
+    explorer.wait_kernel_idle()
+    refused = explorer.state()
+    assert refused["editors"] == start["editors"] and refused["tables"] == start["tables"]
 
     # 1. a label far too long: refused, the box shows the label in use, the pictures stay
     token = explorer.editor("X").locator(".selfattn-token input").nth(1)

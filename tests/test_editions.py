@@ -222,3 +222,120 @@ def test_the_english_check_fires_on_an_english_sentence(tmp_path):
 def test_the_english_edition_does_fail_the_english_check():
     """The check can tell the languages apart: run on the English notebook 01, it finds English."""
     assert english_in(by_number(ENGLISH)["01"])
+
+
+# --- no English in what the Portuguese notebooks show (their outputs, their code's labels) ------
+
+# Besides the function words above: the words the notebooks' labels use, none a Portuguese word.
+LABEL_WORDS = ENGLISH_WORDS | set("""
+weight weights output outputs row rows step steps loss mask masked head heads noun subject training
+trained model word words sentence sentences changed unchanged equal equals largest lowest mean
+printed correct written spread length position positions distance product factor naive stable
+change share without before after first last probability matrix matrices symmetric inputs held
+learned finite difference hand right accuracy snapshot could draw divide scaled unscaled
+""".split())
+# Keyword arguments that are settings, never shown as text (a colour, an alignment, a legend place).
+SETTINGS = {"ha", "va", "loc", "names", "format", "layout", "color", "linestyle", "marker", "cmap",
+            "over", "invalid", "kind", "align_self", "max_width", "rotation", "edgecolor", "fmt", "dtype"}
+
+
+def english_words(text: str, words: set[str] = LABEL_WORDS) -> list[str]:
+    """The English words of `text` (\\w+ keeps identifiers such as noun_attention_mean whole)."""
+    return sorted({w for w in re.findall(r"\w+", text) if w.lower() in words})
+
+
+def shown_text(output) -> str:
+    """What a learner reads of one stored output: a stream, or a result shown as plain text (an
+    image's or a widget's text/plain is only its repr, never shown, so it is left out)."""
+    if output.get("output_type") == "stream":
+        return output.get("text", "")
+    data = output.get("data", {})
+    if output.get("output_type") in ("execute_result", "display_data") and set(data) <= {"text/plain"}:
+        return data.get("text/plain", "")
+    return ""
+
+
+def english_in_outputs(path: Path) -> list[str]:
+    """Each code cell of the executed notebook `path` whose stored outputs hold English words."""
+    import nbformat
+
+    found = []
+    cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
+    for index, cell in enumerate(cells):
+        text = "".join(shown_text(o) for o in cell.get("outputs", []))
+        words = english_words(text)
+        if words:
+            line = next(l for l in text.splitlines() if english_words(l))
+            found.append(f"{rel(path)}, code cell {index + 1} ({first_line(cell.source)}): English word(s) "
+                         f"{words} in its output: {line.strip()[:90]!r}")
+    return found
+
+
+def english_literals(source: str) -> list[tuple[int, str]]:
+    """The string literals of a code cell that hold English words and may be shown: every literal
+    except a settings keyword's value, a subscript, or a key of the string tables ("nb.weights")."""
+    import ast
+
+    from selfattn_lib import strings
+
+    code = "\n".join("" if line.lstrip().startswith(("%", "!")) else line for line in source.splitlines())
+    tree = ast.parse(code)
+    parents = {child: node for node in ast.walk(tree) for child in ast.iter_child_nodes(node)}
+    found = []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Constant) and isinstance(node.value, str)):
+            continue
+        parent = parents.get(node)
+        if isinstance(parent, ast.keyword) and parent.arg in SETTINGS:
+            continue
+        if isinstance(parent, ast.Subscript) or node.value in strings.STRINGS["en"] \
+                or node.value.startswith("nb."):
+            continue
+        if english_words(node.value):
+            found.append((node.lineno, node.value))
+    return found
+
+
+def english_in_code(path: Path) -> list[str]:
+    """Each code cell of `path` (MyST) with a literal label in English: in the Portuguese edition it
+    would be printed or drawn in English (a plot title, a legend, a widget's description)."""
+    return [f"{rel(path)}, code cell {index + 1}, line {line}: English literal {value!r}; "
+            f"route it through strings.py (say(\"nb.…\"))"
+            for index, cell in enumerate(code_cells(path)) for line, value in english_literals(cell.source)]
+
+
+@pytest.mark.parametrize("path", sorted(PORTUGUESE.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name)
+def test_no_english_in_the_portuguese_outputs(path):
+    assert english_in_outputs(path) == []
+
+
+@pytest.mark.parametrize("path", sorted(PORTUGUESE.glob("[0-9][0-9]_*.md")), ids=lambda p: p.name)
+def test_no_english_label_in_the_code_cells(path):
+    """Code cells are the same in both editions, so a literal label is in one language for both:
+    every label a cell prints, draws or shows comes from the string tables instead."""
+    assert english_in_code(path) == []
+
+
+def test_the_output_check_fires_on_an_english_output(tmp_path):
+    import nbformat
+
+    notebook = nbformat.read(by_number(PORTUGUESE)["03"].with_suffix(".ipynb"), as_version=4)
+    cell = next(c for c in notebook.cells if c.cell_type == "code" and c.outputs
+                and any(o.get("output_type") == "stream" for o in c.outputs))
+    stream = next(o for o in cell.outputs if o.get("output_type") == "stream")
+    copy = tmp_path / "pt.ipynb"
+    nbformat.write(notebook, copy)
+    assert english_in_outputs(copy) == []
+    stream["text"] += "row sums: [1. 1. 1.]\n"
+    nbformat.write(notebook, copy)
+    found = english_in_outputs(copy)
+    assert len(found) == 1 and "English word(s) ['row']" in found[0] and "'row sums: [1. 1. 1.]'" in found[0], found
+    # the English edition's outputs are English: the check tells the languages apart
+    assert english_in_outputs(by_number(ENGLISH)["03"].with_suffix(".ipynb"))
+
+
+def test_the_code_check_fires_on_an_english_label():
+    assert english_literals('ax.set_title("Training loss (log scale)")') == [(1, "Training loss (log scale)")]
+    assert english_literals('print(f"step {s}: loss {x:.4f}")') == [(1, "step "), (1, ": loss ")]
+    assert english_literals('print("tokens:", tokens)\nprint(say("nb.weights"))\nx = d["noun_attention_mean"]\n'
+                            'ax.legend(loc="upper right")\nplt.text(0, 0, "", ha="center")') == []

@@ -13,7 +13,7 @@ SAME_IN_BOTH = {
     "editor_shape", "d_model", "d_k", "d_v", "causal", "focus_option", "mode_label", "mode_causal",
     "token", "new_token", "fill_zeros", "plot_scores_scaled", "plot_contribution_part",
     "plot_contribution_total", "plot_scores_title", "step_column_score", "step_column_token",
-    "alt_weights_row",
+    "alt_weights_row", "nb.cost_scores", "nb.cost_W_o",
     "exercises.example_invalid",  # "example: {error}": the argument's name and the library's error
 }
 
@@ -73,3 +73,11 @@ def test_every_string_is_translated_unless_it_is_a_symbol_or_a_chapter_term():
 def test_an_unknown_language_is_refused_by_name():
     with pytest.raises(ValueError, match=r"language must be one of 'en', 'pt'; got 'pt-br'"):
         strings.text("title", "pt-br")
+
+
+def test_a_notebooks_speaker_speaks_its_language_and_refuses_an_unknown_one():
+    say = strings.speaker("pt")  # as a notebook's first cell does with its LANGUAGE
+    assert say("nb.weights") == "pesos:" and strings.speaker("en")("nb.weights") == "weights:"
+    assert say("nb.step_of", step=3, last=600) == "passo 3 de 600"
+    with pytest.raises(ValueError, match=r"got 'pt-br'"):
+        strings.speaker("pt-br")  # at the top of the notebook, not at the first label
