@@ -21,6 +21,7 @@ import numpy as np
 
 from .attention import _preview, _check_inputs, causal_mask, self_attention, softmax
 from .example import chapter_example
+from .strings import text
 
 __all__ = [
     "Feedback",
@@ -56,6 +57,8 @@ ROW_SUM = "row_sum"              # a row of weights that does not sum to 1
 FUTURE = "future"                # a weight given to a future token
 ORDER = "order"                  # a matrix product in the wrong order (or its transpose)
 NO_SOFTMAX = "no_softmax"        # scores given where weights were asked
+NO_EXP = "no_exp"                # scores divided by their row's sum: normalised without exp
+UNWEIGHTED = "unweighted"        # a plain mean of the values, every alpha_ij taken as equal
 MASKED_SCORES = "masked_scores"  # the mask applied to the scores matrix itself
 NEAR_MISS = "near_miss"          # right idea, numbers off by rounding
 OVERFLOW = "overflow"            # naive softmax: exp of a large score
@@ -269,13 +272,10 @@ def _judge(array, expected, mistakes, what, success, generic=()):
     array = _fit(array, expected.shape)
     if _close(array, expected):
         return _right(success)
-    # Rounding can bring two mistakes' numbers within tolerance: name the nearest one.
     matches = [m for m in mistakes if m.value is not None and not _close(m.value, expected)
                and _close(array, m.value)]
     if matches:
-        with np.errstate(invalid="ignore"):  # -inf - -inf, where a mask was written as -inf
-            nearest = min(matches, key=lambda m: float(np.max(np.nan_to_num(np.abs(array - m.value)))))
-        return _wrong("Not yet. " + nearest.hint, *nearest.codes)
+        return _diagnose(array, matches)
     if array.shape != expected.shape:
         return _wrong(f"Not yet: {what} should have shape {expected.shape}; yours has shape {array.shape}.",
                       SHAPE)
@@ -291,6 +291,31 @@ def _judge(array, expected, mistakes, what, success, generic=()):
                       f"(or let numpy compute it) rather than rounding the intermediate steps.", NEAR_MISS)
     return _wrong(f"Not yet: your {what} differs from the right one. Go back to the equation and "
                   f"compute it one step at a time.", OTHER)
+
+
+def _distance(array, value) -> float:
+    with np.errstate(invalid="ignore"):  # -inf - -inf, where a mask was written as -inf
+        return float(np.max(np.nan_to_num(np.abs(array - value))))
+
+
+def _diagnose(array, matches):
+    """The hint for an answer that equals one or more mistakes' numbers.
+
+    Two different slips can give the same number (in 02, q_2 . k_1 / 2 = 0.44 is both the 0-based
+    slip and "roles swapped, sqrt(d_k) forgotten", since q_2 . k_3 = 0.88 as well). Mistakes whose
+    numbers are within rounding of the nearest one cannot be told apart by the answer, so the hint
+    does not claim one of them: it leads with the likelier slip (an index off by one, which the
+    notebooks warn about, then a single mistake before a combination) and names the other too.
+    """
+    nearest = min(matches, key=lambda m: _distance(array, m.value))
+    tied = [m for m in matches if _close(m.value, nearest.value)]
+    tied.sort(key=lambda m: (WRONG_TOKEN not in m.codes, len(m.codes), _distance(array, m.value)))
+    first = tied[0]
+    other = next((m for m in tied[1:] if m.hint != first.hint), None)
+    if other is None:
+        return _wrong("Not yet. " + first.hint, *first.codes)
+    codes = first.codes + tuple(c for c in other.codes if c not in first.codes)
+    return _wrong("Not yet. " + first.hint + " " + text("hint.same_number", other=other.hint), *codes)
 
 
 def _product(A, B):
@@ -455,6 +480,12 @@ def check_score(answer, i, j, scaled=True, example=None) -> Feedback:
         ((SWAPPED,), Q[j] @ K[i], f"You swapped the roles: score(x_{s}, x_{t}) takes the query of token "
                                   f"{s} and the key of token {t}: q_{s} . k_{t}, not q_{t} . k_{s}."),
     ]
+    # The 0-based slip the notebook warns about: a subscript used as an index, or the other way
+    # round (reading the call's i=2, j=1 as subscripts gives Q[1] @ K[0]).
+    for a, b in itertools.product(range(result.n), repeat=2):
+        if (a, b) not in ((i, j), (j, i)) and abs(a - i) <= 1 and abs(b - j) <= 1:  # (j, i): SWAPPED
+            pairs.append(((WRONG_TOKEN,), Q[a] @ K[b],
+                          text("hint.score_index", a=a + 1, b=b + 1, s=s, t=t, i=i, j=j)))
     expected = np.asarray(result.scores[i, j])
     how = "q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j"
     name = f"score(x_{s}, x_{t}) = {how}" if scaled else f"q_{s} . k_{t}"
@@ -519,6 +550,9 @@ def _weight_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     out.append(((ROW_SUM,), exps,
                 "A row does not sum to 1: these are the exponentials e^score. Divide each by the "
                 "sum of its row's exponentials."))
+    visible = right.scores * (causal_mask(n) if causal else 1.0)
+    out.append(((NO_EXP,), visible / visible.sum(axis=-1, keepdims=True),
+                text("hint.no_exp")))
     out.append(((NO_SOFTMAX,), right.scores * (causal_mask(n) if causal else 1.0),
                 "These are the scores. The weights are their softmax: alpha_ij = e^score_ij / sum_k e^score_ik."))
     out.append(((ORDER,), softmax(right.scores.T, mask),
@@ -600,6 +634,12 @@ def check_weights(answer, causal=True, scaled=True, example=None) -> Feedback:
 
 # --- 04/05 combining the values ----------------------------------------------------------------
 
+def _plain_mean(n: int, causal: bool) -> np.ndarray:
+    """Weights of a plain average: 1/i over tokens 1..i when causal, 1/n over all otherwise."""
+    visible = causal_mask(n).astype(float) if causal else np.ones((n, n))
+    return visible / visible.sum(axis=-1, keepdims=True)
+
+
 def _output_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     right = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
     weights, V = right.weights, right.V
@@ -615,6 +655,8 @@ def _output_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
                                             "Attention combines the values v_j = x_j W^V."),
         ((WRONG_MATRIX,), weights @ right.Q, "You combined the queries q_j (W^Q where W^V belongs). "
                                             "Attention combines the values v_j = x_j W^V."),
+        ((UNWEIGHTED,), _plain_mean(right.n, causal) @ V, text("hint.unweighted_mean")),
+        ((UNWEIGHTED,), _plain_mean(right.n, False) @ V, text("hint.unweighted_mean")),
         ((ROW_SUM,), np.ones_like(weights) * (causal_mask(right.n) if causal else 1.0) @ V,
          "You added the values without weighting them: each v_j must be multiplied by alpha_ij, "
          "whose row sums to 1."),
@@ -635,6 +677,8 @@ def check_output_row(answer, i, causal=True, scaled=True, example=None) -> Feedb
     if feedback is not None:
         return feedback
     mistakes = [_Mistake(codes, value[i], hint) for codes, value, hint in variants]
+    mistakes += [_Mistake((WRONG_TOKEN,), right.output[j], text("hint.output_row", got=j + 1, s=s, i=i))
+                 for j in range(right.n) if j != i]
     return _judge(array, right.output[i], mistakes, what,
                   f"a_{s} = sum_j alpha_{s}j v_j, a weighted average of the values "
                   + (f"v_1..v_{s}." if causal else "of every token."))
@@ -752,6 +796,8 @@ def check_changed_outputs(answer, perturbed, causal=True, example=None) -> Feedb
         else:
             why = f"every a_i with i >= {perturbed} attends to x_{perturbed}."
         return _right(f"{listed} change: {why}")
+    if chosen == {i - 1 for i in expected}:  # every subscript one too low: 0-based indices
+        return _wrong(text("hint.changed_zero_based", got=", ".join(map(str, sorted(chosen)))), WRONG_TOKEN)
     if causal and any(i < perturbed for i in chosen):
         return _wrong(f"Not yet: with the causal mask, a_i depends only on x_j with j <= i (Theorem 1). "
                       f"Can an output before position {perturbed} see x_{perturbed}?", FUTURE)

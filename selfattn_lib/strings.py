@@ -250,6 +250,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "step_column_score": "score",
         "step_column_token": "token",
         "step_column_vector": "vector",
+        # exercises: hints for slips named in issue 15 (the checkers' diagnosis logic)
+        "hint.same_number": "The same number also comes from another slip; if that is what you did: {other}",
+        "hint.score_index": "You used q_{a} and k_{b}, the vectors of tokens {a} and {b}. Python counts "
+                            "from 0: x_{s} is row {i} (Q[{i}]) and x_{t} is row {j} (K[{j}]); the "
+                            "i={i}, j={j} of the check are already 0-based.",
+        "hint.no_exp": "You divided the scores by their sum, without exponentials. The softmax takes "
+                       "e^score first: alpha_ij = e^score_ij / sum_k e^score_ik (np.exp). Dividing "
+                       "the scores themselves breaks as soon as one is negative or the sum is 0.",
+        "hint.unweighted_mean": "That is the plain average of the values, every token counted equally. "
+                                "Attention weighs each v_j by its own alpha_ij (result.weights): "
+                                "a_i = sum_j alpha_ij v_j.",
+        "hint.output_row": "That is a_{got}, the output of token {got}. Python counts from 0: a_{s} "
+                           "uses row {i} (result.weights[{i}]).",
+        "hint.changed_zero_based": "Not yet: [{got}] looks like 0-based Python indices (the first "
+                                   "output counted as 0). Give the chapter's subscripts, which start "
+                                   "at 1: the first output is a_1.",
     },
 }
 

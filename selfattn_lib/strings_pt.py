@@ -146,6 +146,22 @@ PORTUGUESE: dict[str, str] = {
     "step_column_score": "score",
     "step_column_token": "token",
     "step_column_vector": "vetor",
+    # exercícios: dicas para os deslizes apontados na issue 15 (a lógica de diagnóstico)
+    "hint.same_number": "O mesmo número também sai de outro deslize; se foi isso que você fez: {other}",
+    "hint.score_index": "Você usou q_{a} e k_{b}, os vetores dos tokens {a} e {b}. O Python conta a "
+                        "partir de 0: x_{s} é a linha {i} (Q[{i}]) e x_{t} é a linha {j} (K[{j}]); o "
+                        "i={i}, j={j} da conferência já está contado a partir de 0.",
+    "hint.no_exp": "Você dividiu os scores pela soma deles, sem exponenciais. A softmax aplica e^score "
+                   "primeiro: alpha_ij = e^score_ij / sum_k e^score_ik (np.exp). Dividir os próprios "
+                   "scores falha assim que um deles é negativo ou a soma é 0.",
+    "hint.unweighted_mean": "Essa é a média simples dos values, com todo token contando igual. A "
+                            "atenção pondera cada v_j pelo seu próprio alpha_ij (result.weights): "
+                            "a_i = sum_j alpha_ij v_j.",
+    "hint.output_row": "Esse é o a_{got}, a saída do token {got}. O Python conta a partir de 0: a_{s} "
+                       "usa a linha {i} (result.weights[{i}]).",
+    "hint.changed_zero_based": "Ainda não: [{got}] parecem índices do Python, contados a partir de 0 "
+                               "(a primeira saída contada como 0). Dê os subscritos do capítulo, que "
+                               "começam em 1: a primeira saída é a_1.",
     # exercises of notebooks 10-12 (selfattn_lib.exercises_more)
     "ex_unanswered": "Ainda sem resposta: troque None pela sua resposta e rode a célula de novo.",
     "ex_not_number": "A resposta é um número; veio {got}.",
