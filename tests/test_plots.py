@@ -381,3 +381,21 @@ def test_english_plot_texts_are_the_chapters_words(example):
     assert ax.get_xlabel() == "component of a₂" and ax.get_ylabel() == "contribution"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "a₂ (total)", "α₂,₁ v₁ (O)", "α₂,₂ v₂ (gato)"]
+
+
+# Tableau's "Color Blind 10" palette as published by Tableau (not read from matplotlib).
+COLOR_BLIND_10 = ["#006BA4", "#FF800E", "#ABABAB", "#595959", "#5F9ED1",
+                  "#C85200", "#898989", "#A2C8EC", "#FFBC79", "#CFCFCF"]
+
+
+def test_token_colours_are_colour_blind_safe_and_not_the_only_cue(example):
+    from matplotlib.colors import to_hex
+    assert [to_hex(c).upper() for c in plots.token_colors(10)] == COLOR_BLIND_10
+    result = result_of(example, causal=False)
+    ax = new_axes()
+    bars = plots.contributions(result, example.tokens, 2, ax=ax)
+    hatches = [container[0].get_hatch() or "" for container in bars]
+    assert len(set(hatches)) == len(bars) == 3  # each token's segments also differ in texture
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    for token in example.tokens:  # and the legend names each token in words
+        assert any(token in entry for entry in legend), (token, legend)
