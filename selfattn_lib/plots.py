@@ -22,7 +22,7 @@ from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from matplotlib.text import Text
 
-from . import strings
+from . import rounding, strings
 from .attention import AttentionResult
 from .steps import mode_label
 from .strings import DEFAULT_LANGUAGE
@@ -83,8 +83,7 @@ def token_hatches(n: int) -> list:
 def _format(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value:.2g}"
-    text = f"{value:.2f}"
-    return "0.00" if text == "-0.00" else text
+    return rounding.fmt(value, 2)  # half up on the decimal value, as every step shows it
 
 
 class _CellText(Text):
