@@ -605,6 +605,8 @@ def check_weights_row(answer, i, causal=True, scaled=True, example=None) -> Feed
     if causal and array.shape == (i + 1,) and i + 1 < n:
         array = np.concatenate([array, np.zeros(n - i - 1)])  # the visible part only: fine
     mistakes = [_Mistake(codes, value[i], hint) for codes, value, hint in variants]
+    mistakes += [_Mistake((WRONG_TOKEN,), expected[j], text("hint.weights_row", got=j + 1, s=s, i=i))
+                 for j in range(n) if j != i]  # another token's row: the 0-based slip
     rules = [_row_sum_rule(what)]
     if causal:
         rules.insert(0, _future_rule(causal_mask(n)[i]))

@@ -261,6 +261,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "hint.unweighted_mean": "That is the plain average of the values, every token counted equally. "
                                 "Attention weighs each v_j by its own alpha_ij (result.weights): "
                                 "a_i = sum_j alpha_ij v_j.",
+        "hint.weights_row": "Those are the weights of token {got}, row {got} of the weights. Python "
+                            "counts from 0: token {s}'s scores are result.scores[{i}].",
         "hint.output_row": "That is a_{got}, the output of token {got}. Python counts from 0: a_{s} "
                            "uses row {i} (result.weights[{i}]).",
         "hint.changed_zero_based": "Not yet: [{got}] looks like 0-based Python indices (the first "

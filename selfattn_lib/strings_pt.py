@@ -157,6 +157,8 @@ PORTUGUESE: dict[str, str] = {
     "hint.unweighted_mean": "Essa é a média simples dos values, com todo token contando igual. A "
                             "atenção pondera cada v_j pelo seu próprio alpha_ij (result.weights): "
                             "a_i = sum_j alpha_ij v_j.",
+    "hint.weights_row": "Esses são os pesos do token {got}, a linha {got} dos pesos. O Python conta a "
+                        "partir de 0: os scores do token {s} são result.scores[{i}].",
     "hint.output_row": "Esse é o a_{got}, a saída do token {got}. O Python conta a partir de 0: a_{s} "
                        "usa a linha {i} (result.weights[{i}]).",
     "hint.changed_zero_based": "Ainda não: [{got}] parecem índices do Python, contados a partir de 0 "

@@ -399,3 +399,9 @@ def test_changed_outputs_zero_based_answer():
     assert_mistake(ex.check_changed_outputs([0, 1, 2], 3, causal=False), ex.WRONG_TOKEN, "0-based")
     # a genuine causality mistake still gets the Theorem 1 hint
     assert_mistake(ex.check_changed_outputs([1, 2, 3], 2), ex.FUTURE, "Theorem 1")
+
+
+def test_weights_row_of_another_token():
+    # 03 ex 2 asks for gato's weights (i=1); result.scores[2] is preto's row, [1] O's would be [1, 0, 0]
+    assert_mistake(ex.check_weights_row(plain_softmax(SCORES[2]), 1), ex.WRONG_TOKEN, "token 3", "scores[1]")
+    assert_mistake(ex.check_weights_row([1.0, 0.0, 0.0], 1), ex.WRONG_TOKEN, "token 1", "counts from 0")
