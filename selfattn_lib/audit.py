@@ -101,9 +101,17 @@ CHAPTER_PRINTED = (
     ("a_3", 4, "0.45 0.53 0.71 0.46"),
 )
 
-# A value that sits on a rounding midpoint (0.4750..., 0.465) may be printed rounded either
-# way, so a printed number "agrees" when within half a unit of its last digit plus this grace.
+# The audit's one rule, stated in notebook 07 and ERRATA: a printed number "agrees" with a value
+# when it is within half a unit of its last digit plus this margin (0.47 stands for 0.4649 to
+# 0.4751). The margin is for a chapter that computed from its own rounded intermediate numbers:
+# its alpha_21 = 0.47 from its own scores is 0.47502, its alpha_22 = 0.53 is 0.52498.
 ROUNDING_GRACE = 1e-4
+
+
+def agreement_interval(printed: str) -> tuple[float, float]:
+    """The values a printed number stands for under the audit's rule: (low, high), inclusive."""
+    value, half = float(printed), 0.5 * 10.0 ** -_decimals(printed) + ROUNDING_GRACE
+    return value - half, value + half
 
 
 @dataclass(frozen=True)
@@ -146,7 +154,7 @@ def _parse(text: str):
 
 def _agrees(printed, exact, decimals: int) -> np.ndarray:
     """Per component: could `exact`, rounded to `decimals` places, have been printed as `printed`?"""
-    tolerance = 0.5 * 10.0 ** -decimals + ROUNDING_GRACE
+    tolerance = 0.5 * 10.0 ** -decimals + ROUNDING_GRACE  # the rule of agreement_interval
     return np.abs(np.subtract(printed, exact)) <= tolerance
 
 
@@ -253,7 +261,7 @@ def _note(quantity, chain, printed, correct, own, inputs, scaled, agrees_correct
     names = ", ".join(inputs)
     if chain == CARRIED_FORWARD:
         text = (f"From the chapter's own {names} it is {format_value(own, 5)}, which the chapter prints "
-                f"as {printed_text(printed)} (within rounding): the error is inherited. "
+                f"as {printed_text(printed)} (within the audit's rounding margin): the error is inherited. "
                 f"The correct value is {correct_text}.")
     else:
         which = ""
@@ -743,7 +751,8 @@ def check_labels(answers: dict, language: str = DEFAULT_LANGUAGE) -> str:
                              printed=printed))
         else:
             lines.append(say("labels_is_carried", quantity=record.quantity, inputs=inputs, own=own,
-                             printed=printed))
+                             printed=printed,
+                             grace=f"{ROUNDING_GRACE:g}"))
     lines.append(say("labels_score", right=right, total=len(answers)))
     return "\n".join(lines)
 

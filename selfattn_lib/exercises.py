@@ -61,6 +61,8 @@ ROW_SUM = "row_sum"              # a row of weights that does not sum to 1
 FUTURE = "future"                # a weight given to a future token
 ORDER = "order"                  # a matrix product in the wrong order (or its transpose)
 NO_SOFTMAX = "no_softmax"        # scores given where weights were asked
+NO_EXP = "no_exp"                # scores divided by their row's sum: normalised without exp
+UNWEIGHTED = "unweighted"        # a plain mean of the values, every alpha_ij taken as equal
 MASKED_SCORES = "masked_scores"  # the mask applied to the scores matrix itself
 NEAR_MISS = "near_miss"          # right idea, numbers off by rounding
 OVERFLOW = "overflow"            # naive softmax: exp of a large score
@@ -293,13 +295,10 @@ def _judge(array, expected, mistakes, what, success, generic=()):
     array = _fit(array, expected.shape)
     if _close(array, expected):
         return _right(success)
-    # Rounding can bring two mistakes' numbers within tolerance: name the nearest one.
     matches = [m for m in mistakes if m.value is not None and not _close(m.value, expected)
                and _close(array, m.value)]
     if matches:
-        with np.errstate(invalid="ignore"):  # -inf - -inf, where a mask was written as -inf
-            nearest = min(matches, key=lambda m: float(np.max(np.nan_to_num(np.abs(array - m.value)))))
-        return _wrong(_t("not_yet_hint", hint=nearest.hint), *nearest.codes)
+        return _diagnose(array, matches)
     if array.shape != expected.shape:
         return _wrong(_t("shape", what=what, expected=expected.shape, got=array.shape), SHAPE)
     if not np.isfinite(array).all():
@@ -311,6 +310,32 @@ def _judge(array, expected, mistakes, what, success, generic=()):
     if _close(array, expected, NEAR):
         return _wrong(_t("near_miss", what=what, near=NEAR), NEAR_MISS)
     return _wrong(_t("differs", what=what), OTHER)
+
+
+def _distance(array, value) -> float:
+    with np.errstate(invalid="ignore"):  # -inf - -inf, where a mask was written as -inf
+        return float(np.max(np.nan_to_num(np.abs(array - value))))
+
+
+def _diagnose(array, matches):
+    """The hint for an answer that equals one or more mistakes' numbers.
+
+    Two different slips can give the same number (in 02, q_2 . k_1 / 2 = 0.44 is both the 0-based
+    slip and "roles swapped, sqrt(d_k) forgotten", since q_2 . k_3 = 0.88 as well). Mistakes whose
+    numbers are within rounding of the nearest one cannot be told apart by the answer, so the hint
+    does not claim one of them: it leads with the likelier slip (an index off by one, which the
+    notebooks warn about, then a single mistake before a combination) and names the other too.
+    """
+    nearest = min(matches, key=lambda m: _distance(array, m.value))
+    tied = [m for m in matches if _close(m.value, nearest.value)]
+    tied.sort(key=lambda m: (WRONG_TOKEN not in m.codes, len(m.codes), _distance(array, m.value)))
+    first = tied[0]
+    other = next((m for m in tied[1:] if m.hint != first.hint), None)
+    if other is None:
+        return _wrong(_t("not_yet_hint", hint=first.hint), *first.codes)
+    codes = first.codes + tuple(c for c in other.codes if c not in first.codes)
+    both = first.hint + " " + text("hint.same_number", _LANGUAGE.get(), other=other.hint)
+    return _wrong(_t("not_yet_hint", hint=both), *codes)
 
 
 def _product(A, B):
@@ -455,6 +480,12 @@ def check_score(answer, i, j, scaled=True, example=None, language=DEFAULT_LANGUA
         ((WRONG_MATRIX,), Q[i] @ Q[j], _t("score_queries", s=s, t=t)),
         ((SWAPPED,), Q[j] @ K[i], _t("score_swapped", s=s, t=t)),
     ]
+    # The 0-based slip the notebook warns about: a subscript used as an index, or the other way
+    # round (reading the call's i=2, j=1 as subscripts gives Q[1] @ K[0]).
+    for a, b in itertools.product(range(result.n), repeat=2):
+        if (a, b) not in ((i, j), (j, i)) and abs(a - i) <= 1 and abs(b - j) <= 1:  # (j, i): SWAPPED
+            pairs.append(((WRONG_TOKEN,), Q[a] @ K[b],
+                          text("hint.score_index", _LANGUAGE.get(), a=a + 1, b=b + 1, s=s, t=t, i=i, j=j)))
     expected = np.asarray(result.scores[i, j])
     how = "q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j"
     name = f"score(x_{s}, x_{t}) = {how}" if scaled else f"q_{s} . k_{t}"
@@ -508,7 +539,9 @@ def _weight_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
                     _t("weights_unscaled", root=f"{root:g}")))
     exps = np.exp(right.scores) * (causal_mask(n) if causal else 1.0)
     out.append(((ROW_SUM,), exps, _t("weights_exponentials")))
-    out.append(((NO_SOFTMAX,), right.scores * (causal_mask(n) if causal else 1.0), _t("weights_scores")))
+    visible = right.scores * (causal_mask(n) if causal else 1.0)
+    out.append(((NO_EXP,), visible / visible.sum(axis=-1, keepdims=True), text("hint.no_exp", _LANGUAGE.get())))
+    out.append(((NO_SOFTMAX,), visible, _t("weights_scores")))
     out.append(((ORDER,), softmax(right.scores.T, mask), _t("weights_transposed")))
     column_wise = np.exp(np.where(mask if causal else True, right.scores, -np.inf))
     column_wise = column_wise / column_wise.sum(axis=0, keepdims=True)
@@ -555,6 +588,8 @@ def check_weights_row(answer, i, causal=True, scaled=True, example=None,
     if causal and array.shape == (i + 1,) and i + 1 < n:
         array = np.concatenate([array, np.zeros(n - i - 1)])  # the visible part only: fine
     mistakes = [_Mistake(codes, value[i], hint) for codes, value, hint in variants]
+    mistakes += [_Mistake((WRONG_TOKEN,), expected[j], text("hint.weights_row", _LANGUAGE.get(), got=j + 1, s=s, i=i))
+                 for j in range(n) if j != i]  # another token's row: the 0-based slip
     rules = [_row_sum_rule(what)]
     if causal:
         rules.insert(0, _future_rule(causal_mask(n)[i]))
@@ -582,6 +617,12 @@ def check_weights(answer, causal=True, scaled=True, example=None, language=DEFAU
 
 # --- 04/05 combining the values ----------------------------------------------------------------
 
+def _plain_mean(n: int, causal: bool) -> np.ndarray:
+    """Weights of a plain average: 1/i over tokens 1..i when causal, 1/n over all otherwise."""
+    visible = causal_mask(n).astype(float) if causal else np.ones((n, n))
+    return visible / visible.sum(axis=-1, keepdims=True)
+
+
 def _output_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     right = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
     weights, V = right.weights, right.V
@@ -592,6 +633,8 @@ def _output_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
         ((WRONG_MATRIX,), weights @ X, _t("output_inputs")),
         ((WRONG_MATRIX,), weights @ right.K, _t("output_keys")),
         ((WRONG_MATRIX,), weights @ right.Q, _t("output_queries")),
+        ((UNWEIGHTED,), _plain_mean(right.n, causal) @ V, text("hint.unweighted_mean", _LANGUAGE.get())),
+        ((UNWEIGHTED,), _plain_mean(right.n, False) @ V, text("hint.unweighted_mean", _LANGUAGE.get())),
         ((ROW_SUM,), np.ones_like(weights) * (causal_mask(right.n) if causal else 1.0) @ V,
          _t("output_unweighted")),
     ]
@@ -612,6 +655,8 @@ def check_output_row(answer, i, causal=True, scaled=True, example=None,
     if feedback is not None:
         return feedback
     mistakes = [_Mistake(codes, value[i], hint) for codes, value, hint in variants]
+    mistakes += [_Mistake((WRONG_TOKEN,), right.output[j], text("hint.output_row", _LANGUAGE.get(), got=j + 1, s=s, i=i))
+                 for j in range(right.n) if j != i]
     return _judge(array, right.output[i], mistakes, what,
                   _t("output_row_right_causal", s=s) if causal else _t("output_row_right", s=s))
 
@@ -720,6 +765,8 @@ def check_changed_outputs(answer, perturbed, causal=True, example=None,
         else:
             why = _t("changed_why_all", p=perturbed)
         return _right(_t("changed_right", listed=listed, why=why))
+    if chosen == {i - 1 for i in expected}:  # every subscript one too low: 0-based indices
+        return _wrong(text("hint.changed_zero_based", _LANGUAGE.get(), got=", ".join(map(str, sorted(chosen)))), WRONG_TOKEN)
     if causal and any(i < perturbed for i in chosen):
         return _wrong(_t("changed_earlier", p=perturbed), FUTURE)
     if chosen == {perturbed}:

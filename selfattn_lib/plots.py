@@ -12,7 +12,7 @@ import io
 import math
 
 import numpy as np
-from matplotlib import colormaps
+from matplotlib import colormaps, style
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import Normalize, to_rgba
 from matplotlib.font_manager import findfont, get_font
@@ -22,7 +22,7 @@ from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from matplotlib.text import Text
 
-from . import strings
+from . import rounding, strings
 from .attention import AttentionResult
 from .steps import mode_label
 from .strings import DEFAULT_LANGUAGE
@@ -37,6 +37,7 @@ __all__ = [
     "contributions",
     "overview",
     "token_colors",
+    "token_hatches",
     "update_heatmap",
     "update_contributions",
     "outline_row",
@@ -52,7 +53,11 @@ SIGNED_CMAP = "RdBu_r"     # scores, X, Q, K, V, W: blue below 0, red above, whi
 MASKED_COLOR = "#d9d9d9"   # grey + hatching: "no weight at all", distinct from a weight of 0
 MASK_HATCH = "///"
 MASK_LABEL = strings.text("plot_mask_label")  # English; heatmaps label in their own language
-TOKEN_CMAP = "tab10"
+# Token colours: matplotlib's colour-blind-safe cycle (Tableau's, designed to stay distinct under
+# the common colour-vision deficiencies); each token also gets its own hatch, and the legend names
+# it, so no meaning is carried by colour alone.
+TOKEN_STYLE = "tableau-colorblind10"
+TOKEN_HATCHES = ("", "////", "....", "xxxx", "\\\\", "oo", "----", "++++", "**", "||||")
 FOCUS_COLOR = "#ff8c00"    # the focus row's outline: orange, far from every purple of the weights
 
 
@@ -66,15 +71,19 @@ def _axes(ax):
 
 def token_colors(n: int) -> list:
     """One colour per token position, the same in every contributions view."""
-    cmap = colormaps[TOKEN_CMAP]
-    return [cmap(j % cmap.N) for j in range(n)]
+    cycle = [to_rgba(c) for c in style.library[TOKEN_STYLE]["axes.prop_cycle"].by_key()["color"]]
+    return [cycle[j % len(cycle)] for j in range(n)]
+
+
+def token_hatches(n: int) -> list:
+    """One hatch per token position, paired with token_colors: a second cue besides colour."""
+    return [TOKEN_HATCHES[j % len(TOKEN_HATCHES)] for j in range(n)]
 
 
 def _format(value: float) -> str:
     if abs(value) >= 1000:
         return f"{value:.2g}"
-    text = f"{value:.2f}"
-    return "0.00" if text == "-0.00" else text
+    return rounding.fmt(value, 2)  # half up on the decimal value, as every step shows it
 
 
 class _CellText(Text):
@@ -351,12 +360,12 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None, langu
     visible, parts = _contribution_parts(result, i)
     bottoms = _stack(parts)
     x = np.arange(result.d_v)
-    colors = token_colors(result.n)
+    colors, hatches = token_colors(result.n), token_hatches(result.n)
     bars = []
     for row, j in enumerate(visible):
         part = strings.text("plot_contribution_part", language, i=_sub(i + 1), j=_sub(j + 1), token=labels[j])
         bars.append(ax.bar(x, parts[row], bottom=bottoms[row], width=0.6, color=colors[j],
-                           edgecolor="white", linewidth=0.5, label=part))
+                           hatch=hatches[j], edgecolor="white", linewidth=0.5, label=part))
     (total,) = ax.plot(x, result.output[i], linestyle="none", marker="_", markersize=18,
                        markeredgewidth=2.5, color="black",
                        label=strings.text("plot_contribution_total", language, i=_sub(i + 1)))

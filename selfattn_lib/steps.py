@@ -15,7 +15,7 @@ import re
 import numpy as np
 
 from .attention import AttentionResult, as_matrix, project, self_attention
-from . import strings
+from . import rounding, strings
 from .strings import DEFAULT_LANGUAGE
 
 __all__ = [
@@ -104,7 +104,8 @@ def _block_html(block) -> str:
 # --- numbers ----------------------------------------------------------------------------------
 
 def _num(x, places: int = 2) -> str:
-    """Whole numbers as they are, others to `places` decimals; never '-0.00'."""
+    """Whole numbers as they are, others to `places` decimals, rounded half up (rounding.py's
+    rule, the same in every step and heatmap); never '-0.00'."""
     x = float(x)
     if not math.isfinite(x):  # q . k of two huge vectors can overflow though the score did not
         return str(x)
@@ -112,28 +113,86 @@ def _num(x, places: int = 2) -> str:
         return f"{x:.{places}e}"
     if x == round(x):
         return str(int(x))
-    text = f"{x:.{places}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+    return rounding.fmt(x, places)
 
 
-def _factor(x) -> str:
+def _factor(x, places: int = 2) -> str:
     """A number inside a product: negatives in parentheses, as written by hand."""
-    text = _num(x)
+    text = _num(x, places)
     return f"({text})" if text.startswith("-") else text
 
 
 def _fixed(x, places: int = 4) -> str:
     """Table entries: always `places` decimals, so columns line up."""
-    text = f"{float(x):.{places}f}"
-    return text[1:] if text.startswith("-") and float(text) == 0 else text
+    return rounding.fmt(x, places)
 
 
-def _sum_of_products(a, b) -> str:
-    return " + ".join(rf"{_factor(x)} \cdot {_factor(y)}" for x, y in zip(a, b))
+def _sum_of_products(a, b, places: int = 2) -> str:
+    return " + ".join(rf"{_factor(x, places)} \cdot {_factor(y, places)}" for x, y in zip(a, b))
 
 
-def _row_vector(v) -> str:
-    return r"\begin{bmatrix} " + " & ".join(_num(x) for x in v) + r" \end{bmatrix}"
+def _trimmed(x, places: int, keep: int = 2) -> str:
+    """x to `places` decimals, trailing zeros dropped down to `keep` decimals (0.390 -> 0.39)."""
+    text = _num(x, places)
+    if "." not in text or "e" in text:
+        return text
+    whole, decimals = text.split(".")
+    decimals = decimals.rstrip("0").ljust(keep, "0")
+    return f"{whole}.{decimals}"
+
+
+def _exponent(x, places: int) -> str:
+    """A score as an exponent, as exactly as 10 decimals allow, trailing zeros dropped (e^{0.39},
+    e^{0.305}): the e^score beside it is then e^(this number), whatever decimals it is shown with."""
+    return _trimmed(x, max(places, 10))
+
+
+def _places_for_exponentials(row, shift, exps, total) -> int:
+    """Decimals at which each shown e^score is e^(the shown score) and the shown terms add up."""
+    if not math.isfinite(total) or total >= 1e5 or max(abs(float(x)) for x in row) >= 1e5:
+        return 2
+    for places in range(2, 7):
+        shown = [float(rounding.round_half_up(x, 10)) - shift for x in row]
+        if all(rounding.round_half_up(math.exp(x), places) == rounding.round_half_up(e, places)
+               for x, e in zip(shown, exps)) and \
+                rounding.adds_up([[e] for e in exps], total, places):
+            return places
+    return 6
+
+
+def _row_vector(v, places: int = 2) -> str:
+    return r"\begin{bmatrix} " + " & ".join(_trimmed(x, places) for x in v) + r" \end{bmatrix}"
+
+
+def _equals(terms, total, places) -> str:
+    """' = ' when the shown terms add up to the shown total; ' \\approx ' when no precision up to
+    6 decimals makes them (a weight of 1/3 times 2 never does): the sign then says so."""
+    try:
+        exact = rounding.adds_up(terms, total, places)
+    except (ArithmeticError, ValueError, OverflowError):  # inf, nan: shown as they are
+        exact = True
+    return " = " if exact else r" \approx "
+
+
+def _quotient_equals(dot, root, score, places) -> str:
+    """' = ' when the shown dot product over sqrt(d_k) is the shown score, else ' \\approx '."""
+    try:
+        shown = rounding.round_half_up(dot, places) / rounding.round_half_up(root, 12)
+        exact = rounding.round_half_up(shown, places + 1) == rounding.round_half_up(score, places + 1)
+    except (ArithmeticError, ValueError, OverflowError):
+        exact = True
+    return " = " if exact else r" \approx "
+
+
+def _products_equal(a, b, total, places) -> str:
+    return _equals([[x, y] for x, y in zip(a, b)], total, places)
+
+
+def _places_for_products(a, b, total) -> int:
+    """Decimals at which the shown a_c * b_c add up to the shown total (see rounding.py)."""
+    if not all(map(math.isfinite, (*a, *b, total))) or max(map(abs, (*a, *b, total)), default=0) >= 1e5:
+        return 2
+    return rounding.places_that_add_up([[x, y] for x, y in zip(a, b)], total)
 
 
 def _word(tokens, i) -> str:
@@ -194,6 +253,7 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
     i = _check_index("i", i, X.shape[0], "token")
     c = _check_index("component", component, W.shape[1], "column of W")
     vector = project(X, W)[i]  # a ValueError if X W overflows
+    places = _places_for_products(X[i], W[:, c], vector[c])
     s, t = i + 1, c + 1
     say = strings.speaker(language)  # the step's prose in `language`
     matrix = f"$W^{letter}$"
@@ -203,7 +263,8 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
         ("math", rf"x_{{{s}}} = {_row_vector(X[i])}"),
         ("text", say("step_projection_component", t=t, vector=f"${name}_{{{s}}}$", x=f"$x_{{{s}}}$",
                      matrix=matrix)),
-        ("math", rf"{name}_{{{s},{t}}} = {_sum_of_products(X[i], W[:, c])} = {_num(vector[c])}"),
+        ("math", rf"{name}_{{{s},{t}}} = {_sum_of_products(X[i], W[:, c], places)}"
+                 rf"{_products_equal(X[i], W[:, c], vector[c], places)}{_num(vector[c], places)}"),
         ("text", say("step_projection_all", count=len(vector), matrix=matrix)),
         ("table", [f"${name}_{{{s},{k + 1}}}$" for k in range(len(vector))],
          [[_fixed(x) for x in vector]]),
@@ -221,17 +282,20 @@ def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANG
     with np.errstate(over="ignore"):  # shown as inf; the score itself is finite
         dot = float(result.Q[i] @ result.K[j])
     say = strings.speaker(language)  # the step's prose in `language`
+    places = _places_for_products(result.Q[i], result.K[j], dot)
     blocks = [
         ("text", say("step_score", s=s, word_i=_word(tokens, i), t=t, word_j=_word(tokens, j))),
-        ("math", rf"q_{{{s}}} \cdot k_{{{t}}} = {_sum_of_products(result.Q[i], result.K[j])} = {_num(dot)}"),
+        ("math", rf"q_{{{s}}} \cdot k_{{{t}}} = {_sum_of_products(result.Q[i], result.K[j], places)}"
+                 rf"{_products_equal(result.Q[i], result.K[j], dot, places)}{_num(dot, places)}"),
     ]
     score = result.scores[i, j]
     if result.scaled:
         root = math.sqrt(result.d_k)
         blocks.append(("math", rf"\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = "
                                rf"\frac{{q_{{{s}}} \cdot k_{{{t}}}}}{{\sqrt{{d_k}}}} = "
-                               rf"\frac{{{_num(dot)}}}{{\sqrt{{{result.d_k}}}}} = "
-                               rf"\frac{{{_num(dot)}}}{{{_num(root)}}} = {_num(score)}"))
+                               rf"\frac{{{_num(dot, places)}}}{{\sqrt{{{result.d_k}}}}}"
+                               + (rf" = \frac{{{_num(dot, places)}}}{{{_num(root)}}}" if root == int(root) else "")
+                               + _quotient_equals(dot, root, score, places) + _trimmed(score, places + 1)))
     else:
         blocks.append(("text", say("step_score_unscaled", root="$\\sqrt{d_k}$",
                                    formula=f"$\\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = {_num(score)}$")))
@@ -254,7 +318,9 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
     shift = top if np.abs(row).max() > _EXP_LIMIT else 0.0
     exps = [math.exp(float(x) - shift) for x in row]
     total = math.fsum(exps)
-    power = (lambda x: rf"e^{{{_num(x)}}}") if shift == 0 else (lambda x: rf"e^{{{_num(x)} - {_factor(top)}}}")
+    places = _places_for_exponentials(row, shift, exps, total)
+    power = ((lambda x: rf"e^{{{_exponent(x, places)}}}") if shift == 0
+             else (lambda x: rf"e^{{{_exponent(x, places)} - {_factor(top, places)}}}"))
     say = strings.speaker(language)  # the step's prose in `language`
     over = say("step_softmax_all_tokens") if not result.causal else f"$j \\le {s}$"
     formula = (f"$\\alpha_{{{s}j}} = e^{{\\mathrm{{score}}(x_{{{s}}}, x_j)}} / "
@@ -262,8 +328,12 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
     blocks = [("text", say("step_softmax", s=s, word=_word(tokens, i), over=over, formula=formula))]
     if shift:
         blocks.append(("text", say("step_softmax_shift", top=_num(top))))
-    blocks.append(("math", r"\sum_k = " + " + ".join(power(x) for x in row) + " = "
-                   + " + ".join(_num(e) for e in exps) + f" = {_num(total)}"))
+    terms = " + ".join(power(x) for x in row) + " = "
+    if len(exps) > 1:  # one term is its own sum: "e^{0.73} = 2.08", not "= 2.08 = 2.08"
+        terms += " + ".join(_num(e, places) for e in exps) + " = "
+    if len(exps) > 1:
+        terms = terms[:-3] + _equals([[e] for e in exps], total, places)
+    blocks.append(("math", r"\sum_k = " + terms + _num(total, places)))
     table = []
     for j, x, e in zip(visible, row, exps):
         table.append([f"{j + 1}{_word(tokens, j)}", _fixed(x), _fixed(e), _fixed(result.weights[i, j])])
@@ -285,11 +355,18 @@ def output_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUA
     s = i + 1
     visible = list(_visible(result, i))
     symbolic = " + ".join(rf"\alpha_{{{s}{j + 1}}} v_{{{j + 1}}}" for j in visible)
-    numeric = " + ".join(rf"{_factor(result.weights[i, j])} \cdot {_row_vector(result.V[j])}" for j in visible)
+    # every component's sum must add up as shown: the decimals the worst component needs
+    places = max(_places_for_products(result.weights[i, visible], result.V[visible, c], result.output[i, c])
+                 for c in range(result.d_v))
+    exact = all(_products_equal(result.weights[i, visible], result.V[visible, c], result.output[i, c], places)
+                == " = " for c in range(result.d_v))
+    sign = " = " if exact else r" \approx "
+    numeric = " + ".join(rf"{_factor(result.weights[i, j], places)} \cdot {_row_vector(result.V[j], places)}"
+                         for j in visible)
     blocks = [
         ("text", strings.text("step_output", language, s=s, word=_word(tokens, i), values="$v_j$",
                               alpha=f"$\\alpha_{{{s}j}}$")),
-        ("math", rf"a_{{{s}}} = {symbolic} = {numeric} = {_row_vector(result.output[i])}"),
+        ("math", rf"a_{{{s}}} = {symbolic} = {numeric}{sign}{_row_vector(result.output[i], places)}"),
         ("table", [f"$a_{{{s},{k + 1}}}$" for k in range(result.d_v)],
          [[_fixed(x) for x in result.output[i]]]),
     ]

@@ -542,8 +542,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "audit.labels_not_carried": "{quantity}: recompute it from the chapter's own {inputs}: you "
                                     "get {own}, yet the chapter prints {printed}.",
         "audit.labels_is_carried": "{quantity}: from the chapter's own {inputs} you get {own}, which "
-                                   "agrees with what it prints ({printed}) within rounding: the "
-                                   "error is inherited.",
+                                   "agrees with what it prints ({printed}) within the audit's rounding "
+                                   "margin (half a unit of the last digit + {grace}): the error is inherited.",
         "audit.labels_score": "{right} of {total} right.",
         "audit.score_bad_index": "Cannot check this: {name} must be a token's 1-based subscript, 1 "
                                  "to {n}; got {got}.",
@@ -592,6 +592,23 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.x_rows": "X (row i is x_i):",
         "nb.q_rows": "Q = X W^Q (row i is q_i):",
         "nb.x_inputs": "X (inputs)",
+        "nb.row3_one_matrix": "one matrix,   row 3 (preto): {row} -> highest: token {best}",
+        "nb.row3_two_matrices": "two matrices, row 3 (preto): {row} -> highest: token {best}",
+        "nb.self_match_rule": "one matrix: q_i . q_i >= q_i . q_j whenever |q_j| <= |q_i|:",
+        "nb.multiplications_header": "    n   multiplications: matrix form   RNN recurrence   ratio",
+        "nb.multiplications_row": "{n:5d}   {matrix:27,d}   {rnn:14,d}   {ratio:5.1f}",
+        "nb.each_alone_equals": "attention, each a_i alone in a shuffled order == matrix form:",
+        "nb.rnn_at_once": "RNN, every h_t at once == the recurrence: {same} (only h_1 agrees: {first})",
+        "nb.rounds_header": "    n   rounds: matrix form   RNN recurrence",
+        "nb.rounds_row": "{n:5d}   {matrix:19d}   {rnn:14d}",
+        "nb.rnn_faster_from": "RNN faster from n = {n} on (this run)",
+        "nb.zeroed_renormalised": "zeroed and renormalised == causal weights:",
+        "nb.case_neutral": "neutral",
+        "nb.case_nouns": "noun's",
+        "nb.case_other": "other",
+        "nb.case_none": "none",
+        "nb.cases_header": "determiner's gender  subject's gender  sentences  wrong: easy model  full model",
+        "nb.cases_row": "{determiner:20s} {subject:17s} {total:9d}  {easy:17d}  {full:10d}",
         "nb.one_matrix_symmetric": "one matrix, q_i . q_j  (symmetric):",
         "nb.two_matrices_symmetric": "two matrices, q_i . k_j (symmetric):",
         "nb.q3k2_but_q2k3": "q_3 . k_2 = {q3k2:.4f}   but   q_2 . k_3 = {q2k3:.4f}",
@@ -858,6 +875,24 @@ STRINGS: dict[str, dict[str, str]] = {
         "solution.tooltip": "Run the solution and show its answer here (press again to hide it)",
         "solution.hidden": "Solution hidden: press “Show solution” in a running notebook to see it.",
         "solution.failed": "The solution could not run ({error}). Run the cells above it first.",
+        # exercises: hints for slips named in issue 15 (the checkers' diagnosis logic)
+        "hint.same_number": "The same number also comes from another slip; if that is what you did: {other}",
+        "hint.score_index": "You used q_{a} and k_{b}, the vectors of tokens {a} and {b}. Python counts "
+                            "from 0: x_{s} is row {i} (Q[{i}]) and x_{t} is row {j} (K[{j}]); the "
+                            "i={i}, j={j} of the check are already 0-based.",
+        "hint.no_exp": "You divided the scores by their sum, without exponentials. The softmax takes "
+                       "e^score first: alpha_ij = e^score_ij / sum_k e^score_ik (np.exp). Dividing "
+                       "the scores themselves breaks as soon as one is negative or the sum is 0.",
+        "hint.unweighted_mean": "That is the plain average of the values, every token counted equally. "
+                                "Attention weighs each v_j by its own alpha_ij (result.weights): "
+                                "a_i = sum_j alpha_ij v_j.",
+        "hint.weights_row": "Those are the weights of token {got}, row {got} of the weights. Python "
+                            "counts from 0: token {s}'s scores are result.scores[{i}].",
+        "hint.output_row": "That is a_{got}, the output of token {got}. Python counts from 0: a_{s} "
+                           "uses row {i} (result.weights[{i}]).",
+        "hint.changed_zero_based": "Not yet: [{got}] looks like 0-based Python indices (the first "
+                                   "output counted as 0). Give the chapter's subscripts, which start "
+                                   "at 1: the first output is a_1.",
     },
 }
 

@@ -146,6 +146,24 @@ PORTUGUESE: dict[str, str] = {
     "step_column_score": "score",
     "step_column_token": "token",
     "step_column_vector": "vetor",
+    # exercícios: dicas para os deslizes apontados na issue 15 (a lógica de diagnóstico)
+    "hint.same_number": "O mesmo número também sai de outro deslize; se foi isso que você fez: {other}",
+    "hint.score_index": "Você usou q_{a} e k_{b}, os vetores dos tokens {a} e {b}. O Python conta a "
+                        "partir de 0: x_{s} é a linha {i} (Q[{i}]) e x_{t} é a linha {j} (K[{j}]); o "
+                        "i={i}, j={j} da conferência já está contado a partir de 0.",
+    "hint.no_exp": "Você dividiu os scores pela soma deles, sem exponenciais. A softmax aplica e^score "
+                   "primeiro: alpha_ij = e^score_ij / sum_k e^score_ik (np.exp). Dividir os próprios "
+                   "scores falha assim que um deles é negativo ou a soma é 0.",
+    "hint.unweighted_mean": "Essa é a média simples dos values, com todo token contando igual. A "
+                            "atenção pondera cada v_j pelo seu próprio alpha_ij (result.weights): "
+                            "a_i = sum_j alpha_ij v_j.",
+    "hint.weights_row": "Esses são os pesos do token {got}, a linha {got} dos pesos. O Python conta a "
+                        "partir de 0: os scores do token {s} são result.scores[{i}].",
+    "hint.output_row": "Esse é o a_{got}, a saída do token {got}. O Python conta a partir de 0: a_{s} "
+                       "usa a linha {i} (result.weights[{i}]).",
+    "hint.changed_zero_based": "Ainda não: [{got}] parecem índices do Python, contados a partir de 0 "
+                               "(a primeira saída contada como 0). Dê os subscritos do capítulo, que "
+                               "começam em 1: a primeira saída é a_1.",
     # exercises of notebooks 10-12 (selfattn_lib.exercises_more)
     "ex_unanswered": "Ainda sem resposta: troque None pela sua resposta e rode a célula de novo.",
     "ex_not_number": "A resposta é um número; veio {got}.",
@@ -513,8 +531,9 @@ PORTUGUESE: dict[str, str] = {
     "audit.labels_not_carried": "{quantity}: recalcule-o a partir dos próprios {inputs} do "
                                 "capítulo: dá {own}, mas o capítulo imprime {printed}.",
     "audit.labels_is_carried": "{quantity}: a partir dos próprios {inputs} do capítulo dá {own}, o "
-                               "que concorda com o que ele imprime ({printed}) dentro do "
-                               "arredondamento: o erro é herdado.",
+                               "que concorda com o que ele imprime ({printed}) dentro da margem "
+                               "de arredondamento da auditoria (meia unidade do último dígito + "
+                               "{grace}): o erro é herdado.",
     "audit.labels_score": "{right} de {total} certos.",
     "audit.score_bad_index": "Não dá para conferir: {name} precisa ser o índice de um token contado "
                              "a partir de 1, de 1 a {n}; veio {got}.",
@@ -563,6 +582,23 @@ PORTUGUESE: dict[str, str] = {
     "nb.x_rows": "X (a linha i é x_i):",
     "nb.q_rows": "Q = X W^Q (a linha i é q_i):",
     "nb.x_inputs": "X (entradas)",
+    "nb.row3_one_matrix": "uma matriz,    linha 3 (preto): {row} -> maior: token {best}",
+    "nb.row3_two_matrices": "duas matrizes, linha 3 (preto): {row} -> maior: token {best}",
+    "nb.self_match_rule": "uma matriz: q_i . q_i >= q_i . q_j sempre que |q_j| <= |q_i|:",
+    "nb.multiplications_header": "    n   multiplicações: forma matricial   recorrência RNN   razão",
+    "nb.multiplications_row": "{n:5d}   {matrix:30d}   {rnn:15d}   {ratio:5.1f}",
+    "nb.each_alone_equals": "atenção, cada a_i sozinho, em ordem embaralhada == forma matricial:",
+    "nb.rnn_at_once": "RNN, todos os h_t de uma vez == a recorrência: {same} (só h_1 concorda: {first})",
+    "nb.rounds_header": "    n   rodadas: forma matricial   recorrência RNN",
+    "nb.rounds_row": "{n:5d}   {matrix:24d}   {rnn:15d}",
+    "nb.rnn_faster_from": "RNN mais rápida a partir de n = {n} (nesta execução)",
+    "nb.zeroed_renormalised": "zerados e renormalizados == pesos causais:",
+    "nb.case_neutral": "neutro",
+    "nb.case_nouns": "o do substantivo",
+    "nb.case_other": "o outro",
+    "nb.case_none": "sem sujeito",
+    "nb.cases_header": "gênero do determinante  gênero do sujeito  frases  erros: modelo fácil  modelo completo",
+    "nb.cases_row": "{determiner:23s} {subject:18s} {total:6d}  {easy:19d}  {full:15d}",
     "nb.one_matrix_symmetric": "uma matriz, q_i . q_j  (simétrica):",
     "nb.two_matrices_symmetric": "duas matrizes, q_i . k_j (simétrica):",
     "nb.q3k2_but_q2k3": "q_3 . k_2 = {q3k2:.4f}   mas   q_2 . k_3 = {q2k3:.4f}",

@@ -306,7 +306,7 @@ def test_check_labels():
     assert audit.check_labels({"k_1": None, "a_1": None}).startswith("Not answered yet")
     feedback = audit.check_labels({"score(x_2, x_1)": "carried forward"})
     assert "you get 1.4" in feedback and "0 of 1 right." in feedback
-    assert "within rounding" in audit.check_labels({"alpha_21": "does not follow"})
+    assert "within the audit's rounding margin" in audit.check_labels({"alpha_21": "does not follow"})
     assert "cannot be where a chain starts" in audit.check_labels({"a_1": "start"})
     assert "straight from X and W" in audit.check_labels({"q_1": "carried forward"})
     assert "not correct" in audit.check_labels({"v_1": "correct"})
@@ -391,3 +391,15 @@ def test_what_notebook_07_says_in_prose():
         assert ref["alpha_21"] > ref["alpha_22"]  # computed correctly, more to "O"
     assert np.linalg.matrix_rank(e.W_q) == 4 and np.linalg.matrix_rank(e.W_k) == 4
     assert audit.LEMMA_T == (2.0, 0.0, 0.0, 0.0)  # the notebook's comment on W_q_blind relies on it
+
+
+def test_the_stated_rule_is_the_one_the_labels_apply():
+    # issue 15: notebook 07 and ERRATA state "half a unit of the last digit + 0.0001"; the
+    # chapter's alpha_21 = 0.47 recomputed from its own scores is 0.47502, inside that interval
+    # (so "error carried forward" is what the rule says), and outside the bare half-unit one.
+    low, high = audit.agreement_interval("0.47")
+    assert math.isclose(low, 0.4649) and math.isclose(high, 0.4751)
+    record = next(r for r in audit.chapter_audit() if r.quantity == "alpha_21")
+    assert abs(record.from_chapter - 0.47502) < 5e-6
+    assert low <= record.from_chapter <= high and not record.from_chapter <= 0.475
+    assert record.chain == audit.CARRIED_FORWARD

@@ -356,3 +356,53 @@ def test_series_notebook_exercises(path):
     title = next(c for c in cells if c["cell_type"] == "markdown"
                  and "navigation" not in c["metadata"].get("tags", []))
     assert re.match(rf"# {path.name[:2]} · \S", "".join(title["source"]))
+
+
+# --- issue 15: the slips the notebooks warn about get their own hint ---------------------------
+# Each wrong answer is the one named in the issue, made by hand from the reference's numbers.
+
+def test_score_zero_based_slip_is_not_called_a_swap():
+    # 02 ex 1 asks score(x_3, x_2) with check_score(..., i=2, j=1); reading i=2, j=1 as the
+    # chapter's subscripts gives Q[1] @ K[0] / 2 = 0.44, and q_2 . k_3 is 0.88 too, so "roles
+    # swapped and sqrt(d_k) forgotten" gives the same number: the hint must lead with the index.
+    slip = dot(Q[1], K[0]) / 2
+    assert math.isclose(slip, dot(Q[1], K[2]), abs_tol=1e-12)  # the coincidence itself
+    feedback = ex.check_score(slip, 2, 1)
+    assert_mistake(feedback, ex.WRONG_TOKEN, "counts from 0", "Q[2]", "K[1]")
+    first = feedback.message.index("counts from 0")
+    assert "swapped" not in feedback.message[:first].lower()  # not claimed, at most named after
+    assert "if that is what you did" in feedback.message
+
+
+def test_score_one_index_off_by_one():
+    assert_mistake(ex.check_score(dot(Q[1], K[1]) / 2, 2, 1), ex.WRONG_TOKEN, "q_2 and k_2", "Q[2]")
+
+
+def test_weights_row_normalised_without_exp():
+    row = SCORES[2].tolist()
+    assert_mistake(ex.check_weights_row([x / sum(row) for x in row], 2), ex.NO_EXP, "without exponentials")
+    visible = SCORES[1][:2].tolist()  # exercise 2 with the mask: only j <= i
+    assert_mistake(ex.check_weights_row([x / sum(visible) for x in visible], 1), ex.NO_EXP, "np.exp")
+
+
+def test_output_row_unweighted_mean_and_wrong_row():
+    v = V.tolist()
+    mean_visible = [(a + b) / 2 for a, b in zip(v[0], v[1])]  # a_2 sees v_1 and v_2
+    mean_all = [(a + b + c) / 3 for a, b, c in zip(*v)]
+    for answer in (mean_visible, mean_all):
+        assert_mistake(ex.check_output_row(answer, 1), ex.UNWEIGHTED, "plain average", "alpha_ij")
+    assert_mistake(ex.check_output_row(OUTPUT[0], 1), ex.WRONG_TOKEN, "a_1", "counts from 0")
+    assert_mistake(ex.check_output_row(OUTPUT[2], 1), ex.WRONG_TOKEN, "a_3", "counts from 0")
+
+
+def test_changed_outputs_zero_based_answer():
+    assert_mistake(ex.check_changed_outputs([1, 2], 2), ex.WRONG_TOKEN, "0-based", "start at 1")
+    assert_mistake(ex.check_changed_outputs([0, 1, 2], 3, causal=False), ex.WRONG_TOKEN, "0-based")
+    # a genuine causality mistake still gets the Theorem 1 hint
+    assert_mistake(ex.check_changed_outputs([1, 2, 3], 2), ex.FUTURE, "Theorem 1")
+
+
+def test_weights_row_of_another_token():
+    # 03 ex 2 asks for gato's weights (i=1); result.scores[2] is preto's row, [1] O's would be [1, 0, 0]
+    assert_mistake(ex.check_weights_row(plain_softmax(SCORES[2]), 1), ex.WRONG_TOKEN, "token 3", "scores[1]")
+    assert_mistake(ex.check_weights_row([1.0, 0.0, 0.0], 1), ex.WRONG_TOKEN, "token 1", "counts from 0")

@@ -86,6 +86,11 @@ def test_every_weights_heatmap_shares_one_scale(example):
         assert plots.weights_heatmap(result, example.tokens, ax=new_axes()).get_clim() == (0.0, 1.0)
 
 
+def half_up(x, places="0.01"):
+    from decimal import ROUND_HALF_UP, Decimal
+    return str(Decimal(repr(round(float(x), 9))).quantize(Decimal(places), rounding=ROUND_HALF_UP))
+
+
 @pytest.mark.parametrize("causal", [True, False])
 def test_scores_heatmap_is_centred_on_zero(example, causal):
     result = result_of(example, causal)
@@ -97,7 +102,8 @@ def test_scores_heatmap_is_centred_on_zero(example, causal):
     assert image.cmap.name.startswith(plots.SIGNED_CMAP)
     assert masked_patch_cells(image) == (future_cells(3) if causal else [])
     assert "√d_k" in ax.get_title()
-    assert [c.get_text() for c in image._cells] == [f"{s:.2f}" for s in result.scores.ravel()]
+    # one rule (issue 15): half up on the decimal value, so 0.365 -> 0.37 as 0.305 -> 0.31
+    assert [c.get_text() for c in image._cells] == [half_up(s) for s in result.scores.ravel()]
     assert tick_texts(ax.get_xticklabels()) == list(example.tokens)
 
 
@@ -209,7 +215,7 @@ def test_update_heatmap_follows_new_numbers_in_place(example):
     plots.update_heatmap(image, other.scores, other.mask)
     np.testing.assert_array_equal(image.get_array(), other.scores)
     assert image.get_clim() == (-np.abs(other.scores).max(), np.abs(other.scores).max())
-    assert [c.get_text() for c in image._cells] == [f"{s:.2f}" for s in other.scores.ravel()]
+    assert [c.get_text() for c in image._cells] == [half_up(s) for s in other.scores.ravel()]
     assert len(ax.get_children()) == artists
 
     weights = plots.weights_heatmap(result_of(example), example.tokens, ax=new_axes())
@@ -381,3 +387,21 @@ def test_english_plot_texts_are_the_chapters_words(example):
     assert ax.get_xlabel() == "component of a₂" and ax.get_ylabel() == "contribution"
     assert [t.get_text() for t in ax.get_legend().get_texts()] == [
         "a₂ (total)", "α₂,₁ v₁ (O)", "α₂,₂ v₂ (gato)"]
+
+
+# Tableau's "Color Blind 10" palette as published by Tableau (not read from matplotlib).
+COLOR_BLIND_10 = ["#006BA4", "#FF800E", "#ABABAB", "#595959", "#5F9ED1",
+                  "#C85200", "#898989", "#A2C8EC", "#FFBC79", "#CFCFCF"]
+
+
+def test_token_colours_are_colour_blind_safe_and_not_the_only_cue(example):
+    from matplotlib.colors import to_hex
+    assert [to_hex(c).upper() for c in plots.token_colors(10)] == COLOR_BLIND_10
+    result = result_of(example, causal=False)
+    ax = new_axes()
+    bars = plots.contributions(result, example.tokens, 2, ax=ax)
+    hatches = [container[0].get_hatch() or "" for container in bars]
+    assert len(set(hatches)) == len(bars) == 3  # each token's segments also differ in texture
+    legend = [t.get_text() for t in ax.get_legend().get_texts()]
+    for token in example.tokens:  # and the legend names each token in words
+        assert any(token in entry for entry in legend), (token, legend)

@@ -21,6 +21,12 @@ ERRATA_PT = ERRATA.with_name("ERRATA.pt.md")
 LEMMA_T = audit.LEMMA_T  # the translation of Lemma 1's counterexample
 
 
+def _interval(printed: str, to: str = "to") -> str:
+    """'0.4649 to 0.4751': what a printed number stands for under the audit's rule."""
+    low, high = audit.agreement_interval(printed)
+    return f"{low:.4f} {to} {high:.4f}"
+
+
 def _printed(record) -> str:
     return audit.printed_text(record.printed)
 
@@ -108,8 +114,11 @@ def errata_text() -> str:
         "## The worked example, number by number (as the example computes it: no √d_k)",
         "",
         "\"Correct\" is computed from the chapter's own X and W (4 decimals at most). A printed number",
-        "counts as right when it is within half a unit of its last printed digit. \"Printed in\" is the",
-        "chapter's *Passo* (step) where the number appears.",
+        "counts as right when it is within half a unit of its last printed digit plus a margin of "
+        f"{audit.ROUNDING_GRACE:g}",
+        f"(0.47 stands for {_interval('0.47')}; the margin lets a number the chapter rounded from its own",
+        "rounded intermediate values count as rounding). \"Printed in\" is the chapter's *Passo* (step)",
+        "where the number appears.",
     ]
     lines += _step_tables(unscaled, (
         ("quantity", lambda r: r.quantity),
@@ -225,7 +234,9 @@ def errata_text_pt() -> str:
         "",
         "\"Correto\" é calculado a partir dos próprios X e W do capítulo (no máximo 4 casas decimais). Um",
         "número impresso conta como certo quando está a menos de meia unidade do seu último dígito",
-        "impresso. \"Impresso no\" é o *Passo* do capítulo em que o número aparece.",
+        f"impresso mais uma margem de {audit.ROUNDING_GRACE:g} (0.47 vale por {_interval('0.47', 'a')}; a margem deixa",
+        "contar como arredondamento um número que o capítulo arredondou a partir dos seus próprios valores",
+        "intermediários arredondados). \"Impresso no\" é o *Passo* do capítulo em que o número aparece.",
     ]
     lines += _translated_steps(_step_tables(unscaled, (
         ("quantidade", lambda r: r.quantity),
