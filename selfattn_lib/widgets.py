@@ -26,6 +26,8 @@ import numpy as np
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import IdentityTransform
 from PIL import Image as PILImage
 
 from . import plots, steps
@@ -303,8 +305,11 @@ class MatrixEditor(widgets.VBox):
 def _png(fig: Figure) -> bytes:
     rgba = np.asarray(fig.canvas.buffer_rgba())
     buffer = io.BytesIO()
-    # RGB, fast compression: a few ms per figure, and the same bytes for the same picture.
-    PILImage.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buffer, format="png", compress_level=1)
+    # 256 colours (a fast octree palette: the heatmaps' shades and anti-aliased text look the
+    # same) compress to a third of RGB and in less time; a notebook stores these bytes in its
+    # widget state. Deterministic: the same picture gives the same bytes.
+    image = PILImage.fromarray(np.ascontiguousarray(rgba[..., :3]))
+    image.quantize(colors=256, method=PILImage.Quantize.FASTOCTREE).save(buffer, format="png", compress_level=6)
     return buffer.getvalue()
 
 
@@ -317,9 +322,12 @@ class _LiveFigure:
         FigureCanvasAgg(self.fig)
         self._background = None
         self._dynamic = []
+        self._on_top = 0  # the last dynamic artists that may move alone (a focus outline)
+        self._under = None  # the picture without them, from the last full frame
 
-    def build(self, size, draw, layout="compressed") -> None:
-        """Draw with `draw(fig)`, which returns the artists that change later.
+    def build(self, size, draw, layout="compressed", on_top=0) -> None:
+        """Draw with `draw(fig)`, which returns the artists that change later; the last
+        `on_top` of them may move alone (`png(moved_only=True)`).
         `layout=None`: `draw` places the axes itself (no layout engine: faster)."""
         self.fig.set_layout_engine(layout)
         self.fig.set_size_inches(*size)
@@ -329,17 +337,44 @@ class _LiveFigure:
         self.fig.canvas.draw()  # lays out once, draws the static parts
         self.fig.set_layout_engine("none")  # later frames keep this layout
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-        self._dynamic = dynamic
+        self._dynamic, self._on_top, self._under = dynamic, on_top, None
 
     def redraw_background(self) -> None:
         """After a change to a static part (an axis range): draw the static parts again."""
         self.fig.canvas.draw()
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._under = None
 
-    def png(self) -> bytes:
+    def redraw_parts(self, old_boxes, artists) -> None:
+        """Static parts that changed in place (texts, a legend) without a full redraw: their
+        old boxes painted over with the background colour, the new ones drawn on top. Only
+        for parts that overlap nothing else (titles, labels, a legend in the margin)."""
         canvas = self.fig.canvas
         canvas.restore_region(self._background)
-        for artist in self._dynamic:
+        renderer = canvas.get_renderer()
+        for box in old_boxes:
+            cover = Rectangle((box.x0 - 2, box.y0 - 2), box.width + 4, box.height + 4, transform=IdentityTransform(),
+                              facecolor=self.fig.get_facecolor(), edgecolor="none", antialiased=False)
+            cover.set_figure(self.fig)
+            cover.draw(renderer)
+        for artist in artists:
+            self.fig.draw_artist(artist)
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
+        self._under = None
+
+    def png(self, moved_only=False) -> bytes:
+        """The picture now. `moved_only`: since the last one, only the artists on top moved
+        (a focus outline), so they are drawn over the last frame without them."""
+        canvas = self.fig.canvas
+        split = len(self._dynamic) - self._on_top
+        if moved_only and self._under is not None:
+            canvas.restore_region(self._under)
+        else:
+            canvas.restore_region(self._background)
+            for artist in self._dynamic[:split]:
+                self.fig.draw_artist(artist)
+            self._under = canvas.copy_from_bbox(self.fig.bbox) if self._on_top else None
+        for artist in self._dynamic[split:]:
             self.fig.draw_artist(artist)
         return _png(self.fig)
 
@@ -822,7 +857,7 @@ class AttentionExplorer(widgets.VBox):
                     dynamic.append(live.focus_outline)  # last: drawn over the cells
                 return dynamic
 
-            live.build(size, draw)
+            live.build(size, draw, on_top=int("weights" in which))
         else:
             if "scores" in which and numbers:
                 plots.update_heatmap(live.scores, result.scores, result.mask)
@@ -830,44 +865,73 @@ class AttentionExplorer(widgets.VBox):
                 if numbers:
                     plots.update_heatmap(live.weights, result.weights, result.mask)
                 plots.move_outline(live.focus_outline, focus)
-        return live.png()
+        return live.png(moved_only=not (fresh or numbers))
 
     def _contributions_png(self, result, tokens, focus) -> bytes:
-        key = (result.n, result.d_v, result.causal, focus, tuple(tokens))
+        # One figure for every focus token: another focus changes only the bars shown, the
+        # title, the x label and the legend, not the layout (a new layout cost ~50 ms).
+        key = (result.n, result.d_v, result.causal, tuple(tokens))
         live, fresh = self._figure("contributions", key)
         self._contributions = live
+        # One y axis for every focus too, so choosing another token never moves it.
+        low, high = plots.contribution_range(result)
         if fresh:
             longest = max(len(plots.short_label(t)) for t in tokens)
             legend_width = 1.3 + 0.075 * longest  # inches, for "αᵢ,ⱼ vⱼ (token)"
             width, height = 3.3 + 0.3 * result.d_v + legend_width, 3.2
 
             def draw(fig):
-                # Placed by hand: a layout engine would cost more than all the rest on a
-                # new focus token, which needs a figure of its own.
+                # Placed by hand: a layout engine would cost more than all the rest.
                 left, bottom, top = 0.75, 0.55, 0.4
                 ax = fig.add_axes((left / width, bottom / height,
                                    (width - left - legend_width - 0.2) / width, (height - bottom - top) / height))
-                live.bars = plots.contributions(result, tokens, focus, ax=ax, language=self._language)
-                live.ax = ax
-                legend = ax.get_legend()
-                handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
-                legend.remove()  # a figure legend is drawn once, with the static background
-                fig.legend(handles, labels, loc="upper left", fontsize=8, frameon=False,
-                           bbox_to_anchor=((width - legend_width) / width, 1 - top / height))
-                return [artist for bars in live.bars for artist in bars] + [ax._contribution_total]
+                # The last token's a_i shows every token's bars, causal or not; then the focus's.
+                live.every = plots.contributions(result, tokens, result.n - 1, ax=ax, language=self._language)
+                live.ax, live.focus, live.legend = ax, None, None
+                ax.get_legend().remove()  # a figure legend, beside the axes, drawn with the background
+                live.legend_at = ((width - legend_width) / width, 1 - top / height)
+                self._contributions_focus(live, result, tokens, focus)
+                plots.update_contributions(ax, live.bars, result, focus)
+                ax.set_ylim(*_padded(low, high, 0.08))
+                return [artist for bars in live.every for artist in bars] + [ax._contribution_total]
 
             live.build((width, height), draw, layout=None)
-        else:
-            before = live.ax.get_ylim()
-            plots.update_contributions(live.ax, live.bars, result, focus)
-            low, high = live.ax.get_ylim()
-            old_low, old_high = before
-            # Keep the old axis (static, in the background) while the bars fit in it and fill
-            # at least half of it; otherwise redraw the background with the new limits.
-            if low >= old_low and high <= old_high and (high - low) >= 0.5 * (old_high - old_low):
-                live.ax.set_ylim(before)
-            else:  # with headroom, so the next small edits fit without another full redraw
-                margin = 0.15 * (high - low)
-                live.ax.set_ylim(low - margin, high + margin)
-                live.redraw_background()
+            return live.png()
+        refocused = live.focus != focus
+        if refocused:
+            renderer = live.fig.canvas.get_renderer()
+            old_boxes = [part.get_window_extent(renderer) for part in (live.ax.title, live.ax.xaxis.label, live.legend)]
+            self._contributions_focus(live, result, tokens, focus)
+        old_low, old_high = live.ax.get_ylim()
+        plots.update_contributions(live.ax, live.bars, result, focus)
+        # Keep the old axis (static, in the background) while every focus's bars fit in it and
+        # fill at least half of it; otherwise redraw the background with the new limits.
+        if low >= old_low and high <= old_high and (high - low) >= 0.5 * (old_high - old_low):
+            live.ax.set_ylim(old_low, old_high)
+            if refocused:  # only the words changed: repaint them over the old ones
+                live.redraw_parts(old_boxes, [live.ax.title, live.ax.xaxis.label, live.legend])
+        else:  # with headroom, so the next small edits fit without another full redraw
+            live.ax.set_ylim(*_padded(low, high, 0.15))
+            live.redraw_background()
         return live.png()
+
+    def _contributions_focus(self, live, result, tokens, focus) -> None:
+        """The contributions figure turned to `focus`: its bars shown, its words."""
+        shown = focus + 1 if result.causal else result.n
+        live.bars = live.every[:shown]
+        for j, bars in enumerate(live.every):
+            for rect in bars:
+                rect.set_visible(j < shown)
+        words = plots.contribution_labels(result, tokens, focus, self._language)
+        live.ax.set_title(words["title"], fontsize=10)
+        live.ax.set_xlabel(words["xlabel"])
+        if live.legend is not None:
+            live.legend.remove()
+        live.legend = live.fig.legend([live.ax._contribution_total, *live.bars], [words["total"], *words["parts"]],
+                                      loc="upper left", fontsize=8, frameon=False, bbox_to_anchor=live.legend_at)
+        live.focus = focus
+
+
+def _padded(low, high, margin):
+    pad = margin * (high - low or 1.0)
+    return low - pad, high + pad
