@@ -404,24 +404,28 @@ class _LiveFigure:
 _SIGNED = colormaps[plots.SIGNED_CMAP]  # a copy (the registry hands out copies): look it up once
 
 
+# What every cell and header of the tables share, said once per view instead of once per cell
+# (a notebook stores the views' HTML in its widget state).
+_TABLE_CSS = ("<style>table.selfattn-table td{padding:1px 6px;text-align:right;font-family:monospace;"
+              "font-size:12px}table.selfattn-table th{padding:1px 6px;color:#555;font-weight:normal}"
+              "table.selfattn-table tr>th:first-child{text-align:right}</style>")
+
+
 def _table_html(M, row_labels, col_labels, title, name) -> str:
     """A matrix as an HTML table, cells coloured on the plots' diverging scale (4 decimals).
     `name` ("Q", "K", "V", "output") goes into data-name, a hook for tests and styles that
-    does not change when the title is reworded or translated."""
+    does not change when the title is reworded or translated. The view showing it adds
+    _TABLE_CSS once."""
     norm = plots._signed_norm(M)
-    cmap = _SIGNED
-    colors = cmap(norm(M))
+    colors = _SIGNED(norm(M))
     light = colors[..., :3] @ np.array([0.299, 0.587, 0.114]) > 0.55
-    cell = "padding:1px 6px;text-align:right;font-family:monospace;font-size:12px"
-    head = "".join(f'<th style="padding:1px 6px;color:#555;font-weight:normal">{html.escape(str(c))}</th>'
-                   for c in col_labels)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in col_labels)
     body = []
     for r, label in enumerate(row_labels):
         tds = "".join(
-            f'<td style="{cell};background:{_hex(colors[r, c])};color:{"#000" if light[r, c] else "#fff"}">'
+            f'<td style="background:{_hex(colors[r, c])};color:{"#000" if light[r, c] else "#fff"}">'
             f"{M[r, c]:.4f}</td>" for c in range(M.shape[1]))
-        body.append(f'<tr><th style="padding:1px 6px;text-align:right;color:#555;font-weight:normal">'
-                    f"{html.escape(str(label))}</th>{tds}</tr>")
+        body.append(f"<tr><th>{html.escape(str(label))}</th>{tds}</tr>")
     return (f'<div style="margin:0 16px 8px 0"><div style="font-weight:bold;margin-bottom:2px">'
             f"{html.escape(title)}</div><table class=\"selfattn-table\" data-name=\"{html.escape(name)}\" "
             f"style=\"border-collapse:collapse\"><tr><th></th>{head}</tr>"
@@ -805,7 +809,7 @@ class AttentionExplorer(widgets.VBox):
             if {"scores", "weights"} & set(self.panels):
                 self._set_attention(self._attention_png(result, tokens, focus), result, tokens)
             if "output" in self.panels:
-                self.output_view.value = _table_html(
+                self.output_view.value = _TABLE_CSS + _table_html(
                     result.output, tokens, [str(c + 1) for c in range(result.d_v)], self._t("view_output"),
                     "output")
         if "contributions" in self.panels:
@@ -851,7 +855,7 @@ class AttentionExplorer(widgets.VBox):
             if name in self.panels:
                 parts.append(_table_html(M, tokens, [str(c + 1) for c in range(M.shape[1])],
                                          self._t(f"view_{name}"), name))
-        return f'<div style="display:flex;flex-wrap:wrap">{"".join(parts)}</div>'
+        return f'{_TABLE_CSS}<div style="display:flex;flex-wrap:wrap">{"".join(parts)}</div>'
 
     def _attention_png(self, result, tokens, focus, numbers=True) -> bytes:
         """Scores and weights; the focus row outlined on the weights. `numbers=False`: the
