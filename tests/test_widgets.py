@@ -565,6 +565,27 @@ def test_a_new_focus_turns_the_contributions_figure_without_laying_it_out_again(
         assert explorer.contributions_png == fresh.contributions_png, i
 
 
+def test_the_repainted_words_leave_no_trace_with_long_labels_and_one_column():
+    """The words of another focus are painted over the old ones' boxes: with 16 long labels
+    and d_v = 1 (the narrowest axes, the widest legend) nothing else is touched either."""
+    rng = np.random.default_rng(1)
+    n = 16
+    config = json.dumps({"tokens": [f"{'W' * 37}{i}" for i in range(n)],
+                         "X": rng.normal(0, 1, (n, 4)).round(1).tolist(),
+                         **{name: rng.normal(0, 0.5, (4, 4)).round(1).tolist() for name in ("W_q", "W_k")},
+                         "W_v": rng.normal(0, 2, (4, 1)).round(1).tolist(), "causal": True, "scaled": True,
+                         "focus": n - 1})
+    explorer = AttentionExplorer()
+    explorer.load_json(config)
+    for i in (3, 0):
+        explorer.focus.value = i
+        fresh = AttentionExplorer()
+        fresh.load_json(config)
+        fresh._figures.clear()
+        fresh.focus.value = i
+        assert explorer.contributions_png == fresh.contributions_png, i
+
+
 def test_a_focus_change_draws_only_the_outline_and_the_same_picture(explorer):
     for i in (0, 1, 0):
         explorer.focus.value = i
