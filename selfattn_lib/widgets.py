@@ -327,11 +327,17 @@ class MatrixEditor(widgets.VBox):
 def _png(fig: Figure) -> bytes:
     rgba = np.asarray(fig.canvas.buffer_rgba())
     buffer = io.BytesIO()
-    # 256 colours (a fast octree palette: the heatmaps' shades and anti-aliased text look the
-    # same) compress to a third of RGB and in less time; a notebook stores these bytes in its
-    # widget state. Deterministic: the same picture gives the same bytes.
+    # 256 colours (a fast octree palette: every pixel within a few levels of its colour)
+    # compress to a third of RGB and in less time; a notebook stores these bytes in its widget
+    # state. Deterministic: the same picture gives the same bytes.
     image = PILImage.fromarray(np.ascontiguousarray(rgba[..., :3]))
-    image.quantize(colors=256, method=PILImage.Quantize.FASTOCTREE).save(buffer, format="png", compress_level=6)
+    image = image.quantize(colors=256, method=PILImage.Quantize.FASTOCTREE)
+    # The octree averages white with the anti-aliased pixels next to it (254): white again, so
+    # the figure's background is the page's.
+    palette = np.array(image.getpalette(), dtype=np.uint8).reshape(-1, 3)
+    palette[(palette >= 253).all(axis=1)] = 255
+    image.putpalette(palette.ravel().tolist())
+    image.save(buffer, format="png", compress_level=6)
     return buffer.getvalue()
 
 

@@ -625,3 +625,21 @@ def test_shared_layouts_are_never_changed_in_place(explorer):
     assert explorer.editors["W_v"].grid.layout is grids["W_v"]
     assert grids["W_v"].grid_template_columns == template
     assert_figures_follow(explorer)
+
+
+def test_the_256_colour_pictures_are_the_figures_within_a_few_levels(explorer):
+    """The PNGs are palette images (a third of the bytes): every pixel stays within a few
+    levels of what matplotlib drew, on average within one, and white stays white (the page's)."""
+    import io
+
+    from PIL import Image
+
+    for live, png in ((explorer._attention, explorer.attention_png),
+                      (explorer._contributions, explorer.contributions_png)):
+        drawn = np.asarray(live.fig.canvas.buffer_rgba())[..., :3].astype(int)
+        shown = Image.open(io.BytesIO(png))
+        assert shown.mode == "P"
+        error = np.abs(np.asarray(shown.convert("RGB")).astype(int) - drawn).max(axis=2)
+        assert error.max() <= 20 and error.mean() <= 1.0, (error.max(), error.mean())
+        white = (drawn == 255).all(axis=2)
+        assert white.mean() > 0.3 and (error[white] == 0).all()
