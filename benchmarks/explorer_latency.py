@@ -113,7 +113,9 @@ def time_toggle(explorer: AttentionExplorer, repeats: int) -> list[float]:
 
 def widget_state_size() -> tuple[int, int]:
     """Bytes of JSON and number of models one new chapter-example explorer stores in a notebook."""
-    before = set(ipywidgets.Widget.widgets)
+    from ipywidgets.widgets.widget import _instances  # Widget.widgets, without its deprecation warning
+
+    before = set(_instances)
     AttentionExplorer()
     state = ipywidgets.Widget.get_manager_state(drop_defaults=True)["state"]
     mine = {k: v for k, v in state.items() if k not in before}

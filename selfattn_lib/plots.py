@@ -40,6 +40,8 @@ __all__ = [
     "token_hatches",
     "update_heatmap",
     "update_contributions",
+    "contribution_labels",
+    "contribution_range",
     "outline_row",
     "move_outline",
     "FOCUS_COLOR",
@@ -354,33 +356,57 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None, langu
     """a_i component by component: stacked bars of alpha_ij v_j, one colour per token j,
     and a black tick at each component's total a_i. Returns the bar containers, one per j."""
     ax = _axes(ax)
-    labels = _tokens(tokens, result.n)
+    _tokens(tokens, result.n)  # the labels are checked first
     if not 0 <= i < result.n:
         raise ValueError(f"i must be between 0 and {result.n - 1} (0-based token index); got {i}")
     visible, parts = _contribution_parts(result, i)
     bottoms = _stack(parts)
     x = np.arange(result.d_v)
     colors, hatches = token_colors(result.n), token_hatches(result.n)
+    words = contribution_labels(result, tokens, i, language)
     bars = []
     for row, j in enumerate(visible):
-        part = strings.text("plot_contribution_part", language, i=_sub(i + 1), j=_sub(j + 1), token=labels[j])
         bars.append(ax.bar(x, parts[row], bottom=bottoms[row], width=0.6, color=colors[j],
-                           hatch=hatches[j], edgecolor="white", linewidth=0.5, label=part))
+                           hatch=hatches[j], edgecolor="white", linewidth=0.5, label=words["parts"][row]))
     (total,) = ax.plot(x, result.output[i], linestyle="none", marker="_", markersize=18,
-                       markeredgewidth=2.5, color="black",
-                       label=strings.text("plot_contribution_total", language, i=_sub(i + 1)))
+                       markeredgewidth=2.5, color="black", label=words["total"])
     ax.axhline(0, color="#555555", linewidth=0.8)
     ax.set_xticks(x, [str(c + 1) for c in x])
-    ax.set_xlabel(strings.text("plot_component_axis", language, i=_sub(i + 1)))
+    ax.set_xlabel(words["xlabel"])
     ax.set_ylabel(strings.text("plot_contribution_axis", language))
-    ax.set_title(title or strings.text("plot_contributions_title", language, i=_sub(i + 1), token=labels[i]),
-                 fontsize=10)
+    ax.set_title(title or words["title"], fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     _fit_limits(ax, parts, bottoms, result.output[i])
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax._contribution_total = total
     return bars
+
+
+def contribution_labels(result: AttentionResult, tokens, i, language=DEFAULT_LANGUAGE) -> dict:
+    """The words `contributions` writes for a_i: "title", "xlabel", "total" and "parts" (the
+    legend label of each visible token j, in order)."""
+    labels = _tokens(tokens, result.n)
+    visible, _ = _contribution_parts(result, i)
+    return {
+        "title": strings.text("plot_contributions_title", language, i=_sub(i + 1), token=labels[i]),
+        "xlabel": strings.text("plot_component_axis", language, i=_sub(i + 1)),
+        "total": strings.text("plot_contribution_total", language, i=_sub(i + 1)),
+        "parts": [strings.text("plot_contribution_part", language, i=_sub(i + 1), j=_sub(j + 1), token=labels[j])
+                  for j in visible],
+    }
+
+
+def contribution_range(result: AttentionResult) -> tuple[float, float]:
+    """The lowest and highest ends of the stacked bars and totals of every a_i: an axis that
+    holds them all stays put when another token is chosen."""
+    low, high = 0.0, 0.0
+    for i in range(result.n):
+        _, parts = _contribution_parts(result, i)
+        bottoms = _stack(parts)
+        ends = np.concatenate([(bottoms + parts).ravel(), bottoms.ravel(), result.output[i]])
+        low, high = min(low, float(ends.min())), max(high, float(ends.max()))
+    return low, high
 
 
 def _sub(k: int) -> str:

@@ -21,11 +21,12 @@ import io
 import re
 
 import ipywidgets as widgets
-from ipywidgets.widgets import widget_string  # TextStyle, HTMLStyle: not exported at the top
 import numpy as np
 from matplotlib import colormaps
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+from matplotlib.transforms import IdentityTransform
 from PIL import Image as PILImage
 
 from . import explorer_heads, plots, steps
@@ -72,6 +73,33 @@ def _img_html(png: bytes, alt: str, css_class: str) -> str:
             f'src="data:image/png;base64,{payload}">')
 
 
+class _Shared:
+    """Layout and style models shared by many widgets. A notebook stores one model per widget,
+    per layout and per style, and a widget made with the defaults gets a layout and a style of
+    its own: they were half of an explorer's models. Never change a shared one in place (that
+    would change every widget using it); give the widget another one instead."""
+
+    def __init__(self):
+        self._models: dict = {}
+
+    def make(self, kind, *args, layout=None, style=None, **attrs):
+        """A `kind` widget whose layout and style (dicts of attributes, or models) are shared."""
+        attrs["layout"] = layout if isinstance(layout, widgets.Layout) else self.layout(**(layout or {}))
+        style_trait = kind.class_traits().get("style")
+        if style_trait is not None:
+            attrs["style"] = style if isinstance(style, widgets.Widget) else self._model(style_trait.klass, style or {})
+        return kind(*args, **attrs)
+
+    def layout(self, **attrs) -> widgets.Layout:
+        return self._model(widgets.Layout, attrs)
+
+    def _model(self, kind, attrs):
+        key = (kind, tuple(sorted(attrs.items())))
+        if key not in self._models:
+            self._models[key] = kind(**attrs)
+        return self._models[key]
+
+
 class MatrixEditor(widgets.VBox):
     """A grid of number boxes with row and column labels, a box to paste a whole matrix, and
     a button restoring `reset_values`. `.value` is always the last valid matrix.
@@ -81,8 +109,10 @@ class MatrixEditor(widgets.VBox):
     shows the outcome (`set_value`, `show_message`)."""
 
     def __init__(self, values, row_labels, col_labels, title="", reset_values=None,
-                 editable_row_labels=False, language=DEFAULT_LANGUAGE, name=None, owner=None):
-        super().__init__(layout=widgets.Layout(margin="0 18px 10px 0", width="auto"))
+                 editable_row_labels=False, language=DEFAULT_LANGUAGE, name=None, owner=None, shared=None):
+        self._shared = shared if shared is not None else _Shared()
+        super().__init__(layout=self._shared.layout(margin="0 18px 10px 0", width="auto"))
+        make = self._shared.make
         self.add_class("selfattn-matrix-editor")
         self._language = language
         self._value = as_matrix(values, "values")
@@ -95,27 +125,27 @@ class MatrixEditor(widgets.VBox):
         self._owner = owner
         plain_title = html.unescape(re.sub("<[^>]+>", "", title)).strip()
         self._name = name or plain_title.split(":")[0] or "matrix"
-        self.title = widgets.HTMLMath(title)
-        self.message = widgets.HTML()
+        self.title = make(widgets.HTMLMath, title)
+        self.message = make(widgets.HTML)
         self.message.add_class("selfattn-message")
-        self.paste = widgets.Textarea(placeholder=text("paste_placeholder_pt" if language == "pt" else
-                                                       "paste_placeholder", language),
-                                      tooltip=text("paste_label", language, name=self._name),
-                                      layout=widgets.Layout(width="100%", min_width="19em", height="5.8em"))
+        self.paste = make(widgets.Textarea, placeholder=text("paste_placeholder_pt" if language == "pt" else
+                                                             "paste_placeholder", language),
+                                            tooltip=text("paste_label", language, name=self._name),
+                                            layout=dict(width="100%", min_width="19em", height="5.8em"))
         self.paste.add_class("selfattn-paste")
-        self.paste_button = widgets.Button(description=text("paste_button", language),
-                                           tooltip=text("paste_tooltip", language),
-                                           layout=widgets.Layout(width="auto"))
-        self.reset_button = widgets.Button(description=text("reset_button", language),
-                                           tooltip=text("reset_tooltip", language),
-                                           disabled=self._reset_values is None,
-                                           layout=widgets.Layout(width="auto"))
+        self.paste_button = make(widgets.Button, description=text("paste_button", language),
+                                                 tooltip=text("paste_tooltip", language),
+                                                 layout=dict(width="auto"))
+        self.reset_button = make(widgets.Button, description=text("reset_button", language),
+                                                 tooltip=text("reset_tooltip", language),
+                                                 disabled=self._reset_values is None,
+                                                 layout=dict(width="auto"))
         self.paste_button.on_click(self._guarded(self._on_paste))
         self.reset_button.on_click(self._guarded(self._on_reset))
-        self.grid = widgets.GridBox()
+        self.grid = make(widgets.GridBox)
         self._build_grid()
         self.children = [self.title, self.grid, self.paste,
-                         widgets.HBox([self.paste_button, self.reset_button]), self.message]
+                         make(widgets.HBox, [self.paste_button, self.reset_button]), self.message]
 
     # --- public ---------------------------------------------------------------------------
     @property
@@ -160,17 +190,12 @@ class MatrixEditor(widgets.VBox):
 
     # --- grid --------------------------------------------------------------------------------
     def _build_grid(self) -> None:
+        make = self._shared.make
         rows, cols = self._value.shape
-        # One Layout and one style shared by all boxes of a kind: a notebook stores one model
-        # per widget, and a grid of separate ones would triple its size.
-        cell_layout = widgets.Layout(width="4.6em")
-        label_layout = widgets.Layout(width="7.5em")
-        text_style = widget_string.TextStyle()
-        html_style = widget_string.HTMLStyle()
-        html_layout = widgets.Layout()
-        header = [widgets.HTML("", style=html_style, layout=html_layout)] + [
-            widgets.HTML(f'<div style="text-align:center;color:#555">{html.escape(c)}</div>',
-                         style=html_style, layout=html_layout)
+        # One layout and one style for all boxes of a kind (see _Shared): a grid of separate
+        # ones would triple the widget state a notebook stores.
+        header = [make(widgets.HTML, "")] + [
+            make(widgets.HTML, f'<div style="text-align:center;color:#555">{html.escape(c)}</div>')
             for c in self._col_labels]
         self.cells = []
         self.row_boxes = []
@@ -178,23 +203,22 @@ class MatrixEditor(widgets.VBox):
         for r in range(rows):
             if self._editable_rows:
                 # the tooltip becomes the input's title: its accessible name
-                label = widgets.Text(value=self._row_labels[r], continuous_update=False,
-                                     tooltip=text("label_tooltip", self._language, row=r + 1),
-                                     layout=label_layout, style=text_style)
+                label = make(widgets.Text, value=self._row_labels[r], continuous_update=False,
+                                           tooltip=text("label_tooltip", self._language, row=r + 1),
+                                           layout=dict(width="7.5em"))
                 label.add_class("selfattn-token")
                 label.observe(self._guarded(functools.partial(self._on_label, r)), names="value")
             else:
-                label = widgets.HTML(self._row_label_html(self._row_labels[r]), style=html_style,
-                                     layout=html_layout)
+                label = make(widgets.HTML, self._row_label_html(self._row_labels[r]))
             self.row_boxes.append(label)
             items.append(label)
             row_cells = []
             for c in range(cols):
-                cell = widgets.Text(value=number_text(self._value[r, c], self._language),
-                                    continuous_update=False,
-                                    tooltip=text("cell_tooltip", self._language, name=self._name,
-                                                 row=r + 1, col=c + 1),
-                                    layout=cell_layout, style=text_style)
+                cell = make(widgets.Text, value=number_text(self._value[r, c], self._language),
+                                          continuous_update=False,
+                                          tooltip=text("cell_tooltip", self._language, name=self._name,
+                                                       row=r + 1, col=c + 1),
+                                          layout=dict(width="4.6em"))
                 cell.add_class("selfattn-cell")
                 cell.observe(self._guarded(functools.partial(self._on_cell, r, c)), names="value")
                 row_cells.append(cell)
@@ -202,7 +226,7 @@ class MatrixEditor(widgets.VBox):
             self.cells.append(row_cells)
         first = "7.8em" if self._editable_rows else "auto"
         self.grid.children = items
-        self.grid.layout = widgets.Layout(grid_template_columns=f"{first} repeat({cols}, 4.8em)",
+        self.grid.layout = self._shared.layout(grid_template_columns=f"{first} repeat({cols}, 4.8em)",
                                           grid_gap="2px 2px", width="max-content")
         self.grid.add_class("selfattn-grid")
 
@@ -303,8 +327,17 @@ class MatrixEditor(widgets.VBox):
 def _png(fig: Figure) -> bytes:
     rgba = np.asarray(fig.canvas.buffer_rgba())
     buffer = io.BytesIO()
-    # RGB, fast compression: a few ms per figure, and the same bytes for the same picture.
-    PILImage.fromarray(np.ascontiguousarray(rgba[..., :3])).save(buffer, format="png", compress_level=1)
+    # 256 colours (a fast octree palette: every pixel within a few levels of its colour)
+    # compress to a third of RGB and in less time; a notebook stores these bytes in its widget
+    # state. Deterministic: the same picture gives the same bytes.
+    image = PILImage.fromarray(np.ascontiguousarray(rgba[..., :3]))
+    image = image.quantize(colors=256, method=PILImage.Quantize.FASTOCTREE)
+    # The octree averages white with the anti-aliased pixels next to it (254): white again, so
+    # the figure's background is the page's.
+    palette = np.array(image.getpalette(), dtype=np.uint8).reshape(-1, 3)
+    palette[(palette >= 253).all(axis=1)] = 255
+    image.putpalette(palette.ravel().tolist())
+    image.save(buffer, format="png", compress_level=6)
     return buffer.getvalue()
 
 
@@ -317,9 +350,12 @@ class _LiveFigure:
         FigureCanvasAgg(self.fig)
         self._background = None
         self._dynamic = []
+        self._on_top = 0  # the last dynamic artists that may move alone (a focus outline)
+        self._under = None  # the picture without them, from the last full frame
 
-    def build(self, size, draw, layout="compressed") -> None:
-        """Draw with `draw(fig)`, which returns the artists that change later.
+    def build(self, size, draw, layout="compressed", on_top=0) -> None:
+        """Draw with `draw(fig)`, which returns the artists that change later; the last
+        `on_top` of them may move alone (`png(moved_only=True)`).
         `layout=None`: `draw` places the axes itself (no layout engine: faster)."""
         self.fig.set_layout_engine(layout)
         self.fig.set_size_inches(*size)
@@ -329,17 +365,44 @@ class _LiveFigure:
         self.fig.canvas.draw()  # lays out once, draws the static parts
         self.fig.set_layout_engine("none")  # later frames keep this layout
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
-        self._dynamic = dynamic
+        self._dynamic, self._on_top, self._under = dynamic, on_top, None
 
     def redraw_background(self) -> None:
         """After a change to a static part (an axis range): draw the static parts again."""
         self.fig.canvas.draw()
         self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._under = None
 
-    def png(self) -> bytes:
+    def redraw_parts(self, old_boxes, artists) -> None:
+        """Static parts that changed in place (texts, a legend) without a full redraw: their
+        old boxes painted over with the background colour, the new ones drawn on top. Only
+        for parts that overlap nothing else (titles, labels, a legend in the margin)."""
         canvas = self.fig.canvas
         canvas.restore_region(self._background)
-        for artist in self._dynamic:
+        renderer = canvas.get_renderer()
+        for box in old_boxes:
+            cover = Rectangle((box.x0 - 2, box.y0 - 2), box.width + 4, box.height + 4, transform=IdentityTransform(),
+                              facecolor=self.fig.get_facecolor(), edgecolor="none", antialiased=False)
+            cover.set_figure(self.fig)
+            cover.draw(renderer)
+        for artist in artists:
+            self.fig.draw_artist(artist)
+        self._background = canvas.copy_from_bbox(self.fig.bbox)
+        self._under = None
+
+    def png(self, moved_only=False) -> bytes:
+        """The picture now. `moved_only`: since the last one, only the artists on top moved
+        (a focus outline), so they are drawn over the last frame without them."""
+        canvas = self.fig.canvas
+        split = len(self._dynamic) - self._on_top
+        if moved_only and self._under is not None:
+            canvas.restore_region(self._under)
+        else:
+            canvas.restore_region(self._background)
+            for artist in self._dynamic[:split]:
+                self.fig.draw_artist(artist)
+            self._under = canvas.copy_from_bbox(self.fig.bbox) if self._on_top else None
+        for artist in self._dynamic[split:]:
             self.fig.draw_artist(artist)
         return _png(self.fig)
 
@@ -347,24 +410,28 @@ class _LiveFigure:
 _SIGNED = colormaps[plots.SIGNED_CMAP]  # a copy (the registry hands out copies): look it up once
 
 
+# What every cell and header of the tables share, said once per view instead of once per cell
+# (a notebook stores the views' HTML in its widget state).
+_TABLE_CSS = ("<style>table.selfattn-table td{padding:1px 6px;text-align:right;font-family:monospace;"
+              "font-size:12px}table.selfattn-table th{padding:1px 6px;color:#555;font-weight:normal}"
+              "table.selfattn-table tr>th:first-child{text-align:right}</style>")
+
+
 def _table_html(M, row_labels, col_labels, title, name) -> str:
     """A matrix as an HTML table, cells coloured on the plots' diverging scale (4 decimals).
     `name` ("Q", "K", "V", "output") goes into data-name, a hook for tests and styles that
-    does not change when the title is reworded or translated."""
+    does not change when the title is reworded or translated. The view showing it adds
+    _TABLE_CSS once."""
     norm = plots._signed_norm(M)
-    cmap = _SIGNED
-    colors = cmap(norm(M))
+    colors = _SIGNED(norm(M))
     light = colors[..., :3] @ np.array([0.299, 0.587, 0.114]) > 0.55
-    cell = "padding:1px 6px;text-align:right;font-family:monospace;font-size:12px"
-    head = "".join(f'<th style="padding:1px 6px;color:#555;font-weight:normal">{html.escape(str(c))}</th>'
-                   for c in col_labels)
+    head = "".join(f"<th>{html.escape(str(c))}</th>" for c in col_labels)
     body = []
     for r, label in enumerate(row_labels):
         tds = "".join(
-            f'<td style="{cell};background:{_hex(colors[r, c])};color:{"#000" if light[r, c] else "#fff"}">'
+            f'<td style="background:{_hex(colors[r, c])};color:{"#000" if light[r, c] else "#fff"}">'
             f"{M[r, c]:.4f}</td>" for c in range(M.shape[1]))
-        body.append(f'<tr><th style="padding:1px 6px;text-align:right;color:#555;font-weight:normal">'
-                    f"{html.escape(str(label))}</th>{tds}</tr>")
+        body.append(f"<tr><th>{html.escape(str(label))}</th>{tds}</tr>")
     return (f'<div style="margin:0 16px 8px 0"><div style="font-weight:bold;margin-bottom:2px">'
             f"{html.escape(title)}</div><table class=\"selfattn-table\" data-name=\"{html.escape(name)}\" "
             f"style=\"border-collapse:collapse\"><tr><th></th>{head}</tr>"
@@ -391,7 +458,8 @@ class AttentionExplorer(widgets.VBox):
     """
 
     def __init__(self, example=None, panels=None, editors=None, language=DEFAULT_LANGUAGE):
-        super().__init__()
+        self._shared = _Shared()
+        super().__init__(layout=self._shared.layout())
         self.add_class("selfattn-explorer")
         self._language = language
         self._chapter = chapter_example()
@@ -535,6 +603,7 @@ class AttentionExplorer(widgets.VBox):
         return text(key, self._language, **values)
 
     def _build_controls(self, state) -> None:
+        make = self._shared.make
         t = self._t
         self.editors = {}
         titles = {"X": "editor_X", "W_q": "editor_W_q", "W_k": "editor_W_k", "W_v": "editor_W_v"}
@@ -544,86 +613,89 @@ class AttentionExplorer(widgets.VBox):
             editor = MatrixEditor(M, rows, [str(c + 1) for c in range(M.shape[1])],
                                   title=f"<b>{t(titles[name])}</b>", reset_values=getattr(self._chapter, name),
                                   editable_row_labels=(name == "X"), language=self._language,
-                                  name=_MATRIX_NAMES[name], owner=functools.partial(self._on_editor, name))
+                                  name=_MATRIX_NAMES[name], owner=functools.partial(self._on_editor, name),
+                                  shared=self._shared)
             editor.add_class(f"selfattn-editor-{name}")
             self.editors[name] = editor
-        self.message = widgets.HTML()
+        self.message = make(widgets.HTML)
         self.message.add_class("selfattn-message")
-        self.add_token = widgets.Button(description=t("add_token"), icon="plus", layout=widgets.Layout(width="auto"))
-        self.remove_token = widgets.Button(description=t("remove_token"), icon="minus",
-                                           layout=widgets.Layout(width="auto"))
+        self.add_token = make(widgets.Button, description=t("add_token"), icon="plus", layout=dict(width="auto"))
+        self.remove_token = make(widgets.Button, description=t("remove_token"), icon="minus",
+                                                 layout=dict(width="auto"))
         self.add_token.on_click(self._guarded(self._on_add_token))
         self.remove_token.on_click(self._guarded(self._on_remove_token))
         # IntText, not BoundedIntText: a bounded box clamps silently; here the state decides.
-        size = dict(layout=widgets.Layout(width="10.5em"), style={"description_width": "5.5em"})
-        self.d_model = widgets.IntText(value=1, description=t("d_model"), **size)
-        self.d_k = widgets.IntText(value=1, description=t("d_k"), **size)
-        self.d_v = widgets.IntText(value=1, description=t("d_v"), **size)
+        size = dict(layout=dict(width="10.5em"), style={"description_width": "5.5em"})
+        self.d_model = make(widgets.IntText, value=1, description=t("d_model"), **size)
+        self.d_k = make(widgets.IntText, value=1, description=t("d_k"), **size)
+        self.d_v = make(widgets.IntText, value=1, description=t("d_v"), **size)
         for box in (self.d_model, self.d_k, self.d_v):
             box.observe(self._guarded(self._on_size), names="value")
-        self.fill = widgets.ToggleButtons(options=[(t("fill_zeros"), "zeros"), (t("fill_random"), "random")],
-                                          value="zeros", description=t("new_entries"),
-                                          tooltips=[t("fill_tooltip")] * 2,
-                                          style={"button_width": "auto", "description_width": "auto"})
-        self.seed = widgets.IntText(value=0, description=t("seed"), layout=widgets.Layout(width="9em"),
-                                    style={"description_width": "3em"})
-        self.causal = widgets.ToggleButtons(options=[(t("causal"), True), (t("bidirectional"), False)],
-                                            value=True, description=t("causal_toggle"),
-                                            tooltips=[t("causal_tooltip"), t("bidirectional_tooltip")],
-                                            style={"button_width": "auto", "description_width": "auto"})
-        self.scaled = widgets.Checkbox(value=True, description=t("scaled"), indent=False,
-                                       layout=widgets.Layout(width="auto"))
+        self.fill = make(widgets.ToggleButtons, options=[(t("fill_zeros"), "zeros"), (t("fill_random"), "random")],
+                                                value="zeros", description=t("new_entries"),
+                                                tooltips=[t("fill_tooltip")] * 2,
+                                                style={"button_width": "auto", "description_width": "auto"})
+        self.seed = make(widgets.IntText, value=0, description=t("seed"), layout=dict(width="9em"),
+                                          style={"description_width": "3em"})
+        self.causal = make(widgets.ToggleButtons, options=[(t("causal"), True), (t("bidirectional"), False)],
+                                                  value=True, description=t("causal_toggle"),
+                                                  tooltips=[t("causal_tooltip"), t("bidirectional_tooltip")],
+                                                  style={"button_width": "auto", "description_width": "auto"})
+        self.scaled = make(widgets.Checkbox, value=True, description=t("scaled"), indent=False,
+                                             layout=dict(width="auto"))
         # Classes: stable hooks for tests and styles, whatever the words or the layout.
         self.causal.add_class("selfattn-mask")
         self.scaled.add_class("selfattn-scaled")
         self.causal.observe(self._guarded(self._on_toggle), names="value")
         self.scaled.observe(self._guarded(self._on_toggle), names="value")
-        self.focus = widgets.Dropdown(options=[("1", 0)], value=0, description=t("focus"),
-                                      style={"description_width": "auto"}, layout=widgets.Layout(width="auto"))
+        self.focus = make(widgets.Dropdown, options=[("1", 0)], value=0, description=t("focus"),
+                                            style={"description_width": "auto"}, layout=dict(width="auto"))
         self.focus.add_class("selfattn-focus")
         self.focus.observe(self._guarded(self._on_focus), names="value")
-        self.reset_all = widgets.Button(description=t("reset_all"), tooltip=t("reset_all_tooltip"),
-                                        icon="undo", button_style="warning", layout=widgets.Layout(width="auto"))
+        self.reset_all = make(widgets.Button, description=t("reset_all"), tooltip=t("reset_all_tooltip"),
+                                              icon="undo", button_style="warning", layout=dict(width="auto"))
         self.reset_all.on_click(self._guarded(lambda _b: self._act(self.message, lambda s: self._state_of(self._chapter))))
         # save / load
-        self.json_text = widgets.Textarea(placeholder=t("json_placeholder"), tooltip=t("json_label"),
-                                          layout=widgets.Layout(width="100%", height="12em"))
-        self.export_button = widgets.Button(description=t("export"), icon="download")
-        self.load_button = widgets.Button(description=t("load"), icon="upload")
-        self.upload = widgets.FileUpload(accept=".json", multiple=False, description=t("upload"))
-        self.download = widgets.HTML()
-        self.file_message = widgets.HTML()
+        self.json_text = make(widgets.Textarea, placeholder=t("json_placeholder"), tooltip=t("json_label"),
+                                                layout=dict(width="100%", height="12em"))
+        self.export_button = make(widgets.Button, description=t("export"), icon="download")
+        self.load_button = make(widgets.Button, description=t("load"), icon="upload")
+        self.upload = make(widgets.FileUpload, accept=".json", multiple=False, description=t("upload"))
+        self.download = make(widgets.HTML)
+        self.file_message = make(widgets.HTML)
         self.export_button.on_click(self._guarded(self._on_export, self.file_message))
         self.load_button.on_click(self._guarded(self._on_load, self.file_message))
         self.upload.observe(self._guarded(self._on_upload, self.file_message), names="value")
         explorer_heads.build_controls(self, state)  # heads, W^O, positions (notebooks 10, 11)
 
     def _build_views(self) -> None:
-        self.qkv_view = widgets.HTML()
+        make = self._shared.make
+        self.qkv_view = make(widgets.HTML)
         # HTML holding <img alt=...>: an Image widget cannot carry a text alternative
-        self.attention_image = widgets.HTML(layout=widgets.Layout(max_width="100%"))
-        self.contributions_image = widgets.HTML(layout=widgets.Layout(max_width="100%"))
-        self.output_view = widgets.HTML()
-        self.steps_view = widgets.HTMLMath()
+        self.attention_image = make(widgets.HTML, layout=dict(max_width="100%"))
+        self.contributions_image = make(widgets.HTML, layout=dict(max_width="100%"))
+        self.output_view = make(widgets.HTML)
+        self.steps_view = make(widgets.HTMLMath)
         self.attention_image.add_class("selfattn-attention-view")
         self.contributions_image.add_class("selfattn-contributions-view")
         self.steps_view.add_class("selfattn-steps")
 
     def _layout(self) -> list:
+        make = self._shared.make
         t = self._t
         shown = [self.editors[name] for name in self.shown_editors]
-        editors = widgets.HBox(shown, layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))
-        sizes = widgets.HBox([self.add_token, self.remove_token, self.d_model, self.d_k, self.d_v],
-                             layout=widgets.Layout(flex_flow="row wrap", align_items="center"))
-        fills = widgets.HBox([self.fill, self.seed], layout=widgets.Layout(flex_flow="row wrap"))
-        toggles = widgets.HBox([self.causal, self.scaled, self.focus, self.reset_all],
-                               layout=widgets.Layout(flex_flow="row wrap", align_items="center",
-                                                     grid_gap="4px 16px"))
-        save = widgets.VBox([self.json_text, widgets.HBox([self.export_button, self.load_button, self.upload]),
-                             self.download, self.file_message])
-        saving = widgets.Accordion(children=[save], titles=(t("save_title"),), selected_index=None)
-        children = [widgets.HTML(f"<h3 style='margin:4px 0'>{html.escape(t('title'))}</h3>"
-                                 f"<div style='color:#444'>{html.escape(t('intro'))}</div>"),
+        editors = make(widgets.HBox, shown, layout=dict(flex_flow="row wrap", align_items="flex-start"))
+        sizes = make(widgets.HBox, [self.add_token, self.remove_token, self.d_model, self.d_k, self.d_v],
+                                   layout=dict(flex_flow="row wrap", align_items="center"))
+        fills = make(widgets.HBox, [self.fill, self.seed], layout=dict(flex_flow="row wrap"))
+        toggles = make(widgets.HBox, [self.causal, self.scaled, self.focus, self.reset_all],
+                                     layout=dict(flex_flow="row wrap", align_items="center",
+                                                           grid_gap="4px 16px"))
+        buttons = make(widgets.HBox, [self.export_button, self.load_button, self.upload])
+        save = make(widgets.VBox, [self.json_text, buttons, self.download, self.file_message])
+        saving = make(widgets.Accordion, children=[save], titles=(t("save_title"),), selected_index=None)
+        children = [make(widgets.HTML, f"<h3 style='margin:4px 0'>{html.escape(t('title'))}</h3>"
+                                       f"<div style='color:#444'>{html.escape(t('intro'))}</div>"),
                     editors, sizes, fills, toggles, self.message, saving]
         if {"Q", "K", "V"} & set(self.panels):
             children.append(self.qkv_view)
@@ -635,7 +707,7 @@ class AttentionExplorer(widgets.VBox):
         if "output" in self.panels:
             bottom.append(self.output_view)
         if bottom:
-            children.append(widgets.HBox(bottom, layout=widgets.Layout(flex_flow="row wrap", align_items="center")))
+            children.append(make(widgets.HBox, bottom, layout=dict(flex_flow="row wrap", align_items="center")))
         if "steps" in self.panels:
             children.append(self.steps_view)
         return explorer_heads.layout(self, children)
@@ -752,7 +824,7 @@ class AttentionExplorer(widgets.VBox):
             if {"scores", "weights"} & set(self.panels):
                 self._set_attention(self._attention_png(result, tokens, focus), result, tokens)
             if "output" in self.panels:
-                self.output_view.value = _table_html(
+                self.output_view.value = _TABLE_CSS + _table_html(
                     result.output, tokens, [str(c + 1) for c in range(result.d_v)], self._t("view_output"),
                     "output")
         if "contributions" in self.panels:
@@ -798,7 +870,7 @@ class AttentionExplorer(widgets.VBox):
             if name in self.panels:
                 parts.append(_table_html(M, tokens, [str(c + 1) for c in range(M.shape[1])],
                                          self._t(f"view_{name}"), name))
-        return f'<div style="display:flex;flex-wrap:wrap">{"".join(parts)}</div>'
+        return f'{_TABLE_CSS}<div style="display:flex;flex-wrap:wrap">{"".join(parts)}</div>'
 
     def _attention_png(self, result, tokens, focus, numbers=True) -> bytes:
         """Scores and weights; the focus row outlined on the weights. `numbers=False`: the
@@ -831,7 +903,7 @@ class AttentionExplorer(widgets.VBox):
                     dynamic.append(live.focus_outline)  # last: drawn over the cells
                 return dynamic
 
-            live.build(size, draw)
+            live.build(size, draw, on_top=int("weights" in which))
         else:
             if "scores" in which and numbers:
                 plots.update_heatmap(live.scores, result.scores, result.mask)
@@ -839,44 +911,73 @@ class AttentionExplorer(widgets.VBox):
                 if numbers:
                     plots.update_heatmap(live.weights, result.weights, result.mask)
                 plots.move_outline(live.focus_outline, focus)
-        return live.png()
+        return live.png(moved_only=not (fresh or numbers))
 
     def _contributions_png(self, result, tokens, focus) -> bytes:
-        key = (result.n, result.d_v, result.causal, focus, tuple(tokens))
+        # One figure for every focus token: another focus changes only the bars shown, the
+        # title, the x label and the legend, not the layout (a new layout cost ~50 ms).
+        key = (result.n, result.d_v, result.causal, tuple(tokens))
         live, fresh = self._figure("contributions", key)
         self._contributions = live
+        # One y axis for every focus too, so choosing another token never moves it.
+        low, high = plots.contribution_range(result)
         if fresh:
             longest = max(len(plots.short_label(t)) for t in tokens)
             legend_width = 1.3 + 0.075 * longest  # inches, for "αᵢ,ⱼ vⱼ (token)"
             width, height = 3.3 + 0.3 * result.d_v + legend_width, 3.2
 
             def draw(fig):
-                # Placed by hand: a layout engine would cost more than all the rest on a
-                # new focus token, which needs a figure of its own.
+                # Placed by hand: a layout engine would cost more than all the rest.
                 left, bottom, top = 0.75, 0.55, 0.4
                 ax = fig.add_axes((left / width, bottom / height,
                                    (width - left - legend_width - 0.2) / width, (height - bottom - top) / height))
-                live.bars = plots.contributions(result, tokens, focus, ax=ax, language=self._language)
-                live.ax = ax
-                legend = ax.get_legend()
-                handles, labels = legend.legend_handles, [t.get_text() for t in legend.get_texts()]
-                legend.remove()  # a figure legend is drawn once, with the static background
-                fig.legend(handles, labels, loc="upper left", fontsize=8, frameon=False,
-                           bbox_to_anchor=((width - legend_width) / width, 1 - top / height))
-                return [artist for bars in live.bars for artist in bars] + [ax._contribution_total]
+                # The last token's a_i shows every token's bars, causal or not; then the focus's.
+                live.every = plots.contributions(result, tokens, result.n - 1, ax=ax, language=self._language)
+                live.ax, live.focus, live.legend = ax, None, None
+                ax.get_legend().remove()  # a figure legend, beside the axes, drawn with the background
+                live.legend_at = ((width - legend_width) / width, 1 - top / height)
+                self._contributions_focus(live, result, tokens, focus)
+                plots.update_contributions(ax, live.bars, result, focus)
+                ax.set_ylim(*_padded(low, high, 0.08))
+                return [artist for bars in live.every for artist in bars] + [ax._contribution_total]
 
             live.build((width, height), draw, layout=None)
-        else:
-            before = live.ax.get_ylim()
-            plots.update_contributions(live.ax, live.bars, result, focus)
-            low, high = live.ax.get_ylim()
-            old_low, old_high = before
-            # Keep the old axis (static, in the background) while the bars fit in it and fill
-            # at least half of it; otherwise redraw the background with the new limits.
-            if low >= old_low and high <= old_high and (high - low) >= 0.5 * (old_high - old_low):
-                live.ax.set_ylim(before)
-            else:  # with headroom, so the next small edits fit without another full redraw
-                margin = 0.15 * (high - low)
-                live.ax.set_ylim(low - margin, high + margin)
-                live.redraw_background()
+            return live.png()
+        refocused = live.focus != focus
+        if refocused:
+            renderer = live.fig.canvas.get_renderer()
+            old_boxes = [part.get_window_extent(renderer) for part in (live.ax.title, live.ax.xaxis.label, live.legend)]
+            self._contributions_focus(live, result, tokens, focus)
+        old_low, old_high = live.ax.get_ylim()
+        plots.update_contributions(live.ax, live.bars, result, focus)
+        # Keep the old axis (static, in the background) while every focus's bars fit in it and
+        # fill at least half of it; otherwise redraw the background with the new limits.
+        if low >= old_low and high <= old_high and (high - low) >= 0.5 * (old_high - old_low):
+            live.ax.set_ylim(old_low, old_high)
+            if refocused:  # only the words changed: repaint them over the old ones
+                live.redraw_parts(old_boxes, [live.ax.title, live.ax.xaxis.label, live.legend])
+        else:  # with headroom, so the next small edits fit without another full redraw
+            live.ax.set_ylim(*_padded(low, high, 0.15))
+            live.redraw_background()
         return live.png()
+
+    def _contributions_focus(self, live, result, tokens, focus) -> None:
+        """The contributions figure turned to `focus`: its bars shown, its words."""
+        shown = focus + 1 if result.causal else result.n
+        live.bars = live.every[:shown]
+        for j, bars in enumerate(live.every):
+            for rect in bars:
+                rect.set_visible(j < shown)
+        words = plots.contribution_labels(result, tokens, focus, self._language)
+        live.ax.set_title(words["title"], fontsize=10)
+        live.ax.set_xlabel(words["xlabel"])
+        if live.legend is not None:
+            live.legend.remove()
+        live.legend = live.fig.legend([live.ax._contribution_total, *live.bars], [words["total"], *words["parts"]],
+                                      loc="upper left", fontsize=8, frameon=False, bbox_to_anchor=live.legend_at)
+        live.focus = focus
+
+
+def _padded(low, high, margin):
+    pad = margin * (high - low or 1.0)
+    return low - pad, high + pad

@@ -538,3 +538,108 @@ def test_stable_hooks_for_the_page(explorer):
         np.testing.assert_allclose(shown, getattr(result, name).ravel(), atol=5e-5, err_msg=name)
     only_q = AttentionExplorer(panels=("Q", "output"), editors=("X",))
     assert re.findall(r'data-name="(\w+)"', only_q.qkv_view.value + only_q.output_view.value) == ["Q", "output"]
+
+
+# --- speed without losing anything: what the shortcuts draw is what a full drawing draws ----------
+
+def test_a_new_focus_turns_the_contributions_figure_without_laying_it_out_again(explorer):
+    """Another focus token reuses the figure (a new layout cost ~50 ms at 8 tokens): its bars,
+    title and legend follow the focus, its y axis stays, and the picture is the one a figure
+    laid out anew at that focus draws."""
+    live = explorer._contributions
+    ylim = live.ax.get_ylim()
+    for i in (1, 0, 2, 0):
+        explorer.focus.value = i
+        assert explorer._contributions is live
+        assert live.ax.get_ylim() == ylim  # one axis for every focus: bars compare across tokens
+        assert_figures_follow(explorer)
+        words = plots.contribution_labels(explorer.result, explorer.tokens, i)
+        assert live.ax.get_title() == words["title"] and f"“{explorer.tokens[i]}”" in words["title"]
+        assert [t.get_text() for t in live.legend.get_texts()] == [words["total"], *words["parts"]]
+        assert len(words["parts"]) == i + 1  # causal: tokens 1..i
+        assert not any(r.get_visible() for bars in live.every[i + 1:] for r in bars)
+        fresh = AttentionExplorer()
+        fresh._figures.clear()
+        fresh.focus.value = i  # laid out at focus i, drawn whole
+        assert fresh._contributions is not live
+        assert explorer.contributions_png == fresh.contributions_png, i
+
+
+def test_the_repainted_words_leave_no_trace_with_long_labels_and_one_column():
+    """The words of another focus are painted over the old ones' boxes: with 16 long labels
+    and d_v = 1 (the narrowest axes, the widest legend) nothing else is touched either."""
+    rng = np.random.default_rng(1)
+    n = 16
+    config = json.dumps({"tokens": [f"{'W' * 37}{i}" for i in range(n)],
+                         "X": rng.normal(0, 1, (n, 4)).round(1).tolist(),
+                         **{name: rng.normal(0, 0.5, (4, 4)).round(1).tolist() for name in ("W_q", "W_k")},
+                         "W_v": rng.normal(0, 2, (4, 1)).round(1).tolist(), "causal": True, "scaled": True,
+                         "focus": n - 1})
+    explorer = AttentionExplorer()
+    explorer.load_json(config)
+    for i in (3, 0):
+        explorer.focus.value = i
+        fresh = AttentionExplorer()
+        fresh.load_json(config)
+        fresh._figures.clear()
+        fresh.focus.value = i
+        assert explorer.contributions_png == fresh.contributions_png, i
+
+
+def test_a_focus_change_draws_only_the_outline_and_the_same_picture(explorer):
+    for i in (0, 1, 0):
+        explorer.focus.value = i
+        assert explorer.attention_png == explorer._attention.png()  # a whole frame: the same bytes
+
+
+def _models_of(make):
+    """The widget models `make()` creates, as a notebook stores them (ipywidgets' manager state)."""
+    import ipywidgets
+    from ipywidgets.widgets.widget import _instances
+
+    before = set(_instances)
+    make()
+    state = ipywidgets.Widget.get_manager_state(drop_defaults=True)["state"]
+    return {key: value for key, value in state.items() if key not in before}
+
+
+def test_the_widget_state_an_explorer_stores_is_small():
+    """Issue 14: 291 models and 172 kB of JSON before; layouts and styles are shared now, and
+    the pictures are 256-colour PNGs."""
+    models = _models_of(AttentionExplorer)
+    size = len(json.dumps(models))
+    assert len(models) <= 200 and size <= 110_000, (len(models), size)
+    kinds = [m["model_name"] for m in models.values()]
+    assert kinds.count("LayoutModel") <= 20 and kinds.count("TextStyleModel") == 1, kinds
+
+
+def test_shared_layouts_are_never_changed_in_place(explorer):
+    """Every number box shares one layout; resizing gives the grid another layout, it does
+    not change the one the other editors' grids use."""
+    cells = [cell for editor in explorer.editors.values() for row in editor.cells for cell in row]
+    assert len({id(cell.layout) for cell in cells}) == 1 and len({id(cell.style) for cell in cells}) == 1
+    grids = {name: editor.grid.layout for name, editor in explorer.editors.items()}
+    template = grids["W_v"].grid_template_columns
+    explorer.d_k.value = 3  # W^Q and W^K get 3 columns; W^V keeps 4
+    assert explorer.editors["W_q"].grid.layout.grid_template_columns != template
+    assert explorer.editors["W_v"].grid.layout is grids["W_v"]
+    assert grids["W_v"].grid_template_columns == template
+    assert_figures_follow(explorer)
+
+
+def test_the_256_colour_pictures_are_the_figures_within_a_few_levels(explorer):
+    """The PNGs are palette images (a third of the bytes): every pixel stays within a few
+    levels of what matplotlib drew, on average within one, and white stays white (the page's)."""
+    import io
+
+    from PIL import Image
+
+    for live, png in ((explorer._attention, explorer.attention_png),
+                      (explorer._contributions, explorer.contributions_png)):
+        drawn = np.asarray(live.fig.canvas.buffer_rgba())[..., :3].astype(int)
+        shown = Image.open(io.BytesIO(png))
+        assert shown.mode == "P"
+        error = np.abs(np.asarray(shown.convert("RGB")).astype(int) - drawn).max(axis=2)
+        assert error.max() <= 20 and error.mean() <= 1.0, (error.max(), error.mean())
+        white = (drawn == 255).all(axis=2)
+        assert white.mean() > 0.3 and (error[white] == 0).all()
