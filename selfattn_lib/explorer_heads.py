@@ -13,7 +13,6 @@ import html
 import math
 
 import ipywidgets as widgets
-from ipywidgets.widgets import widget_string  # HTMLStyle: not exported at the top
 import numpy as np
 
 from . import plots, steps
@@ -28,26 +27,25 @@ _HEADS_PER_ROW = 4  # heatmaps side by side before the figure wraps to a new row
 def build_controls(ex, state) -> None:
     """The heads box, the positions switch, their message and the views they add."""
     t = ex._t
-    ex.n_heads = widgets.IntText(value=state.n_heads, description=t("explorer_heads_n"),
-                                 tooltip=t("explorer_heads_tooltip"), layout=widgets.Layout(width="10.5em"),
-                                 style={"description_width": "5.5em"})
+    # layouts and styles from the explorer's shared models: each model is stored in the notebook
+    make = ex._shared.make
+    ex.n_heads = make(widgets.IntText, value=state.n_heads, description=t("explorer_heads_n"),
+                      tooltip=t("explorer_heads_tooltip"), layout={"width": "10.5em"},
+                      style={"description_width": "5.5em"})
     ex.n_heads.add_class("selfattn-heads")
-    ex.positions = widgets.Checkbox(value=state.positions, description=t("explorer_positions"),
-                                    tooltip=t("explorer_positions_tooltip"), indent=False,
-                                    layout=widgets.Layout(width="auto"))
+    ex.positions = make(widgets.Checkbox, value=state.positions, description=t("explorer_positions"),
+                        tooltip=t("explorer_positions_tooltip"), indent=False, layout={"width": "auto"})
     ex.positions.add_class("selfattn-positions")
-    # one layout and style for both texts: each model is stored in the notebook
-    shared = dict(layout=widgets.Layout(), style=widget_string.HTMLStyle())
-    ex.heads_message = widgets.HTML(**shared)
+    ex.heads_message = make(widgets.HTML)
     ex.heads_message.add_class("selfattn-message")
     ex.n_heads.observe(ex._guarded(functools.partial(_on_heads, ex), ex.heads_message), names="value")
     ex.positions.observe(ex._guarded(functools.partial(_on_positions, ex), ex.heads_message), names="value")
     # The W^O editor is made the first time there are two heads: an explorer that never uses
     # it stores no widget model for it in the notebook.
-    ex.w_o_slot = widgets.HBox([])
-    ex.input_view = widgets.HTML(**shared)  # X + PE, when positions are on
+    ex.w_o_slot = make(widgets.HBox, [])
+    ex.input_view = make(widgets.HTML)  # X + PE, when positions are on
     ex.input_view.add_class("selfattn-input-view")
-    ex.heads_image = widgets.HTML(layout=widgets.Layout(max_width="100%", display="none"))
+    ex.heads_image = make(widgets.HTML, layout={"max_width": "100%", "display": "none"})
     ex.heads_image.add_class("selfattn-heads-view")
     ex.heads_png = b""
     ex._heads_live = None
@@ -69,13 +67,14 @@ def layout(ex, children) -> list:
     """`children` with the section of heads and positions after the toggles, and the heads'
     heatmaps where the single head's are."""
     t = ex._t
-    controls = widgets.HBox([ex.n_heads, ex.positions],
-                            layout=widgets.Layout(flex_flow="row wrap", align_items="center", grid_gap="4px 16px"))
-    body = widgets.VBox([controls, ex.heads_message,
-                         widgets.HBox([ex.w_o_slot, ex.input_view],
-                                      layout=widgets.Layout(flex_flow="row wrap", align_items="flex-start"))])
+    make = ex._shared.make
+    controls = make(widgets.HBox, [ex.n_heads, ex.positions],
+                    layout={"flex_flow": "row wrap", "align_items": "center", "grid_gap": "4px 16px"})
+    body = make(widgets.VBox, [controls, ex.heads_message,
+                               make(widgets.HBox, [ex.w_o_slot, ex.input_view],
+                                    layout={"flex_flow": "row wrap", "align_items": "flex-start"})])
     state = ex._state
-    ex.heads_section = widgets.Accordion(children=[body], titles=(t("explorer_heads_section"),),
+    ex.heads_section = make(widgets.Accordion, children=[body], titles=(t("explorer_heads_section"),),
                                          selected_index=0 if state.n_heads > 1 or state.positions else None)
     ex.heads_section.add_class("selfattn-heads-section")
     children = list(children)
@@ -106,13 +105,20 @@ def show_state(ex) -> None:
             ex.editors["W_o"] = editor
             ex.w_o_slot.children = [editor]
         ex.editors["W_o"].set_value(state.W_o, rows, cols)
-        _display(ex.w_o_slot, state.n_heads > 1)
+        _display(ex, ex.w_o_slot, state.n_heads > 1)
 
 
-def _display(widget, shown: bool) -> None:
+_LAYOUT_ATTRIBUTES = tuple(name for name in widgets.Layout.class_own_traits(sync=True) if not name.startswith("_"))
+
+
+def _display(ex, widget, shown: bool) -> None:
+    """Show or hide `widget` by giving it another shared layout: its layout may be shared with
+    other widgets, so it is never changed in place."""
     value = None if shown else "none"
     if widget.layout.display != value:
-        widget.layout.display = value
+        attrs = {name: getattr(widget.layout, name) for name in _LAYOUT_ATTRIBUTES}
+        attrs = {name: v for name, v in attrs.items() if v is not None and name != "display"}
+        widget.layout = ex._shared.layout(**attrs, **({} if shown else {"display": "none"}))
 
 
 def draw(ex, focus_only=False) -> bool:
@@ -125,8 +131,8 @@ def draw(ex, focus_only=False) -> bool:
                                               ex._t("explorer_heads_view_input"), "X_in")
                                if state.positions else "")
     several = state.n_heads > 1
-    _display(ex.heads_image, several)
-    _display(ex.attention_image, not several)
+    _display(ex, ex.heads_image, several)
+    _display(ex, ex.attention_image, not several)
     if not several:
         return False
     if not focus_only:

@@ -434,8 +434,8 @@ STRINGS: dict[str, dict[str, str]] = {
         "exercises.changed_other": "Not yet: think of which a_i have x_{p} among the tokens they "
                                    "attend to.",
         # exercise checks of notebook 08 (selfattn_lib.training)
-        "training.backward_unanswered": "Not answered yet: write a function (dweights, weights) -> "
-                                        "dscores and pass the function itself here.",
+        "training.backward_unanswered": "Not answered yet: write a function `(dweights, weights) -> "
+                                        "dscores` and pass the function itself here.",
         "training.backward_not_callable": "Not yet: pass the function itself (its name, no "
                                           "parentheses); got {type}.",
         "training.backward_raised": "Your function raised {error}: {detail}",
@@ -608,7 +608,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.case_other": "other",
         "nb.case_none": "none",
         "nb.cases_header": "determiner's gender  subject's gender  sentences  wrong: easy model  full model",
-        "nb.cases_row": "{determiner:20s} {subject:17s} {total:9d}  {easy:17d}  {full:10d}",
+        "nb.cases_row": "{determiner:<20} {subject:<17} {total:9d}  {easy:17d}  {full:10d}",
         "nb.one_matrix_symmetric": "one matrix, q_i . q_j  (symmetric):",
         "nb.two_matrices_symmetric": "two matrices, q_i . k_j (symmetric):",
         "nb.q3k2_but_q2k3": "q_3 . k_2 = {q3k2:.4f}   but   q_2 . k_3 = {q2k3:.4f}",

@@ -425,8 +425,8 @@ PORTUGUESE: dict[str, str] = {
     "exercises.changed_other": "Ainda não: pense em quais a_i têm x_{p} entre os tokens a que "
                                "prestam atenção.",
     # exercise checks of notebook 08 (selfattn_lib.training)
-    "training.backward_unanswered": "Ainda sem resposta: escreva uma função (dweights, weights) -> "
-                                    "dscores e passe a própria função aqui.",
+    "training.backward_unanswered": "Ainda sem resposta: escreva uma função `(dweights, weights) -> "
+                                    "dscores` e passe a própria função aqui.",
     "training.backward_not_callable": "Ainda não: passe a própria função (o nome dela, sem "
                                       "parênteses); veio {type}.",
     "training.backward_raised": "A sua função levantou {error}: {detail}",
@@ -598,7 +598,7 @@ PORTUGUESE: dict[str, str] = {
     "nb.case_other": "o outro",
     "nb.case_none": "sem sujeito",
     "nb.cases_header": "gênero do determinante  gênero do sujeito  frases  erros: modelo fácil  modelo completo",
-    "nb.cases_row": "{determiner:23s} {subject:18s} {total:6d}  {easy:19d}  {full:15d}",
+    "nb.cases_row": "{determiner:<23} {subject:<18} {total:6d}  {easy:19d}  {full:15d}",
     "nb.one_matrix_symmetric": "uma matriz, q_i . q_j  (simétrica):",
     "nb.two_matrices_symmetric": "duas matrizes, q_i . k_j (simétrica):",
     "nb.q3k2_but_q2k3": "q_3 . k_2 = {q3k2:.4f}   mas   q_2 . k_3 = {q2k3:.4f}",

@@ -240,8 +240,10 @@ SETTINGS = {"ha", "va", "loc", "names", "format", "layout", "color", "linestyle"
 
 
 def english_words(text: str, words: set[str] = LABEL_WORDS) -> list[str]:
-    """The English words of `text` (\\w+ keeps identifiers such as noun_attention_mean whole)."""
-    return sorted({w for w in re.findall(r"\w+", text) if w.lower() in words})
+    """The English words of `text` (\\w+ keeps identifiers such as noun_attention_mean whole), outside
+    `code spans`: a message may quote code, which is the same in both languages."""
+    prose = re.sub(r"`[^`\n]*`", " ", text)
+    return sorted({w for w in re.findall(r"\w+", prose) if w.lower() in words})
 
 
 def shown_text(output) -> str:

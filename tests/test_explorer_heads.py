@@ -198,6 +198,26 @@ def test_two_heads_show_two_heatmaps_and_the_multi_head_result(explorer):
     assert "set heads to 1" in words(explorer.steps_view)
 
 
+def test_showing_and_hiding_views_changes_no_shared_layout_in_place(explorer):
+    """Layouts are shared between widgets (issue 14's smaller widget state): hiding the single
+    head's heatmap must give it another layout, not hide every widget that shares its layout."""
+    def every_layout(widget, found):
+        if isinstance(widget.layout, __import__("ipywidgets").Layout):
+            found[id(widget.layout)] = (widget.layout, widget.layout.get_state())
+        for child in getattr(widget, "children", ()):
+            every_layout(child, found)
+        return found
+
+    before = every_layout(explorer, {})
+    explorer.n_heads.value = 2
+    explorer.n_heads.value = 1
+    explorer.n_heads.value = 2
+    for layout, state in before.values():
+        assert layout.get_state() == state
+    assert explorer.attention_image.layout.display == "none" and explorer.heads_image.layout.display is None
+    assert explorer.editors["W_o"].layout.display is None
+
+
 def test_the_W_o_editor_has_accessible_names_and_drives_the_output(explorer):
     explorer.n_heads.value = 2
     editor = explorer.editors["W_o"]
