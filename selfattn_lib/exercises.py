@@ -537,6 +537,9 @@ def _weight_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     if scaled:
         out.append(((UNSCALED,), self_attention(X, W_q, W_k, W_v, causal=causal, scaled=False).weights,
                     _t("weights_unscaled", root=f"{root:g}")))
+    else:  # the slip the other way: the scaled weights where the unscaled ones are asked for
+        out.append(((UNSCALED,), self_attention(X, W_q, W_k, W_v, causal=causal, scaled=True).weights,
+                    _t("weights_scaled", root=f"{root:g}")))
     exps = np.exp(right.scores) * (causal_mask(n) if causal else 1.0)
     out.append(((ROW_SUM,), exps, _t("weights_exponentials")))
     visible = right.scores * (causal_mask(n) if causal else 1.0)

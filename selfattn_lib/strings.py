@@ -250,12 +250,12 @@ STRINGS: dict[str, dict[str, str]] = {
         "exercises.not_numbers": "Not yet: {what} should be numbers (a numpy array or a list of "
                                  "numbers); got {got}.",
         "exercises.shape": "Not yet: {what} should have shape {expected}; yours has shape {got}.",
-        "exercises.not_finite": "Not yet: your {what} contains inf or nan; every entry should be a "
+        "exercises.not_finite": "Not yet: your answer ({what}) contains inf or nan; every entry should be a "
                                 "finite number.",
-        "exercises.near_miss": "Almost: your {what} is within {near} of the right one. Keep more "
+        "exercises.near_miss": "Almost: your answer ({what}) is within {near} of the right one. Keep more "
                                "decimals (or let numpy compute it) rather than rounding the "
                                "intermediate steps.",
-        "exercises.differs": "Not yet: your {what} differs from the right one. Go back to the "
+        "exercises.differs": "Not yet: your answer ({what}) differs from the right one. Go back to the "
                              "equation and compute it one step at a time.",
         # 01 projections ({role} is query, key or value: the chapter's own words in both editions)
         "exercises.projection_wrong_matrix": "You used W^{other} where W^{letter} belongs: the {role} "
@@ -339,6 +339,9 @@ STRINGS: dict[str, dict[str, str]] = {
                                               "future scores before the softmax.",
         "exercises.weights_unscaled": "You forgot to divide the scores by sqrt(d_k) = {root} before "
                                       "the softmax.",
+        "exercises.weights_scaled": "These are the weights of scaled attention (the scores divided by "
+                                    "sqrt(d_k) = {root}); here the scores stay unscaled: the softmax "
+                                    "of q_i . k_j itself.",
         "exercises.weights_exponentials": "A row does not sum to 1: these are the exponentials "
                                           "e^score. Divide each by the sum of its row's "
                                           "exponentials.",

@@ -334,6 +334,9 @@ PORTUGUESE: dict[str, str] = {
                                           "antes do softmax.",
     "exercises.weights_unscaled": "Você esqueceu de dividir os scores por sqrt(d_k) = {root} antes "
                                   "do softmax.",
+    "exercises.weights_scaled": "Esses são os pesos da atenção escalada (os scores divididos por "
+                                "sqrt(d_k) = {root}); aqui os scores ficam sem escala: o softmax do "
+                                "próprio q_i . k_j.",
     "exercises.weights_exponentials": "Uma linha não soma 1: essas são as exponenciais e^score. "
                                       "Divida cada uma pela soma das exponenciais da sua linha.",
     "exercises.weights_scores": "Esses são os scores. Os pesos são o softmax deles: alpha_ij = "

@@ -233,6 +233,14 @@ def test_weights_matrix():
     assert_mistake(ex.check_weights(exps / exps.sum(axis=0)), ex.ROW_SUM, "each row")
 
 
+def test_unscaled_weights_asked_for_and_the_scaled_ones_given():
+    # notebook 06, exercise 3: the recipe shown above the exercise uses the scaled scores
+    assert_right(ex.check_weights(causal_softmax(RAW), scaled=False))
+    assert_mistake(ex.check_weights(causal_softmax(SCORES), scaled=False), ex.UNSCALED, "scaled attention")
+    pt = ex.check_weights(causal_softmax(SCORES), scaled=False, language="pt")
+    assert not pt.correct and "atenção escalada" in pt.message
+
+
 # --- 04 / 05 outputs ---------------------------------------------------------------------------
 
 def combine(weights, vectors):
