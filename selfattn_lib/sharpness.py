@@ -94,7 +94,7 @@ class SharpnessControl(widgets.VBox):
             label.set_position((label.get_position()[0], w))
             label.set_text(f"{w:.2f}")
         self._ax.set_title(text("sharpness.title", self._language, i=self._i + 1, token=self._token,
-                                factor=self.factor.label, q=f"q{_sub(self._i + 1)}"))
+                                factor=f"{self.factor.value:.3g}", q=f"q{_sub(self._i + 1)}"))
         buffer = io.BytesIO()
         self._fig.savefig(buffer, format="png")
         self.picture.value = buffer.getvalue()
