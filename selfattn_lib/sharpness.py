@@ -94,14 +94,14 @@ class SharpnessControl(widgets.VBox):
             label.set_position((label.get_position()[0], w))
             label.set_text(f"{w:.2f}")
         self._ax.set_title(text("sharpness.title", self._language, i=self._i + 1, token=self._token,
-                                factor=f"{self.factor.value:.3g}", q=f"q{_sub(self._i + 1)}"))
+                                factor=self.factor.label, q=f"q{_sub(self._i + 1)}"))
         buffer = io.BytesIO()
         self._fig.savefig(buffer, format="png")
         self.picture.value = buffer.getvalue()
 
 
     def __repr__(self) -> str:  # what a render without widgets shows: the chart's title and weights
-        return f"{self._ax.get_title()}: " + ", ".join(f"{w:.2f}" for w in self.weights)
+        return f"{self._ax.get_title().replace(chr(10), chr(32))}: " + ", ".join(f"{w:.2f}" for w in self.weights)
 
 
 def _sub(k: int) -> str:

@@ -869,7 +869,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "sharpness.scaled_option": "1/√d_k = {value} (scaled)",
         "sharpness.unscaled_option": "1 (unscaled)",
         "sharpness.weight_axis": "weight",
-        "sharpness.title": "Weights of row {i} ({token}): softmax({factor} × {q}·k_j)",
+        "sharpness.title": "Weights of row {i} ({token})\nsoftmax({factor} × {q}·k_j)",
         # static figures in the notebooks
         "figure.moved_axis": "how far a_i moved",
         # solution buttons (selfattn_lib.solutions): an answer shows only when asked for

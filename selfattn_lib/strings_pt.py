@@ -885,7 +885,7 @@ PORTUGUESE: dict[str, str] = {
     "sharpness.scaled_option": "1/√d_k = {value} (com escala)",
     "sharpness.unscaled_option": "1 (sem escala)",
     "sharpness.weight_axis": "peso",
-    "sharpness.title": "Pesos da linha {i} ({token}): softmax({factor} × {q}·k_j)",
+    "sharpness.title": "Pesos da linha {i} ({token})\nsoftmax({factor} × {q}·k_j)",
     # figuras estáticas dos notebooks
     "figure.moved_axis": "quanto a_i se moveu",
     # botões de solução (selfattn_lib.solutions): a resposta só aparece quando pedida
