@@ -49,6 +49,9 @@ class SolutionButton(widgets.VBox):
             self.shown = False
             self.button.description = text("solution.show", self._language)
             return
+        # The label first: the page then never shows an answer under a "Show solution" button.
+        self.shown = True
+        self.button.description = text("solution.hide", self._language)
         with self.output:
             try:
                 value = self._solve()
@@ -57,8 +60,6 @@ class SolutionButton(widgets.VBox):
             else:
                 if value is not None:
                     display(value)
-        self.shown = True
-        self.button.description = text("solution.hide", self._language)
 
     def __repr__(self) -> str:  # what a static render without widget support shows
         return text("solution.hidden", self._language)

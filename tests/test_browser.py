@@ -124,7 +124,9 @@ def test_no_answer_is_visible_after_run_all_until_the_learner_asks(page, lab):
     first.get_by_text("Correct!").wait_for(timeout=30_000)
     assert re.search(r"Correct! .*0\.3050", first.inner_text())
     assert len(re.findall(r"Correct!", page.evaluate(_NOTEBOOK_TEXT))) == 1  # the other two stay hidden
-    assert buttons.first.inner_text().strip() == text("solution.hide")
+    # the label and the answer are two widget messages: wait for the label rather than race it
+    page.wait_for_function("([el, label]) => el.innerText.trim() === label",
+                           arg=[buttons.first.element_handle(), text("solution.hide")], timeout=30_000)
     buttons.first.click()
     page.wait_for_function("el => !el.innerText.includes('Correct!')", arg=first.element_handle(), timeout=30_000)
 
