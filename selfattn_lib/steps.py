@@ -151,13 +151,18 @@ def _places_for_exponentials(row, shift, exps, total) -> int:
     """Decimals at which each shown e^score is e^(the shown score) and the shown terms add up."""
     if not math.isfinite(total) or total >= 1e5 or max(abs(float(x)) for x in row) >= 1e5:
         return 2
+    shown = [float(rounding.round_half_up(x, 10)) - shift for x in row]
+
+    def exact_at(places):  # each e^score shown is e^(the score shown), at these decimals
+        return all(rounding.round_half_up(math.exp(x), places) == rounding.round_half_up(e, places)
+                   for x, e in zip(shown, exps))
+
     for places in range(2, 7):
-        shown = [float(rounding.round_half_up(x, 10)) - shift for x in row]
-        if all(rounding.round_half_up(math.exp(x), places) == rounding.round_half_up(e, places)
-               for x, e in zip(shown, exps)) and \
-                rounding.adds_up([[e] for e in exps], total, places):
+        if exact_at(places) and rounding.adds_up([[e] for e in exps], total, places):
             return places
-    return 6
+    # No precision makes the terms add up as well (the sum is then written with \approx): keep
+    # every e^score true to its exponent; a large one (e^10.95 = 57151.13...) is not at 6 decimals.
+    return next((places for places in range(2, 7) if exact_at(places)), 2)
 
 
 def _row_vector(v, places: int = 2) -> str:
@@ -319,8 +324,12 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
     exps = [math.exp(float(x) - shift) for x in row]
     total = math.fsum(exps)
     places = _places_for_exponentials(row, shift, exps, total)
+    # the subtracted max as exactly as the scores beside it: rounded, e^(score - max) would not be
+    # the number shown next to it (e^{31.3875 - 32.34} is 0.39, not the 0.38 of 31.3875 - 32.34375)
+    top_text = _exponent(top, places)
+    top_text = f"({top_text})" if top_text.startswith("-") else top_text
     power = ((lambda x: rf"e^{{{_exponent(x, places)}}}") if shift == 0
-             else (lambda x: rf"e^{{{_exponent(x, places)} - {_factor(top, places)}}}"))
+             else (lambda x: rf"e^{{{_exponent(x, places)} - {top_text}}}"))
     say = strings.speaker(language)  # the step's prose in `language`
     over = say("step_softmax_all_tokens") if not result.causal else f"$j \\le {s}$"
     formula = (f"$\\alpha_{{{s}j}} = e^{{\\mathrm{{score}}(x_{{{s}}}, x_j)}} / "

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import example, given, settings, strategies as st
 
 from selfattn_lib import steps
 from selfattn_lib.attention import self_attention
@@ -144,6 +144,8 @@ matrices = st.integers(2, 4).flatmap(lambda n: st.tuples(
              max_size=n * 3 + 3 * 3 * 3)))
 
 
+# found by hypothesis on Python 3.12: the max subtracted before exp was shown rounded (32.34 for 32.34375)
+@example(case=(4, [0.0,2.875,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,1.5,-1.25,0.0,0.0,0.0,0.0,-3.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,-2.5,0.0,0.0,2.58,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]), causal=False, scaled=False)
 @settings(max_examples=60, deadline=None)
 @given(matrices, st.booleans(), st.booleans())
 def test_the_steps_write_sums_that_add_up_for_any_matrices(case, causal, scaled):
