@@ -16,7 +16,7 @@ import numpy as np
 
 from .attention import _preview, AttentionResult, _as_float_array, _flag, _require_finite, as_matrix, self_attention
 from .example import chapter_example
-from .strings import DEFAULT_LANGUAGE, text
+from .strings import DEFAULT_LANGUAGE, speaker, text
 
 __all__ = [
     "CORRECT",
@@ -564,8 +564,7 @@ _STUDENT_SLIP = "score(x_2, x_2)"
 
 def _speaker(language: str):
     """`say(key, **values)`: the sentence "audit.<key>" in `language` (an unknown one is refused)."""
-    text("audit.chain_correct", language)  # a typo such as "pt-br": a ValueError naming the choices
-    return lambda key, **values: text("audit." + key, language, **values)
+    return speaker(language, "audit.")
 
 
 def check_first_wrong(answer, language: str = DEFAULT_LANGUAGE) -> str:

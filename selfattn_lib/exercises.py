@@ -83,6 +83,11 @@ def _t(key: str, **values) -> str:
     return text("exercises." + key, _LANGUAGE.get(), **values)
 
 
+def _hint(key: str, **values) -> str:
+    """The hint "hint.<key>" (the slips named in issue 15) in the running check's language."""
+    return text("hint." + key, _LANGUAGE.get(), **values)
+
+
 @dataclass(frozen=True)
 class Feedback:
     """The outcome of a check: `correct`, the `message` shown, and the `mistakes` recognised."""
@@ -334,7 +339,7 @@ def _diagnose(array, matches):
     if other is None:
         return _wrong(_t("not_yet_hint", hint=first.hint), *first.codes)
     codes = first.codes + tuple(c for c in other.codes if c not in first.codes)
-    both = first.hint + " " + text("hint.same_number", _LANGUAGE.get(), other=other.hint)
+    both = first.hint + " " + _hint("same_number", other=other.hint)
     return _wrong(_t("not_yet_hint", hint=both), *codes)
 
 
@@ -485,7 +490,7 @@ def check_score(answer, i, j, scaled=True, example=None, language=DEFAULT_LANGUA
     for a, b in itertools.product(range(result.n), repeat=2):
         if (a, b) not in ((i, j), (j, i)) and abs(a - i) <= 1 and abs(b - j) <= 1:  # (j, i): SWAPPED
             pairs.append(((WRONG_TOKEN,), Q[a] @ K[b],
-                          text("hint.score_index", _LANGUAGE.get(), a=a + 1, b=b + 1, s=s, t=t, i=i, j=j)))
+                          _hint("score_index", a=a + 1, b=b + 1, s=s, t=t, i=i, j=j)))
     expected = np.asarray(result.scores[i, j])
     how = "q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j"
     name = f"score(x_{s}, x_{t}) = {how}" if scaled else f"q_{s} . k_{t}"
@@ -543,7 +548,7 @@ def _weight_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     exps = np.exp(right.scores) * (causal_mask(n) if causal else 1.0)
     out.append(((ROW_SUM,), exps, _t("weights_exponentials")))
     visible = right.scores * (causal_mask(n) if causal else 1.0)
-    out.append(((NO_EXP,), visible / visible.sum(axis=-1, keepdims=True), text("hint.no_exp", _LANGUAGE.get())))
+    out.append(((NO_EXP,), visible / visible.sum(axis=-1, keepdims=True), _hint("no_exp")))
     out.append(((NO_SOFTMAX,), visible, _t("weights_scores")))
     out.append(((ORDER,), softmax(right.scores.T, mask), _t("weights_transposed")))
     column_wise = np.exp(np.where(mask if causal else True, right.scores, -np.inf))
@@ -591,7 +596,7 @@ def check_weights_row(answer, i, causal=True, scaled=True, example=None,
     if causal and array.shape == (i + 1,) and i + 1 < n:
         array = np.concatenate([array, np.zeros(n - i - 1)])  # the visible part only: fine
     mistakes = [_Mistake(codes, value[i], hint) for codes, value, hint in variants]
-    mistakes += [_Mistake((WRONG_TOKEN,), expected[j], text("hint.weights_row", _LANGUAGE.get(), got=j + 1, s=s, i=i))
+    mistakes += [_Mistake((WRONG_TOKEN,), expected[j], _hint("weights_row", got=j + 1, s=s, i=i))
                  for j in range(n) if j != i]  # another token's row: the 0-based slip
     rules = [_row_sum_rule(what)]
     if causal:
@@ -636,8 +641,8 @@ def _output_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
         ((WRONG_MATRIX,), weights @ X, _t("output_inputs")),
         ((WRONG_MATRIX,), weights @ right.K, _t("output_keys")),
         ((WRONG_MATRIX,), weights @ right.Q, _t("output_queries")),
-        ((UNWEIGHTED,), _plain_mean(right.n, causal) @ V, text("hint.unweighted_mean", _LANGUAGE.get())),
-        ((UNWEIGHTED,), _plain_mean(right.n, False) @ V, text("hint.unweighted_mean", _LANGUAGE.get())),
+        ((UNWEIGHTED,), _plain_mean(right.n, causal) @ V, _hint("unweighted_mean")),
+        ((UNWEIGHTED,), _plain_mean(right.n, False) @ V, _hint("unweighted_mean")),
         ((ROW_SUM,), np.ones_like(weights) * (causal_mask(right.n) if causal else 1.0) @ V,
          _t("output_unweighted")),
     ]
@@ -658,7 +663,7 @@ def check_output_row(answer, i, causal=True, scaled=True, example=None,
     if feedback is not None:
         return feedback
     mistakes = [_Mistake(codes, value[i], hint) for codes, value, hint in variants]
-    mistakes += [_Mistake((WRONG_TOKEN,), right.output[j], text("hint.output_row", _LANGUAGE.get(), got=j + 1, s=s, i=i))
+    mistakes += [_Mistake((WRONG_TOKEN,), right.output[j], _hint("output_row", got=j + 1, s=s, i=i))
                  for j in range(right.n) if j != i]
     return _judge(array, right.output[i], mistakes, what,
                   _t("output_row_right_causal", s=s) if causal else _t("output_row_right", s=s))
@@ -769,7 +774,7 @@ def check_changed_outputs(answer, perturbed, causal=True, example=None,
             why = _t("changed_why_all", p=perturbed)
         return _right(_t("changed_right", listed=listed, why=why))
     if chosen == {i - 1 for i in expected}:  # every subscript one too low: 0-based indices
-        return _wrong(text("hint.changed_zero_based", _LANGUAGE.get(), got=", ".join(map(str, sorted(chosen)))), WRONG_TOKEN)
+        return _wrong(_hint("changed_zero_based", got=", ".join(map(str, sorted(chosen)))), WRONG_TOKEN)
     if causal and any(i < perturbed for i in chosen):
         return _wrong(_t("changed_earlier", p=perturbed), FUTURE)
     if chosen == {perturbed}:

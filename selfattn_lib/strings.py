@@ -905,8 +905,9 @@ def text(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
     return template.format(**values) if values else template
 
 
-def speaker(language: str = DEFAULT_LANGUAGE):
+def speaker(language: str = DEFAULT_LANGUAGE, prefix: str = ""):
     """`say(key, **values)`: `text` with the language fixed, e.g. `say = speaker(LANGUAGE)` at the top of
-    a notebook, so that every label it prints or draws comes from this table in that language."""
+    a notebook, so that every label it prints or draws comes from this table in that language.
+    `prefix` is put before every key (a module's own keys: `speaker(language, "audit.")`)."""
     text(next(iter(STRINGS[DEFAULT_LANGUAGE])), language)  # an unknown language is refused here, once
-    return lambda key, **values: text(key, language, **values)
+    return lambda key, **values: text(prefix + key, language, **values)
