@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import _preview, AttentionResult, _as_float_array, _flag, _require_finite, as_matrix, self_attention
+from . import answers
+from .attention import AttentionResult, _as_float_array, _flag, _require_finite, as_matrix, self_attention
 from .example import chapter_example
 from .strings import DEFAULT_LANGUAGE, speaker, text
 
@@ -575,7 +576,7 @@ def check_first_wrong(answer, language: str = DEFAULT_LANGUAGE) -> str:
         return say("first_unanswered")
     matches = [n for n in names if _key(n) == _key(answer)]
     if not matches:
-        return say("first_not_in_chain", answer=repr(answer), names=", ".join(names))
+        return say("first_not_in_chain", answer=_short(answer), names=", ".join(names))
     name = matches[0]
     position, slip = names.index(name), names.index(_STUDENT_SLIP)
     if position < slip:
@@ -756,8 +757,8 @@ def check_labels(answers: dict, language: str = DEFAULT_LANGUAGE) -> str:
     return "\n".join(lines)
 
 
-def _short(value, limit: int = 40) -> str:
-    return _preview(value, limit)
+def _short(value, limit: int = answers.ECHO) -> str:
+    return answers.shorten(value, limit)
 
 
 def check_corrected_score(value, i: int = 3, j: int = 2, scaled: bool = True,
@@ -774,14 +775,11 @@ def check_corrected_score(value, i: int = 3, j: int = 2, scaled: bool = True,
     name = f"score(x_{i}, x_{j})"
     if value is None:
         return say("score_unanswered", name=name)
-    if isinstance(value, (bool, np.bool_, str, bytes)) or not isinstance(value, numbers.Real):
-        return say("score_not_number", name=name, got=_short(value))
-    try:
-        value = float(value)
-    except (TypeError, ValueError, OverflowError):
-        return say("score_too_large", name=name, got=_short(value))
-    if not math.isfinite(value):
-        return say("score_not_finite", name=name, got=value)
+    number, problem = answers.read_number(value, language)  # as every check reads one number
+    if problem is not None:
+        got, code = problem
+        return got if code == answers.DECIMAL_COMMA else say("score_not_number", name=name, got=got)
+    value = number
     r = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=True, scaled=scaled)
     chapter = {q: _parse(t) for q, _, t in CHAPTER_PRINTED}
     root = math.sqrt(r.d_k)

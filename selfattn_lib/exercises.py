@@ -17,13 +17,13 @@ import functools
 import inspect
 import itertools
 import math
-import numbers
 import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import LearnerError, _preview, _check_inputs, causal_mask, self_attention, softmax
+from . import answers
+from .attention import LearnerError, _check_inputs, causal_mask, self_attention, softmax
 from .example import chapter_example
 from .strings import DEFAULT_LANGUAGE, STRINGS, text
 
@@ -62,6 +62,15 @@ FUTURE = "future"                # a weight given to a future token
 ORDER = "order"                  # a matrix product in the wrong order (or its transpose)
 NO_SOFTMAX = "no_softmax"        # scores given where weights were asked
 NO_EXP = "no_exp"                # scores divided by their row's sum: normalised without exp
+TRANSPOSED_WEIGHT = "transposed_weight"  # x W^T where x W belongs (X @ W_k.T)
+WEIGHT_NOT_SCORE = "weight_not_score"    # a weight alpha_ij given where the score is asked
+MASK_ZERO = "mask_zero"          # the mask written as a score of 0 instead of -inf
+ONE_TERM = "one_term"            # one term alpha_ij v_j of the sum a_i, not the whole sum
+WEIGHTS_SWAPPED = "weights_swapped"  # each weight paired with the other token's value
+ONLY_ITSELF = "only_itself"      # only the changed token's own output listed
+RANGE = "range"                  # a token or output subscript that does not exist
+NOT_FINITE = "not_finite"        # a learner's function returning nan or inf on ordinary input
+DECIMAL_COMMA = answers.DECIMAL_COMMA  # 0,305 typed: Python reads the tuple (0, 305)
 UNWEIGHTED = "unweighted"        # a plain mean of the values, every alpha_ij taken as equal
 MASKED_SCORES = "masked_scores"  # the mask applied to the scores matrix itself
 NEAR_MISS = "near_miss"          # right idea, numbers off by rounding
@@ -188,8 +197,8 @@ def _name(name) -> str:
     return name
 
 
-def _short(value, limit: int = 40) -> str:
-    return _preview(value, limit)
+def _short(value, limit: int = answers.ECHO) -> str:
+    return answers.shorten(value, limit)
 
 
 def _inputs(example):
@@ -211,38 +220,9 @@ def _inputs(example):
 
 
 def _numbers(value):
-    """(float array, None), or (None, what the value is instead, and the mistake code)."""
-    if isinstance(value, (str, bytes)):
-        return None, (_t("got_text", got=_short(value)), NOT_NUMBERS)
-    if isinstance(value, np.ma.MaskedArray):
-        return None, (_t("got_masked"), NOT_NUMBERS)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            array = np.asarray(value)
-    except Exception:  # ragged lists, self-containing lists, too deep nesting: not numbers
-        return None, (_t("got_not_table", type=type(value).__name__), NOT_NUMBERS)
-    if array.dtype == object:
-        for entry in itertools.islice(array.flat, 100_000):
-            if isinstance(entry, numbers.Complex) and not isinstance(entry, numbers.Real):
-                return None, (_t("got_complex"), OTHER)
-            if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Real):
-                return None, (_t("got_entry", got=_short(entry), type=type(entry).__name__), NOT_NUMBERS)
-            try:
-                float(entry)
-            except OverflowError:
-                return None, (_t("got_too_large", got=_short(entry, 20)), OTHER)
-        else:
-            array = array.astype(float)
-    kind = array.dtype.kind
-    if kind == "c":
-        return None, (_t("got_complex"), OTHER)
-    if kind == "b":
-        return None, (_t("got_bool"), NOT_NUMBERS)
-    if kind not in "iuf":
-        return None, (_t("got_dtype", type=type(value).__name__, dtype=array.dtype), NOT_NUMBERS)
-    with np.errstate(over="ignore"):  # a long double beyond float64 becomes inf: not correct
-        return array.astype(float), None
+    """(float array, None), or (None, what the value is instead, and the mistake code): the
+    reading every check shares (`answers.read_numbers`), in the running check's language."""
+    return answers.read_numbers(value, _LANGUAGE.get())
 
 
 def _as_numbers(answer, what: str):
@@ -252,34 +232,16 @@ def _as_numbers(answer, what: str):
     array, problem = _numbers(answer)
     if problem is not None:
         got, code = problem
+        if code == DECIMAL_COMMA:  # the sentence says it all: the number written with a point
+            return None, _wrong(got, code)
         return None, _wrong(_t("not_numbers", what=what, got=got), code)
     return array, None
 
 
 def _whole_numbers(answer, at_most: int = 100, sets: bool = False):
     """A list or tuple (or set, when order does not matter) of whole numbers as a list of ints,
-    or None (3.0 counts, 3.5 and "3" do not)."""
-    if isinstance(answer, (str, bytes, dict)) or answer is None:
-        return None
-    if isinstance(answer, (set, frozenset)) and not sets:
-        return None
-    try:
-        items = list(itertools.islice(iter(answer), at_most + 1))
-    except Exception:  # not iterable, or a learner's iterator that fails
-        return None
-    if len(items) > at_most:
-        return None
-    out = []
-    for x in items:
-        if isinstance(x, (bool, np.bool_)):
-            return None
-        if isinstance(x, (int, np.integer)):
-            out.append(int(x))
-        elif isinstance(x, (float, np.floating)) and math.isfinite(x) and float(x).is_integer():
-            out.append(int(x))
-        else:
-            return None
-    return out
+    or None (3.0 counts, 3.5 and "3" do not): `answers.read_whole_numbers`."""
+    return answers.read_whole_numbers(answer, at_most, sets)
 
 
 def _fit(array: np.ndarray, shape: tuple) -> np.ndarray:
@@ -305,6 +267,9 @@ def _judge(array, expected, mistakes, what, success, generic=()):
     if matches:
         return _diagnose(array, matches)
     if array.shape != expected.shape:
+        comma = answers.decimal_comma(array, array, expected.shape, _LANGUAGE.get())
+        if comma is not None:
+            return _wrong(comma, DECIMAL_COMMA)
         return _wrong(_t("shape", what=what, expected=expected.shape, got=array.shape), SHAPE)
     if not np.isfinite(array).all():
         return _wrong(_t("not_finite", what=what), OTHER)
@@ -378,6 +343,8 @@ def check_projection(answer, i, name="q", example=None, language=DEFAULT_LANGUAG
                     name=name, s=s))
         for other in weights if other != name
     ]
+    mistakes.append(_Mistake((TRANSPOSED_WEIGHT,), _product(X[i], W.T),
+                             _t("projection_transposed_weight", letter=letter, name=name)))
     mistakes.append(_Mistake((ORDER,), _product(W, X[i]),
                              _t("projection_order", s=s, letter=letter, i=i, name=name)))
     for j in range(len(X)):
@@ -407,6 +374,8 @@ def check_projection_matrix(answer, name="k", example=None, language=DEFAULT_LAN
                  _t("matrix_wrong_matrix", other=_ROLE[other][1], letter=letter, name=name, role=role))
         for other in weights if other != name
     ]
+    mistakes.append(_Mistake((TRANSPOSED_WEIGHT,), _product(X, W.T),
+                             _t("projection_transposed_weight", letter=letter, name=name)))
     mistakes.append(_Mistake((ORDER,), _product(W, X.T),
                              _t("matrix_order", letter=letter, name=name)))
     mistakes.append(_Mistake((ORDER,), expected.T, _t("matrix_transposed", letter=letter, name=name)))
@@ -491,11 +460,26 @@ def check_score(answer, i, j, scaled=True, example=None, language=DEFAULT_LANGUA
         if (a, b) not in ((i, j), (j, i)) and abs(a - i) <= 1 and abs(b - j) <= 1:  # (j, i): SWAPPED
             pairs.append(((WRONG_TOKEN,), Q[a] @ K[b],
                           _hint("score_index", a=a + 1, b=b + 1, s=s, t=t, i=i, j=j)))
+    mistakes = _combine(pairs, _scale_variants(scaled, result.d_k))
+    mistakes = _weights_for_scores(result, mistakes, lambda w: w[i, j], s, t)
     expected = np.asarray(result.scores[i, j])
     how = "q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j"
     name = f"score(x_{s}, x_{t}) = {how}" if scaled else f"q_{s} . k_{t}"
-    return _judge(array, expected, _combine(pairs, _scale_variants(scaled, result.d_k)), what,
-                  f"{name} = {float(expected):.4f}.")
+    return _judge(array, expected, mistakes, what, f"{name} = {float(expected):.4f}.")
+
+
+def _weights_for_scores(result, mistakes, pick, s, t):
+    """`mistakes` and the weights (causal or not, scaled or not) given where scores are asked.
+
+    Put before the other slips: a weight is a probability, which no other slip gives."""
+    weights = []
+    for causal in (True, False):
+        for scaled in (True, False):
+            root = math.sqrt(result.d_k) if scaled else 1.0
+            w = softmax(result.Q @ result.K.T / root, causal_mask(result.n) if causal else None)
+            weights.append(_Mistake((WEIGHT_NOT_SCORE,), np.asarray(pick(w)),
+                                    _hint("weight_not_score", s=s, t=t)))
+    return weights + mistakes
 
 
 @_answers
@@ -520,6 +504,7 @@ def check_scores(answer, scaled=True, example=None, language=DEFAULT_LANGUAGE) -
     for fill in (-np.inf, 0.0):
         mistakes.append(_Mistake((MASKED_SCORES,), np.where(future, fill, result.scores),
                                  _t("scores_masked")))
+    mistakes = _weights_for_scores(result, mistakes, lambda w: w, "i", "j")
     expected = result.scores
     return _judge(array, expected, mistakes, what,
                   _t("scores_right", formula="q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j"))
@@ -545,6 +530,14 @@ def _weight_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     else:  # the slip the other way: the scaled weights where the unscaled ones are asked for
         out.append(((UNSCALED,), self_attention(X, W_q, W_k, W_v, causal=causal, scaled=True).weights,
                     _t("weights_scaled", root=f"{root:g}")))
+    if scaled:  # divided by d_k, not its square root
+        out.append(((DIVIDED_BY_DK,), softmax(right.scores / root, mask),
+                    _hint("weights_divided_by_dk", d_k=right.d_k, root=f"{root:g}")))
+    transposed = _transposed_weights(X, W_q, W_k, W_v, causal, scaled)
+    if transposed is not None:
+        out.append(((TRANSPOSED_WEIGHT,), transposed.weights, _hint("weights_transposed_weight")))
+    if causal:  # the mask written as a score of 0: the future tokens still get weight
+        out.append(((MASK_ZERO,), softmax(np.where(mask, right.scores, 0.0)), _hint("mask_zero")))
     exps = np.exp(right.scores) * (causal_mask(n) if causal else 1.0)
     out.append(((ROW_SUM,), exps, _t("weights_exponentials")))
     visible = right.scores * (causal_mask(n) if causal else 1.0)
@@ -555,6 +548,14 @@ def _weight_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     column_wise = column_wise / column_wise.sum(axis=0, keepdims=True)
     out.append(((ROW_SUM,), column_wise, _t("weights_columns")))
     return right.weights, out
+
+
+def _transposed_weights(X, W_q, W_k, W_v, causal, scaled):
+    """Self-attention with every W transposed (X @ W.T), or None where the shapes forbid it."""
+    try:
+        return self_attention(X, W_q.T, W_k.T, W_v.T, causal=causal, scaled=scaled)
+    except ValueError:
+        return None
 
 
 def _row_sum_rule(what):
@@ -636,7 +637,18 @@ def _output_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     weights, V = right.weights, right.V
     _, weight_variants = _weight_mistakes(X, W_q, W_k, W_v, causal, scaled)
     out = [(codes, w @ V, hint) for codes, w, hint in weight_variants if ORDER not in codes]
+    transposed = _transposed_weights(X, W_q, W_k, W_v, causal, scaled)
+    if transposed is not None:
+        out.append(((TRANSPOSED_WEIGHT,), transposed.output, _hint("weights_transposed_weight")))
+    visible = causal_mask(right.n) if causal else np.ones((right.n, right.n), bool)
+    swapped = np.zeros_like(weights)  # each row's visible weights in reverse order
+    for i in range(right.n):
+        js = np.flatnonzero(visible[i])
+        swapped[i, js] = weights[i, js[::-1]]
     out += [
+        ((ONE_TERM,), np.diag(weights)[:, None] * V, _hint("output_one_term")),
+        ((ONE_TERM,), weights[:, :1] * V[0], _hint("output_one_term")),
+        ((WEIGHTS_SWAPPED,), swapped @ V, _hint("output_weights_swapped")),
         ((ORDER,), weights.T @ V, _t("output_columns")),
         ((WRONG_MATRIX,), weights @ X, _t("output_inputs")),
         ((WRONG_MATRIX,), weights @ right.K, _t("output_keys")),
@@ -692,7 +704,10 @@ _SOFTMAX_ROWS = (
     [1000.0, 1001.0, 1002.0],
     [-1000.0, -999.0, -1001.0],
     [0.0, 800.0],
+    [0.0, 2000.0],  # subtracting the mean (1000) still overflows here; only the max is safe
 )
+# Scores this small never overflow: nan or inf on them is not an overflow.
+_SMALL = 50.0
 
 
 @_answers
@@ -711,8 +726,8 @@ def check_softmax_function(fn, language=DEFAULT_LANGUAGE) -> Feedback:
                 warnings.simplefilter("ignore")
                 returned = fn(scores.copy())
         except Exception as exc:  # the learner's code: report any failure as a hint
-            return _wrong(_t("softmax_raised", error=type(exc).__name__, detail=_short(exc, 200),
-                             scores=_vector_text(scores)), ERROR)
+            return _wrong(_t("softmax_raised", error=type(exc).__name__,
+                             detail=answers.error_detail(exc), scores=_vector_text(scores)), ERROR)
         if returned is None:
             return _wrong(_t("softmax_none", scores=_vector_text(scores)), UNANSWERED)
         got, problem = _numbers(returned)
@@ -723,8 +738,15 @@ def check_softmax_function(fn, language=DEFAULT_LANGUAGE) -> Feedback:
             return _wrong(_t("softmax_shape", scores=_vector_text(scores), got=got.shape,
                              expected=expected.shape), SHAPE)
         if not np.isfinite(got).all():
+            if np.abs(scores).max() < _SMALL:
+                return _wrong(_hint("softmax_not_finite", scores=_vector_text(scores),
+                                    got=_vector_text(got)), NOT_FINITE)
             overflowed.append(row)
             continue
+        with np.errstate(all="ignore"):
+            plain = scores / scores.sum()
+        if np.allclose(got, plain, atol=1e-6) and not np.allclose(plain, expected, atol=1e-6):
+            return _wrong(_hint("no_exp"), NO_EXP)
         if not np.isclose(got.sum(), 1.0, atol=1e-6):
             return _wrong(_t("softmax_sum", scores=_vector_text(scores), total=f"{got.sum():.4g}"),
                           ROW_SUM)
@@ -775,10 +797,13 @@ def check_changed_outputs(answer, perturbed, causal=True, example=None,
         return _right(_t("changed_right", listed=listed, why=why))
     if chosen == {i - 1 for i in expected}:  # every subscript one too low: 0-based indices
         return _wrong(_hint("changed_zero_based", got=", ".join(map(str, sorted(chosen)))), WRONG_TOKEN)
+    missing = sorted(i for i in chosen if not 1 <= i <= n)
+    if missing:
+        return _wrong(_hint("changed_range", got=_short(missing[0]), n=n), RANGE)
     if causal and any(i < perturbed for i in chosen):
         return _wrong(_t("changed_earlier", p=perturbed), FUTURE)
     if chosen == {perturbed}:
-        return _wrong(_t("changed_only_itself", p=perturbed), OTHER)
+        return _wrong(_t("changed_only_itself", p=perturbed), ONLY_ITSELF)
     if not causal and chosen < expected:
         return _wrong(_t("changed_bidirectional"), FUTURE)
     return _wrong(_t("changed_other", p=perturbed), OTHER)

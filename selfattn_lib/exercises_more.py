@@ -7,11 +7,11 @@ Every check returns an `exercises.Feedback`: truthy when right, its message the 
 from __future__ import annotations
 
 import math
-import numbers
 
 import numpy as np
 
-from .exercises import Feedback
+from . import answers
+from .exercises import Feedback, _answers
 from .positions import positional_encoding
 from .strings import DEFAULT_LANGUAGE, text
 
@@ -26,26 +26,28 @@ def _unanswered(language):
 
 
 def _number(value, language):
-    """(float, None) or (None, Feedback) for an answer that should be one number."""
+    """(float, None) or (None, Feedback) for an answer that should be one number: read as every
+    check reads one (`answers.read_number`: a float, a 0-d or size-1 array, a one-element list)."""
     if value is None:
         return None, _unanswered(language)
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        try:
-            value = float(np.asarray(value, dtype=float).item())
-        except (TypeError, ValueError):
-            return None, Feedback(False, text("ex_not_number", language, got=repr(value)),
-                                  ("not_numbers",))
-    return float(value), None
+    number, problem = answers.read_number(value, language)
+    if problem is None:
+        return number, None
+    got, code = problem
+    if code == answers.DECIMAL_COMMA:
+        return None, Feedback(False, got, (code,))
+    return None, Feedback(False, text("ex_not_number", language, got=got), (code,))
 
 
 def _index(value, language):
-    """(int, None) or (None, Feedback) for an answer that should be a whole number."""
+    """(int, None) or (None, Feedback) for an answer that should be a whole number (3 or 3.0)."""
     if value is None:
         return None, _unanswered(language)
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        return None, Feedback(False, text("ex_not_index", language, got=repr(value)),
+    whole = answers.read_whole_number(value)
+    if whole is None:
+        return None, Feedback(False, text("ex_not_index", language, got=answers.shorten(value)),
                               ("not_numbers",))
-    return int(value), None
+    return whole, None
 
 
 def _close(a, b):
@@ -54,36 +56,51 @@ def _close(a, b):
 
 # --- notebook 10: word order ----------------------------------------------------------------
 
+@_answers
 def check_positional_value(value, pos, column, d_model, language=DEFAULT_LANGUAGE) -> Feedback:
     """Exercise: PE[pos, column] for a table of width d_model, computed by hand."""
     value, problem = _number(value, language)
     if problem is not None:
         return problem
     expected = float(positional_encoding(pos + 1, d_model)[pos, column])
+
+    def entry(p, c, angle_of=lambda p, i: p / 10000 ** (2 * i / d_model), function=None):
+        """PE[p, c] by the formula, with the angle (or the function) a slip would use."""
+        function = function or (math.sin if c % 2 == 0 else math.cos)
+        return function(angle_of(p, c // 2))
+
     i = column // 2
-    angle = pos / 10000 ** (2 * i / d_model)
     even = column % 2 == 0
     if _close(value, expected):
         return Feedback(True, text("pe_right", language, pos=pos, column=column, two_i=2 * i,
                                    d_model=d_model, function="sin" if even else "cos", value=expected))
+    other = math.cos if even else math.sin
     mistakes = [  # (mistake code, the number it gives, hint key)
-        ("swapped", math.cos(angle) if even else math.sin(angle), "pe_swapped"),
-        ("pair_index", (math.sin if even else math.cos)(pos / 10000 ** (2 * column / d_model)),
+        ("swapped", entry(pos, column, function=other), "pe_swapped"),
+        ("pair_index", entry(pos, column, lambda p, i: p / 10000 ** (2 * column / d_model)),
          "pe_pair_index"),
-        ("degrees", (math.sin if even else math.cos)(math.radians(angle)), "pe_degrees"),
+        ("degrees", entry(pos, column, lambda p, i: math.radians(p / 10000 ** (2 * i / d_model))),
+         "pe_degrees"),
+        ("precedence", entry(pos, column, lambda p, i: (p / 10000) ** (2 * i / d_model)),
+         "pe_precedence"),
+        ("precedence", entry(pos, column, lambda p, i: p / 10000 ** 2 * i / d_model), "pe_precedence"),
+        ("no_function", pos / 10000 ** (2 * i / d_model), "pe_no_function"),
+        ("position_from_1", entry(pos - 1, column), "pe_position_from_1"),
+        ("column_from_1", entry(pos, column - 1) if column > 0 else math.nan, "pe_column_from_1"),
     ]
     for code, wrong, key in mistakes:
         if not _close(wrong, expected) and _close(value, wrong):
-            return Feedback(False, text(key, language, i=i), (code,))
+            return Feedback(False, text(key, language, i=i, pos=pos, column=column), (code,))
     return Feedback(False, text("ex_other", language, hint=text("pe_hint", language)), ("other",))
 
 
+@_answers
 def check_last_row_same(answer, rows_equal: bool, language=DEFAULT_LANGUAGE) -> Feedback:
     """Exercise: True/False, are the two printed last rows the same? `rows_equal` is the fact."""
     if answer is None:
         return _unanswered(language)
     if not isinstance(answer, (bool, np.bool_)):
-        return Feedback(False, text("ex_not_bool", language, got=repr(answer)), ("not_bool",))
+        return Feedback(False, text("ex_not_bool", language, got=answers.shorten(answer)), ("not_bool",))
     if bool(answer) == bool(rows_equal):
         return Feedback(True, text("order_right", language))
     return Feedback(False, text("order_wrong", language), ("mask_gives_order",))
@@ -91,6 +108,7 @@ def check_last_row_same(answer, rows_equal: bool, language=DEFAULT_LANGUAGE) -> 
 
 # --- notebook 11: multi-head attention ----------------------------------------------------------
 
+@_answers
 def check_head_relation(answer, attention, language=DEFAULT_LANGUAGE) -> Feedback:
     """Exercise: which head takes the subject? `attention` (heads, [noun, subject]) is measured."""
     attention = np.asarray(attention)
@@ -107,14 +125,16 @@ def check_head_relation(answer, attention, language=DEFAULT_LANGUAGE) -> Feedbac
     return Feedback(False, text("heads_range", language, last=len(attention) - 1), ("range",))
 
 
+@_answers
 def check_concat_shape(answer, n, n_heads, d_v, language=DEFAULT_LANGUAGE) -> Feedback:
     """Exercise: the shape of the heads' outputs side by side, for n tokens."""
     if answer is None:
         return _unanswered(language)
-    try:
-        shape = tuple(int(v) for v in answer)
-    except (TypeError, ValueError):
-        return Feedback(False, text("shape_expected", language, got=repr(answer)), ("not_shape",))
+    whole = answers.read_whole_numbers(answer, at_most=10)
+    if whole is None:  # text, a dict, 5.9, inf, [5, "6"]: not a shape (never int()'s truncation)
+        return Feedback(False, text("shape_expected", language, got=answers.shorten(answer)),
+                        ("not_shape",))
+    shape = tuple(whole)
     width = n_heads * d_v
     if shape == (n, width):
         return Feedback(True, text("concat_right", language, n=n, n_heads=n_heads, d_v=d_v,
@@ -125,11 +145,14 @@ def check_concat_shape(answer, n, n_heads, d_v, language=DEFAULT_LANGUAGE) -> Fe
         return Feedback(False, text("concat_stacked", language), ("stacked",))
     if shape == (width, n):
         return Feedback(False, text("concat_transposed", language), ("transposed",))
+    if shape == (n_heads * n, d_v):
+        return Feedback(False, text("concat_stacked_rows", language), ("stacked_rows",))
     return Feedback(False, text("ex_other", language, hint=text("concat_hint", language)), ("other",))
 
 
 # --- notebook 12: the mask in training ---------------------------------------------------------
 
+@_answers
 def check_leak(answer, weights, t, language=DEFAULT_LANGUAGE) -> Feedback:
     """Exercise: from position t, where does the model trained without the mask look most?
 
@@ -138,7 +161,10 @@ def check_leak(answer, weights, t, language=DEFAULT_LANGUAGE) -> Feedback:
     j, problem = _index(answer, language)
     if problem is not None:
         return problem
-    expected = int(np.argmax(np.asarray(weights)[t]))
+    weights = np.asarray(weights)
+    expected = int(np.argmax(weights[t]))
+    if not 0 <= j < len(weights):  # -1 is not "the last position" here: a position is 0 to n - 1
+        return Feedback(False, text("leak_range", language, got=j, last=len(weights) - 1), ("range",))
     if j == expected:
         return Feedback(True, text("leak_right", language, t=t, j=j))
     if j == t:
@@ -149,6 +175,7 @@ def check_leak(answer, weights, t, language=DEFAULT_LANGUAGE) -> Feedback:
                     ("other",))
 
 
+@_answers
 def check_best_loss(value, nouns_after=6, nouns_total=12, language=DEFAULT_LANGUAGE) -> Feedback:
     """Exercise: the lowest possible loss for the word after "<s> o" (six masculine nouns)."""
     value, problem = _number(value, language)
@@ -160,7 +187,10 @@ def check_best_loss(value, nouns_after=6, nouns_total=12, language=DEFAULT_LANGU
     for code, wrong, key in (("ignored_gender", math.log(nouns_total), "best_ignored_gender"),
                              ("probability", 1 / nouns_after, "best_probability"),
                              ("log2", math.log2(nouns_after), "best_other_log"),
-                             ("log10", math.log10(nouns_after), "best_other_log")):
+                             ("log10", math.log10(nouns_after), "best_other_log"),
+                             ("sign", math.log(1 / nouns_after), "best_sign"),
+                             ("zero", 0.0, "best_zero"),
+                             ("states", math.log(4), "best_states")):
         if _close(value, wrong):
             return Feedback(False, text(key, language), (code,))
     return Feedback(False, text("ex_other", language, hint=text("best_hint", language)), ("other",))

@@ -185,6 +185,10 @@ STRINGS: dict[str, dict[str, str]] = {
                          "itself: columns 2i and 2i+1 share one frequency.",
         "pe_degrees": "numpy's sin and cos take radians; your number is the sine or cosine in "
                       "degrees.",
+        "pe_precedence": "Check the order of operations: the power applies to 10000 alone, and its exponent is the whole 2i / d_model. In Python ** binds tighter than * and /, so the exponent needs parentheses of its own.",
+        "pe_no_function": "That is the angle itself; the table holds its sine (even column) or cosine (odd column).",
+        "pe_position_from_1": "Positions count from 0: row 0 is the first word. Position {pos} is row {pos} of the table, not the {pos}th row counted from 1.",
+        "pe_column_from_1": "Columns count from 0, as in Python: column 0 is the first. Column {column} is PE[:, {column}], not the {column}th column counted from 1.",
         "pe_hint": "Find the pair i = column // 2, the angle pos / 10000^(2i / d_model), then sin "
                    "for an even column, cos for an odd one.",
         "order_right": "Correct! The last word sees every earlier word, and without positions it "
@@ -203,6 +207,7 @@ STRINGS: dict[str, dict[str, str]] = {
                           "concatenation puts them side by side: one row per token.",
         "concat_transposed": "Rows and columns are swapped: one row per token, one column per "
                              "component of every head.",
+        "concat_stacked_rows": "That is the heads' outputs stacked one under the other, every head's rows in turn. The concatenation keeps one row per token and puts the heads side by side.",
         "concat_hint": "One row per token; the columns of head 0, then those of head 1, ...",
         "shape_expected": "The answer is a shape, a tuple like (3, 4); got {got}.",
         "leak_right": "Correct! Without the mask, position {t} attends mostly to position {j}: "
@@ -211,13 +216,17 @@ STRINGS: dict[str, dict[str, str]] = {
                      "better to read. Look at row {t} of its weights.",
         "leak_past": "That is an earlier word; without the mask the model looks forward. Look at "
                      "row {t} of its weights.",
+        "leak_range": "Positions go from 0 (<s>) to {last}; {got} is not one of them (in this exercise -1 does not mean the last one).",
         "leak_hint": "Read row {t} of the unmasked model's weights and find its largest entry.",
         "best_right": "Correct! After “o” come six masculine nouns, equally likely: the best "
                       "possible prediction gives each 1/6, a loss of ln 6 = {value:.4f}.",
-        "best_ignored_gender": "That is ln 12: twelve nouns. But “o” is masculine, so only the six "
-                               "masculine nouns can follow.",
+        "best_ignored_gender": "That is ln 12: all twelve nouns. But “o” is masculine: which "
+                               "nouns can follow it?",
         "best_probability": "That is the probability of the right noun; the loss is −ln of it.",
         "best_other_log": "The loss uses the natural logarithm (ln), not log base 2 or 10.",
+        "best_sign": "A loss is −ln P, never negative: P is at most 1, so ln P is at most 0 and −ln P at least 0. Check the sign.",
+        "best_zero": "A loss of 0 means the model is certain of the next word. After “o” the grammar allows several nouns, so even a perfect model cannot be certain.",
+        "best_states": "That is ln 4, the loss when four words are equally likely, as the four masculine states are after a masculine noun. After “o” comes a noun: how many can come?",
         "best_hint": "Count the nouns that can follow “o”; the best model spreads its probability "
                      "evenly over them, and the loss is −ln of the right noun's probability.",
         # exercise checks of notebooks 01-06 (selfattn_lib.exercises); {what} is a formula or a
@@ -236,7 +245,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "exercises.example_attributes": "example must have X, W_q, W_k and W_v, like "
                                         "chapter_example(); got {got}",
         "exercises.example_invalid": "example: {error}",
-        "exercises.got_text": "text ({got})",
+        "exercises.got_text": "text ({got}): write the numbers themselves, without quotes",
         "exercises.got_masked": "a masked array (its mask cannot be checked)",
         "exercises.got_not_table": "a {type} that is not a table of numbers",
         "exercises.got_complex": "complex numbers; the answer is real numbers (no j part)",
@@ -245,6 +254,14 @@ STRINGS: dict[str, dict[str, str]] = {
                                    "about 1.8e308)",
         "exercises.got_bool": "True/False values, not numbers",
         "exercises.got_dtype": "a {type} of {dtype} data, not numbers",
+        "exercises.got_many": "{got}, of shape {shape}, where one number is asked",
+        "exercises.got_not_finite": "{got}, which is not a finite number",
+        # a decimal comma: 0,305 is the tuple (0, 305) in Python ({fixed}: the number with a point)
+        "exercises.decimal_comma": "In Python the decimal separator is a point: write {fixed}. With "
+                                   "a comma, Python reads separate whole numbers: {read}.",
+        "exercises.decimal_comma_sign": "A minus sign before 0 is lost that way (-0,2 is (0, 2)): "
+                                        "write -0.2 if the number is negative.",
+        "exercises.decimal_comma_rows": "{got} whole numbers per row where {expected} are asked",
         "exercises.unanswered": "Not answered yet: {what}. Replace None with your answer and run the "
                                 "cell again.",
         "exercises.not_numbers": "Not yet: {what} should be numbers (a numpy array or a list of "
@@ -261,6 +278,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "exercises.projection_wrong_matrix": "You used W^{other} where W^{letter} belongs: the {role} "
                                              "vector is {name}_{s} = x_{s} W^{letter} (W_{name} in "
                                              "the code).",
+        "exercises.projection_transposed_weight": "You multiplied by the transpose of W^{letter} (W_{name}.T). In x W^{letter} the matrix is used as it is: row r of W^{letter} goes with component r of x.",
         "exercises.projection_order": "The product is in the wrong order. With row vectors (the "
                                       "chapter's notation) it is x_{s} W^{letter}: the row x_{s} "
                                       "times the matrix, X[{i}] @ W_{name}. W_{name} @ X[{i}] "
@@ -455,6 +473,9 @@ STRINGS: dict[str, dict[str, str]] = {
         "training.backward_diagonal": "You kept only alpha_ij dalpha_ij. Raising one score also "
                                       "lowers every other weight in its row: subtract alpha_ij "
                                       "sum_k alpha_ik dalpha_ik too.",
+        "training.backward_axis": "You summed over the wrong axis: sum_k alpha_ik dalpha_ik runs along row i (over the keys k), so the sum is taken along the last axis, one number per row.",
+        "training.backward_keepdims": "The row sums lost their axis: a sum along the last axis gives a 1-D array, which numpy then lines up with the columns, not the rows. Keep it as a column (keepdims=True).",
+        "training.backward_w_one_minus_w": "That is alpha_ij (1 - alpha_ij) dalpha_ij, the sigmoid's derivative. In a softmax raising one score also lowers every other weight of its row, so each dscore_ij gathers the whole row.",
         "training.backward_future": "The masked cells (j > i) must get gradient 0: their weight is "
                                     "exactly 0 whatever their score.",
         "training.backward_other": "Not yet. Check one row by hand: dscore_ij = alpha_ij (dalpha_ij "
@@ -469,12 +490,15 @@ STRINGS: dict[str, dict[str, str]] = {
                                "gradient, so a logit that must go up has a negative gradient.",
         "training.logit_sigmoid": "That is the sigmoid's own derivative p (1 - p); multiply by the "
                                   "cross-entropy's derivative and most of it cancels.",
+        "training.logit_factor": "That is the gradient times 2 (or halved): the chain rule here brings no factor 2; the sigmoid's derivative cancels the cross-entropy's denominator exactly.",
+        "training.logit_loss": "That is a loss, −ln of a probability, not a gradient: the question is how fast the loss changes when the logit moves.",
+        "training.logit_wrt_p": "That is dL/dp, the gradient with respect to the probability. The logit comes one step earlier in the chain: dL/dlogit = dL/dp · dp/dlogit.",
         "training.logit_other": "Not yet: for a sigmoid followed by cross-entropy the chain rule "
                                 "collapses to one subtraction.",
         "training.target_right": "Correct! 'gata' is the noun the adjective describes: 'Ele viu "
                                  "cada gata preta'.",
         "training.target_ele": "'Ele' has a gender, masculine, but he is the one who saw, not the "
-                               "one that is black: the answer is 'preta', from 'gata'.",
+                               "one that is black. Which word does the adjective describe?",
         "training.target_cada": "'cada' is the same for both genders (cada gato, cada gata).",
         "training.target_stem": "The stem is the same in 'preto' and 'preta'; it cannot decide the "
                                 "ending.",
@@ -878,6 +902,14 @@ STRINGS: dict[str, dict[str, str]] = {
         "hint.no_exp": "You divided the scores by their sum, without exponentials. The softmax takes "
                        "e^score first: alpha_ij = e^score_ij / sum_k e^score_ik (np.exp). Dividing "
                        "the scores themselves breaks as soon as one is negative or the sum is 0.",
+        "hint.weight_not_score": "That is a weight alpha_{s}{t}, a number after the softmax. The score is what goes into the softmax: the dot product of a query and a key, before any exponential.",
+        "hint.weights_divided_by_dk": "You divided the scores by d_k = {d_k}; the chapter divides by its square root, sqrt(d_k) = {root}.",
+        "hint.weights_transposed_weight": "You used the weight matrices transposed (W.T). In q_i = x_i W^Q the matrix is used as it is: row r of W^Q goes with component r of x_i.",
+        "hint.mask_zero": "You wrote the mask as a score of 0: e^0 = 1, so the future tokens still get weight. The mask sets their scores to -inf, so that e^score = 0.",
+        "hint.output_one_term": "That is a single term alpha_ij v_j. The output a_i adds one such term for every token that i attends to.",
+        "hint.output_weights_swapped": "The weights went to the wrong values: alpha_ij multiplies v_j, the value of the same token j, not another token's value.",
+        "hint.softmax_not_finite": "On {scores}, ordinary small scores, your function returned {got}: nan or inf where every weight should be a number between 0 and 1. Look for a division by 0 or a logarithm of 0.",
+        "hint.changed_range": "There is no a_{got}: the outputs are a_1 to a_{n}, one per token.",
         "hint.unweighted_mean": "That is the plain average of the values, every token counted equally. "
                                 "Attention weighs each v_j by its own alpha_ij (result.weights): "
                                 "a_i = sum_j alpha_ij v_j.",

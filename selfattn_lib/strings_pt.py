@@ -154,6 +154,14 @@ PORTUGUESE: dict[str, str] = {
     "hint.no_exp": "Você dividiu os scores pela soma deles, sem exponenciais. A softmax aplica e^score "
                    "primeiro: alpha_ij = e^score_ij / sum_k e^score_ik (np.exp). Dividir os próprios "
                    "scores falha assim que um deles é negativo ou a soma é 0.",
+    "hint.weight_not_score": "Esse é um peso alpha_{s}{t}, um número depois da softmax. O score é o que entra na softmax: o produto escalar de uma query e uma key, antes de qualquer exponencial.",
+    "hint.weights_divided_by_dk": "Você dividiu os scores por d_k = {d_k}; o capítulo divide pela raiz quadrada dele, sqrt(d_k) = {root}.",
+    "hint.weights_transposed_weight": "Você usou as matrizes de pesos transpostas (W.T). Em q_i = x_i W^Q a matriz entra como ela é: a linha r de W^Q vai com o componente r de x_i.",
+    "hint.mask_zero": "Você escreveu a máscara como um score 0: e^0 = 1, então os tokens futuros ainda recebem peso. A máscara põe -inf nos scores deles, para que e^score = 0.",
+    "hint.output_one_term": "Esse é um termo só, alpha_ij v_j. A saída a_i soma um termo desses para cada token a que i presta atenção.",
+    "hint.output_weights_swapped": "Os pesos foram para os values errados: alpha_ij multiplica v_j, o value do mesmo token j, não o de outro token.",
+    "hint.softmax_not_finite": "Com {scores}, scores pequenos e comuns, a sua função devolveu {got}: nan ou inf onde cada peso deveria ser um número entre 0 e 1. Procure uma divisão por 0 ou um logaritmo de 0.",
+    "hint.changed_range": "Não existe a_{got}: as saídas vão de a_1 a a_{n}, uma por token.",
     "hint.unweighted_mean": "Essa é a média simples dos values, com todo token contando igual. A "
                             "atenção pondera cada v_j pelo seu próprio alpha_ij (result.weights): "
                             "a_i = sum_j alpha_ij v_j.",
@@ -179,6 +187,10 @@ PORTUGUESE: dict[str, str] = {
                      "colunas 2i e 2i+1 compartilham a mesma frequência.",
     "pe_degrees": "O sin e o cos do numpy recebem radianos; o seu número é o seno ou o cosseno em "
                   "graus.",
+    "pe_precedence": "Confira a ordem das operações: a potência se aplica só a 10000, e o expoente é todo o 2i / d_model. Em Python ** tem precedência sobre * e /, então o expoente precisa de parênteses próprios.",
+    "pe_no_function": "Esse é o próprio ângulo; a tabela guarda o seno dele (coluna par) ou o cosseno (coluna ímpar).",
+    "pe_position_from_1": "As posições contam a partir de 0: a linha 0 é a primeira palavra. A posição {pos} é a linha {pos} da tabela, não a {pos}ª linha contada a partir de 1.",
+    "pe_column_from_1": "As colunas contam a partir de 0, como em Python: a coluna 0 é a primeira. A coluna {column} é PE[:, {column}], não a {column}ª coluna contada a partir de 1.",
     "pe_hint": "Ache o par i = column // 2, o ângulo pos / 10000^(2i / d_model), e depois sin para "
                "uma coluna par, cos para uma ímpar.",
     "order_right": "Correto! A última palavra vê todas as anteriores e, sem posições, ela as vê como "
@@ -197,6 +209,7 @@ PORTUGUESE: dict[str, str] = {
                       "concatenação as põe lado a lado: uma linha por token.",
     "concat_transposed": "Linhas e colunas estão trocadas: uma linha por token, uma coluna por "
                          "componente de cada cabeça.",
+    "concat_stacked_rows": "Essas são as saídas das cabeças empilhadas uma embaixo da outra, as linhas de cada cabeça em sequência. A concatenação mantém uma linha por token e põe as cabeças lado a lado.",
     "concat_hint": "Uma linha por token; as colunas da cabeça 0, depois as da cabeça 1, ...",
     "shape_expected": "A resposta é uma forma (shape), uma tupla como (3, 4); veio {got}.",
     "leak_right": "Correto! Sem a máscara, a posição {t} presta atenção sobretudo à posição {j}: a "
@@ -205,13 +218,17 @@ PORTUGUESE: dict[str, str] = {
                  "ler. Olhe a linha {t} dos pesos dele.",
     "leak_past": "Essa é uma palavra anterior; sem a máscara o modelo olha para a frente. Olhe a "
                  "linha {t} dos pesos dele.",
+    "leak_range": "As posições vão de 0 (<s>) a {last}; {got} não é uma delas (neste exercício -1 não quer dizer a última).",
     "leak_hint": "Leia a linha {t} dos pesos do modelo sem máscara e ache a maior entrada.",
     "best_right": "Correto! Depois de “o” vêm seis substantivos masculinos, igualmente prováveis: a "
                   "melhor previsão possível dá 1/6 a cada um, uma perda de ln 6 = {value:.4f}.",
-    "best_ignored_gender": "Isso é ln 12: doze substantivos. Mas “o” é masculino, então só os seis "
-                           "substantivos masculinos podem vir depois.",
+    "best_ignored_gender": "Isso é ln 12: os doze substantivos. Mas “o” é masculino: quais "
+                           "substantivos podem vir depois dele?",
     "best_probability": "Essa é a probabilidade do substantivo certo; a perda é −ln dela.",
     "best_other_log": "A perda usa o logaritmo natural (ln), não o log na base 2 ou 10.",
+    "best_sign": "Uma perda é −ln P, nunca negativa: P é no máximo 1, então ln P é no máximo 0 e −ln P no mínimo 0. Confira o sinal.",
+    "best_zero": "Uma perda 0 quer dizer que o modelo tem certeza da próxima palavra. Depois de “o” a gramática admite vários substantivos, então nem um modelo perfeito pode ter certeza.",
+    "best_states": "Isso é ln 4, a perda quando quatro palavras são igualmente prováveis, como os quatro estados masculinos depois de um substantivo masculino. Depois de “o” vem um substantivo: quantos podem vir?",
     "best_hint": "Conte os substantivos que podem vir depois de “o”; o melhor modelo espalha a "
                  "probabilidade igualmente entre eles, e a perda é −ln da probabilidade do "
                  "substantivo certo.",
@@ -232,7 +249,7 @@ PORTUGUESE: dict[str, str] = {
     "exercises.example_attributes": "example precisa ter X, W_q, W_k e W_v, como chapter_example(); "
                                     "veio {got}",
     "exercises.example_invalid": "example: {error}",
-    "exercises.got_text": "um texto ({got})",
+    "exercises.got_text": "um texto ({got}): escreva os próprios números, sem aspas",
     "exercises.got_masked": "um array mascarado (a máscara dele não pode ser conferida)",
     "exercises.got_not_table": "um {type} que não é uma tabela de números",
     "exercises.got_complex": "números complexos; a resposta são números reais (sem parte j)",
@@ -241,6 +258,13 @@ PORTUGUESE: dict[str, str] = {
                                "cerca de 1.8e308)",
     "exercises.got_bool": "valores True/False, não números",
     "exercises.got_dtype": "um {type} com dados {dtype}, não números",
+    "exercises.got_many": "{got}, de forma {shape}, onde se pede um número só",
+    "exercises.got_not_finite": "{got}, que não é um número finito",
+    "exercises.decimal_comma": "Em Python o decimal é ponto: escreva {fixed}. Com vírgula, o Python "
+                               "lê números inteiros separados: {read}.",
+    "exercises.decimal_comma_sign": "Assim o sinal de menos antes do 0 se perde (-0,2 vira (0, 2)): "
+                                    "escreva -0.2 se o número for negativo.",
+    "exercises.decimal_comma_rows": "{got} números inteiros por linha, onde se pedem {expected}",
     "exercises.unanswered": "Ainda sem resposta: {what}. Troque None pela sua resposta e rode a "
                             "célula de novo.",
     "exercises.not_numbers": "Ainda não: a resposta ({what}) deve ser formada por números (um array "
@@ -258,6 +282,7 @@ PORTUGUESE: dict[str, str] = {
     "exercises.projection_wrong_matrix": "Você usou W^{other} no lugar de W^{letter}: o vetor de "
                                          "{role} é {name}_{s} = x_{s} W^{letter} (W_{name} no "
                                          "código).",
+    "exercises.projection_transposed_weight": "Você multiplicou pela transposta de W^{letter} (W_{name}.T). Em x W^{letter} a matriz entra como ela é: a linha r de W^{letter} vai com o componente r de x.",
     "exercises.projection_order": "O produto está na ordem errada. Com vetores linha (a notação do "
                                   "capítulo) ele é x_{s} W^{letter}: a linha x_{s} vezes a matriz, "
                                   "X[{i}] @ W_{name}. W_{name} @ X[{i}] multiplica, em vez disso, "
@@ -445,6 +470,9 @@ PORTUGUESE: dict[str, str] = {
     "training.backward_diagonal": "Você ficou só com alpha_ij dalpha_ij. Aumentar um score também "
                                   "diminui todos os outros pesos da linha: subtraia também alpha_ij "
                                   "sum_k alpha_ik dalpha_ik.",
+    "training.backward_axis": "Você somou no eixo errado: sum_k alpha_ik dalpha_ik percorre a linha i (as keys k), então a soma é feita no último eixo, um número por linha.",
+    "training.backward_keepdims": "As somas das linhas perderam o eixo: uma soma no último eixo dá um array 1-D, que o numpy alinha com as colunas, não com as linhas. Guarde-a como coluna (keepdims=True).",
+    "training.backward_w_one_minus_w": "Isso é alpha_ij (1 - alpha_ij) dalpha_ij, a derivada da sigmoide. Numa softmax, aumentar um score também diminui todos os outros pesos da linha, então cada dscore_ij reúne a linha toda.",
     "training.backward_future": "As células mascaradas (j > i) precisam receber gradiente 0: o peso "
                                 "delas é exatamente 0, seja qual for o score.",
     "training.backward_other": "Ainda não. Confira uma linha à mão: dscore_ij = alpha_ij (dalpha_ij "
@@ -459,12 +487,15 @@ PORTUGUESE: dict[str, str] = {
                            "gradiente, então um logit que precisa subir tem gradiente negativo.",
     "training.logit_sigmoid": "Essa é a derivada da própria sigmoide, p (1 - p); multiplique pela "
                               "derivada da entropia cruzada e quase tudo se cancela.",
+    "training.logit_factor": "Isso é o gradiente vezes 2 (ou pela metade): a regra da cadeia aqui não traz fator 2; a derivada da sigmoide cancela exatamente o denominador da entropia cruzada.",
+    "training.logit_loss": "Isso é uma perda, −ln de uma probabilidade, não um gradiente: a pergunta é quão rápido a perda muda quando o logit se move.",
+    "training.logit_wrt_p": "Isso é dL/dp, o gradiente em relação à probabilidade. O logit vem um passo antes na cadeia: dL/dlogit = dL/dp · dp/dlogit.",
     "training.logit_other": "Ainda não: para uma sigmoide seguida de entropia cruzada, a regra da "
                             "cadeia se reduz a uma subtração.",
     "training.target_right": "Correto! 'gata' é o substantivo que o adjetivo descreve: 'Ele viu cada "
                              "gata preta'.",
-    "training.target_ele": "'Ele' tem gênero, masculino, mas é quem viu, não quem é preto: a "
-                           "resposta é 'preta', por causa de 'gata'.",
+    "training.target_ele": "'Ele' tem gênero, masculino, mas é quem viu, não quem é preto. "
+                           "Que palavra o adjetivo descreve?",
     "training.target_cada": "'cada' é igual nos dois gêneros (cada gato, cada gata).",
     "training.target_stem": "O radical é o mesmo em 'preto' e 'preta'; ele não decide a "
                             "terminação.",

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from .attention import AttentionResult, causal_mask, self_attention, softmax
+from . import answers
 from .exercises import _LANGUAGE, Feedback, _answers, _numbers, _short
 from .strings import DEFAULT_LANGUAGE, text
 
@@ -541,8 +542,8 @@ def check_softmax_backward(fn, language=DEFAULT_LANGUAGE) -> Feedback:
             warnings.simplefilter("ignore")
             got = fn(dweights.copy(), weights.copy())
     except Exception as exc:  # the learner's code: report it, do not stop the notebook
-        return Feedback(False, _t("backward_raised", error=type(exc).__name__, detail=_short(exc, 200)),
-                        ("error",))
+        return Feedback(False, _t("backward_raised", error=type(exc).__name__,
+                                  detail=answers.error_detail(exc)), ("error",))
     if got is None:
         return Feedback(False, _t("backward_none"), ("unanswered",))
     got, problem = _numbers(got)
@@ -558,6 +559,15 @@ def check_softmax_backward(fn, language=DEFAULT_LANGUAGE) -> Feedback:
         return Feedback(False, _t("backward_sign"), ("sign",))
     if np.allclose(got, weights * dweights):
         return Feedback(False, _t("backward_diagonal"), ("diagonal_only",))
+    weighted = weights * dweights
+    slips = (  # (the slip's dscores, mistake code, hint key)
+        (weights * (dweights - weighted.sum(axis=0, keepdims=True)), "axis", "backward_axis"),
+        (weights * (dweights - weighted.sum(axis=-1)), "keepdims", "backward_keepdims"),
+        (weights * (1 - weights) * dweights, "w_one_minus_w", "backward_w_one_minus_w"),
+    )
+    for value, code, key in slips:
+        if np.allclose(got, value):
+            return Feedback(False, _t(key), (code,))
     if not np.allclose(got[~causal_mask(n)], 0.0):
         return Feedback(False, _t("backward_future"), ("future",))
     return Feedback(False, _t("backward_other"), ("other",))
@@ -568,14 +578,11 @@ def check_logit_gradient(value, p=0.8, y=1.0, language=DEFAULT_LANGUAGE) -> Feed
     """Exercise: dL/dlogit for one sentence, with P(feminine) = p and true label y."""
     if value is None:
         return Feedback(False, _t("logit_unanswered"), ("unanswered",))
-    if isinstance(value, (bool, np.bool_, str, bytes)) or not isinstance(value, numbers.Real):
-        return Feedback(False, _t("logit_not_number", got=_short(value)), ("not_numbers",))
-    try:
-        value = float(value)
-    except (TypeError, ValueError, OverflowError):
-        return Feedback(False, _t("logit_too_large", got=_short(value)), ("not_numbers",))
-    if not math.isfinite(value):
-        return Feedback(False, _t("logit_not_finite", got=value), ("other",))
+    value, problem = answers.read_number(value, _LANGUAGE.get())
+    if problem is not None:  # read as every check reads one number (answers.read_number)
+        got, code = problem
+        return Feedback(False, got if code == answers.DECIMAL_COMMA else _t("logit_not_number", got=got),
+                        (code,))
     expected = p - y
     if math.isclose(value, expected, abs_tol=1e-6):
         return Feedback(True, _t("logit_right", p=f"{p:g}", y=f"{y:g}", expected=f"{expected:g}"))
@@ -583,6 +590,16 @@ def check_logit_gradient(value, p=0.8, y=1.0, language=DEFAULT_LANGUAGE) -> Feed
         return Feedback(False, _t("logit_sign"), ("sign",))
     if math.isclose(value, p * (1 - p), abs_tol=1e-6):
         return Feedback(False, _t("logit_sigmoid"), ("sigmoid_only",))
+    slips = (  # (the slip's number, mistake code, hint key); rounded to two decimals it still counts
+        (2 * expected, "factor", "logit_factor"),
+        (expected / 2, "factor", "logit_factor"),
+        (-math.log(p if y else 1 - p), "loss_not_gradient", "logit_loss"),
+        (-math.log(1 - p if y else p), "loss_not_gradient", "logit_loss"),
+        (expected / (p * (1 - p)), "gradient_wrt_p", "logit_wrt_p"),
+    )
+    for wrong, code, key in slips:
+        if not math.isclose(wrong, expected, abs_tol=0.005) and math.isclose(value, wrong, abs_tol=0.005):
+            return Feedback(False, _t(key), (code,))
     return Feedback(False, _t("logit_other"), ("other",))
 
 

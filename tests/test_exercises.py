@@ -307,14 +307,14 @@ def test_changed_outputs_causal():
     assert_right(ex.check_changed_outputs([2, 3], 2))
     assert_right(ex.check_changed_outputs((3, 2), 2))
     assert_mistake(ex.check_changed_outputs([1, 2, 3], 2), ex.FUTURE, "Theorem 1")
-    assert_mistake(ex.check_changed_outputs([2], 2), ex.OTHER, "attend")
+    assert_mistake(ex.check_changed_outputs([2], 2), ex.ONLY_ITSELF, "attend")
     assert_right(ex.check_changed_outputs([3], 3))
 
 
 def test_changed_outputs_without_mask():
     # Corollary 1.1: without the mask every output sees x_3
     assert_right(ex.check_changed_outputs([1, 2, 3], 3, causal=False))
-    assert_mistake(ex.check_changed_outputs([3], 3, causal=False), ex.OTHER)
+    assert_mistake(ex.check_changed_outputs([3], 3, causal=False), ex.ONLY_ITSELF)
     assert_mistake(ex.check_changed_outputs([2, 3], 2, causal=False), ex.FUTURE, "Corollary 1.1")
 
 

@@ -52,7 +52,8 @@ def test_leak():
     assert codes(ex.check_leak(1, weights, t=1)) == ("self",)
     assert codes(ex.check_leak(0, weights, t=1)) == ("past",)
     assert codes(ex.check_leak(2, weights, t=0)) == ("other",)
-    assert codes(ex.check_leak(1.0, weights, t=0)) == ("not_numbers",)
+    assert ex.check_leak(1.0, weights, t=0)  # a whole float is read as every check reads one (issue 24)
+    assert codes(ex.check_leak(1.5, weights, t=0)) == ("not_numbers",)
 
 
 def test_best_loss():
