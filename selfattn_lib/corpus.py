@@ -14,7 +14,7 @@ import numpy as np
 from .positions import check_count
 
 __all__ = ["START", "END", "VOCABULARY", "make_corpus", "is_sentence", "encode", "decode",
-           "best_possible_loss"]
+           "best_possible_loss", "grammar_losses"]
 
 START, END = "<s>", "."
 _DETERMINERS = {"o": 1, "um": 1, "a": -1, "uma": -1}
@@ -93,10 +93,14 @@ def decode(indices) -> list:
 
 
 def best_possible_loss() -> float:
-    """The lowest mean next-word loss any model can reach on this grammar's sentences (nats).
+    """The grammar's entropy rate (nats): the mean next-word loss the best honest model (the
+    grammar's own probabilities) has on new sentences, in expectation.
 
-    Each choice in `make_corpus` is uniform, so at each of the 6 predicted positions the
-    uncertainty is the entropy of that choice; this adds them up from the grammar's lists.
+    It is an expectation, not a floor for every sample: on a finite set of sentences the best
+    model's loss scatters around it (`grammar_losses`), and a model that has fitted its training
+    batches can score below it on them. Each choice in `make_corpus` is uniform, so at each of
+    the 6 predicted positions the uncertainty is the entropy of that choice; this adds them up
+    from the grammar's lists.
     """
     import math
 
@@ -110,3 +114,31 @@ def best_possible_loss() -> float:
     fifth = 0.5 * math.log(len(_STATES)) + 0.5 * noun       # state (gender fixed) or a noun
     end = 0.0                                               # "." always comes last
     return (first + noun + verb + fourth + fifth + end) / 6
+
+
+def grammar_losses(sentences) -> np.ndarray:
+    """Per sentence, the mean next-word loss (nats) of the best honest model: the grammar's own
+    probabilities, -ln P(word | the words before it), averaged over the 6 predicted positions.
+
+    Their mean over many sentences tends to `best_possible_loss()`; over a few hundred it
+    scatters around it by about their standard deviation / sqrt(count).
+    """
+    import math
+
+    out = []
+    dets = len(_DETERMINERS)
+    for words in sentences:
+        if not is_sentence(words):
+            raise ValueError(f"sentences must be sentences of the grammar; got {' '.join(words)!r}")
+        words = [w for w in words if w != START]
+        resting = words[2] in _RESTING
+        probabilities = [
+            1 / dets,                                           # the determiner: 2 per gender
+            1 / len(_NOUNS),                                    # a noun of its gender
+            0.5 / (len(_RESTING) if resting else len(_SEEING)),  # the pattern, then the verb
+            1 / (len(_ADVERBS) if resting else dets),           # an adverb, or a determiner
+            1 / (len(_STATES) if resting else len(_NOUNS)),     # a state or a noun, gender fixed
+            1.0,                                                # "." always comes last
+        ]
+        out.append(-sum(math.log(p) for p in probabilities) / len(probabilities))
+    return np.array(out)

@@ -96,14 +96,16 @@ def check_positional_value(value, pos, column, d_model, language=DEFAULT_LANGUAG
 
 @_answers
 def check_last_row_same(answer, rows_equal: bool, language=DEFAULT_LANGUAGE) -> Feedback:
-    """Exercise: True/False, are the two printed last rows the same? `rows_equal` is the fact."""
+    """Exercise: True/False, are two words' outputs the same? `rows_equal` is the fact."""
     if answer is None:
         return _unanswered(language)
     if not isinstance(answer, (bool, np.bool_)):
         return Feedback(False, text("ex_not_bool", language, got=answers.shorten(answer)), ("not_bool",))
     if bool(answer) == bool(rows_equal):
         return Feedback(True, text("order_right", language))
-    return Feedback(False, text("order_wrong", language), ("mask_gives_order",))
+    if rows_equal:  # the same words before it, in another order: the mask does not see the order
+        return Feedback(False, text("order_wrong", language), ("mask_gives_order",))
+    return Feedback(False, text("order_wrong_sets", language), ("same_words_assumed",))
 
 
 # --- notebook 11: multi-head attention ----------------------------------------------------------

@@ -5,10 +5,16 @@ adjective stems: "pret-" describes the noun (preto / preta: the gato's gender) a
 describes the subject (cansado / cansada: who was tired, Ela). The last token must output
 both endings at once: two relations, to the noun and to the subject.
 
-One head cannot do both: its output is one weighted average of value vectors, and a value
+One head has it harder: its output is one weighted average of value vectors, and a value
 vector is linear in the word's features, so the gender of the noun and the gender of the
-subject land on the same direction and blend. Two heads can: one attends to the noun, the
-other to the subject, and W^O reads each from its own columns of the concatenation.
+subject land on the same directions and blend unless the softmax weighs the two words
+differently by gender. It can learn that, but not always: over seeds 0-39 of
+`run_two_relation_experiment` (200 steps), one head of the same width solves both endings (at
+least 95 % of the test endings right for each) in 21 runs, two heads in 39, and in each of the 21
+runs where both solve, two heads bring the loss under 0.1 sooner. Two heads can split the work:
+one attends to the noun, the other to the subject, and W^O reads each from its own columns of
+the concatenation (one head with more than half its weight on each word, in 30 of those 40
+runs; in the others the heads share a relation).
 
 Forward, for a batch of B sentences of n tokens, H heads (row vectors, as in the chapter):
     Q = X W_q, K = X W_k, V = X W_v, split into H column blocks   (B, H, n, d_k) / (B, H, n, d_v)

@@ -11,7 +11,8 @@ import numpy as np
 
 __all__ = ["positional_encoding", "shift_matrix", "learned_positions", "check_count"]
 
-BASE = 10000.0  # the wavelengths go from 2*pi up to 10000 * 2*pi, as in the paper
+BASE = 10000.0  # as in the paper: the wavelengths go from 2*pi (pair 0) up to 2*pi * 10000^((d-2)/d)
+#                 (the last pair, i = d/2 - 1), just short of the paper's "10000 * 2*pi"
 
 
 def check_count(value, name: str, minimum: int = 1) -> int:

@@ -191,10 +191,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "pe_column_from_1": "Columns count from 0, as in Python: column 0 is the first. Column {column} is PE[:, {column}], not the {column}th column counted from 1.",
         "pe_hint": "Find the pair i = column // 2, the angle pos / 10000^(2i / d_model), then sin "
                    "for an even column, cos for an odd one.",
-        "order_right": "Correct! The last word sees every earlier word, and without positions it "
-                       "sees them as a set: any order of the words before it gives the same output.",
-        "order_wrong": "Not so: the mask decides which words the last word sees (all of them "
-                       "here), not in what order. Compare the two printed rows.",
+        "order_right": "Correct! With the mask and without positions, a word's output depends on "
+                       "itself and the words before it, taken as a set: the same words before it, "
+                       "in any order, give the same output.",
+        "order_wrong": "Not so: the mask decides which words a word sees (itself and those before "
+                       "it), not in what order. List the words each of the two sees.",
+        "order_wrong_sets": "Not so: the mask lets a word see only itself and the words before it, "
+                            "and here those differ. List the words each of the two sees.",
         "heads_right": "Correct! Head {head} puts {weight:.2f} of the last word's attention on the "
                        "subject on average.",
         "heads_noun": "Head {head} looks at the noun (mean weight {weight:.2f}), not the subject: "
@@ -748,6 +751,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.mask_gato_last": "      the output of 'gato'  (last place)  ",
         "nb.last_word_of": "last word of {sentence:22}",
         "nb.the_same": "the same:",
+        "nb.two_layers_last": "two masked layers, last word of {sentence}:",
         "nb.positions_no_mask": "with positions, no mask: outputs reordered equal?",
         "nb.output_gato_saw": "the output of 'gato' (gato saw)     ",
         "nb.output_gato_was_seen": "the output of 'gato' (gato was seen)",

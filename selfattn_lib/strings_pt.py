@@ -193,10 +193,13 @@ PORTUGUESE: dict[str, str] = {
     "pe_column_from_1": "As colunas contam a partir de 0, como em Python: a coluna 0 é a primeira. A coluna {column} é PE[:, {column}], não a {column}ª coluna contada a partir de 1.",
     "pe_hint": "Ache o par i = column // 2, o ângulo pos / 10000^(2i / d_model), e depois sin para "
                "uma coluna par, cos para uma ímpar.",
-    "order_right": "Correto! A última palavra vê todas as anteriores e, sem posições, ela as vê como "
-                   "um conjunto: qualquer ordem das palavras antes dela dá a mesma saída.",
-    "order_wrong": "Não é bem assim: a máscara decide quais palavras a última palavra vê (todas, "
-                   "aqui), não em que ordem. Compare as duas linhas impressas.",
+    "order_right": "Correto! Com a máscara e sem posições, a saída de uma palavra depende dela mesma "
+                   "e das palavras anteriores, tomadas como conjunto: as mesmas palavras antes dela, "
+                   "em qualquer ordem, dão a mesma saída.",
+    "order_wrong": "Não é bem assim: a máscara decide quais palavras uma palavra vê (ela mesma e as "
+                   "anteriores), não em que ordem. Liste as palavras que cada uma das duas vê.",
+    "order_wrong_sets": "Não é bem assim: a máscara deixa uma palavra ver só a si mesma e as palavras "
+                        "anteriores, e aqui elas diferem. Liste as palavras que cada uma das duas vê.",
     "heads_right": "Correto! A cabeça {head} põe, em média, {weight:.2f} da atenção da última "
                    "palavra no sujeito.",
     "heads_noun": "A cabeça {head} olha para o substantivo (peso médio {weight:.2f}), não para o "
@@ -745,6 +748,7 @@ PORTUGUESE: dict[str, str] = {
     "nb.mask_gato_last": "         a saída de 'gato'  (último lugar) ",
     "nb.last_word_of": "última palavra de {sentence:22}",
     "nb.the_same": "iguais:",
+    "nb.two_layers_last": "duas camadas com máscara, última palavra de {sentence}:",
     "nb.positions_no_mask": "com posições, sem máscara: saídas reordenadas iguais?",
     "nb.output_gato_saw": "a saída de 'gato' (o gato viu)      ",
     "nb.output_gato_was_seen": "a saída de 'gato' (o gato foi visto)",

@@ -109,6 +109,7 @@ def _checks():
         "08.3": lambda a, lang: tr.check_softmax_backward(a, language=lang),
         "10.1": lambda a, lang: exm.check_positional_value(a, pos=5, column=2, d_model=8, language=lang),
         "10.2": lambda a, lang: exm.check_last_row_same(a, rows_equal=True, language=lang),
+        "10.2b": lambda a, lang: exm.check_last_row_same(a, rows_equal=False, language=lang),
         "11.1": lambda a, lang: exm.check_concat_shape(a, n=5, n_heads=3, d_v=2, language=lang),
         "11.2": lambda a, lang: exm.check_head_relation(a, attention_heads, language=lang),
         "12.1": lambda a, lang: exm.check_best_loss(a, language=lang),
@@ -283,6 +284,7 @@ def _slips():
     add("10.1", "column counted from 1", math.cos(_angle(5, 1, 8)), "column_from_1", listed=True)
     add("10.1", "decimal comma", comma(math.sin(angle)), "decimal_comma", listed=True, edition="pt")
     add("10.2", "the mask gives order", False, "mask_gives_order")
+    add("10.2b", "the same words anywhere in the sentence", True, "same_words_assumed")
     # 11 multi-head: the concatenation's shape (5 words, 3 heads of d_v 2), the subject's head
     add("11.1", "one head's output", (5, 2), "one_head")
     add("11.1", "stacked", (3, 5, 2), "stacked")
