@@ -16,7 +16,7 @@ from .positions import positional_encoding
 from .strings import DEFAULT_LANGUAGE, text
 
 __all__ = ["check_positional_value", "check_last_row_same", "check_head_relation",
-           "check_concat_shape", "check_leak", "check_best_loss"]
+           "check_concat_shape", "check_head_rows", "check_leak", "check_best_loss"]
 
 TOLERANCE = 0.0051  # as in exercises: an answer rounded to 2 decimals still counts
 
@@ -150,6 +150,40 @@ def check_concat_shape(answer, n, n_heads, d_v, language=DEFAULT_LANGUAGE) -> Fe
     if shape == (n_heads * n, d_v):
         return Feedback(False, text("concat_stacked_rows", language), ("stacked_rows",))
     return Feedback(False, text("ex_other", language, hint=text("concat_hint", language)), ("other",))
+
+
+@_answers
+def check_head_rows(answer, head, n_heads, d_v, language=DEFAULT_LANGUAGE) -> Feedback:
+    """Exercise: which rows of W^O (0-based) must be zeroed to switch head `head` off?
+
+    Head h fills columns h*d_v .. (h+1)*d_v - 1 of the concatenation, and concat @ W^O reads
+    column c through row c of W^O. The rows may come in any order (a list, tuple, set, range)."""
+    if answer is None:
+        return _unanswered(language)
+    if isinstance(answer, (int, np.integer)) and not isinstance(answer, (bool, np.bool_)):
+        answer = [answer]  # one row named on its own
+    rows = answers.read_whole_numbers(answer, at_most=1000, sets=True)
+    if rows is None:
+        return Feedback(False, text("rows_expected", language, got=answers.shorten(answer)),
+                        ("not_numbers",))
+    rows = set(rows)
+
+    def block(h):
+        return set(range(h * d_v, (h + 1) * d_v))
+
+    if rows == block(head):
+        return Feedback(True, text("rows_right", language, head=head, first=head * d_v,
+                                   last=(head + 1) * d_v - 1))
+    if rows == {head}:
+        return Feedback(False, text("rows_head_index", language, d_v=d_v), ("head_index",))
+    if rows == {r + 1 for r in block(head)}:
+        return Feedback(False, text("rows_from_1", language), ("from_1",))
+    other = next((h for h in range(n_heads) if h != head and rows == block(h)), None)
+    if other is not None:
+        return Feedback(False, text("rows_other_head", language, other=other, d_v=d_v), ("other_head",))
+    if len(rows) > d_v and block(head) <= rows:
+        return Feedback(False, text("rows_too_many", language, d_v=d_v), ("too_many",))
+    return Feedback(False, text("ex_other", language, hint=text("rows_hint", language)), ("other",))
 
 
 # --- notebook 12: the mask in training ---------------------------------------------------------

@@ -80,7 +80,6 @@ class Slip:
 
 
 def _checks():
-    attention_heads = np.array([[0.85, 0.05], [0.10, 0.80]])  # head 1 takes the subject
     leak = np.full((7, 7), 0.01)
     for t in range(6):
         leak[t, t + 1] = 0.94
@@ -111,7 +110,7 @@ def _checks():
         "10.2": lambda a, lang: exm.check_last_row_same(a, rows_equal=True, language=lang),
         "10.2b": lambda a, lang: exm.check_last_row_same(a, rows_equal=False, language=lang),
         "11.1": lambda a, lang: exm.check_concat_shape(a, n=5, n_heads=3, d_v=2, language=lang),
-        "11.2": lambda a, lang: exm.check_head_relation(a, attention_heads, language=lang),
+        "11.2": lambda a, lang: exm.check_head_rows(a, head=1, n_heads=3, d_v=2, language=lang),
         "12.1": lambda a, lang: exm.check_best_loss(a, language=lang),
         "12.2": lambda a, lang: exm.check_leak(a, leak, t=2, language=lang),
     }
@@ -295,9 +294,12 @@ def _slips():
     add("11.1", "fractions", (5.9, 6.7), "not_shape", listed=True)
     add("11.1", "a dict", {5: 6}, "not_shape", listed=True)
     add("11.1", "infinity", (5, math.inf), "not_shape", listed=True)
-    add("11.2", "the noun's head", 0, "wrong_head")
-    add("11.2", "no such head", 2, "range")
-    add("11.2", "-1", -1, "range")
+    add("11.2", "the head's number", [1], "head_index")
+    add("11.2", "the head's number, bare", 1, "head_index")
+    add("11.2", "rows counted from 1", [3, 4], "from_1")
+    add("11.2", "head 0's rows", [0, 1], "other_head")
+    add("11.2", "head 2's rows (heads from 1)", [4, 5], "other_head")
+    add("11.2", "every row from the head on", [2, 3, 4, 5], "too_many")
     # 12 the mask in training: the best loss after "<s> o", where position 2 looks
     add("12.1", "ln 12", math.log(12), "ignored_gender")
     add("12.1", "1/6", 1 / 6, "probability")
