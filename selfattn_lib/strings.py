@@ -222,12 +222,13 @@ STRINGS: dict[str, dict[str, str]] = {
         "shape_expected": "The answer is a shape, a tuple like (3, 4); got {got}.",
         "leak_right": "Correct! Without the mask, position {t} attends mostly to position {j}: "
                       "the next word, the one it must predict.",
-        "leak_self": "Position {t} is the word itself; the model without the mask found something "
-                     "better to read. Look at row {t} of its weights.",
-        "leak_past": "That is an earlier word; without the mask the model looks forward. Look at "
-                     "row {t} of its weights.",
+        "leak_self": "Position {t} is the word itself. What is the model asked to predict at "
+                     "position {t}, and can it see it when nothing is masked?",
+        "leak_past": "That is an earlier word. Without the mask the model may look forward too: "
+                     "what is it asked to predict at position {t}, and where is that word?",
         "leak_range": "Positions go from 0 (<s>) to {last}; {got} is not one of them (in this exercise -1 does not mean the last one).",
-        "leak_hint": "Read row {t} of the unmasked model's weights and find its largest entry.",
+        "leak_hint": "Think of what the model was rewarded for at position {t}, and of what it "
+                     "can see there when nothing is masked.",
         "best_right": "Correct! After “o” come six masculine nouns, equally likely: the best "
                       "possible prediction gives each 1/6, a loss of ln 6 = {value:.4f}.",
         "best_ignored_gender": "That is ln 12: all twelve nouns. But “o” is masculine: which "
@@ -824,25 +825,38 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.cost_weighted_sum": "weighted_sum",
         "nb.cost_W_o": "W_o",
         "nb.corpus_sizes": "{sentences} training sentences, {words} words in the vocabulary; the first six:",
-        "nb.lowest_loss": "lowest loss any model can reach on this grammar: {best:.4f}",
+        "nb.lowest_loss": "the grammar's entropy rate (the best honest model's expected loss on new "
+                          "sentences): {best:.4f}",
         "nb.final_loss_with": "final training loss with the mask:    {loss:.4f}",
         "nb.final_loss_without": "final training loss without the mask: {loss:.4f}",
-        "nb.lowest_honest": "(lowest possible for an honest model: {best:.4f})",
+        "nb.lowest_honest": "(the grammar's entropy rate: {best:.4f})",
+        "nb.best_on_test": "the best honest model on the {count} test sentences: {loss:.4f} (standard "
+                           "error {se:.4f})",
+        "nb.batches_below": "with the mask, batches below the entropy rate: {count} of {total}, the "
+                            "lowest {low:.4f}",
         "nb.with_mask": "with the mask",
         "nb.without_mask": "without the mask",
-        "nb.lowest_possible_honest": "lowest possible (honest)",
+        "nb.lowest_possible_honest": "entropy rate (best honest model, expected)",
         "nb.batch_loss_title": "Training loss on each batch (log scale)",
         "nb.trained_with_mask": "trained with the mask",
         "nb.trained_without_mask": "trained without the mask",
         "nb.leak_weight": "without the mask, mean weight of position t on position t+1:",
+        "nb.last_row_looks": "without the mask, the last position looks most at position {position} "
+                             "(weight {weight:.2f})",
         "nb.test_losses": "{name:17}: test loss, whole sentence visible {whole:.4f}; one word at a time {honest:.4f}",
         "nb.share_sentences": "    share of {count} samples that are sentences: {share:.2f}",
+        "nb.seeds_lm_header": "seed   with the mask: loss one word at a time, share of sentences   "
+                              "without: loss, share",
+        "nb.seed_lm_row": "{seed:4d}   {with_loss:22.4f} {with_share:20.2f}   {without_loss:15.4f} "
+                          "{without_share:6.2f}",
+        "nb.uniform_guess": "(guessing uniformly among the {count} words: loss ln {count} = {loss:.4f})",
         "nb.model": "model",
         "nb.p_next_word": "P(next word)",
         "nb.after_prompt": "{model}: after '{prompt}'",
         "nb.trained_p_next": "trained {name}: P(next word | o gato dormiu ontem)",
         "nb.probability": "probability",
         "nb.p_masculine_state": "with the mask, P(masculine state) =",
+        "nb.p_masculine_after": "with the mask, after “{prompt}”: P(masculine state) = {p:.3f}",
         # worked steps (selfattn_lib.steps): Markdown; {formula}, {vector}, {matrix}, ... are
         # LaTeX already between $...$, {word} is “token” with a leading space (or empty)
         "step_projection": "**Projection:** {formula} for token {s}{word}.",

@@ -224,12 +224,13 @@ PORTUGUESE: dict[str, str] = {
     "shape_expected": "A resposta é uma forma (shape), uma tupla como (3, 4); veio {got}.",
     "leak_right": "Correto! Sem a máscara, a posição {t} presta atenção sobretudo à posição {j}: a "
                   "próxima palavra, justamente a que ela deve prever.",
-    "leak_self": "A posição {t} é a própria palavra; o modelo sem máscara achou algo melhor para "
-                 "ler. Olhe a linha {t} dos pesos dele.",
-    "leak_past": "Essa é uma palavra anterior; sem a máscara o modelo olha para a frente. Olhe a "
-                 "linha {t} dos pesos dele.",
+    "leak_self": "A posição {t} é a própria palavra. O que o modelo precisa prever na posição {t}, "
+                 "e ele consegue ver isso quando nada é mascarado?",
+    "leak_past": "Essa é uma palavra anterior. Sem a máscara o modelo pode olhar também para a "
+                 "frente: o que ele precisa prever na posição {t}, e onde está essa palavra?",
     "leak_range": "As posições vão de 0 (<s>) a {last}; {got} não é uma delas (neste exercício -1 não quer dizer a última).",
-    "leak_hint": "Leia a linha {t} dos pesos do modelo sem máscara e ache a maior entrada.",
+    "leak_hint": "Pense no que foi recompensado na posição {t} e no que o modelo consegue ver ali "
+                 "quando nada é mascarado.",
     "best_right": "Correto! Depois de “o” vêm seis substantivos masculinos, igualmente prováveis: a "
                   "melhor previsão possível dá 1/6 a cada um, uma perda de ln 6 = {value:.4f}.",
     "best_ignored_gender": "Isso é ln 12: os doze substantivos. Mas “o” é masculino: quais "
@@ -821,25 +822,38 @@ PORTUGUESE: dict[str, str] = {
     "nb.cost_weighted_sum": "soma_ponderada",
     "nb.cost_W_o": "W_o",
     "nb.corpus_sizes": "{sentences} frases de treinamento, {words} palavras no vocabulário; as seis primeiras:",
-    "nb.lowest_loss": "a menor perda que um modelo pode atingir nesta gramática: {best:.4f}",
+    "nb.lowest_loss": "a taxa de entropia da gramática (a perda esperada do melhor modelo honesto "
+                      "em frases novas): {best:.4f}",
     "nb.final_loss_with": "perda final de treinamento com a máscara: {loss:.4f}",
     "nb.final_loss_without": "perda final de treinamento sem a máscara: {loss:.4f}",
-    "nb.lowest_honest": "(a menor possível para um modelo honesto: {best:.4f})",
+    "nb.lowest_honest": "(a taxa de entropia da gramática: {best:.4f})",
+    "nb.best_on_test": "o melhor modelo honesto nas {count} frases de teste: {loss:.4f} (erro padrão "
+                       "{se:.4f})",
+    "nb.batches_below": "com a máscara, lotes abaixo da taxa de entropia: {count} de {total}, o menor "
+                        "{low:.4f}",
     "nb.with_mask": "com a máscara",
     "nb.without_mask": "sem a máscara",
-    "nb.lowest_possible_honest": "menor possível (honesto)",
+    "nb.lowest_possible_honest": "taxa de entropia (melhor modelo honesto, esperada)",
     "nb.batch_loss_title": "Perda de treinamento em cada lote (escala log)",
     "nb.trained_with_mask": "treinado com a máscara",
     "nb.trained_without_mask": "treinado sem a máscara",
     "nb.leak_weight": "sem a máscara, peso médio da posição t na posição t+1:",
+    "nb.last_row_looks": "sem a máscara, a última posição olha mais para a posição {position} "
+                         "(peso {weight:.2f})",
     "nb.test_losses": "{name:13}: perda de teste, frase inteira visível {whole:.4f}; uma palavra por vez {honest:.4f}",
     "nb.share_sentences": "    fração das {count} amostras que são frases: {share:.2f}",
+    "nb.seeds_lm_header": "semente   com a máscara: perda uma palavra por vez, fração de frases   "
+                          "sem: perda, fração",
+    "nb.seed_lm_row": "{seed:7d}   {with_loss:25.4f} {with_share:20.2f}   {without_loss:11.4f} "
+                      "{without_share:7.2f}",
+    "nb.uniform_guess": "(chutando uniformemente entre as {count} palavras: perda ln {count} = {loss:.4f})",
     "nb.model": "modelo",
     "nb.p_next_word": "P(próxima palavra)",
     "nb.after_prompt": "{model}: depois de '{prompt}'",
     "nb.trained_p_next": "treinado {name}: P(próxima palavra | o gato dormiu ontem)",
     "nb.probability": "probabilidade",
     "nb.p_masculine_state": "com a máscara, P(estado masculino) =",
+    "nb.p_masculine_after": "com a máscara, depois de “{prompt}”: P(estado masculino) = {p:.3f}",
     # explorer under hostile input (issue 14)
     "alt_attention": "Dois mapas de calor para {n} tokens ({mode}). À esquerda: os scores, de {low} a "
                      "{high}. À direita: os pesos de atenção α; a linha do foco {focus} está contornada. "
