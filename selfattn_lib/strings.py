@@ -573,15 +573,15 @@ STRINGS: dict[str, dict[str, str]] = {
         "audit.labels_not_start": "{quantity}: it is computed from earlier numbers ({inputs}), so it "
                                   "cannot be where a chain starts. Recompute it from the chapter's "
                                   "own inputs.",
-        "audit.labels_is_correct": "{quantity}: look again: the chapter's value agrees with the "
-                                   "correct {correct}.",
-        "audit.labels_is_start": "{quantity}: it comes straight from X and W (no earlier printed "
-                                 "numbers), so its error starts there.",
-        "audit.labels_not_carried": "{quantity}: recompute it from the chapter's own {inputs}: you "
-                                    "get {own}, yet the chapter prints {printed}.",
-        "audit.labels_is_carried": "{quantity}: from the chapter's own {inputs} you get {own}, which "
-                                   "agrees with what it prints ({printed}) within the audit's rounding "
-                                   "margin (half a unit of the last digit + {grace}): the error is inherited.",
+        "audit.labels_is_correct": "{quantity}: look again: recompute it from X and W and compare "
+                                   "with what the chapter prints.",
+        "audit.labels_is_start": "{quantity}: look again: which earlier printed numbers is it "
+                                 "computed from? Recompute it from X and W and compare.",
+        "audit.labels_not_carried": "{quantity}: recompute it from the chapter's own {inputs} and "
+                                    "compare with what it prints ({printed}).",
+        "audit.labels_is_carried": "{quantity}: recompute it from the chapter's own {inputs} and "
+                                   "compare with what it prints ({printed}), within the audit's "
+                                   "rounding margin (half a unit of the last digit + {grace}).",
         "audit.labels_score": "{right} of {total} right.",
         "audit.score_bad_index": "Cannot check this: {name} must be a token's 1-based subscript, 1 "
                                  "to {n}; got {got}.",

@@ -569,16 +569,16 @@ PORTUGUESE: dict[str, str] = {
     "audit.labels_not_start": "{quantity}: ele é calculado a partir de números anteriores "
                               "({inputs}), então não pode ser o começo de uma cadeia. Recalcule-o a "
                               "partir dos próprios dados do capítulo.",
-    "audit.labels_is_correct": "{quantity}: olhe de novo: o valor do capítulo concorda com o "
-                               "correto, {correct}.",
-    "audit.labels_is_start": "{quantity}: ele vem direto de X e W (sem números impressos antes), "
-                             "então o erro dele começa ali.",
+    "audit.labels_is_correct": "{quantity}: olhe de novo: recalcule-o a partir de X e W e compare "
+                               "com o que o capítulo imprime.",
+    "audit.labels_is_start": "{quantity}: olhe de novo: de quais números impressos antes ele é "
+                             "calculado? Recalcule-o a partir de X e W e compare.",
     "audit.labels_not_carried": "{quantity}: recalcule-o a partir dos próprios {inputs} do "
-                                "capítulo: dá {own}, mas o capítulo imprime {printed}.",
-    "audit.labels_is_carried": "{quantity}: a partir dos próprios {inputs} do capítulo dá {own}, o "
-                               "que concorda com o que ele imprime ({printed}) dentro da margem "
-                               "de arredondamento da auditoria (meia unidade do último dígito + "
-                               "{grace}): o erro é herdado.",
+                                "capítulo e compare com o que ele imprime ({printed}).",
+    "audit.labels_is_carried": "{quantity}: recalcule-o a partir dos próprios {inputs} do capítulo e "
+                               "compare com o que ele imprime ({printed}), dentro da margem de "
+                               "arredondamento da auditoria (meia unidade do último dígito + "
+                               "{grace}).",
     "audit.labels_score": "{right} de {total} certos.",
     "audit.score_bad_index": "Não dá para conferir: {name} precisa ser o índice de um token contado "
                              "a partir de 1, de 1 a {n}; veio {got}.",

@@ -305,10 +305,15 @@ def test_check_labels():
     assert audit.check_labels({}).startswith("Not answered yet")
     assert audit.check_labels({"k_1": None, "a_1": None}).startswith("Not answered yet")
     feedback = audit.check_labels({"score(x_2, x_1)": "carried forward"})
-    assert "you get 1.4" in feedback and "0 of 1 right." in feedback
+    # issue 24: a hint leads to the label without stating it (nor the recomputed number that decides it)
+    assert "recompute it from the chapter's own q_2, k_1" in feedback and "0 of 1 right." in feedback
+    assert "1.4" not in feedback
     assert "within the audit's rounding margin" in audit.check_labels({"alpha_21": "does not follow"})
+    assert "inherited" not in audit.check_labels({"alpha_21": "does not follow"})
     assert "cannot be where a chain starts" in audit.check_labels({"a_1": "start"})
-    assert "straight from X and W" in audit.check_labels({"q_1": "carried forward"})
+    assert "which earlier printed numbers" in audit.check_labels({"q_1": "carried forward"})
+    assert "starts there" not in audit.check_labels({"q_1": "carried forward"})
+    assert "agrees with the correct" not in audit.check_labels({"alpha_11": "wrong from the start"})
     assert "not correct" in audit.check_labels({"v_1": "correct"})
     assert "k_1: not answered yet" in audit.check_labels({"k_1": None, "a_1": "carried forward"})
     assert "four labels" in audit.check_labels({"k_1": "maybe"})
