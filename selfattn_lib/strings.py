@@ -493,8 +493,6 @@ STRINGS: dict[str, dict[str, str]] = {
                                    "- sum_k alpha_ik dalpha_ik).",
         "training.logit_unanswered": "Not answered yet: replace None with a number.",
         "training.logit_not_number": "The answer is one number; got {got}.",
-        "training.logit_too_large": "The answer is one number of a reasonable size; got {got}.",
-        "training.logit_not_finite": "Not yet: dL/dlogit is a finite number, not {got}.",
         "training.logit_right": "Correct! dL/dlogit = p - y = {p} - {y} = {expected}: the model is "
                                 "too unsure of '-a', and the gradient pushes the logit up.",
         "training.logit_sign": "The sign is flipped: that is y - p. Gradient descent subtracts the "
@@ -588,8 +586,6 @@ STRINGS: dict[str, dict[str, str]] = {
         "audit.score_bad_scaled": "Cannot check this: scaled must be True or False; got {got}.",
         "audit.score_unanswered": "Not answered yet: set `my_score` to your value of {name}.",
         "audit.score_not_number": "{name} is one number; got {got}.",
-        "audit.score_too_large": "{name} is one number of a reasonable size; got {got}.",
-        "audit.score_not_finite": "Not {name}: it is a finite number, not {got}.",
         "audit.score_right": "Correct! {name} = {value}.",
         "audit.score_printed": "That is the chapter's printed number: recompute it from X and W.",
         "audit.score_printed_inputs": "You used the chapter's printed q_{i} and k_{j}, which are "

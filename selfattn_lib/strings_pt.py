@@ -490,8 +490,6 @@ PORTUGUESE: dict[str, str] = {
                                "- sum_k alpha_ik dalpha_ik).",
     "training.logit_unanswered": "Ainda sem resposta: troque None por um número.",
     "training.logit_not_number": "A resposta é um número; veio {got}.",
-    "training.logit_too_large": "A resposta é um número de tamanho razoável; veio {got}.",
-    "training.logit_not_finite": "Ainda não: dL/dlogit é um número finito, não {got}.",
     "training.logit_right": "Correto! dL/dlogit = p - y = {p} - {y} = {expected}: o modelo está "
                             "inseguro demais sobre '-a', e o gradiente empurra o logit para cima.",
     "training.logit_sign": "O sinal está trocado: isso é y - p. A descida do gradiente subtrai o "
@@ -585,8 +583,6 @@ PORTUGUESE: dict[str, str] = {
     "audit.score_bad_scaled": "Não dá para conferir: scaled precisa ser True ou False; veio {got}.",
     "audit.score_unanswered": "Ainda sem resposta: ponha em `my_score` o seu valor de {name}.",
     "audit.score_not_number": "{name} é um número; veio {got}.",
-    "audit.score_too_large": "{name} é um número de tamanho razoável; veio {got}.",
-    "audit.score_not_finite": "Não é {name}: ele é um número finito, não {got}.",
     "audit.score_right": "Correto! {name} = {value}.",
     "audit.score_printed": "Esse é o número impresso no capítulo: recalcule-o a partir de X e W.",
     "audit.score_printed_inputs": "Você usou q_{i} e k_{j} impressos no capítulo, que estão errados: "
