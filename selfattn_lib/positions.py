@@ -12,6 +12,11 @@ import numpy as np
 __all__ = ["positional_encoding", "shift_matrix", "learned_positions", "check_count"]
 
 BASE = 10000.0  # the wavelengths go from 2*pi up to 10000 * 2*pi, as in the paper
+# Bounds on a table: as many positions as a causal mask may have tokens (attention.MAX_MASK_TOKENS),
+# and at most 2**22 entries (a 32 MB table, built with its temporaries in well under a second).
+MAX_POSITIONS = 16384
+MAX_D_MODEL = 16384
+MAX_ENCODING_ENTRIES = 2**22
 
 
 def check_count(value, name: str, minimum: int = 1) -> int:
@@ -37,6 +42,12 @@ def positional_encoding(n, d_model) -> np.ndarray:
     """
     n = check_count(n, "n (the number of positions)")
     d_model = check_count(d_model, "d_model")
+    for name, value, most in (("n (the number of positions)", n, MAX_POSITIONS), ("d_model", d_model, MAX_D_MODEL)):
+        if value > most:
+            raise ValueError(f"{name} must be at most {most}; got {value}")
+    if n * d_model > MAX_ENCODING_ENTRIES:
+        raise ValueError(f"n * d_model must be at most {MAX_ENCODING_ENTRIES} (the table's entries); "
+                         f"got {n} * {d_model} = {n * d_model}")
     angles = np.arange(n)[:, None] * _frequencies(d_model)[None, :]  # (n, d_model)
     return np.where(np.arange(d_model) % 2 == 0, np.sin(angles), np.cos(angles))
 
