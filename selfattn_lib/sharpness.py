@@ -98,10 +98,11 @@ class SharpnessControl(widgets.VBox):
         n = result.n
         self._bars = ax.bar(range(n), np.zeros(n), color=plots.token_colors(n))
         self._labels = [ax.text(j, 0, "", ha="center", va="bottom") for j in range(n)]
-        ax.set_xticks(range(n), [f"α{_sub(i + 1)},{_sub(j + 1)} ({t})" for j, t in enumerate(tokens)])
+        ax.set_xticks(range(n), [plots.literal(f"α{_sub(i + 1)},{_sub(j + 1)} ({plots.short_label(t)})")
+                                 for j, t in enumerate(tokens)])
         ax.set_ylim(0, 1.1)
-        ax.set_ylabel(text("sharpness.weight_axis", language))
-        self._token = tokens[i]
+        ax.set_ylabel(plots.literal(text("sharpness.weight_axis", language)))
+        self._token = plots.short_label(tokens[i])
         self.weights = np.zeros(n)
         self.factor.observe(lambda _change: self.redraw(), names="value")
         super().__init__([self.factor, self.picture])
@@ -113,15 +114,16 @@ class SharpnessControl(widgets.VBox):
             bar.set_height(w)
             label.set_position((label.get_position()[0], w))
             label.set_text(f"{w:.2f}")
-        self._ax.set_title(text("sharpness.title", self._language, i=self._i + 1, token=self._token,
-                                factor=self.factor.label, q=f"q{_sub(self._i + 1)}"))
+        self._ax.set_title(plots.literal(text("sharpness.title", self._language, i=self._i + 1, token=self._token,
+                                              factor=self.factor.label, q=f"q{_sub(self._i + 1)}")))
         buffer = io.BytesIO()
         self._fig.savefig(buffer, format="png")
         self.picture.value = buffer.getvalue()
 
 
     def __repr__(self) -> str:  # what a render without widgets shows: the chart's title and weights
-        return f"{self._ax.get_title().replace(chr(10), chr(32))}: " + ", ".join(f"{w:.2f}" for w in self.weights)
+        title = self._ax.get_title().replace(chr(10), chr(32)).replace("\\$", "$")  # as drawn
+        return f"{title}: " + ", ".join(f"{w:.2f}" for w in self.weights)
 
 
 def _sub(k: int) -> str:
