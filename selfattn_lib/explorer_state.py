@@ -331,15 +331,17 @@ class ExplorerState:
             if len(config_text) > MAX_JSON:
                 raise InputError("json_too_long", limit=MAX_JSON, got=len(config_text))
             try:
-                config_text = bytes(config_text).decode("utf-8")
+                # utf-8-sig: a file saved with a byte order mark (Windows Notepad) reads the same
+                config_text = bytes(config_text).decode("utf-8-sig")
             except UnicodeDecodeError:
                 raise InputError("json_not_utf8") from None
         if not isinstance(config_text, str):
             raise InputError("bad_config", error=text("config_not_object"))
         if len(config_text) > MAX_JSON:
             raise InputError("json_too_long", limit=MAX_JSON, got=len(config_text))
+        config_text = config_text.removeprefix("\ufeff")  # the BOM, when the text was decoded elsewhere
         try:
-            data = json.loads(config_text)
+            data = json.loads(config_text, parse_int=_json_int)
         except json.JSONDecodeError as exc:
             raise InputError("bad_json", error=_short(str(exc), 80)) from None
         except RecursionError:  # "[[[[...": nested deeper than Python's stack
@@ -398,6 +400,20 @@ class ExplorerState:
                       W_o=W_o, n_heads=n_heads, positions=positions)
 
 
+# Python turns at most 4,300 digits into an int (sys.get_int_max_str_digits) and json.loads would
+# raise its own ValueError beyond; 400 digits is already far past float64 (about 1.8e308).
+_MAX_INT_DIGITS = 400
+
+
+class _HugeInt(str):
+    """A JSON integer with more digits than any float64 holds, kept as its text: refused for its
+    size where a number is expected, and never converted (which would cost time, or raise)."""
+
+
+def _json_int(digits: str):
+    return _HugeInt(digits) if len(digits) > _MAX_INT_DIGITS + 1 else int(digits)
+
+
 def _matrix_from_json(value, name: str) -> np.ndarray:
     """A list of equal rows of JSON numbers (not true/false), at most MAX_TOKENS x MAX_DIM."""
     def bad(key, **values):
@@ -409,14 +425,24 @@ def _matrix_from_json(value, name: str) -> np.ndarray:
         raise bad("config_matrix_size", rows=MAX_TOKENS, cols=MAX_DIM)
     if len({len(row) for row in value}) != 1:
         raise bad("config_matrix")
+    numbers = []
     for row in value:
+        numbers.append([])
         for x in row:
+            if isinstance(x, _HugeInt):
+                raise bad("config_number_too_large", value=_short(x), limit=f"{MAX_MAGNITUDE:.0e}")
             if isinstance(x, bool) or not isinstance(x, (int, float)):
                 raise bad("config_numbers", value=_short(repr(x)))
-            # ints beyond float64 (10**400) and NaN/Infinity (which Python's json accepts)
-            if isinstance(x, int) and abs(x) > MAX_MAGNITUDE or not math.isfinite(x):
+            try:
+                x = float(x)  # a whole number is a number: too large ones are refused for their size
+            except OverflowError:  # an int beyond float64, such as 10**400
+                raise bad("config_number_too_large", value=_short(repr(x)), limit=f"{MAX_MAGNITUDE:.0e}") from None
+            if not math.isfinite(x):  # NaN, Infinity (which Python's json accepts)
                 raise bad("config_numbers", value=_short(repr(x)))
-    return np.array(value, dtype=float)
+            if abs(x) > MAX_MAGNITUDE:
+                raise bad("config_number_too_large", value=f"{x:.3g}", limit=f"{MAX_MAGNITUDE:.0e}")
+            numbers[-1].append(x)
+    return np.array(numbers, dtype=float)
 
 
 # --- validation ------------------------------------------------------------------------------------

@@ -20,10 +20,13 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import causal_mask, softmax
+from .attention import _flag, _preview, causal_mask, softmax
 from .corpus import END, START, VOCABULARY, decode, encode, is_sentence, make_corpus
 from .positions import check_count, learned_positions, positional_encoding
-from .training import combine_backward, project_backward, scores_backward, softmax_backward
+from .training import (
+    check_finite_params, check_hyperparameters, combine_backward, guarded_step, guarded_update,
+    project_backward, scores_backward, softmax_backward,
+)
 
 __all__ = [
     "LMParams", "init_lm", "LMForward", "lm_forward", "lm_loss_and_gradients",
@@ -92,9 +95,42 @@ class LMForward:
         return np.exp(self.log_probs)
 
 
+def _word_rows(params: LMParams, rows, name: str, columns: int):
+    """`rows` as a 2-D int array of word indices (B, >= columns), or a ValueError naming `name`."""
+    expected = (f"{name} must be a 2-D array of word indices (whole numbers from 0 to "
+                f"{len(params.E) - 1}), one sentence per row")
+    try:
+        array = np.asarray(rows)
+    except (ValueError, TypeError):  # numpy 2 refuses ragged nested lists
+        array = None
+    if array is None or array.dtype.kind not in "iu" or array.ndim != 2:
+        got = (f"shape {array.shape}, type {array.dtype}" if array is not None and array.dtype != object
+               else _preview(rows))
+        raise ValueError(f"{expected}; got {got}")
+    if array.shape[0] < 1 or array.shape[1] < columns:
+        need = "at least one sentence" + (f" of at least {columns} words (a word and the next)"
+                                          if columns > 1 else "")
+        raise ValueError(f"{expected}, and {need}; got shape {array.shape}")
+    outside = (array < 0) | (array >= len(params.E))
+    if outside.any():
+        b, t = (int(k) for k in np.argwhere(outside)[0])
+        raise ValueError(f"{expected}; got {array[b, t]} at row {b}, column {t}")
+    return array
+
+
+def _check_sentences(params: LMParams, sentences):
+    """Sentences (B, n+1): each row gives inputs w_0..w_{n-1} and the words to predict w_1..w_n."""
+    if not isinstance(params, LMParams):
+        raise ValueError(f"params must be an LMParams (from init_lm); got {type(params).__name__}")
+    return _word_rows(params, sentences, "sentences", columns=2)
+
+
 def lm_forward(params: LMParams, words, causal=True) -> LMForward:
     """The model on a batch of word-index rows (B, n), n at most the position table's rows."""
-    words = np.asarray(words)
+    causal = _flag(causal, "causal")
+    if not isinstance(params, LMParams):
+        raise ValueError(f"params must be an LMParams (from init_lm); got {type(params).__name__}")
+    words = _word_rows(params, words, "words", columns=1)
     n = words.shape[1]
     if n > len(params.P):
         raise ValueError(f"sequences can be at most {len(params.P)} words long (the position "
@@ -117,7 +153,8 @@ def _cross_entropy(log_probs, targets) -> float:
 
 def lm_loss_and_gradients(params: LMParams, sentences, causal=True):
     """Mean next-word cross-entropy on `sentences` (B, n+1) and the gradient of each parameter."""
-    loss, grads, _ = _loss_gradients_forward(params, np.asarray(sentences), causal)
+    causal = _flag(causal, "causal")
+    loss, grads, _ = _loss_gradients_forward(params, _check_sentences(params, sentences), causal)
     return loss, grads
 
 
@@ -162,31 +199,42 @@ def train_lm(params: LMParams, sentences, causal=True, steps=300, lr=0.03, batch
     """Adam on random batches of `batch_size` sentences (drawn from `seed`: same seed, same run).
 
     Adam is gradient descent with a step size per weight, so embeddings and attention learn
-    at a similar pace; batches keep each step cheap.
+    at a similar pace; batches keep each step cheap. The arguments are checked as train()'s are
+    (training.check_hyperparameters); if the loss or the parameters stop being finite, a
+    TrainingDiverged names the step (`.run`: the steps before).
     """
-    sentences = np.asarray(sentences)
-    steps, batch_size = check_count(steps, "steps", 0), check_count(batch_size, "batch_size")
+    check_finite_params(params, LMParams, "init_lm")
+    sentences = _check_sentences(params, sentences)
+    steps, lr, causal = check_hyperparameters(steps, lr, causal=causal)
+    batch_size = check_count(batch_size, "batch_size")
     rng = np.random.default_rng(seed)
     names = params.trained_names()
     m = {name: np.zeros_like(getattr(params, name)) for name in names}
     v = {name: np.zeros_like(getattr(params, name)) for name in names}
     beta1, beta2, eps = 0.9, 0.999, 1e-8
     losses = []
+
+    def partial_run():  # the steps before; no final loss, since the run did not finish
+        return LMTraining(params, causal, np.array(losses), math.nan)
+
     for step in range(steps):
         batch = sentences[rng.choice(len(sentences), min(batch_size, len(sentences)), replace=False)]
-        loss, grads, _ = _loss_gradients_forward(params, batch, causal)
+        loss, grads, _ = guarded_step(step, lr, partial_run, _loss_gradients_forward, params, batch, causal)
         losses.append(loss)
         new = {}
-        for name in names:
-            g = getattr(grads, name)
-            m[name] = beta1 * m[name] + (1 - beta1) * g
-            v[name] = beta2 * v[name] + (1 - beta2) * g * g
-            m_hat = m[name] / (1 - beta1 ** (step + 1))
-            v_hat = v[name] / (1 - beta2 ** (step + 1))
-            new[name] = getattr(params, name) - lr * m_hat / (np.sqrt(v_hat) + eps)
+        with np.errstate(all="ignore"):  # a non-finite update is reported just below
+            for name in names:
+                g = getattr(grads, name)
+                m[name] = beta1 * m[name] + (1 - beta1) * g
+                v[name] = beta2 * v[name] + (1 - beta2) * g * g
+                m_hat = m[name] / (1 - beta1 ** (step + 1))
+                v_hat = v[name] / (1 - beta2 ** (step + 1))
+                new[name] = getattr(params, name) - lr * m_hat / (np.sqrt(v_hat) + eps)
+        guarded_update(step, lr, partial_run, new.values())
         params = params.replace(**new)
-    final = _cross_entropy(lm_forward(params, sentences[:, :-1], causal).log_probs, sentences[:, 1:])
-    return LMTraining(params, bool(causal), np.array(losses), final)
+    (final,) = guarded_step(steps, lr, partial_run, lambda: (
+        _cross_entropy(lm_forward(params, sentences[:, :-1], causal).log_probs, sentences[:, 1:]),))
+    return LMTraining(params, causal, np.array(losses), final)
 
 
 def prefix_loss(params: LMParams, sentences, causal=True) -> float:
@@ -195,7 +243,8 @@ def prefix_loss(params: LMParams, sentences, causal=True) -> float:
     Word t+1 is predicted from the model run on w_0 .. w_t alone (the last position's output).
     For a causal model this equals the training loss; without the mask it does not.
     """
-    sentences = np.asarray(sentences)
+    causal = _flag(causal, "causal")
+    sentences = _check_sentences(params, sentences)
     total, count = 0.0, 0
     for t in range(1, sentences.shape[1]):
         log_probs = lm_forward(params, sentences[:, :t], causal).log_probs[:, -1]  # (B, vocab)

@@ -33,19 +33,26 @@ class MultiHeadResult:
         return np.stack([head.weights for head in self.heads])
 
 
-def split_heads(W: np.ndarray, n_heads: int) -> list:
+def split_heads(W, n_heads: int) -> list:
     """The n_heads blocks of columns of W, in order: block h is W[:, h*d : (h+1)*d]."""
+    W = as_matrix(W, "W", copy=False)
+    n_heads = check_count(n_heads, "n_heads")
+    _check_divisible("W", W, n_heads, "n_heads * d")
     width = W.shape[1] // n_heads
     return [W[:, h * width:(h + 1) * width] for h in range(n_heads)]
+
+
+def _check_divisible(name, W, n_heads, what):
+    if W.shape[1] % n_heads:  # also refuses more heads than columns: no block may be empty
+        raise ValueError(
+            f"{name} must have a number of columns divisible by n_heads = {n_heads} "
+            f"({what}: each head takes one block of columns); got {W.shape[1]} columns")
 
 
 def _check_heads(W_q, W_k, W_v, W_o, n_heads):
     n_heads = check_count(n_heads, "n_heads")
     for name, W, what in (("W_q", W_q, "n_heads * d_k"), ("W_v", W_v, "n_heads * d_v")):
-        if W.shape[1] % n_heads:
-            raise ValueError(
-                f"{name} must have a number of columns divisible by n_heads = {n_heads} "
-                f"({what}: each head takes one block of columns); got {W.shape[1]} columns")
+        _check_divisible(name, W, n_heads, what)
     W_o = as_matrix(W_o, "W_o", copy=False)
     if W_o.shape[0] != W_v.shape[1]:
         raise ValueError(
@@ -80,7 +87,9 @@ def attention_cost(n, d_model, d_k, d_v, n_heads, d_out=None) -> dict:
     One head of width n_heads*d_k costs the same in projections and scores; the heads add
     n_heads softmax rows per token instead of one, and W^O adds n * (n_heads*d_v) * d_out.
     """
-    d_out = d_model if d_out is None else d_out
+    n, d_model, d_k, d_v, n_heads = (check_count(value, name) for value, name in (
+        (n, "n"), (d_model, "d_model"), (d_k, "d_k"), (d_v, "d_v"), (n_heads, "n_heads")))
+    d_out = d_model if d_out is None else check_count(d_out, "d_out")
     return {
         "projections": n * d_model * n_heads * (2 * d_k + d_v),
         "scores": n_heads * n * n * d_k,

@@ -36,7 +36,8 @@ import numpy as np
 from .attention import causal_mask, softmax
 from .positions import check_count
 from .training import (
-    ADJECTIVES, DETERMINERS, NOUNS, PERSONS, SEEING_VERBS, Lexicon, combine_backward,
+    ADJECTIVES, DETERMINERS, NOUNS, PERSONS, SEEING_VERBS, Lexicon, check_finite_params,
+    check_hyperparameters, check_share, combine_backward, guarded_step, guarded_update,
     make_lexicon, project_backward, scores_backward, softmax_backward,
 )
 
@@ -79,6 +80,7 @@ def make_two_relation_data(rng, lexicon: Lexicon, size: int, neutral_share=1 / 2
     itself, not its determiner, must be read.
     """
     size = check_count(size, "size")
+    neutral_share = check_share(neutral_share, "neutral_share")
     gendered = {1: ("o", "um"), -1: ("a", "uma")}
     neutral = tuple(w.lower() for w, g in DETERMINERS.items() if g == 0)
     persons = tuple(PERSONS)
@@ -216,15 +218,31 @@ def head_attention(weights: np.ndarray) -> np.ndarray:
 
 
 def train_heads(params: HeadParams, data: TwoRelationData, steps=200, lr=2.0) -> HeadTraining:
-    """Full-batch gradient descent on the same sentences at every step."""
+    """Full-batch gradient descent on the same sentences at every step.
+
+    The arguments are checked as train()'s are (training.check_hyperparameters); if the loss or
+    the parameters stop being finite, a TrainingDiverged names the step (`.run`: the steps before).
+    """
+    check_finite_params(params, HeadParams, "init_head_params")
+    if not isinstance(data, TwoRelationData):
+        raise ValueError(f"data must be a TwoRelationData (from make_two_relation_data); got "
+                         f"{type(data).__name__}")
+    steps, lr = check_hyperparameters(steps, lr)
     losses, attention = [], []
+
+    def partial_run():
+        return HeadTraining(params, np.array(losses), np.array(attention))
+
     for step in range(steps + 1):
-        loss, grads, fwd = _loss_gradients_forward(params, data.X, data.y)
+        loss, grads, fwd = guarded_step(step, lr, partial_run, _loss_gradients_forward, params, data.X, data.y)
         losses.append(loss)
         attention.append(head_attention(fwd.weights))
         if step < steps:
-            params = params.replace(**{name: value - lr * grad for (name, value), (_, grad)
-                                       in zip(params.items(), grads.items())})
+            with np.errstate(all="ignore"):
+                updated = params.replace(**{name: value - lr * grad for (name, value), (_, grad)
+                                            in zip(params.items(), grads.items())})
+            guarded_update(step, lr, partial_run, [value for _, value in updated.items()])
+            params = updated
     return HeadTraining(params, np.array(losses), np.array(attention))
 
 

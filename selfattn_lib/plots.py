@@ -21,9 +21,10 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from matplotlib.text import Text
+from matplotlib.ticker import FuncFormatter, ScalarFormatter
 
 from . import rounding, strings
-from .attention import AttentionResult
+from .attention import AttentionResult, _require_finite, as_matrix
 from .steps import mode_label
 from .strings import DEFAULT_LANGUAGE
 
@@ -47,6 +48,7 @@ __all__ = [
     "FOCUS_COLOR",
     "ShownFigure",
     "short_label",
+    "literal",
     "LABEL_CHARS",
 ]
 
@@ -63,6 +65,35 @@ TOKEN_STYLE = "tableau-colorblind10"
 # redraws every bar at each edit; these stay distinct at a glance and cost 2 to 5 times.
 TOKEN_HATCHES = ("", "/", "\\", "|", "-", "+", "x", ".", "//", "\\\\")
 FOCUS_COLOR = "#ff8c00"    # the focus row's outline: orange, far from every purple of the weights
+
+
+def literal(label) -> str:
+    """`label` as matplotlib must be given it to draw it as typed: every `$` escaped, so no
+    mathtext is parsed ("$x^2$" stays $x^2$, "R$5 e R$6" keeps its dollars, "$$" is no error).
+    Every text of every picture here goes through it once (twice would show the backslash)."""
+    return str(label).replace("$", r"\$")
+
+
+# Beyond this, a scale centred on 0 overflows float64 inside matplotlib (vmax - vmin, axis
+# ranges): such numbers are drawn divided by a power of ten and the axis labels multiply back.
+_SAFE_TOP = 1e300
+
+
+def _scale_for(values) -> float:
+    with np.errstate(over="ignore"):  # a sum of parts may round past the limit: the limit, then
+        top = float(np.abs(values).max()) if np.size(values) else 0.0
+    top = min(top, float(np.finfo(float).max))
+    return 1.0 if top <= _SAFE_TOP else 10.0 ** math.floor(math.log10(top))
+
+
+def _scaled_ticks(axis, scale: float) -> None:
+    """Tick labels in the true units when the artists were drawn divided by `scale`."""
+    if scale == 1.0:
+        if isinstance(axis.get_major_formatter(), FuncFormatter):
+            axis.set_major_formatter(ScalarFormatter())
+    else:
+        # Python floats: a tick just outside the view may pass the limit (inf, not a warning)
+        axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{float(value) * scale:.2g}"))
 
 
 def _axes(ax):
@@ -165,12 +196,15 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
              colorbar, blank_masked, language=DEFAULT_LANGUAGE):
     """Image of `data`; where `mask` is False: hatched, and grey too when `blank_masked`."""
     rows, cols = data.shape
-    shown = np.ma.masked_array(data, mask=~mask) if blank_masked else data
+    scale = _scale_for(data) if norm is None else 1.0  # norm None: signed, centred on 0
+    norm = _signed_norm(data / scale) if norm is None else norm
+    shown = np.ma.masked_array(data / scale, mask=~mask) if blank_masked else data / scale
     image = ax.imshow(shown, cmap=colormaps[cmap].with_extremes(bad=MASKED_COLOR), norm=norm,
                       aspect="equal", interpolation="nearest")
+    image._scale = scale
     col_labels, row_labels = [short_label(c) for c in col_labels], [short_label(r) for r in row_labels]
-    ax.set_xticks(range(cols), col_labels)
-    ax.set_yticks(range(rows), row_labels)
+    ax.set_xticks(range(cols), [literal(c) for c in col_labels])
+    ax.set_yticks(range(rows), [literal(r) for r in row_labels])
     ax.tick_params(length=0)
     if cols > 4 or max(len(str(c)) for c in col_labels) > 6:  # long labels side by side collide
         ax.tick_params(axis="x", labelrotation=45)
@@ -179,11 +213,11 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
     for side in ax.spines.values():
         side.set_visible(False)
     if xlabel:
-        ax.set_xlabel(xlabel)
+        ax.set_xlabel(literal(xlabel))
     if ylabel:
-        ax.set_ylabel(ylabel)
+        ax.set_ylabel(literal(ylabel))
     if title:
-        ax.set_title(title, fontsize=10)
+        ax.set_title(literal(title), fontsize=10)
     image._blank_masked = blank_masked
     image._mask_patches = []
     hidden = list(zip(*np.nonzero(~mask)))
@@ -202,10 +236,12 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
                          ha="center", va="center", fontsize=9)
         ax.add_artist(cell)
         image._cells.append(cell)
-    _color_cells(image, data)
+    _color_cells(image, data / scale)
+    image._colorbar = None
     if colorbar:
         image._colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8, pad=0.03)
         image._colorbar.ax.tick_params(labelsize=8)
+        _scaled_ticks(image._colorbar.ax.yaxis, scale)
     return image
 
 
@@ -272,7 +308,7 @@ def scores_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorba
         direction = strings.text("mode_causal" if result.causal else "mode_bidirectional", language)
         title = strings.text("plot_scores_title", language, formula=formula, direction=direction)
     xlabel = _key_axis(result, "plot_scores_masked_note", language)
-    return _heatmap(ax, result.scores, result.mask, SIGNED_CMAP, _signed_norm(result.scores), labels,
+    return _heatmap(ax, result.scores, result.mask, SIGNED_CMAP, None, labels,
                     labels, title, xlabel, strings.text("plot_query_axis", language), colorbar,
                     blank_masked=False, language=language)
 
@@ -282,16 +318,14 @@ def matrix_heatmap(M, row_labels, col_labels=None, ax=None, title=None, colorbar
     """A matrix (X, Q, K, V or a W) with labelled rows and columns, diverging scale centred on 0.
     Its title is the caller's (already in their language); `language` is accepted like everywhere."""
     ax = _axes(ax)
-    M = np.asarray(M, dtype=float)
-    if M.ndim != 2:
-        raise ValueError(f"M must be a 2-D matrix; got shape {M.shape}")
+    M = as_matrix(M, "M", copy=False)  # finite numbers only: inf or nan has no colour on a scale
     if len(row_labels) != M.shape[0]:
         raise ValueError(f"row_labels must have one label per row ({M.shape[0]}); got {len(row_labels)}")
     if col_labels is None:
         col_labels = [str(c + 1) for c in range(M.shape[1])]
     if len(col_labels) != M.shape[1]:
         raise ValueError(f"col_labels must have one label per column ({M.shape[1]}); got {len(col_labels)}")
-    return _heatmap(ax, M, np.ones(M.shape, dtype=bool), SIGNED_CMAP, _signed_norm(M), row_labels,
+    return _heatmap(ax, M, np.ones(M.shape, dtype=bool), SIGNED_CMAP, None, row_labels,
                     col_labels, title, None, None, colorbar, blank_masked=False, language=language)
 
 
@@ -304,19 +338,24 @@ def update_heatmap(image, data, mask=None):
     data = np.asarray(data, dtype=float)
     if image.get_array().shape != data.shape:
         raise ValueError(f"data must keep the heatmap's shape {image.get_array().shape}; got {data.shape}")
+    _require_finite(data, "data")
     if image.norm.vmin < 0:  # signed: rescale around 0
-        top = float(np.abs(data).max()) or 1.0
+        image._scale = _scale_for(data)
+        top = float(np.abs(data / image._scale).max()) or 1.0
         image.set_clim(-top, top)
+        if image._colorbar is not None:
+            _scaled_ticks(image._colorbar.ax.yaxis, image._scale)
+    shown = data / image._scale
     if mask is not None and image._blank_masked:
-        image.set_data(np.ma.masked_array(data, mask=~mask))
+        image.set_data(np.ma.masked_array(shown, mask=~mask))
     else:
-        image.set_data(data)
+        image.set_data(shown)
     blank = np.ma.getmaskarray(image.get_array()).ravel() if image._blank_masked else [False] * data.size
     labels = [_format(v) for v in data.ravel()]
     image._longest = max(len(t) for t in labels)
     for cell, text, hidden in zip(image._cells, labels, blank):
         cell.set_text("" if hidden else text)
-    _color_cells(image, data)
+    _color_cells(image, shown)
     return image
 
 
@@ -361,8 +400,7 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None, langu
     _tokens(tokens, result.n)  # the labels are checked first
     if not 0 <= i < result.n:
         raise ValueError(f"i must be between 0 and {result.n - 1} (0-based token index); got {i}")
-    visible, parts = _contribution_parts(result, i)
-    bottoms = _stack(parts)
+    visible, parts, bottoms, totals = _scaled_parts(ax, result, i)
     x = np.arange(result.d_v)
     colors, hatches = token_colors(result.n), token_hatches(result.n)
     words = contribution_labels(result, tokens, i, language)
@@ -370,15 +408,15 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None, langu
     for row, j in enumerate(visible):
         bars.append(ax.bar(x, parts[row], bottom=bottoms[row], width=0.6, color=colors[j],
                            hatch=hatches[j], edgecolor="white", linewidth=0.5, label=words["parts"][row]))
-    (total,) = ax.plot(x, result.output[i], linestyle="none", marker="_", markersize=18,
+    (total,) = ax.plot(x, totals, linestyle="none", marker="_", markersize=18,
                        markeredgewidth=2.5, color="black", label=words["total"])
     ax.axhline(0, color="#555555", linewidth=0.8)
     ax.set_xticks(x, [str(c + 1) for c in x])
     ax.set_xlabel(words["xlabel"])
-    ax.set_ylabel(strings.text("plot_contribution_axis", language))
-    ax.set_title(title or words["title"], fontsize=10)
+    ax.set_ylabel(literal(strings.text("plot_contribution_axis", language)))
+    ax.set_title(literal(title) if title else words["title"], fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
-    _fit_limits(ax, parts, bottoms, result.output[i])
+    _fit_limits(ax, parts, bottoms, totals)
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax._contribution_total = total
@@ -387,14 +425,15 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None, langu
 
 def contribution_labels(result: AttentionResult, tokens, i, language=DEFAULT_LANGUAGE) -> dict:
     """The words `contributions` writes for a_i: "title", "xlabel", "total" and "parts" (the
-    legend label of each visible token j, in order)."""
+    legend label of each visible token j, in order), ready for matplotlib (`literal`)."""
     labels = _tokens(tokens, result.n)
     visible, _ = _contribution_parts(result, i)
     return {
-        "title": strings.text("plot_contributions_title", language, i=_sub(i + 1), token=labels[i]),
-        "xlabel": strings.text("plot_component_axis", language, i=_sub(i + 1)),
-        "total": strings.text("plot_contribution_total", language, i=_sub(i + 1)),
-        "parts": [strings.text("plot_contribution_part", language, i=_sub(i + 1), j=_sub(j + 1), token=labels[j])
+        "title": literal(strings.text("plot_contributions_title", language, i=_sub(i + 1), token=labels[i])),
+        "xlabel": literal(strings.text("plot_component_axis", language, i=_sub(i + 1))),
+        "total": literal(strings.text("plot_contribution_total", language, i=_sub(i + 1))),
+        "parts": [literal(strings.text("plot_contribution_part", language, i=_sub(i + 1), j=_sub(j + 1),
+                                       token=labels[j]))
                   for j in visible],
     }
 
@@ -415,6 +454,19 @@ def _sub(k: int) -> str:
     return str(k).translate(str.maketrans("0123456789", "₀₁₂₃₄₅₆₇₈₉"))
 
 
+def _scaled_parts(ax, result: AttentionResult, i: int):
+    """The visible tokens, and the parts, bottoms and total of a_i as drawn: in true units, or
+    divided by a power of ten when a bar's end nears the float64 limit (labels multiply back)."""
+    visible, parts = _contribution_parts(result, i)
+    with np.errstate(over="ignore"):  # capped in _scale_for
+        reach = np.abs(parts).sum(axis=0)  # the farthest a stack of bars can go from 0
+    scale = _scale_for(np.concatenate([reach, result.output[i]]))
+    parts = parts / scale
+    ax._contribution_scale = scale
+    _scaled_ticks(ax.yaxis, scale)
+    return visible, parts, _stack(parts), result.output[i] / scale
+
+
 def _fit_limits(ax, parts, bottoms, totals):
     ends = np.concatenate([(bottoms + parts).ravel(), bottoms.ravel(), np.ravel(totals), [0.0]])
     low, high = float(ends.min()), float(ends.max())
@@ -424,16 +476,16 @@ def _fit_limits(ax, parts, bottoms, totals):
 
 def update_contributions(ax, bars, result: AttentionResult, i: int):
     """Move the bars drawn by `contributions` to a new result with the same visible tokens and d_v."""
-    visible, parts = _contribution_parts(result, i)
+    visible, _ = _contribution_parts(result, i)
     if len(bars) != len(visible) or any(len(b) != result.d_v for b in bars):
         raise ValueError("the bars were drawn for another shape; draw them anew")
-    bottoms = _stack(parts)
+    visible, parts, bottoms, totals = _scaled_parts(ax, result, i)
     for container, heights, lows in zip(bars, parts, bottoms):
         for rect, h, low in zip(container, heights, lows):
             rect.set_height(h)
             rect.set_y(low)
-    ax._contribution_total.set_ydata(result.output[i])
-    _fit_limits(ax, parts, bottoms, result.output[i])
+    ax._contribution_total.set_ydata(totals)
+    _fit_limits(ax, parts, bottoms, totals)
     return bars
 
 

@@ -19,9 +19,9 @@ def encoding_heatmap(PE, ax=None, colorbar=True, language=DEFAULT_LANGUAGE):
     PE = np.asarray(PE)
     image = ax.imshow(PE, cmap=plots.SIGNED_CMAP, vmin=-1, vmax=1, aspect="auto",
                       interpolation="nearest")
-    ax.set_title(strings.text("plot_encoding_title", language, n=PE.shape[0], d_model=PE.shape[1]))
-    ax.set_xlabel(strings.text("plot_column_axis", language))
-    ax.set_ylabel(strings.text("plot_position_axis", language))
+    ax.set_title(plots.literal(strings.text("plot_encoding_title", language, n=PE.shape[0], d_model=PE.shape[1])))
+    ax.set_xlabel(plots.literal(strings.text("plot_column_axis", language)))
+    ax.set_ylabel(plots.literal(strings.text("plot_position_axis", language)))
     if colorbar:
         ax.figure.colorbar(image, ax=ax)
     return image

@@ -13,6 +13,11 @@ __all__ = ["positional_encoding", "shift_matrix", "learned_positions", "check_co
 
 BASE = 10000.0  # as in the paper: the wavelengths go from 2*pi (pair 0) up to 2*pi * 10000^((d-2)/d)
 #                 (the last pair, i = d/2 - 1), just short of the paper's "10000 * 2*pi"
+# Bounds on a table: as many positions as a causal mask may have tokens (attention.MAX_MASK_TOKENS),
+# and at most 2**22 entries (a 32 MB table, built with its temporaries in well under a second).
+MAX_POSITIONS = 16384
+MAX_D_MODEL = 16384
+MAX_ENCODING_ENTRIES = 2**22
 
 
 def check_count(value, name: str, minimum: int = 1) -> int:
@@ -38,6 +43,12 @@ def positional_encoding(n, d_model) -> np.ndarray:
     """
     n = check_count(n, "n (the number of positions)")
     d_model = check_count(d_model, "d_model")
+    for name, value, most in (("n (the number of positions)", n, MAX_POSITIONS), ("d_model", d_model, MAX_D_MODEL)):
+        if value > most:
+            raise ValueError(f"{name} must be at most {most}; got {value}")
+    if n * d_model > MAX_ENCODING_ENTRIES:
+        raise ValueError(f"n * d_model must be at most {MAX_ENCODING_ENTRIES} (the table's entries); "
+                         f"got {n} * {d_model} = {n * d_model}")
     angles = np.arange(n)[:, None] * _frequencies(d_model)[None, :]  # (n, d_model)
     return np.where(np.arange(d_model) % 2 == 0, np.sin(angles), np.cos(angles))
 

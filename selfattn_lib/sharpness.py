@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import math
+import numbers
 
 import ipywidgets as widgets
 import numpy as np
@@ -19,6 +20,8 @@ from matplotlib.figure import Figure
 
 from . import plots
 from .attention import AttentionResult, softmax
+from .positions import check_count
+from .steps import _check_index, _check_result, _check_tokens
 from .strings import DEFAULT_LANGUAGE, text
 
 __all__ = ["row_dot_products", "row_weights", "factor_options", "SharpnessControl"]
@@ -33,16 +36,30 @@ def row_dot_products(result: AttentionResult, i: int) -> np.ndarray:
 
 def row_weights(result: AttentionResult, i: int, factor: float) -> np.ndarray:
     """softmax over the tokens row i may see of factor * (q_i . k_j); 0 for masked tokens."""
-    if not math.isfinite(factor) or factor < 0:
-        raise ValueError(f"factor must be a finite number >= 0; got {factor!r}")
+    result = _check_result(result)
+    i = _check_index("i", i, result.n, "token")
+    factor = _check_factor(factor)
     visible = result.mask[i]
     weights = np.zeros(result.n)
     weights[visible] = softmax(factor * row_dot_products(result, i)[visible])
     return weights
 
 
+def _check_factor(factor) -> float:
+    value = math.nan
+    if isinstance(factor, numbers.Real) and not isinstance(factor, (bool, np.bool_)):
+        try:
+            value = float(factor)
+        except OverflowError:  # 10**400: a Python int beyond float64
+            pass
+    if not 0 <= value < math.inf:  # also False for nan
+        raise ValueError(f"factor must be a finite number >= 0; got {factor!r}"[:200])
+    return value
+
+
 def factor_options(d_k: int, language: str = DEFAULT_LANGUAGE) -> list[tuple[str, float]]:
     """(label, factor) pairs for the slider: a few factors, 1/sqrt(d_k) and 1 named for what they are."""
+    d_k = check_count(d_k, "d_k")
     scale = 1 / math.sqrt(d_k)
     values = sorted(set(_FACTORS) | {scale})
     options = []
@@ -63,6 +80,9 @@ class SharpnessControl(widgets.VBox):
     Starts at 1/sqrt(d_k): the weights the chapter's formalization computes."""
 
     def __init__(self, result: AttentionResult, tokens, i: int, language: str = DEFAULT_LANGUAGE):
+        result = _check_result(result)
+        i = _check_index("i", i, result.n, "token")
+        tokens = _check_tokens(tokens, result.n)
         self._result, self._i, self._language = result, i, language
         self.scale = 1 / math.sqrt(result.d_k)
         self.factor = widgets.SelectionSlider(options=factor_options(result.d_k, language), value=self.scale,
@@ -78,10 +98,11 @@ class SharpnessControl(widgets.VBox):
         n = result.n
         self._bars = ax.bar(range(n), np.zeros(n), color=plots.token_colors(n))
         self._labels = [ax.text(j, 0, "", ha="center", va="bottom") for j in range(n)]
-        ax.set_xticks(range(n), [f"α{_sub(i + 1)},{_sub(j + 1)} ({t})" for j, t in enumerate(tokens)])
+        ax.set_xticks(range(n), [plots.literal(f"α{_sub(i + 1)},{_sub(j + 1)} ({plots.short_label(t)})")
+                                 for j, t in enumerate(tokens)])
         ax.set_ylim(0, 1.1)
-        ax.set_ylabel(text("sharpness.weight_axis", language))
-        self._token = tokens[i]
+        ax.set_ylabel(plots.literal(text("sharpness.weight_axis", language)))
+        self._token = plots.short_label(tokens[i])
         self.weights = np.zeros(n)
         self.factor.observe(lambda _change: self.redraw(), names="value")
         super().__init__([self.factor, self.picture])
@@ -93,15 +114,16 @@ class SharpnessControl(widgets.VBox):
             bar.set_height(w)
             label.set_position((label.get_position()[0], w))
             label.set_text(f"{w:.2f}")
-        self._ax.set_title(text("sharpness.title", self._language, i=self._i + 1, token=self._token,
-                                factor=self.factor.label, q=f"q{_sub(self._i + 1)}"))
+        self._ax.set_title(plots.literal(text("sharpness.title", self._language, i=self._i + 1, token=self._token,
+                                              factor=self.factor.label, q=f"q{_sub(self._i + 1)}")))
         buffer = io.BytesIO()
         self._fig.savefig(buffer, format="png")
         self.picture.value = buffer.getvalue()
 
 
     def __repr__(self) -> str:  # what a render without widgets shows: the chart's title and weights
-        return f"{self._ax.get_title().replace(chr(10), chr(32))}: " + ", ".join(f"{w:.2f}" for w in self.weights)
+        title = self._ax.get_title().replace(chr(10), chr(32)).replace("\\$", "$")  # as drawn
+        return f"{title}: " + ", ".join(f"{w:.2f}" for w in self.weights)
 
 
 def _sub(k: int) -> str:

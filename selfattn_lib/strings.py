@@ -72,6 +72,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "config_matrix": "{name} must be a list of rows of equal length",
         "config_matrix_size": "{name} has at most {rows} rows and {cols} columns",
         "config_numbers": "{name} must hold only numbers; got {value}",
+        "config_number_too_large": "{name} holds a number too large ({value}); the explorer shows numbers up to ±{limit}",
         "config_rows": "{name} has {rows} rows but X has d_model = {d_model} columns",
         "config_d_k": "W_q has {q} columns but W_k has {k}; both are d_k",
         "alt_attention": "Two heatmaps for {n} tokens ({mode}). Left: the scores, from {low} to {high}. "

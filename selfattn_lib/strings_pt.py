@@ -864,6 +864,7 @@ PORTUGUESE: dict[str, str] = {
     "config_matrix": "{name} precisa ser uma lista de linhas do mesmo comprimento",
     "config_matrix_size": "{name} tem no máximo {rows} linhas e {cols} colunas",
     "config_numbers": "{name} só pode conter números; veio {value}",
+    "config_number_too_large": "{name} tem um número grande demais ({value}); o explorador mostra números até ±{limit}",
     "config_rows": "{name} tem {rows} linhas, mas X tem d_model = {d_model} colunas",
     "config_token_long": "um rótulo de token tem no máximo {limit} caracteres, em uma só linha",
     "decimal_comma": "“{value}” na linha {row}, coluna {col}: aqui o separador decimal é '.' "

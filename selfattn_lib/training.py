@@ -30,7 +30,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .attention import AttentionResult, causal_mask, self_attention, softmax
+from .attention import AttentionResult, _flag, causal_mask, self_attention, softmax
 from . import answers
 from .exercises import _LANGUAGE, Feedback, _answers, _numbers, _short
 from .strings import DEFAULT_LANGUAGE, text
@@ -42,7 +42,8 @@ __all__ = [
     "Params", "init_params", "Forward", "forward", "bce_loss",
     "readout_backward", "combine_backward", "softmax_backward", "scores_backward",
     "project_backward", "loss_and_gradients",
-    "Snapshot", "TrainingRun", "TrainingDiverged", "train", "MAX_STEPS", "MAX_LR", "predict", "noun_weights", "evaluate", "attention_result",
+    "Snapshot", "TrainingRun", "TrainingDiverged", "train", "MAX_STEPS", "MAX_LR",
+    "check_hyperparameters", "check_share", "guarded_step", "guarded_update", "predict", "noun_weights", "evaluate", "attention_result",
     "Experiment", "run_experiment",
     "check_softmax_backward", "check_logit_gradient", "check_attention_target",
     "ATTENTION_EXERCISE",
@@ -162,6 +163,14 @@ def _pick(rng, options):
     return options[rng.integers(len(options))]
 
 
+def check_share(value, name: str) -> float:
+    """A probability: a real number from 0 to 1, or a ValueError naming `name`."""
+    if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
+        raise ValueError(f"{name} must be a number between 0 and 1 (a share of the sentences); "
+                         f"got {value!r}"[:200])
+    return float(value)
+
+
 def make_dataset(rng, lexicon, size, nouns=NOUNS, adjectives=ADJECTIVES,
                  neutral_share=1 / 3, seeing_share=1 / 2) -> Dataset:
     """`size` random sentences of two patterns, each 5 words long:
@@ -170,6 +179,8 @@ def make_dataset(rng, lexicon, size, nouns=NOUNS, adjectives=ADJECTIVES,
     probability `seeing_share`, "Ela viu o gato pret-" (person verb determiner noun adjective).
     A share `neutral_share` of determiners are "Cada"/"Qualquer", which have no gender.
     """
+    neutral_share = check_share(neutral_share, "neutral_share")
+    seeing_share = check_share(seeing_share, "seeing_share")
     gendered = {1: ("O", "Um"), -1: ("A", "Uma")}
     neutral = ("Cada", "Qualquer")
     persons = tuple(PERSONS)
@@ -383,21 +394,18 @@ MAX_LR = 100.0
 
 
 class TrainingDiverged(ValueError):
-    """The loss or the parameters stopped being finite numbers; `run` holds the steps before."""
+    """The loss or the parameters stopped being finite numbers; `run` holds the steps before
+    (a TrainingRun, or the HeadTraining / LMTraining of the other entry points)."""
 
-    def __init__(self, message: str, run: TrainingRun):
+    def __init__(self, message: str, run):
         super().__init__(message)
         self.run = run
 
 
-def _check_training_arguments(params, data, steps, lr, save_at):
-    if not isinstance(params, Params):
-        raise ValueError(f"params must be a Params (from init_params); got {type(params).__name__}")
-    if not isinstance(data, Dataset):
-        raise ValueError(f"data must be a Dataset (from make_dataset); got {type(data).__name__}")
-    for name, value in params.items():
-        if not np.isfinite(value).all():
-            raise ValueError(f"params.{name} must contain only finite numbers; it holds nan or inf")
+def check_hyperparameters(steps, lr, **flags) -> tuple:
+    """The one argument check of every training entry point (train, train_heads, train_lm):
+    steps a whole number in 0..MAX_STEPS, lr a finite number in (0, MAX_LR], each flag True or
+    False. Returns (steps, lr, *flags) as int, float and bools; else a ValueError naming it."""
     if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)):
         raise ValueError(f"steps must be a whole number of training steps; got {steps!r} "
                          f"({type(steps).__name__})")
@@ -409,6 +417,49 @@ def _check_training_arguments(params, data, steps, lr, save_at):
     if not (0 < lr <= MAX_LR):  # also False for nan
         raise ValueError(f"lr (the learning rate) must be a finite number above 0 and at most "
                          f"{MAX_LR:g}; got {lr!r}")
+    return (int(steps), float(lr), *(_flag(value, name) for name, value in flags.items()))
+
+
+def _diverged(step: int, what: str, lr: float, run) -> TrainingDiverged:
+    return TrainingDiverged(
+        f"training stopped at step {step}: {what}. The updates grew too large for lr = {lr:g}; "
+        f"try a smaller learning rate.", run)
+
+
+def guarded_step(step: int, lr: float, partial_run, compute, *args):
+    """compute(*args) -> (loss, ...) for one training step; a TrainingDiverged naming the step
+    (with partial_run(), the steps before) if it cannot be computed or the loss is not finite."""
+    # overflow is looked for here, by step: numpy's warnings would only repeat it
+    with np.errstate(all="ignore"):
+        try:
+            loss, *rest = compute(*args)
+        except ValueError as exc:  # the softmax refuses nan or inf scores
+            raise _diverged(step, f"the attention scores are no longer finite ({exc})", lr,
+                            partial_run()) from None
+    if not math.isfinite(loss):
+        raise _diverged(step, f"the loss became {loss}", lr, partial_run())
+    return (loss, *rest)
+
+
+def guarded_update(step: int, lr: float, partial_run, arrays) -> None:
+    """A TrainingDiverged naming the step if an updated parameter is not finite."""
+    if not all(np.isfinite(value).all() for value in arrays):
+        raise _diverged(step, "the update made a parameter inf or nan", lr, partial_run())
+
+
+def check_finite_params(params, cls, made_by: str) -> None:
+    if not isinstance(params, cls):
+        raise ValueError(f"params must be a {cls.__name__} (from {made_by}); got {type(params).__name__}")
+    for name, value in params.items():
+        if not np.isfinite(value).all():
+            raise ValueError(f"params.{name} must contain only finite numbers; it holds nan or inf")
+
+
+def _check_training_arguments(params, data, steps, lr, save_at):
+    check_finite_params(params, Params, "init_params")
+    if not isinstance(data, Dataset):
+        raise ValueError(f"data must be a Dataset (from make_dataset); got {type(data).__name__}")
+    steps, lr = check_hyperparameters(steps, lr)
     try:
         chosen = list(itertools.islice(iter(save_at), MAX_STEPS + 2))
     except TypeError:
@@ -418,7 +469,7 @@ def _check_training_arguments(params, data, steps, lr, save_at):
         raise ValueError(f"save_at must be a list of whole step numbers (0 or more), such as "
                          f"(0, 10, 100); got {save_at!r}"[:300])
     save_at = {int(k) for k in chosen}
-    return int(steps), float(lr), save_at
+    return steps, lr, save_at
 
 
 def train(params: Params, data: Dataset, steps=300, lr=1.0, save_at=()) -> TrainingRun:
@@ -433,21 +484,11 @@ def train(params: Params, data: Dataset, steps=300, lr=1.0, save_at=()) -> Train
     params = params.copy()
     losses, noun_attention, snapshots = [], [], []
 
-    def stop(step, what):
-        run = TrainingRun(params, lr, np.array(losses), np.array(noun_attention), snapshots)
-        return TrainingDiverged(
-            f"training stopped at step {step}: {what}. The updates grew too large for lr = {lr:g}; "
-            f"try a smaller learning rate.", run)
+    def partial_run():
+        return TrainingRun(params, lr, np.array(losses), np.array(noun_attention), snapshots)
 
     for step in range(steps + 1):
-        # overflow is looked for below, by step: numpy's warnings would only repeat it
-        with np.errstate(all="ignore"):
-            try:
-                loss, grads, fwd = _loss_gradients_forward(params, data)
-            except ValueError as exc:  # the softmax refuses nan or inf scores
-                raise stop(step, f"the attention scores are no longer finite ({exc})") from None
-        if not math.isfinite(loss):
-            raise stop(step, f"the loss became {loss}")
+        loss, grads, fwd = guarded_step(step, lr, partial_run, _loss_gradients_forward, params, data)
         losses.append(loss)
         noun_attention.append(fwd.weights[np.arange(len(data)), data.adjective, data.noun].mean())
         if step in save_at:
@@ -456,8 +497,7 @@ def train(params: Params, data: Dataset, steps=300, lr=1.0, save_at=()) -> Train
             with np.errstate(all="ignore"):
                 updated = Params(*(value - lr * grad for (_, value), (_, grad)
                                    in zip(params.items(), grads.items())))
-            if not all(np.isfinite(value).all() for _, value in updated.items()):
-                raise stop(step, "the update made a parameter inf or nan")
+            guarded_update(step, lr, partial_run, [value for _, value in updated.items()])
             params = updated
     return TrainingRun(params, lr, np.array(losses), np.array(noun_attention), snapshots)
 

@@ -85,6 +85,36 @@ def test_bad_arguments_are_named(argument, kwargs):
         hub_link.hub_link(**kwargs)
 
 
+@pytest.mark.parametrize("argument, kwargs", [
+    ("hub", {"hub": "https://hub example.edu"}),
+    ("hub", {"hub": "https://hub.example.edu/my hub"}),
+    ("hub", {"hub": "https://hub.example.edu:abc"}),
+    ("hub", {"hub": "https://hub.example.edu:99999"}),
+    ("hub", {"hub": 'https://hub.example.edu/"x"'}),
+    ("hub", {"hub": "https://hub.example.edu/<x>"}),
+    ("hub", {"hub": "https://hub.example.edu/a\tb"}),
+    ("hub", {"hub": "http://[::1"}),
+    ("notebook", {"hub": "https://h.edu", "notebook": "notebooks/99_missing.ipynb"}),
+])
+def test_hostile_arguments_are_named_not_made_into_a_broken_link(argument, kwargs):
+    # issue 26: each of these printed a link (exit 0), or said "Invalid IPv6 URL" without the argument
+    with pytest.raises(ValueError, match=rf"^{argument}: expected .*; got "):
+        hub_link.hub_link(**kwargs)
+
+
+def test_a_password_in_the_hub_address_is_refused_and_not_repeated():
+    with pytest.raises(ValueError, match=r"^hub: expected .*password.*; got ") as caught:
+        hub_link.hub_link("https://teacher:s3cret@hub.example.edu")
+    assert "s3cret" not in str(caught.value)
+    done = run_tool("--hub", "https://teacher:s3cret@hub.example.edu")
+    assert done.returncode == 2 and done.stdout == "" and "s3cret" not in done.stderr
+
+
+def test_a_valid_port_and_an_ipv6_hub_still_work():
+    assert parts(hub_link.hub_link("http://[::1]:8000/"))[0] == "http://[::1]:8000/hub/user-redirect/git-pull"
+    assert parts(hub_link.hub_link("https://hub.example.edu:8443"))[0].startswith("https://hub.example.edu:8443/hub/")
+
+
 def run_tool(*args):
     return subprocess.run([sys.executable, str(REPO / "tools" / "hub_link.py"), *args],
                           capture_output=True, text=True, timeout=60)

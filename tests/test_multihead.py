@@ -9,7 +9,7 @@ from reference import reference_multi_head_attention
 from selfattn_lib import (
     AttentionResult, MultiHeadResult, multi_head_attention, positional_encoding, self_attention,
 )
-from selfattn_lib.multihead import attention_cost
+from selfattn_lib.multihead import attention_cost, split_heads
 
 SHAPES = [  # (n, d_model, n_heads, d_k, d_v, d_out)
     (1, 1, 1, 1, 1, 1), (3, 4, 2, 2, 2, 4), (5, 6, 3, 2, 1, 2), (4, 3, 4, 1, 3, 5),
@@ -180,3 +180,34 @@ def test_cost_of_heads_equals_one_wide_head_but_for_softmax_and_W_o():
         assert many[step] == one[step]
     assert many["softmax_exps"] == 4 * one["softmax_exps"] == 4 * 10 * 10
     assert one["scores"] == 10 * 10 * 8  # n^2 dot products of length 8
+
+
+# --- split_heads and attention_cost check their arguments (issue 26) ------------------------------
+
+@pytest.mark.parametrize("W, n_heads, message", [
+    (np.ones((4, 4)), 3, r"^W must have a number of columns divisible by n_heads = 3 .*; got 4 columns"),
+    (np.ones((4, 4)), 8, r"^W must have a number of columns divisible by n_heads = 8 .*; got 4 columns"),
+    (np.ones((4, 4)), 0, r"^n_heads must be an integer >= 1; got 0"),
+    (np.ones((4, 4)), "2", r"^n_heads must be an integer >= 1; got '2'"),
+    (np.ones(4), 2, r"^W must be a 2-D array"),
+    ("abc", 2, r"^W must "),
+])
+def test_split_heads_refuses_what_would_drop_columns(W, n_heads, message):
+    with pytest.raises(ValueError, match=message):
+        split_heads(W, n_heads)
+
+
+def test_split_heads_keeps_every_column_in_order():
+    W = np.arange(24.0).reshape(4, 6)
+    blocks = split_heads(W, 3)
+    assert [b.shape for b in blocks] == [(4, 2)] * 3
+    np.testing.assert_array_equal(np.concatenate(blocks, axis=1), W)
+
+
+@pytest.mark.parametrize("name, value", [("n", "3"), ("d_model", 0), ("d_k", 2.5), ("d_v", None),
+                                         ("n_heads", True), ("d_out", -1)])
+def test_attention_cost_names_a_bad_size(name, value):
+    sizes = dict(n=10, d_model=8, d_k=2, d_v=2, n_heads=4, d_out=8)
+    sizes[name] = value
+    with pytest.raises(ValueError, match=rf"^{name} must be an integer >= 1; got "):
+        attention_cost(**sizes)

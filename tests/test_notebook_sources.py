@@ -192,3 +192,77 @@ def test_widget_ids_follow_the_views_not_chance():
     renamed = json.loads(json.dumps(nb).replace(next(iter(state)), "f" * 32))
     again = pairs.stable_widget_ids(nbformat.from_dict(renamed), "09_explorer")
     assert again == pairs.stable_widget_ids(nb, "09_explorer") == nb
+
+
+# --- hostile input to the tool itself (issue 26) --------------------------------------------------
+
+def run_main(monkeypatch, paths, *argv):
+    monkeypatch.setattr(pairs, "notebook_paths", lambda folder=None: list(paths))
+    return pairs.main(list(argv))
+
+
+def snapshot(folder):
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_an_unknown_keep_value_is_refused_before_anything_is_written(pair, monkeypatch, capsys):
+    # "--keep=ipnyb" (a typo) used to fall through to "the .md wins" and drop a cell added to the .ipynb
+    edit_ipynb(pair, lambda nb: nb.cells.insert(2, nbformat.v4.new_markdown_cell("A teacher's new cell.")))
+    before = snapshot(pair.parent)
+    status = run_main(monkeypatch, [pair], "sync", "--keep=ipnyb")
+    out = capsys.readouterr()
+    assert status == 2
+    assert "--keep" in out.err and "'ipnyb'" in out.err and "md" in out.err and "ipynb" in out.err
+    assert "updated" not in out.out
+    assert snapshot(pair.parent) == before
+
+
+def test_execute_of_a_missing_notebook_is_one_line_and_runs_nothing(tmp_path, capsys):
+    status = pairs.main(["execute", str(tmp_path / "nope.ipynb")])
+    out = capsys.readouterr()
+    assert status == 2
+    assert out.err.count("\n") == 1 and "nope.ipynb" in out.err and "Traceback" not in out.err
+    assert out.out == ""
+
+
+@pytest.fixture
+def conflicted(tmp_path):
+    """Two pairs: 02 with git's merge-conflict markers in its .ipynb, 03 intact."""
+    for stem in ("02_scores", "03_softmax"):
+        for suffix in (".ipynb", ".md"):
+            shutil.copy(ROOT / "notebooks" / f"{stem}{suffix}", tmp_path / f"{stem}{suffix}")
+    broken = tmp_path / "02_scores.ipynb"
+    text = broken.read_text(encoding="utf-8").splitlines(keepends=True)
+    text[3:3] = ["<<<<<<< HEAD\n", '  "a": 1,\n', "=======\n", '  "a": 2,\n', ">>>>>>> other\n"]
+    broken.write_text("".join(text), encoding="utf-8")
+    return broken, tmp_path / "03_softmax.ipynb"
+
+
+@pytest.mark.parametrize("command", ["check", "sync"])
+def test_a_notebook_with_conflict_markers_is_one_line_and_the_others_are_still_done(
+        conflicted, monkeypatch, capsys, command):
+    broken, intact = conflicted
+    edit_md(intact, "## The equation", "## The equation, edited")  # something for the others to find
+    os.utime(intact, (1, 1))
+    before = broken.read_bytes()
+    status = run_main(monkeypatch, [broken, intact], command)
+    out = capsys.readouterr()
+    assert status == 1
+    said = out.out + out.err
+    assert "Traceback" not in said and "NotJSONError" not in said
+    lines = [line for line in said.splitlines() if "02_scores.ipynb" in line]
+    assert len(lines) == 1 and "conflict" in lines[0]
+    assert "03_softmax" in said  # the intact pair was still looked at
+    assert broken.read_bytes() == before
+    if command == "sync":
+        assert pairs.pair_problem(intact) is None
+
+
+def test_a_text_twin_with_conflict_markers_is_not_synced_as_prose(pair, monkeypatch, capsys):
+    edit_md(pair, "## The equation", "<<<<<<< HEAD\n## The equation\n=======\n## An equation\n>>>>>>> other")
+    os.utime(pair, (1, 1))
+    before = snapshot(pair.parent)
+    assert run_main(monkeypatch, [pair], "sync") == 1
+    said = capsys.readouterr().err
+    assert said.count("\n") == 1 and "03_softmax.md" in said and "conflict" in said
+    assert snapshot(pair.parent) == before

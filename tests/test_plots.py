@@ -405,3 +405,132 @@ def test_token_colours_are_colour_blind_safe_and_not_the_only_cue(example):
     legend = [t.get_text() for t in ax.get_legend().get_texts()]
     for token in example.tokens:  # and the legend names each token in words
         assert any(token in entry for entry in legend), (token, legend)
+
+
+# --- labels drawn as typed, and pictures near the float64 limit (issue 26) -------------------------
+
+import warnings  # noqa: E402
+
+from matplotlib import colormaps  # noqa: E402
+from matplotlib.text import Text  # noqa: E402
+
+from selfattn_lib import plots_more  # noqa: E402
+from selfattn_lib.sharpness import SharpnessControl  # noqa: E402
+
+HOSTILE = ["$x^2$", "R$5 e R$6", "$$", "a\\$b"]
+
+
+def drawn_strings(fig):
+    """Every text the figure draws, as matplotlib will draw it: (string, parsed as mathtext?)."""
+    FigureCanvasAgg(fig).draw()  # a mathtext parser error ("$$") would raise here
+    return [t._preprocess_math(t.get_text()) for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
+
+
+def hostile_result():
+    X = np.eye(4) + 0.1
+    return self_attention(X, np.eye(4), np.eye(4), np.eye(4)[:, :2])
+
+
+@pytest.mark.parametrize("picture", ["weights", "scores", "matrix", "contributions", "overview", "heads"])
+def test_labels_are_drawn_as_their_literal_text(picture):
+    result = hostile_result()
+    fig = Figure(figsize=(6, 5), layout="constrained")
+    ax = fig.add_subplot()
+    if picture == "weights":
+        plots.weights_heatmap(result, HOSTILE, ax=ax, title="cost $5 and $6")
+    elif picture == "scores":
+        plots.scores_heatmap(result, HOSTILE, ax=ax)
+    elif picture == "matrix":
+        plots.matrix_heatmap(result.V, HOSTILE, ["$a$", "$b$"], ax=ax, title="$V$")
+    elif picture == "contributions":
+        plots.contributions(result, HOSTILE, 3, ax=ax)
+    elif picture == "overview":
+        fig = plots.overview(result, HOSTILE, i=2)
+    else:
+        from selfattn_lib import multi_head_attention
+        heads = multi_head_attention(np.eye(4) + 0.1, np.eye(4), np.eye(4), np.eye(4), np.eye(4), 2)
+        fig = Figure(figsize=(8, 4), layout="constrained")
+        plots_more.heads_heatmaps(heads, HOSTILE, fig.subplots(1, 2))
+    shown = drawn_strings(fig)
+    assert not [s for s, math in shown if math], "a label was read as mathtext"
+    texts = [s for s, _ in shown]
+    for token in HOSTILE:
+        assert any(token in s for s in texts), (token, texts)
+    if picture == "weights":
+        assert "cost $5 and $6" in texts
+    if picture == "matrix":
+        assert "$V$" in texts and "$a$" in texts
+
+
+def test_the_sharpness_chart_draws_its_tokens_literally():
+    control = SharpnessControl(hostile_result(), HOSTILE, 2)
+    shown = drawn_strings(control._fig)
+    assert not [s for s, math in shown if math]
+    assert any("R$5 e R$6" in s for s, _ in shown) and any("($$)" in s for s, _ in shown)
+
+
+def huge_scores_result(V=np.eye(2)):
+    # finite inputs, valid results: scores [[1e308, 0], [0, -5e307]]
+    return self_attention(np.eye(2), np.diag([1e154, 5e153]), np.diag([1e154, -1e154]), V,
+                          causal=False, scaled=False)
+
+
+def test_scores_near_the_float64_limit_are_painted_on_their_scale():
+    result = huge_scores_result()
+    assert result.scores.tolist() == [[1e308, 0.0], [0.0, -5e307]]
+    cmap = colormaps[plots.SIGNED_CMAP]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no overflow on the way
+        for colorbar in (True, False):
+            ax = new_axes()
+            image = plots.scores_heatmap(result, ["a", "b"], ax=ax, colorbar=colorbar)
+            FigureCanvasAgg(ax.figure).draw()
+            painted = image.to_rgba(image.get_array())
+            # on a scale centred on 0 that reaches +-1e308: 1e308 is the top, -5e307 a quarter up
+            expected = [[cmap(1.0), cmap(0.5)], [cmap(0.5), cmap(0.25)]]
+            np.testing.assert_allclose(painted, np.array(expected) * [1, 1, 1, 1], atol=1 / 255)
+            if colorbar:
+                low, high = image._colorbar.ax.get_ylim()
+                assert np.isfinite([low, high]).all()
+                labels = [t.get_text() for t in image._colorbar.ax.get_yticklabels() if t.get_text()]
+                assert labels and any("e+307" in t or "e+308" in t for t in labels), labels
+
+
+@pytest.mark.parametrize("i", [None, 0, 1])
+def test_overview_near_the_float64_limit_is_drawn(i):
+    big_v = huge_scores_result(np.diag([1.7e308, -1.7e308]))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = plots.overview(big_v, ["a", "b"], i=i)
+        png = fig._repr_png_()
+    assert png.startswith(b"\x89PNG")
+    if i is not None:
+        bars = fig.axes[2] if fig.axes[2].containers else fig.axes[-1]
+        low, high = bars.get_ylim()
+        ends = [r.get_y() + r.get_height() for c in bars.containers for r in c] + [r.get_y() for c in bars.containers for r in c]
+        assert np.isfinite([low, high]).all() and low <= min(ends) and max(ends) <= high
+
+
+@pytest.mark.parametrize("bad", [np.inf, -np.inf, np.nan])
+def test_matrix_heatmap_refuses_what_is_not_a_finite_number(bad):
+    M = np.ones((2, 3))
+    M[1, 2] = bad
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        with pytest.raises(ValueError, match=r"^M must contain only finite numbers; got .* at row 1, column 2"):
+            plots.matrix_heatmap(M, ["a", "b"], ax=new_axes())
+        image = plots.matrix_heatmap(np.ones((2, 3)), ["a", "b"], ax=new_axes())
+        with pytest.raises(ValueError, match=r"^data must contain only finite numbers"):
+            plots.update_heatmap(image, M)
+
+
+def test_matrix_heatmap_near_the_limit_keeps_its_scale():
+    M = np.array([[1.7e308, -1.7e308, 0.0]])
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        image = plots.matrix_heatmap(M, ["a"], ax=new_axes(), colorbar=True)
+        FigureCanvasAgg(image.axes.figure).draw()
+        cmap = colormaps[plots.SIGNED_CMAP]
+        np.testing.assert_allclose(image.to_rgba(image.get_array())[0], [cmap(1.0), cmap(0.0), cmap(0.5)], atol=1 / 255)
+        plots.update_heatmap(image, np.array([[1.0, -2.0, 0.5]]))  # back to ordinary numbers
+        np.testing.assert_allclose(image.to_rgba(image.get_array())[0], [cmap(0.75), cmap(0.0), cmap(0.625)], atol=1 / 255)

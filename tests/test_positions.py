@@ -8,6 +8,7 @@ from hypothesis import strategies as st
 
 from reference import reference_positional_encoding
 from selfattn_lib import positional_encoding
+from selfattn_lib import positions
 from selfattn_lib.positions import learned_positions, shift_matrix
 
 
@@ -92,3 +93,27 @@ def test_learned_table_is_seeded():
     a = learned_positions(np.random.default_rng(3), 5, 4)
     b = learned_positions(np.random.default_rng(3), 5, 4)
     assert a.shape == (5, 4) and (a == b).all()
+
+
+# --- bounds (issue 26): 2**63 gave shape (0, 2), (200_000, 512) took 68 s and 3 GiB ---------------
+
+@pytest.mark.parametrize("args, name", [
+    ((2**63, 2), r"n \(the number of positions\)"),
+    ((3, 2**63), "d_model"),
+    ((10**6, 2), r"n \(the number of positions\)"),
+    ((2, 10**6), "d_model"),
+    ((200_000, 512), r"n \(the number of positions\)"),
+    ((16384, 4096), "n \\* d_model"),
+])
+def test_sizes_beyond_the_bounds_are_refused_by_name(args, name):
+    with pytest.raises(ValueError, match=rf"^{name} must be at most [0-9]+.*; got "):
+        positional_encoding(*args)
+
+
+def test_the_largest_table_allowed_is_still_the_formula():
+    n, d_model = positions.MAX_POSITIONS, positions.MAX_ENCODING_ENTRIES // positions.MAX_POSITIONS
+    PE = positional_encoding(n, d_model)
+    assert PE.shape == (n, d_model)
+    for pos, col in ((n - 1, 0), (n - 1, 1), (12345, d_model - 1), (7, 6)):
+        angle = pos / 10000 ** ((col // 2) * 2 / d_model)
+        assert PE[pos, col] == pytest.approx(math.sin(angle) if col % 2 == 0 else math.cos(angle), abs=1e-9)

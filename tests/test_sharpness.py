@@ -59,3 +59,50 @@ def test_the_options_name_the_scaled_and_unscaled_factors(d_k):
     assert list(options) == sorted(options)
     assert options[1.0] == ("1/√d_k = 1 (com escala)" if d_k == 1 else "1 (sem escala)")
     assert options[1 / math.sqrt(d_k)].startswith("1/√d_k = ")
+
+
+# --- arguments checked as steps and plots check them (issue 26) -----------------------------------
+
+def _result():
+    return sa.self_attention(*INPUTS)
+
+
+@pytest.mark.parametrize("i, message", [
+    (-1, r"^i must be between 0 and 2 .*; got -1"),
+    (3, r"^i must be between 0 and 2 .*; got 3"),
+    (1.0, r"^i must be a whole number .*; got 1.0"),
+    (True, r"^i must be a whole number .*; got True"),
+])
+def test_row_weights_names_a_bad_row(i, message):
+    # -1 used to give the last row's weights, 4 an IndexError
+    with pytest.raises(ValueError, match=message):
+        row_weights(_result(), i, 1.0)
+
+
+@pytest.mark.parametrize("factor", ["1", None, True, float("nan"), -1.0, float("inf"), 10**400])
+def test_row_weights_names_a_bad_factor(factor):
+    with pytest.raises(ValueError, match=r"^factor must be a finite number >= 0; got "):
+        row_weights(_result(), 1, factor)
+
+
+def test_row_weights_needs_a_result():
+    with pytest.raises(ValueError, match=r"^result must be an AttentionResult"):
+        row_weights(np.ones((4, 4)), 1, 1.0)
+
+
+@pytest.mark.parametrize("d_k", [0, -3, 2.0, "4", None])
+def test_factor_options_names_a_bad_d_k(d_k):
+    with pytest.raises(ValueError, match=r"^d_k must be an integer >= 1; got "):
+        factor_options(d_k)
+
+
+@pytest.mark.parametrize("i", [-1, 3, "0"])
+def test_the_control_refuses_a_row_it_cannot_title(i):
+    # -1 used to draw the last row's bars titled "row 0 ... q_0"
+    with pytest.raises(ValueError, match=r"^i must be "):
+        SharpnessControl(_result(), ["a", "b", "c"], i)
+
+
+def test_the_control_needs_one_token_per_row():
+    with pytest.raises(ValueError, match=r"^tokens must have one word per token, 3; got 2"):
+        SharpnessControl(_result(), ["a", "b"], 1)

@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+from pathlib import Path
 from urllib.parse import quote, urlencode, urlsplit
 
 REPO = "https://github.com/selfattn/selfattn-notebooks"
@@ -26,12 +27,34 @@ FIRST_NOTEBOOK = "notebooks/00_start_here.ipynb"
 # git's own rules for a branch name, the parts a typo is likely to break
 _BAD_BRANCH = re.compile(r"(^[-/.])|(\.\.)|([\s~^:?*\[\\])|(@\{)|([/.]$)|(\.lock$)")
 _TARGET = re.compile(r"^[A-Za-z0-9._-]+$")
+# Characters that end or break a URL where the link is pasted (an e-mail, a Markdown page, HTML)
+_BROKEN_IN_A_LINK = re.compile(r"[\s\"'<>`{}|\\^\x00-\x1f\x7f]")
+ROOT = Path(__file__).resolve().parent.parent  # the course whose notebooks the link opens
+
+
+def _hub_parts(hub: str):
+    """The hub's address taken apart, or a ValueError naming `hub` (never echoing a password)."""
+    shown = re.sub(r"//[^/@]*@", "//***@", hub)
+    bad = _BROKEN_IN_A_LINK.search(hub)
+    if bad:
+        raise ValueError(f"hub: expected an address without spaces, quotes, angle brackets or "
+                         f"similar ({bad.group(0)!r} would break the link); got {shown!r}")
+    try:
+        parts = urlsplit(hub)
+        parts.port  # noqa: B018  (urllib checks the port only when asked)
+    except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
+        raise ValueError(f"hub: expected the hub's address, like https://hub.example.edu "
+                         f"({exc}); got {shown!r}") from None
+    if parts.username is not None or parts.password is not None:
+        raise ValueError(f"hub: expected an address without a user name or password (it would be "
+                         f"in every student's link; students log in on the hub); got {shown!r}")
+    return parts
 
 
 def hub_link(hub: str, repo: str = REPO, branch: str = BRANCH, notebook: str = FIRST_NOTEBOOK,
              target: str = TARGET) -> str:
     """The URL a student clicks; ValueError naming the argument when one cannot work."""
-    parts = urlsplit(hub.strip())
+    parts = _hub_parts(hub.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise ValueError(f"hub: expected the hub's address, like https://hub.example.edu; got {hub!r}")
     if parts.query or parts.fragment:
@@ -52,6 +75,9 @@ def hub_link(hub: str, repo: str = REPO, branch: str = BRANCH, notebook: str = F
             f"notebook: expected a path inside the repository ending in .ipynb, like "
             f"{FIRST_NOTEBOOK}; got {notebook!r}"
         )
+    if not (ROOT / notebook).is_file():
+        raise ValueError(f"notebook: expected one of the course's notebooks, like {FIRST_NOTEBOOK} "
+                         f"(there is no {notebook} in {ROOT}); got {notebook!r}")
     query = urlencode(
         {"repo": repo, "branch": branch, "targetpath": target, "urlpath": f"lab/tree/{target}/{notebook}"},
         quote_via=quote, safe="",

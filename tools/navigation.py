@@ -12,6 +12,7 @@ in step.
 """
 from __future__ import annotations
 
+import os
 import re
 import sys
 from dataclasses import dataclass
@@ -47,8 +48,25 @@ EDITIONS = (
 )
 
 
+# A file name goes into Markdown links as it is: spaces, brackets or parentheses would break them.
+LINKABLE_NAME = re.compile(r"^[0-9][0-9]_[\w.-]+\.ipynb$")
+
+
 def series(folder: Path = NOTEBOOKS) -> list[Path]:
     return sorted(folder.glob("[0-9][0-9]_*.ipynb"))
+
+
+def check_names(paths: list[Path]) -> None:
+    bad = [p.name for p in paths if not LINKABLE_NAME.match(p.name)]
+    if bad:
+        raise ValueError(f"{pairs.rel(paths[0].parent)}: a notebook's file name becomes a link, so it must be "
+                         f"NN_words.ipynb with letters, digits, '_', '.' or '-' only (no spaces, brackets "
+                         f"or parentheses); got {', '.join(repr(b) for b in bad)}. Rename it; nothing was written.")
+
+
+def link_text(title: str) -> str:
+    """A title as Markdown link text that reads as itself: brackets and backslashes escaped."""
+    return re.sub(r"([\\\[\]])", r"\\\1", title)
 
 
 def title(nb) -> str:
@@ -64,11 +82,11 @@ def nav_text(paths: list[Path], index: int, titles: dict[str, str], edition: Edi
     parts = []
     if index > 0:
         prev = paths[index - 1].name
-        parts.append(f"[← {titles[prev]}]({prev})")
+        parts.append(f"[← {link_text(titles[prev])}]({prev})")
     parts.append(f"[{edition.contents_word}]({edition.contents})")
     if index + 1 < len(paths):
         nxt = paths[index + 1].name
-        parts.append(f"[{titles[nxt]} →]({nxt})")
+        parts.append(f"[{link_text(titles[nxt])} →]({nxt})")
     return " | ".join(parts)
 
 
@@ -76,13 +94,13 @@ def contents_text(paths: list[Path], titles: dict[str, str], edition: Edition = 
     lines = [f"## {edition.contents_word}", ""]
     for path in paths:
         if path.name != edition.contents:
-            lines.append(f"- [{titles[path.name]}]({path.name})")
+            lines.append(f"- [{link_text(titles[path.name])}]({path.name})")
     return "\n".join(lines)
 
 
 def readme_text(paths: list[Path], titles: dict[str, str], edition: Edition = EDITIONS[0]) -> str:
-    where = edition.folder.relative_to(ROOT).as_posix()
-    listing = "".join(f"- [{titles[p.name]}]({where}/{p.name})\n" for p in paths)
+    where = Path(os.path.relpath(edition.folder, edition.readme.parent)).as_posix()
+    listing = "".join(f"- [{link_text(titles[p.name])}]({where}/{p.name})\n" for p in paths)
     text = edition.readme.read_text(encoding="utf-8")
     return README_BLOCK.sub(lambda m: m.group(1) + listing + m.group(2), text)
 
@@ -104,14 +122,27 @@ def updated(nb, text: str, contents: str | None):
     return nb
 
 
-def update_edition(edition: Edition, check: bool) -> tuple[int, list[str]]:
+def update_edition(edition: Edition, check: bool) -> tuple[int, list[str], list[str]]:
     """Rewrite (or, with `check`, only compare) one edition's navigation; return how many
-    notebooks it has and which files were out of date."""
+    notebooks it has, which files were out of date and which could not be read (a ValueError
+    instead when writing: nothing is written for a series with a notebook not read)."""
     paths = series(edition.folder)
-    notebooks = {p.name: nbformat.read(p, as_version=4) for p in paths}
+    check_names(paths)
+    notebooks, unreadable = {}, []
+    for path in paths:
+        try:
+            notebooks[path.name] = pairs.read_notebook(path)
+        except pairs.Unreadable as exc:
+            unreadable.append(str(exc))
+    if unreadable and not check:  # nothing written half: the series' links need every title
+        raise ValueError("\n".join(unreadable))
     titles = {name: title(nb) for name, nb in notebooks.items()}
     stale = []
     for index, path in enumerate(paths):
+        # with --check, a notebook is still compared unless its links need a title not read
+        needs = paths if path.name == edition.contents else paths[max(index - 1, 0):index + 2]
+        if any(p.name not in titles for p in needs):
+            continue
         nb = notebooks[path.name]
         before = nbformat.writes(nb)
         contents = contents_text(paths, titles, edition) if path.name == edition.contents else None
@@ -122,25 +153,34 @@ def update_edition(edition: Edition, check: bool) -> tuple[int, list[str]]:
             if not check:
                 pairs.write_notebook(after_nb, path)
                 pairs.write_text(after_nb, path)
+    if unreadable:
+        return len(paths), stale, unreadable
     readme = readme_text(paths, titles, edition)
     if readme != edition.readme.read_text(encoding="utf-8"):
         stale.append(edition.readme.name)
         if not check:
             edition.readme.write_text(readme, encoding="utf-8")
-    return len(paths), stale
+    return len(paths), stale, []
 
 
 def main(argv: list[str]) -> int:
     check = "--check" in argv
     count, stale = 0, []
+    problems = []
     for edition in EDITIONS:
-        n, out_of_date = update_edition(edition, check)
-        count, stale = count + n, stale + out_of_date
+        try:
+            n, out_of_date, unreadable = update_edition(edition, check)
+        except ValueError as exc:  # a name that cannot be a link, an unreadable notebook: the
+            problems.append(str(exc))  # other edition is still done
+            continue
+        count, stale, problems = count + n, stale + out_of_date, problems + unreadable
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
     if check and stale:
         print("navigation out of date in: " + ", ".join(stale) + " (run: make navigation)")
         return 1
     print(("checked " if check else "wrote ") + f"navigation of {count} notebook(s)")
-    return 0
+    return 1 if problems else 0
 
 
 if __name__ == "__main__":

@@ -90,9 +90,51 @@ def code_digests(nb) -> list[str]:
 
 # --- reading and writing -----------------------------------------------------------------------
 
+class Unreadable(ValueError):
+    """A notebook or twin that is not a notebook at all: one line naming it, never a traceback."""
+
+
+def read_notebook(path: Path):
+    try:
+        return nbformat.read(path, as_version=4)
+    except Exception as exc:  # NotJSONError, a bad schema, undecodable bytes: all say the same
+        raise Unreadable(f"{rel(path)}: not a readable notebook ({_first_line(exc)}){_conflict(path)}. "
+                         f"Fix it by hand (or take it from git), then run {FIX}") from None
+
+
+def read_text_twin(path: Path):
+    # Markdown reads anything: conflict markers would pass as prose and win a sync
+    conflict = _conflict(path)
+    try:
+        text = jupytext.read(path, fmt=TEXT_FORMAT)
+    except Exception as exc:
+        raise Unreadable(f"{rel(path)}: not readable MyST Markdown ({_first_line(exc)}){conflict}. "
+                         f"Fix it by hand (or take it from git), then run {FIX}") from None
+    if conflict:
+        raise Unreadable(f"{rel(path)}: not taken as it is{conflict}. "
+                         f"Fix it by hand (or take it from git), then run {FIX}")
+    return text
+
+
+def _first_line(exc: Exception) -> str:
+    line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+    return line if len(line) <= 100 else line[:97] + "..."
+
+
+def _conflict(path: Path) -> str:
+    """Names git's merge-conflict markers when the file has them: the likely cause."""
+    try:
+        lines = path.read_text(encoding="utf-8", errors="replace").splitlines()
+    except OSError:
+        return ""
+    if any(line.startswith(("<<<<<<< ", ">>>>>>> ")) or line == "=======" for line in lines):
+        return "; it holds git's merge-conflict markers (<<<<<<<, =======, >>>>>>>): a merge left unresolved"
+    return ""
+
+
 def read_pair(path: Path):
-    nb = nbformat.read(path, as_version=4) if path.exists() else None
-    text = jupytext.read(twin(path), fmt=TEXT_FORMAT) if twin(path).exists() else None
+    nb = read_notebook(path) if path.exists() else None
+    text = read_text_twin(twin(path)) if twin(path).exists() else None
     return nb, text
 
 
@@ -210,7 +252,7 @@ def pair_problem(path: Path) -> str | None:
 
 def stale_problem(path: Path) -> str | None:
     """None if every code cell's stored output came from its current source."""
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     recorded = nb.metadata.get(RECORD_KEY, {}).get("executed_code")
     code = [c for c in nb.cells if c.cell_type == "code"]
     if recorded is None:
@@ -254,7 +296,7 @@ def execute(path: Path, timeout: int = 300) -> float:
     Cells tagged `raises-exception` may raise; any other error stops with a message."""
     from nbclient import NotebookClient
 
-    nb = nbformat.read(path, as_version=4)
+    nb = read_notebook(path)
     client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
                             resources={"metadata": {"path": str(path.parent)}},
                             store_widget_state=True,
@@ -272,25 +314,61 @@ def execute(path: Path, timeout: int = 300) -> float:
 
 # --- command line ------------------------------------------------------------------------------
 
+KEEP_CHOICES = ("md", "ipynb")
+
+
+def each(paths, work) -> list[str]:
+    """work(path) for every path; an unreadable file is one line and the others are still done."""
+    problems = []
+    for path in paths:
+        try:
+            said = work(path)
+        except Unreadable as exc:
+            problems.append(str(exc))
+            continue
+        if said:
+            print(said)
+    return problems
+
+
 def main(argv: list[str]) -> int:
     command, args = (argv[0], argv[1:]) if argv else ("check", [])
     if command == "sync":
         keep = next((a.split("=", 1)[1] for a in args if a.startswith("--keep=")), None)
-        for path in notebook_paths():
-            print(sync_one(path, keep))
-        return 0
+        if keep is not None and keep not in KEEP_CHOICES:  # a typo must not choose for the user
+            print(f"--keep (make: KEEP=) must be 'md' or 'ipynb' (the file whose cells win); "
+                  f"got {keep!r}. Nothing was written.", file=sys.stderr)
+            return 2
+        problems = each(notebook_paths(), lambda path: sync_one(path, keep))
+        for problem in problems:
+            print(problem, file=sys.stderr)
+        return 1 if problems else 0
     if command == "execute":
         paths = [Path(a).resolve() for a in args] or notebook_paths()
-        total = 0.0
+        missing = [rel(p) for p in paths if not p.is_file()]
+        if missing:  # before any kernel starts: none is executed
+            print(f"execute: no such notebook: {', '.join(missing)}. Nothing was executed.", file=sys.stderr)
+            return 2
+        total, problems = 0.0, []
         for path in paths:
-            elapsed = execute(path)
+            try:
+                elapsed = execute(path)
+            except Unreadable as exc:  # the others are still executed
+                problems.append(str(exc))
+                print(exc, file=sys.stderr)
+                continue
             total += elapsed
             print(f"{rel(path)}: executed in {elapsed:.1f} s", flush=True)
-        print(f"all {len(paths)} notebook(s): {total:.1f} s")
-        return 0
+        print(f"all {len(paths) - len(problems)} notebook(s): {total:.1f} s")
+        return 1 if problems else 0
     if command == "check":
-        problems = [p for path in notebook_paths() for p in (pair_problem(path),) if p]
-        problems += [p for path in notebook_paths() if path.exists() for p in (stale_problem(path),) if p]
+        problems = []
+        for path in notebook_paths():
+            try:
+                found = [pair_problem(path), stale_problem(path) if path.exists() else None]
+            except Unreadable as exc:
+                found = [str(exc)]
+            problems += [p for p in found if p]
         print("\n".join(problems) or f"{len(notebook_paths())} notebook pair(s) in step and executed")
         return 1 if problems else 0
     print(__doc__)
