@@ -558,13 +558,16 @@ class Explorer {
     this.el = el;
     this.id = `selfattn-${++uid}`;
     this.strings = model.get("strings");
-    this.rules = model.get("rules");
+    const rules = model.get("rules");  // colour scales as lists, or as one string of hex colours
+    const colours = p => (typeof p === "string" && !p.startsWith("#") ? p.match(/.{6}/g).map(c => "#" + c) : p);
+    this.rules = { ...rules, palette: Object.fromEntries(Object.entries(rules.palette).map(([k, v]) => [k, colours(v)])) };
     this.language = model.get("language");
     this.panels = new Set(model.get("panels"));
     this.shown = model.get("editors");
     this.chapter = model.get("chapter");
     this.kernel = model.get("kernel");
     this.grids = {};
+    this.views = new Map();
     this.adopt(model.get("page_state"));
     this.exported = null;
     this.build();
@@ -1002,52 +1005,82 @@ class Explorer {
     }
   }
 
+  // A view is built once per layout (its key: sizes, labels, title, mask, focus) and then only
+  // its numbers and colours change: at 16 tokens and 4 heads a rebuild would cost most of a frame.
+  cached(name, key, build) {
+    const old = this.views.get(name);
+    if (old && old.key === key) return old;
+    const made = { key, ...build() };
+    this.views.set(name, made);
+    return made;
+  }
+
+  fill(td, bg, text) {
+    if (td._bg !== bg) {
+      td.style.background = bg;
+      td.style.color = isLight(bg) ? "#000" : "#fff";
+      td._bg = bg;
+    }
+    if (td.firstChild.nodeValue !== text) td.firstChild.nodeValue = text;
+  }
+
   table(M, rowLabels, title, name, places = 4) {
     // a matrix as a table, cells on the figures' diverging scale
+    const view = this.cached(`table-${name}`, JSON.stringify([M.length, M[0].length, rowLabels, title]), () => {
+      const id = `${this.id}-t-${name}`;
+      const tds = M.map(row => row.map(() => h("td", {}, [""])));
+      const node = h("div", { class: "selfattn-view" }, [
+        h("div", { class: "selfattn-view-title", id, text: title }),
+        h("table", { class: "selfattn-table", "data-name": name, "aria-labelledby": id }, [
+          h("thead", {}, [h("tr", {}, [h("td"), ...M[0].map((_, c) => h("th", { scope: "col", text: String(c + 1) }))])]),
+          h("tbody", {}, M.map((row, r) => h("tr", {}, [h("th", { scope: "row", text: rowLabels[r] }), ...tds[r].map(td => td)])))])]);
+      return { node, tds };
+    });
     const palette = this.rules.palette.signed;
-    const top = Math.max(...M.flat().map(Math.abs)) || 1;
-    const id = `${this.id}-t-${name}`;
-    const rows = M.map((row, r) => h("tr", {}, [h("th", { scope: "row", text: rowLabels[r] }),
-      ...row.map(v => {
-        const bg = colour(palette, (v + top) / (2 * top));
-        return h("td", { style: `background:${bg};color:${isLight(bg) ? "#000" : "#fff"}`, text: cellText(v, places, this.language) });
-      })]));
-    return h("div", { class: "selfattn-view" }, [
-      h("div", { class: "selfattn-view-title", id, text: title }),
-      h("table", { class: "selfattn-table", "data-name": name, "aria-labelledby": id }, [
-        h("thead", {}, [h("tr", {}, [h("td"), ...M[0].map((_, c) => h("th", { scope: "col", text: String(c + 1) }))])]),
-        h("tbody", {}, rows)])]);
+    let top = 0;
+    for (const row of M) for (const v of row) top = Math.max(top, Math.abs(v));
+    top = top || 1;
+    M.forEach((row, r) => row.forEach((v, c) => this.fill(view.tds[r][c], colour(palette, (v + top) / (2 * top)), cellText(v, places, this.language))));
+    return view.node;
   }
 
   heatmap(head, labels, which, title, alt, k) {
     const data = head[which];
     const weights = which === "weights";
+    const focus = weights ? this.st.focus : -1;
+    const view = this.cached(`heat-${which}-${k}`, JSON.stringify([labels, title, head.causal, focus]), () => {
+      const id = `${this.id}-${which}-${k}`;
+      const masked = this.t("explorer_masked_cell");
+      const tds = data.map((row, i) => row.map((_, j) => {
+        if (!head.mask[i][j] && weights)  // no weight at all (not a weight of 0): grey, hatched
+          return h("td", { class: "selfattn-masked" }, [h("span", { class: "selfattn-sr", text: masked })]);
+        return h("td", { class: head.mask[i][j] ? null : "selfattn-masked-score" },
+          ["", head.mask[i][j] ? null : h("span", { class: "selfattn-sr", text: ` (${masked})` })]);
+      }));
+      const description = h("p", { class: "selfattn-sr", id: `${id}-d` });
+      const node = h("figure", { class: "selfattn-heatmap", "data-name": which, "data-head": k }, [
+        h("figcaption", { id: `${id}-c` }, title.split("\n").flatMap((line, i) => (i ? [h("br"), line] : [line]))),
+        h("table", { class: "selfattn-heat", "aria-labelledby": `${id}-c`, "aria-describedby": `${id}-d` }, [
+          h("thead", {}, [h("tr", {}, [h("td", { class: "selfattn-axis", text: this.t("plot_query_axis") + " \\ " + this.t("plot_key_axis") }),
+            ...labels.map(l => h("th", { scope: "col", text: l }))])]),
+          h("tbody", {}, data.map((row, i) => h("tr", { class: i === focus ? "selfattn-focus-row" : null },
+            [h("th", { scope: "row", text: labels[i] }), ...tds[i]])))]),
+        description]);
+      return { node, tds, description };
+    });
     const palette = weights ? this.rules.palette.weights : this.rules.palette.signed;
     let top = 1;
-    if (!weights) {
+    if (!weights) {  // plots._signed_norm: every score, masked or not
       top = 0;
-      data.forEach(row => row.forEach(v => { top = Math.max(top, Math.abs(v)); }));  // plots._signed_norm
+      for (const row of data) for (const v of row) top = Math.max(top, Math.abs(v));
       top = top || 1;
     }
-    const id = `${this.id}-${which}-${k}`;
-    const masked = this.t("explorer_masked_cell");
-    const rows = data.map((row, i) => h("tr", { class: weights && i === this.st.focus ? "selfattn-focus-row" : null }, [
-      h("th", { scope: "row", text: labels[i] }),
-      ...row.map((v, j) => {
-        if (!head.mask[i][j] && weights) {  // no weight at all (not a weight of 0): grey, hatched
-          return h("td", { class: "selfattn-masked" }, [h("span", { class: "selfattn-sr", text: masked })]);
-        }
-        const bg = colour(palette, weights ? v : (v + top) / (2 * top));
-        return h("td", { class: head.mask[i][j] ? null : "selfattn-masked-score", style: `background:${bg};color:${isLight(bg) ? "#000" : "#fff"}` },
-          [cellText(v, 2, this.language), head.mask[i][j] ? null : h("span", { class: "selfattn-sr", text: ` (${masked})` })]);
-      })]));
-    return h("figure", { class: "selfattn-heatmap", "data-name": which, "data-head": k }, [
-      h("figcaption", { id: `${id}-c` }, title.split("\n").flatMap((line, i) => (i ? [h("br"), line] : [line]))),
-      h("table", { class: "selfattn-heat", "aria-labelledby": `${id}-c`, "aria-describedby": `${id}-d` }, [
-        h("thead", {}, [h("tr", {}, [h("td", { class: "selfattn-axis", text: this.t("plot_query_axis") + " \\ " + this.t("plot_key_axis") }),
-          ...labels.map(l => h("th", { scope: "col", text: l }))])]),
-        h("tbody", {}, rows)]),
-      h("p", { class: "selfattn-sr", id: `${id}-d`, text: alt })]);
+    data.forEach((row, i) => row.forEach((v, j) => {
+      if (!head.mask[i][j] && weights) return;
+      this.fill(view.tds[i][j], colour(palette, weights ? v : (v + top) / (2 * top)), cellText(v, 2, this.language));
+    }));
+    if (view.description.textContent !== alt) view.description.textContent = alt;
+    return view.node;
   }
 
   mode(head) {
@@ -1064,14 +1097,20 @@ class Explorer {
     return this.t("explorer_weights_alt", { n: head.n, mode: this.mode(head), focus: `${this.st.focus + 1} (${labels[this.st.focus]})`, rows });
   }
 
+  place(container, children) {  // the same nodes in the same order: nothing to move
+    const now = container.children;
+    if (now.length === children.length && children.every((c, k) => now[k] === c)) return;
+    container.replaceChildren(...children);
+  }
+
   paintViews() {
     const s = this.st, r = this.result;
     const labels = tokens(s).map(l => shortLabel(l, this.rules.label_chars));
     const full = tokens(s);
     const several = r.heads.length > 1;
     const pick = name => (several ? r.heads[0][name].map((_, i) => r.heads.flatMap(head => head[name][i])) : r.heads[0][name]);
-    this.inputView.replaceChildren(...(s.positions ? [this.table(r.X_in, full, this.t("explorer_heads_view_input"), "X_in")] : []));
-    this.qkv.replaceChildren(...["Q", "K", "V"].filter(n => this.panels.has(n)).map(n => this.table(pick(n), full, this.t(`view_${n}`), n)));
+    this.place(this.inputView, s.positions ? [this.table(r.X_in, full, this.t("explorer_heads_view_input"), "X_in")] : []);
+    this.place(this.qkv, ["Q", "K", "V"].filter(n => this.panels.has(n)).map(n => this.table(pick(n), full, this.t(`view_${n}`), n)));
     const maps = [];
     if (several) {
       if (this.panels.has("weights")) r.heads.forEach((head, k) => maps.push(this.heatmap(head, labels, "weights",
@@ -1087,14 +1126,14 @@ class Explorer {
       if (this.panels.has("weights")) maps.push(this.heatmap(head, labels, "weights",
         this.t("plot_weights_title", { mode: this.mode(head) }), this.weightsAlt(head, labels), 0));
     }
-    this.attention.replaceChildren(...maps);
+    this.place(this.attention, maps);
     const outputs = [];
     if (this.panels.has("output")) {
       if (several) outputs.push(this.table(r.concat, full, this.t("explorer_heads_view_concat"), "concat"),
         this.table(r.output, full, this.t("explorer_heads_view_output"), "output"));
       else outputs.push(this.table(r.output, full, this.t("view_output"), "output"));
     }
-    this.outputs.replaceChildren(...outputs);
+    this.place(this.outputs, outputs);
     if (!this.panels.has("contributions")) this.contributions.replaceChildren();
     else if (several) this.contributions.replaceChildren(h("p", { text: this.t("explorer_heads_one_head_only") }));
     else this.contributions.replaceChildren(this.contributionsView(r.heads[0], labels));
