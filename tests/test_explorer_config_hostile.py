@@ -7,7 +7,7 @@ import json
 import numpy as np
 import pytest
 
-from selfattn_lib.explorer_state import MAX_MAGNITUDE, ExplorerState, InputError
+from selfattn_lib.explorer.state import MAX_MAGNITUDE, ExplorerState, InputError
 from selfattn_lib.strings import text
 
 from test_explorer_heads import chapter_state
