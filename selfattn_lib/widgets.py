@@ -32,7 +32,7 @@ from PIL import Image as PILImage
 from . import explorer_heads, plots, steps
 from .attention import AttentionResult, as_matrix
 from .example import CHAPTER_SENTENCE, chapter_example
-from .explorer_state import (CONFIG_FORMAT, EDITORS, MAX_DIM, MAX_JSON, MAX_TOKENS, ExplorerState,
+from .explorer_state import (EDITORS, MAX_DIM, MAX_JSON, MAX_TOKENS, ExplorerState,
                              InputError, check_label, number_text, parse_matrix, parse_number, validate)
 from .strings import DEFAULT_LANGUAGE, text
 

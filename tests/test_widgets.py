@@ -63,7 +63,7 @@ def assert_figures_follow(explorer):
     assert len(bars) == len(visible)
     for j, container in zip(visible, bars):
         np.testing.assert_allclose([r.get_height() for r in container], result.weights[i, j] * result.V[j])
-    for name, M in (("Q", result.Q), ("K", result.K), ("V", result.V)):
+    for M in (result.Q, result.K, result.V):
         assert f"{M[-1, -1]:.4f}" in explorer.qkv_view.value
     assert f"{result.output[-1, -1]:.4f}" in explorer.output_view.value
     assert f"{result.output[i, 0]:.4f}" in explorer.steps_view.value  # a_i's table in the steps
