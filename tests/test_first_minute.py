@@ -333,7 +333,7 @@ def test_without_make_is_the_section_ci_runs():
         "python -m venv .venv",
         ".venv/bin/python -m pip install -r requirements.txt",
         ".venv/bin/python -m pip install .",
-        ".venv/bin/jupyter lab notebooks/00_start_here.ipynb",
+        ".venv/bin/jupyter lab --ServerApp.root_dir=. notebooks/00_start_here.ipynb",
     ]
     assert "tools/without_make.py" in (REPO / ".ci" / "run").read_text()
 
