@@ -1,10 +1,17 @@
 """selfattn_lib: self-attention as Jurafsky & Martin, ch. 10.1, compute it, step by step.
 
 The math needs numpy only. `plots`, `steps` and `widgets` (matplotlib, ipywidgets) load on
-first use, so `import selfattn_lib` stays light and changes no global state.
+first use, so `import selfattn_lib` stays light and changes no global state (its one import hook
+answers for its own submodules only: selfattn_lib/_extras.py).
 """
+
+# The version, in this one place (pyproject.toml reads it; CITATION.cff and CHANGELOG.md must agree:
+# tests/test_first_minute.py). Releases are tagged vX.Y.Z (MAINTAINERS.md).
+__version__ = "0.1.0"
+
 from importlib import import_module
 
+from . import _extras
 from .attention import (
     AttentionResult,
     attention_scores,
@@ -18,6 +25,8 @@ from .attention import (
 from .example import ChapterExample, chapter_example
 from .multihead import MultiHeadResult, multi_head_attention
 from .positions import positional_encoding
+
+_extras.install()  # a module that needs the [notebooks] extra says so, in one sentence
 
 __all__ = [
     "AttentionResult",

@@ -288,8 +288,8 @@ def chapter_audit(scaled: bool = False) -> list[AuditRecord]:
     result = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=True, scaled=scaled)
     chapter = {quantity: _parse(text) for quantity, _, text in CHAPTER_PRINTED}
     records = {}
-    for quantity, printed_in, text in CHAPTER_PRINTED:
-        decimals = _decimals(text)
+    for quantity, printed_in, printed_text in CHAPTER_PRINTED:
+        decimals = _decimals(printed_text)
         correct = _correct_value(quantity, result)
         own = _from_chapter(quantity, chapter, correct, result.d_k, scaled)
         inputs = _inputs(quantity)
@@ -307,7 +307,7 @@ def chapter_audit(scaled: bool = False) -> list[AuditRecord]:
             step={"proj": 1, "score": 2, "alpha": 3, "output": 4}[_quantity_kind(quantity)[0]],
             quantity=quantity,
             printed_in=printed_in,
-            printed=text,
+            printed=printed_text,
             chapter=chapter[quantity],
             computed=correct,
             difference=_as_value(np.subtract(chapter[quantity], correct)),
@@ -316,7 +316,7 @@ def chapter_audit(scaled: bool = False) -> list[AuditRecord]:
             verdict=CORRECT if chain == CORRECT else "wrong",
             chain=chain,
             wrong_components=tuple(c + 1 for c, ok in enumerate(np.atleast_1d(agrees_correct)) if not ok),
-            note=_note(quantity, chain, text, correct, own, inputs, scaled, agrees_correct, agrees_own),
+            note=_note(quantity, chain, printed_text, correct, own, inputs, scaled, agrees_correct, agrees_own),
             scaled=bool(scaled),
         )
     return sorted(records.values(), key=lambda r: r.step)  # stable: printing order within a step

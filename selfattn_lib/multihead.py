@@ -10,7 +10,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import AttentionResult, _check_finite, _check_inputs, as_matrix, self_attention
+from .attention import _check_finite, _check_inputs, as_matrix, self_attention
 from .positions import check_count
 
 __all__ = ["MultiHeadResult", "multi_head_attention", "split_heads", "attention_cost"]

@@ -412,8 +412,8 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LA
     parts.append(Rendered([("text", say("step_1"))]))
     parts.append(projection_step(X, W_q, i, "q", 0, tokens, language=language, positions=positions))
     visible = list(_visible(result, i))
-    rows = [[f"{j + 1}{_word(tokens, j)}", "$k_{%d}$" % (j + 1), *map(_fixed, result.K[j])] for j in visible]
-    rows += [[f"{j + 1}{_word(tokens, j)}", "$v_{%d}$" % (j + 1), *map(_fixed, result.V[j])] for j in visible]
+    rows = [[f"{j + 1}{_word(tokens, j)}", f"$k_{{{j + 1}}}$", *map(_fixed, result.K[j])] for j in visible]
+    rows += [[f"{j + 1}{_word(tokens, j)}", f"$v_{{{j + 1}}}$", *map(_fixed, result.V[j])] for j in visible]
     header = [say("step_column_token"), say("step_column_vector"), *[str(c + 1) for c in range(max(result.d_k, result.d_v))]]
     rows = [r + [""] * (len(header) - len(r)) for r in rows]
     parts.append(Rendered([("text", say("step_keys_values")), ("table", header, rows)]))

@@ -239,7 +239,7 @@ class Params:
         return Params(*(np.array(value, dtype=float) for _, value in self.items()))
 
 
-def init_params(rng, d_model=len(FEATURES), d_k=2, d_v=2, scale=0.1) -> Params:
+def init_params(rng, d_model=len(FEATURES), d_k=2, d_v=2, scale=0.1) -> Params:  # noqa: B008 (a constant)
     """Small random projections, so that at step 0 attention is close to uniform."""
     return Params(
         W_q=rng.normal(0.0, scale, (d_model, d_k)),

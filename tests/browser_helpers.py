@@ -27,15 +27,12 @@ HOW_TO_RUN = (
 LOCAL_HOST = "127.0.0.1"
 
 # Settings a learner's JupyterLab does not need but a test does: every cell in the DOM (no virtual
-# scrolling), no autosave (the notebooks are copies, but nothing should be written behind our back),
-# and no news or update checks (they would try the network).
+# scrolling), no autosave (the notebooks are copies, but nothing should be written behind our back).
+# What a learner's JupyterLab has (no news, no update check, ...) comes from the environment, as for
+# the learner: jupyter-config/, installed with the package (tests/test_lab_setup.py).
 LAB_SETTINGS = {
     "@jupyterlab/notebook-extension/tracker.jupyterlab-settings": {"windowingMode": "none"},
     "@jupyterlab/docmanager-extension/plugin.jupyterlab-settings": {"autosave": False},
-    "@jupyterlab/apputils-extension/notification.jupyterlab-settings": {
-        "fetchNews": "false",
-        "checkForUpdates": False,
-    },
 }
 
 
@@ -114,7 +111,6 @@ class LabServer:
             sys.executable, "-m", "jupyterlab", "--no-browser",
             f"--ServerApp.ip={LOCAL_HOST}", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
             f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root_dir}",
-            "--LabApp.news_url=None", "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
             "--LabApp.expose_app_in_browser=True", "--ServerApp.allow_root=True",
         ]
 

@@ -139,7 +139,7 @@ def test_jupyterlab_widgets_front_end_is_prebuilt_and_enabled(tmp_path):
                           capture_output=True, text=True, env=env, timeout=120)
     listing = ANSI.sub("", done.stdout + done.stderr)
     assert done.returncode == 0, listing
-    line = next((l for l in listing.splitlines() if "@jupyter-widgets/jupyterlab-manager" in l), None)
+    line = next((row for row in listing.splitlines() if "@jupyter-widgets/jupyterlab-manager" in row), None)
     assert line, f"the widgets front end is not installed:\n{listing}"
     # "(python, jupyterlab_widgets)": a prebuilt extension shipped in the pip package, no build step
     assert re.search(r"\benabled\b.*\bOK\b.*\(python, jupyterlab_widgets\)", line), line

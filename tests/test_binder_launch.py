@@ -166,7 +166,7 @@ def test_binder_environment_is_consistent(binder_image):
     assert check.returncode == 0, f"pip check in the Binder environment:\n{check.stdout}{check.stderr}"
     freeze = run([str(binder_image["prefix"] / "bin" / "python"), "-m", "pip", "freeze"],
                  binder_image["repo"], binder_image["env"], "pip freeze")
-    names = {re.split(r"[=@ ]", line, 1)[0].lower().replace("_", "-") for line in freeze.splitlines()}
+    names = {re.split(r"[=@ ]", line, maxsplit=1)[0].lower().replace("_", "-") for line in freeze.splitlines()}
     # the learner's set is there, this package too (postBuild), and no test tool
     assert {"jupyterlab", "notebook", "ipywidgets", "matplotlib", "jupytext", "selfattn-lib"} <= names, names
     assert not names & {"pytest", "playwright", "hypothesis", "nbval", "jupyter-repo2docker"}, names & {

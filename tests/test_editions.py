@@ -73,7 +73,7 @@ def edition_problem(english: Path, portuguese: Path) -> str | None:
         if problem:
             return problem
     matcher = difflib.SequenceMatcher(a=[cell_key(c) for c in en], b=[cell_key(c) for c in pt], autojunk=False)
-    for tag, a0, a1, b0, b1 in matcher.get_opcodes():
+    for tag, a0, _a1, b0, _b1 in matcher.get_opcodes():
         if tag == "equal":
             continue
         if tag == "delete":
@@ -267,7 +267,7 @@ def english_in_outputs(path: Path) -> list[str]:
         text = "".join(shown_text(o) for o in cell.get("outputs", []))
         words = english_words(text)
         if words:
-            line = next(l for l in text.splitlines() if english_words(l))
+            line = next(row for row in text.splitlines() if english_words(row))
             found.append(f"{rel(path)}, code cell {index + 1} ({first_line(cell.source)}): English word(s) "
                          f"{words} in its output: {line.strip()[:90]!r}")
     return found
@@ -292,6 +292,12 @@ def english_literals(source: str) -> list[tuple[int, str]]:
             continue
         if isinstance(parent, ast.Subscript) or node.value in strings.STRINGS["en"] \
                 or node.value.startswith("nb."):
+            continue
+        # {"en": "...", "pt": "..."}[LANGUAGE]: the English entry of a per-language table, used only
+        # where the library (and so its string tables) is missing: the first cell's set-up sentence
+        if isinstance(parent, ast.Dict) and any(
+                value is node and isinstance(key, ast.Constant) and key.value == "en"
+                for key, value in zip(parent.keys, parent.values)):
             continue
         if english_words(node.value):
             found.append((node.lineno, node.value))

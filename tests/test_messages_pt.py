@@ -204,7 +204,7 @@ def test_every_check_answers_in_portuguese_with_the_same_verdict(check, answer, 
 def test_the_cases_reach_most_of_the_hints():
     """The cases above are not a handful: they draw out most of the checks' distinct sentences."""
     used = set()
-    for name, check, answers, kwargs in CASES:
+    for _name, check, answers, kwargs in CASES:
         for answer in answers:
             message = _message(check(answer, **kwargs, language="pt"))
             used |= {key for key, template in PORTUGUESE.items() if key.startswith(("exercises.", "training."))

@@ -92,7 +92,7 @@ def test_with_positions_permuting_tokens_changes_the_outputs():
     # The same check fails once each row gets its position's encoding: order is now seen.
     rng = np.random.default_rng(11)
     failures = 0
-    for trial in range(20):
+    for _trial in range(20):
         n, d_model = 4, 6
         X, W_q, W_k, W_v, W_o = random_inputs(rng, n, d_model, 2, 3, 3, d_model)
         order = rng.permutation(n)

@@ -146,7 +146,7 @@ def test_installed_versions_are_the_locked_ones():
 # --- Binder: the learner's set, plain pins from the lock ------------------------------------------
 
 def test_binder_requirements_are_plain_pins_of_the_learners_set_from_the_lock():
-    lines = [l.strip() for l in BINDER_REQUIREMENTS.read_text().splitlines() if l.strip() and not l.startswith("#")]
+    lines = [row.strip() for row in BINDER_REQUIREMENTS.read_text().splitlines() if row.strip() and not row.startswith("#")]
     binder = {}
     for line in lines:
         # no -r, -e, `.`, options or URLs: repo2docker installs plain pins before copying the repo (cached)
@@ -169,7 +169,7 @@ def test_binder_requirements_are_plain_pins_of_the_learners_set_from_the_lock():
 def test_binder_installs_this_package_after_the_requirements():
     post_build = ROOT / "binder" / "postBuild"
     assert post_build.stat().st_mode & 0o111, "binder/postBuild must be executable (repo2docker runs it as is)"
-    commands = [l.strip() for l in post_build.read_text().splitlines() if l.strip() and not l.startswith("#")]
+    commands = [row.strip() for row in post_build.read_text().splitlines() if row.strip() and not row.startswith("#")]
     assert commands[-1] == "python -m pip install --no-cache-dir --no-deps .", commands
 
 
@@ -198,7 +198,11 @@ def test_makefile_offers_the_commands_and_installs_from_the_lock():
         assert re.search(rf"^{target}:", makefile, re.M), f"Makefile has no {target} target"
     assert "notebooks/00_start_here.ipynb" in makefile
     assert "--nbval" in makefile and "--nbval-current-env" in makefile
-    assert re.search(r"pip install .*--require-hashes -r \$\(LOCK\)", makefile)
+    # make lab: the learner's set (requirements.txt); make test: the whole lock; both hashes checked
+    assert re.search(r"^PIP := \$\(BIN\)/python -m pip install ", makefile, re.M)
+    assert re.search(r"\$\(PIP\) --require-hashes -r \$\(LOCK\)", makefile)
+    assert re.search(r"\$\(PIP\) --require-hashes -r \$\(LEARNER\)", makefile)
+    assert "LEARNER := requirements.txt" in makefile
     assert "LOCK := requirements/lock.txt" in makefile
     assert re.search(r"^UV := uv==\d+\.\d+\.\d+$", makefile, re.M), "the lock tool must be pinned"
 
