@@ -832,7 +832,7 @@ class AttentionExplorer(widgets.VBox):
             self.contributions_image.value = _img_html(self.contributions_png, self._contributions_alt(result, tokens, focus),
                                                        "selfattn-contributions-image")
         if "steps" in self.panels:
-            worked = steps.worked_steps(result, state.X_in, state.W_q, tokens, focus)
+            worked = steps.worked_steps(result, state.X_in, state.W_q, tokens, focus, language=self._language)
             self.steps_view.value = (f"<details open><summary><b>{html.escape(self._t('view_steps'))}</b>"
                                      f"</summary>{worked.html}</details>")
 

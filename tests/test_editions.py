@@ -306,9 +306,51 @@ def english_in_code(path: Path) -> list[str]:
             for index, cell in enumerate(code_cells(path)) for line, value in english_literals(cell.source)]
 
 
+# What a widget shows as words, by state key: a label, a tooltip, a placeholder, its value (HTML
+# or text), the labels of its options, the titles of its sections.
+WIDGET_TEXT = ("description", "tooltip", "placeholder", "value", "_options_labels", "tooltips", "titles")
+
+
+def widget_words(state: dict) -> str:
+    """The text a learner reads in one widget model's stored state: its HTML values with the tags
+    dropped but an image's text alternative kept, and its labels."""
+    import html as html_module
+
+    parts = []
+    for key in WIDGET_TEXT:
+        value = state.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                item = re.sub(r'<img\b[^>]*\balt="([^"]*)"[^>]*>', r" \1 ", item)
+                # a style sheet is not read; a subscript is a symbol's (d<sub>model</sub>)
+                item = re.sub(r"<(style|sub)\b.*?</\1>", " ", item, flags=re.S)
+                item = re.sub(r"<[^>]+>", " ", item)
+                parts.append(html_module.unescape(item))
+    return "\n".join(parts)
+
+
+def english_in_widgets(path: Path) -> list[str]:
+    """Each widget stored in the executed notebook `path` whose text holds English words: the
+    explorer's panels, buttons and figures' alternatives are read from the saved widget state."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    states = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    found = []
+    for model in states.get("state", {}).values():
+        shown = widget_words(model.get("state", {}))
+        words = english_words(shown)
+        if words:
+            line = next(l for l in shown.splitlines() if english_words(l))
+            found.append(f"{rel(path)}, widget {model.get('model_name')}: English word(s) {words} in "
+                         f"{' '.join(line.split())[:90]!r}")
+    return found
+
+
 @pytest.mark.parametrize("path", sorted(PORTUGUESE.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name)
 def test_no_english_in_the_portuguese_outputs(path):
     assert english_in_outputs(path) == []
+    assert english_in_widgets(path) == []
 
 
 @pytest.mark.parametrize("path", sorted(PORTUGUESE.glob("[0-9][0-9]_*.md")), ids=lambda p: p.name)
@@ -334,6 +376,31 @@ def test_the_output_check_fires_on_an_english_output(tmp_path):
     assert len(found) == 1 and "English word(s) ['row']" in found[0] and "'row sums: [1. 1. 1.]'" in found[0], found
     # the English edition's outputs are English: the check tells the languages apart
     assert english_in_outputs(by_number(ENGLISH)["03"].with_suffix(".ipynb"))
+
+
+def test_the_widget_check_fires_on_an_english_widget(tmp_path):
+    """The explorer's stored state is read: an English panel (or button, or alt text) is named."""
+    import nbformat
+
+    notebook = nbformat.read(by_number(PORTUGUESE)["09"].with_suffix(".ipynb"), as_version=4)
+    copy = tmp_path / "pt.ipynb"
+    nbformat.write(notebook, copy)
+    assert english_in_widgets(copy) == []
+    models = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    panel = next(m for m in models.values() if m["model_name"] == "HTMLMathModel")
+    panel["state"]["value"] = "<h4>Worked example for token 3</h4><p><b>Step 1: projections.</b></p>"
+    nbformat.write(notebook, copy)
+    found = english_in_widgets(copy)
+    assert len(found) == 1 and "English word(s) ['Step']" in found[0], found
+    # an image's text alternative counts; its tag and attributes do not
+    panel["state"]["value"] = '<img class="row weights" alt="Os pesos de cada token" src="data:x">'
+    nbformat.write(notebook, copy)
+    assert english_in_widgets(copy) == []
+    panel["state"]["value"] = '<img class="x" alt="The weights of row 3 sum to 1." src="data:x">'
+    nbformat.write(notebook, copy)
+    assert "['The', 'of', 'row', 'to', 'weights']" in english_in_widgets(copy)[0]
+    # the English edition's explorer is English: the check tells the languages apart
+    assert english_in_widgets(by_number(ENGLISH)["09"].with_suffix(".ipynb"))
 
 
 def test_the_code_check_fires_on_an_english_label():
