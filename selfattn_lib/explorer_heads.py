@@ -15,7 +15,7 @@ import math
 import ipywidgets as widgets
 import numpy as np
 
-from . import plots, steps
+from . import plots, rounding, steps
 from . import widgets as _w  # MatrixEditor, _LiveFigure, _table_html, _img_html (imported lazily there)
 from .plots import ShownFigure
 
@@ -128,7 +128,7 @@ def draw(ex, focus_only=False) -> bool:
     tokens, focus = state.tokens, state.focus
     if not focus_only:
         ex.input_view.value = (_w._table_html(state.X_in, tokens, [str(c + 1) for c in range(state.d_model)],
-                                              ex._t("explorer_heads_view_input"), "X_in")
+                                              ex._t("explorer_heads_view_input"), "X_in", ex._language)
                                if state.positions else "")
     several = state.n_heads > 1
     _display(ex, ex.heads_image, several)
@@ -142,14 +142,14 @@ def draw(ex, focus_only=False) -> bool:
                 if name in ex.panels:
                     M = np.concatenate([getattr(head, name) for head in result.heads], axis=1)
                     parts.append(_w._table_html(M, tokens, [str(c + 1) for c in range(M.shape[1])],
-                                                ex._t(f"view_{name}"), name))
+                                                ex._t(f"view_{name}"), name, ex._language))
             ex.qkv_view.value = f'<div style="display:flex;flex-wrap:wrap">{"".join(parts)}</div>'
         if "output" in ex.panels:
             ex.output_view.value = (
                 _w._table_html(result.concat, tokens, [str(c + 1) for c in range(result.concat.shape[1])],
-                               ex._t("explorer_heads_view_concat"), "concat")
+                               ex._t("explorer_heads_view_concat"), "concat", ex._language)
                 + _w._table_html(result.output, tokens, [str(c + 1) for c in range(result.output.shape[1])],
-                                 ex._t("explorer_heads_view_output"), "output"))
+                                 ex._t("explorer_heads_view_output"), "output", ex._language))
         note = f"<div style='color:#444;margin:4px 0'>{html.escape(ex._t('explorer_heads_one_head_only'))}</div>"
         ex.contributions_image.value = note
         ex.steps_view.value = note
@@ -205,7 +205,7 @@ def _heads_alt(ex, result, tokens, focus) -> str:
     heads = "; ".join(
         ex._t("explorer_heads_alt_head", head=h + 1, rows=", ".join(
             ex._t("alt_weights_row", token=short[i], most=short[int(np.argmax(head.weights[i]))],
-                  weight=f"{head.weights[i].max():.2f}") for i in range(head.n)))
+                  weight=rounding.fmt(head.weights[i].max(), 2, ex._language)) for i in range(head.n)))
         for h, head in enumerate(result.heads))
     return ex._t("explorer_heads_alt", n_heads=result.n_heads, n=result.heads[0].n,
                  mode=steps.mode_label(result.heads[0], ex._language), focus=f"{focus + 1} ({short[focus]})",

@@ -48,6 +48,7 @@ __all__ = [
     "ShownFigure",
     "short_label",
     "LABEL_CHARS",
+    "number_axes",
 ]
 
 WEIGHTS_CMAP = "Purples"   # 0..1, one scale for every weights heatmap
@@ -84,10 +85,25 @@ def token_hatches(n: int) -> list:
     return [TOKEN_HATCHES[j % len(TOKEN_HATCHES)] for j in range(n)]
 
 
-def _format(value: float) -> str:
+def _format(value: float, language: str = DEFAULT_LANGUAGE) -> str:
     if abs(value) >= 1000:
-        return f"{value:.2g}"
-    return rounding.fmt(value, 2)  # half up on the decimal value, as every step shows it
+        return rounding.written(f"{value:.2g}", language)
+    return rounding.fmt(value, 2, language)  # half up on the decimal value, as every step shows it
+
+
+def number_axes(ax, language: str = DEFAULT_LANGUAGE):
+    """The tick labels of `ax` (and of a colour bar's axes) with numbers as `language` writes
+    them (0,5 in Portuguese); English: matplotlib's own. Returns `ax`."""
+    if language != DEFAULT_LANGUAGE:
+        from matplotlib.ticker import FuncFormatter, ScalarFormatter
+
+        for axis in (ax.xaxis, ax.yaxis):
+            plain = axis.get_major_formatter()
+            if isinstance(plain, ScalarFormatter):  # numbers, not the token names of a heatmap
+                axis.set_major_formatter(FuncFormatter(
+                    lambda x, pos, plain=plain: rounding.written(plain(x, pos).replace("\N{MINUS SIGN}", "-"),
+                                                                 language).replace("-", "\N{MINUS SIGN}")))
+    return ax
 
 
 class _CellText(Text):
@@ -194,7 +210,8 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
                           edgecolor="#7f7f7f", label=strings.text("plot_mask_label", language))
         ax.add_patch(patch)
         image._mask_patches.append(patch)
-    labels = [_format(v) for v in data.ravel()]
+    image._language = language
+    labels = [_format(v, language) for v in data.ravel()]
     image._longest = max(len(t) for t in labels)
     image._cells = []
     for (i, j), text in zip(np.ndindex(rows, cols), labels):
@@ -206,6 +223,7 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
     if colorbar:
         image._colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8, pad=0.03)
         image._colorbar.ax.tick_params(labelsize=8)
+        number_axes(image._colorbar.ax, language)
     return image
 
 
@@ -312,7 +330,7 @@ def update_heatmap(image, data, mask=None):
     else:
         image.set_data(data)
     blank = np.ma.getmaskarray(image.get_array()).ravel() if image._blank_masked else [False] * data.size
-    labels = [_format(v) for v in data.ravel()]
+    labels = [_format(v, image._language) for v in data.ravel()]
     image._longest = max(len(t) for t in labels)
     for cell, text, hidden in zip(image._cells, labels, blank):
         cell.set_text("" if hidden else text)
@@ -376,6 +394,7 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None, langu
     ax.set_xticks(x, [str(c + 1) for c in x])
     ax.set_xlabel(words["xlabel"])
     ax.set_ylabel(strings.text("plot_contribution_axis", language))
+    number_axes(ax, language)
     ax.set_title(title or words["title"], fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     _fit_limits(ax, parts, bottoms, result.output[i])

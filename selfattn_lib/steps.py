@@ -103,6 +103,31 @@ def _block_html(block) -> str:
 
 # --- numbers ----------------------------------------------------------------------------------
 
+def _written_line(line: str, language: str) -> str:
+    """A line of prose with inline $math$: every number as `language` writes it (rounding.written),
+    in TeX's form inside the math."""
+    parts = re.split(r"(\$[^$]*\$)", line)
+    return "".join(rounding.written(part, language, math=part.startswith("$")) for part in parts)
+
+
+def _written(blocks, language: str) -> Rendered:
+    """The blocks with every number in `language`'s way (0,39 in Portuguese): the steps compute
+    in Python's notation, and are written out for the learner only here, once."""
+    if language == DEFAULT_LANGUAGE:
+        return Rendered(blocks)
+    shown = []
+    for block in blocks:
+        kind = block[0]
+        if kind == "math":
+            shown.append(("math", rounding.written(block[1], language, math=True)))
+        elif kind == "table":
+            shown.append(("table", [_written_line(h, language) for h in block[1]],
+                          [[_written_line(c, language) for c in row] for row in block[2]]))
+        else:
+            shown.append((kind, _written_line(block[1], language)))
+    return Rendered(shown)
+
+
 def _num(x, places: int = 2) -> str:
     """Whole numbers as they are, others to `places` decimals, rounded half up (rounding.py's
     rule, the same in every step and heatmap); never '-0.00'."""
@@ -274,7 +299,7 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
         ("table", [f"${name}_{{{s},{k + 1}}}$" for k in range(len(vector))],
          [[_fixed(x) for x in vector]]),
     ]
-    return Rendered(blocks)
+    return _written(blocks, language)
 
 
 def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
@@ -306,7 +331,7 @@ def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANG
                                    formula=f"$\\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = {_num(score)}$")))
     if result.causal and j > i:
         blocks.append(("text", say("step_score_masked", t=t, s=s, formula=f"$\\alpha_{{{s}{t}}} = 0$")))
-    return Rendered(blocks)
+    return _written(blocks, language)
 
 
 def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
@@ -353,7 +378,7 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
         names = ", ".join(str(t) for t in hidden)
         blocks.append(("text", say("step_softmax_masked", tokens=names)))
     blocks.append(("text", say("step_softmax_sum", s=s)))
-    return Rendered(blocks)
+    return _written(blocks, language)
 
 
 def output_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
@@ -379,7 +404,7 @@ def output_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUA
         ("table", [f"$a_{{{s},{k + 1}}}$" for k in range(result.d_v)],
          [[_fixed(x) for x in result.output[i]]]),
     ]
-    return Rendered(blocks)
+    return _written(blocks, language)
 
 
 def worked_example(X, W_q, W_k, W_v, tokens, i, causal=True, scaled=True,
@@ -419,7 +444,7 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LA
     parts.append(softmax_step(result, i, tokens, language=language))
     parts.append(Rendered([("text", say("step_4"))]))
     parts.append(output_step(result, i, tokens, language=language))
-    return Rendered([block for part in parts for block in part.blocks])
+    return _written([block for part in parts for block in part.blocks], language)
 
 
 def mode_label(result: AttentionResult, language: str = DEFAULT_LANGUAGE) -> str:

@@ -6,6 +6,13 @@ Add a language by adding a dict with the same keys (a test checks the keys match
 """
 from __future__ import annotations
 
+import numbers
+import string
+
+import numpy as np
+
+from . import rounding
+
 __all__ = ["STRINGS", "DEFAULT_LANGUAGE", "speaker", "text"]
 
 DEFAULT_LANGUAGE = "en"
@@ -699,7 +706,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.attention_weight_alpha": "attention weight α",
         "nb.weights_during_training": "Attention weights for 'O gato pret- correu rapidamente' during training (causal, scaled)",
         "nb.learned_matrix": "learned {name} (step {step})",
-        "nb.readout": "readout w_out =",
+        "nb.readout": "readout w_out = {w_out}   b_out = {b_out:.4f}",
         "nb.scores_of_pret": "scores of pret- on O, gato, pret-:",
         "nb.weights_of_pret": "weights of pret-:                 ",
         "nb.model_writes": "P(-a) = {p_a:.1e}, P(-o) = {p_o:.4f}  ->  the model writes '{word}'",
@@ -791,7 +798,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.batch_loss_title": "Training loss on each batch (log scale)",
         "nb.trained_with_mask": "trained with the mask",
         "nb.trained_without_mask": "trained without the mask",
-        "nb.leak_weight": "without the mask, mean weight of position t on position t+1:",
+        "nb.leak_weight": "without the mask, mean weight of position t on position t+1: {weight:.4f}",
         "nb.test_losses": "{name:17}: test loss, whole sentence visible {whole:.4f}; one word at a time {honest:.4f}",
         "nb.share_sentences": "    share of {count} samples that are sentences: {share:.2f}",
         "nb.model": "model",
@@ -799,7 +806,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.after_prompt": "{model}: after '{prompt}'",
         "nb.trained_p_next": "trained {name}: P(next word | o gato dormiu ontem)",
         "nb.probability": "probability",
-        "nb.p_masculine_state": "with the mask, P(masculine state) =",
+        "nb.p_masculine_state": "with the mask, P(masculine state) = {p:.4f}",
         # worked steps (selfattn_lib.steps): Markdown; {formula}, {vector}, {matrix}, ... are
         # LaTeX already between $...$, {word} is “token” with a leading space (or empty)
         "step_projection": "**Projection:** {formula} for token {s}{word}.",
@@ -895,14 +902,43 @@ from .strings_pt import PORTUGUESE  # noqa: E402  (the "pt" table lives in its o
 STRINGS["pt"] = PORTUGUESE
 
 
+class _NumberFormatter(string.Formatter):
+    """str.format, except that a number put into a template is written as the language writes it
+    (rounding.written: "{weight:.2f}" gives 0,31 in Portuguese). Text values (a learner's input
+    quoted back, code such as `result.scores[2]`) are left exactly as they are."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def format_field(self, value, format_spec):
+        shown = super().format_field(value, format_spec)
+        if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+            if "," in format_spec:  # the template groups thousands itself ({n:,}): swap the marks
+                return rounding.written(shown.translate(_SWAP_MARKS), self.language, grouped=True)
+            return rounding.written(shown, self.language)
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":  # numpy's own layout, our marks
+            return rounding.written_array(shown, self.language)
+        return shown
+
+
+_SWAP_MARKS = str.maketrans(",.", ".,")
+_FORMATTERS: dict[str, _NumberFormatter] = {}
+
+
 def text(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
-    """The `key` string in `language`, with `values` filled in (a key missing there: English)."""
+    """The `key` string in `language`, with `values` filled in (a key missing there: English);
+    numbers among the values are written as `language` writes them."""
     if language not in STRINGS:
         # a typo such as "pt-br" would otherwise give English text without a word of warning
         raise ValueError(f"language must be one of {', '.join(map(repr, STRINGS))}; got {language!r}")
     table = STRINGS[language]
     template = table.get(key, STRINGS[DEFAULT_LANGUAGE][key])
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    if language == DEFAULT_LANGUAGE:
+        return template.format(**values)
+    formatter = _FORMATTERS.get(language) or _FORMATTERS.setdefault(language, _NumberFormatter(language))
+    return formatter.vformat(template, (), values)
 
 
 def speaker(language: str = DEFAULT_LANGUAGE, prefix: str = ""):

@@ -8,8 +8,11 @@ as `STRINGS["pt"]`.
 
 PORTUGUESE: dict[str, str] = {
     # matrix editor
-    "paste_placeholder": "Cole uma matriz: uma linha por linha de texto, números separados por "
-                         "espaços, tabulações ou vírgulas. Separador decimal '.' (0.5, não 0,5).",
+    # paste_placeholder, decimal_comma and paste_ambiguous are shown by the English explorer only
+    # (its decimal mark is '.'); here they say what the Portuguese explorer does, like their pt twins
+    "paste_placeholder": "Cole uma matriz: cada linha da matriz numa linha de texto, números separados "
+                         "por espaços, tabulações ou ponto e vírgula. Vírgula decimal (0,5); o ponto "
+                         "também é aceito.",
     "paste_button": "Usar a matriz colada",
     "paste_tooltip": "Substitui cada entrada desta matriz pelos números colados",
     "reset_button": "Valores do capítulo",
@@ -20,7 +23,7 @@ PORTUGUESE: dict[str, str] = {
     "bad_number": "“{value}” na linha {row}, coluna {col} não é um número; use algarismos e ',' "
                   "ou '.' para os decimais (por exemplo -0,25). Mantido {old}.",
     "not_finite": "“{value}” na linha {row}, coluna {col} não é um número finito. Mantido {old}.",
-    "paste_empty": "Nada para usar: cole uma linha de números por linha de texto.",
+    "paste_empty": "Nada para usar: cole cada linha da matriz numa linha de texto.",
     "paste_bad_number": "Linha {line}: “{value}” não é um número (o separador decimal é ',' ou '.', "
                         "os números separados por espaços, tabulações ou ponto e vírgula). Nada foi "
                         "alterado.",
@@ -171,7 +174,7 @@ PORTUGUESE: dict[str, str] = {
                     "veio {got}.",
     "ex_not_bool": "A resposta é True ou False; veio {got}.",
     "ex_other": "Ainda não. {hint}",
-    "pe_right": "Correto! PE[{pos}, {column}] = {function}({pos} / 10000^({two_i}/{d_model})) = "
+    "pe_right": "Correto! PE[{pos}, {column}] = {function}({pos} / 10.000^({two_i}/{d_model})) = "
                 "{value:.6f}.",
     "pe_swapped": "As colunas pares (0, 2, ...) têm o seno e as ímpares o cosseno; você usou a outra "
                   "função.",
@@ -179,7 +182,7 @@ PORTUGUESE: dict[str, str] = {
                      "colunas 2i e 2i+1 compartilham a mesma frequência.",
     "pe_degrees": "O sin e o cos do numpy recebem radianos; o seu número é o seno ou o cosseno em "
                   "graus.",
-    "pe_hint": "Ache o par i = column // 2, o ângulo pos / 10000^(2i / d_model), e depois sin para "
+    "pe_hint": "Ache o par i = column // 2, o ângulo pos / 10.000^(2i / d_model), e depois sin para "
                "uma coluna par, cos para uma ímpar.",
     "order_right": "Correto! A última palavra vê todas as anteriores e, sem posições, ela as vê como "
                    "um conjunto: qualquer ordem das palavras antes dela dá a mesma saída.",
@@ -238,7 +241,7 @@ PORTUGUESE: dict[str, str] = {
     "exercises.got_complex": "números complexos; a resposta são números reais (sem parte j)",
     "exercises.got_entry": "{got} ({type}) no meio dos números",
     "exercises.got_too_large": "um número grande demais para fazer contas ({got}; o maior float é "
-                               "cerca de 1.8e308)",
+                               "cerca de 1,8e308)",
     "exercises.got_bool": "valores True/False, não números",
     "exercises.got_dtype": "um {type} com dados {dtype}, não números",
     "exercises.unanswered": "Ainda sem resposta: {what}. Troque None pela sua resposta e rode a "
@@ -564,7 +567,7 @@ PORTUGUESE: dict[str, str] = {
     # the library's own errors (selfattn_lib.attention.LearnerError) as the explorer shows them
     "core.flag": "{name} precisa ser True ou False; veio {got} ({type})",
     "core.overflow": "as entradas são grandes demais: {name} passou do limite do float64 (cerca de "
-                     "1.8e308); use valores menores em X e nas matrizes de pesos",
+                     "1,8e308); use valores menores em X e nas matrizes de pesos",
     "core.the_scores": "o cálculo dos scores",  # "{name} passou do limite": singular
     "core.the_output": "o cálculo da saída",
     "core.the_output_concat": "o cálculo da saída concat @ W_o",
@@ -689,7 +692,7 @@ PORTUGUESE: dict[str, str] = {
     "nb.attention_weight_alpha": "peso de atenção α",
     "nb.weights_during_training": "Pesos de atenção de 'O gato pret- correu rapidamente' durante o treinamento (causal, com escala)",
     "nb.learned_matrix": "{name} aprendida (passo {step})",
-    "nb.readout": "leitura final w_out =",
+    "nb.readout": "leitura final w_out = {w_out}   b_out = {b_out:.4f}",
     "nb.scores_of_pret": "scores de pret- em O, gato, pret-:",
     "nb.weights_of_pret": "pesos de pret-:                   ",
     "nb.model_writes": "P(-a) = {p_a:.1e}, P(-o) = {p_o:.4f}  ->  o modelo escreve '{word}'",
@@ -781,7 +784,7 @@ PORTUGUESE: dict[str, str] = {
     "nb.batch_loss_title": "Perda de treinamento em cada lote (escala log)",
     "nb.trained_with_mask": "treinado com a máscara",
     "nb.trained_without_mask": "treinado sem a máscara",
-    "nb.leak_weight": "sem a máscara, peso médio da posição t na posição t+1:",
+    "nb.leak_weight": "sem a máscara, peso médio da posição t na posição t+1: {weight:.4f}",
     "nb.test_losses": "{name:13}: perda de teste, frase inteira visível {whole:.4f}; uma palavra por vez {honest:.4f}",
     "nb.share_sentences": "    fração das {count} amostras que são frases: {share:.2f}",
     "nb.model": "modelo",
@@ -789,7 +792,7 @@ PORTUGUESE: dict[str, str] = {
     "nb.after_prompt": "{model}: depois de '{prompt}'",
     "nb.trained_p_next": "treinado {name}: P(próxima palavra | o gato dormiu ontem)",
     "nb.probability": "probabilidade",
-    "nb.p_masculine_state": "com a máscara, P(estado masculino) =",
+    "nb.p_masculine_state": "com a máscara, P(estado masculino) = {p:.4f}",
     # explorer under hostile input (issue 14)
     "alt_attention": "Dois mapas de calor para {n} tokens ({mode}). À esquerda: os scores, de {low} a "
                      "{high}. À direita: os pesos de atenção α; a linha do foco {focus} está contornada. "
@@ -806,8 +809,8 @@ PORTUGUESE: dict[str, str] = {
     "config_numbers": "{name} só pode conter números; veio {value}",
     "config_rows": "{name} tem {rows} linhas, mas X tem d_model = {d_model} colunas",
     "config_token_long": "um rótulo de token tem no máximo {limit} caracteres, em uma só linha",
-    "decimal_comma": "“{value}” na linha {row}, coluna {col}: aqui o separador decimal é '.' "
-                     "(escreva 0.5, não 0,5). Mantido {old}.",
+    "decimal_comma": "“{value}” na linha {row}, coluna {col} não é um número; use algarismos e ',' "
+                     "para os decimais (por exemplo -0,25). Mantido {old}.",
     "draw_failed": "Não foi possível desenhar as figuras com esta mudança ({error}); nada foi alterado.",
     "focus_range": "O token em foco precisa ser um dos tokens, de 0 a {last}. Nada foi alterado.",
     "json_label": "Configuração como texto JSON",
@@ -822,16 +825,16 @@ PORTUGUESE: dict[str, str] = {
     "label_tooltip": "rótulo do token {row}",
     "number_too_long": "Linha {row}, coluna {col}: no máximo {limit} caracteres numa caixa de número. "
                        "Mantido {old}.",
-    "paste_ambiguous": "Linha {line}: “{value}” pode ser um número com vírgula decimal ou vários "
-                       "números separados por vírgulas. Use '.' para os decimais (0.5) e espaços, "
-                       "tabulações ou ponto e vírgula entre os números. Nada foi alterado.",
+    "paste_ambiguous": "Linha {line}: em “{value}” a vírgula separa números, mas em português a "
+                       "vírgula é o separador decimal. Separe os números com espaços, tabulações ou "
+                       "ponto e vírgula (0,5; 0,5). Nada foi alterado.",
     "paste_comma_separator_pt": "Linha {line}: aqui a vírgula separa números, mas em português a "
                                 "vírgula é o separador decimal. Separe os números com espaços, "
                                 "tabulações ou ponto e vírgula (0,5; 0,5). Nada foi alterado.",
     "paste_label": "Cole uma matriz {name} inteira",
-    "paste_placeholder_pt": "Cole uma matriz: uma linha por linha de texto, números separados por "
-                            "espaços, tabulações ou ponto e vírgula. Separador decimal ',' ou '.' "
-                            "(0,5 ou 0.5).",
+    "paste_placeholder_pt": "Cole uma matriz: cada linha da matriz numa linha de texto, números "
+                            "separados por espaços, tabulações ou ponto e vírgula. Vírgula decimal "
+                            "(0,5); o ponto também é aceito.",
     "paste_shape_plain": "Esta matriz precisa ser {rows} × {cols}; veio {got_rows} × {got_cols}. "
                          "Nada foi alterado.",
     "paste_too_big": "Uma matriz colada tem no máximo {rows} linhas e {cols} colunas. Nada foi "

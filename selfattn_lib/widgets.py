@@ -29,7 +29,7 @@ from matplotlib.patches import Rectangle
 from matplotlib.transforms import IdentityTransform
 from PIL import Image as PILImage
 
-from . import explorer_heads, plots, steps
+from . import explorer_heads, plots, rounding, steps
 from .attention import AttentionResult, as_matrix
 from .example import CHAPTER_SENTENCE, chapter_example
 from .explorer_state import (CONFIG_FORMAT, EDITORS, MAX_DIM, MAX_JSON, MAX_TOKENS, ExplorerState,
@@ -417,7 +417,7 @@ _TABLE_CSS = ("<style>table.selfattn-table td{padding:1px 6px;text-align:right;f
               "table.selfattn-table tr>th:first-child{text-align:right}</style>")
 
 
-def _table_html(M, row_labels, col_labels, title, name) -> str:
+def _table_html(M, row_labels, col_labels, title, name, language=DEFAULT_LANGUAGE) -> str:
     """A matrix as an HTML table, cells coloured on the plots' diverging scale (4 decimals).
     `name` ("Q", "K", "V", "output") goes into data-name, a hook for tests and styles that
     does not change when the title is reworded or translated. The view showing it adds
@@ -430,7 +430,7 @@ def _table_html(M, row_labels, col_labels, title, name) -> str:
     for r, label in enumerate(row_labels):
         tds = "".join(
             f'<td style="background:{_hex(colors[r, c])};color:{"#000" if light[r, c] else "#fff"}">'
-            f"{M[r, c]:.4f}</td>" for c in range(M.shape[1]))
+            f"{rounding.written(f'{M[r, c]:.4f}', language)}</td>" for c in range(M.shape[1]))
         body.append(f"<tr><th>{html.escape(str(label))}</th>{tds}</tr>")
     return (f'<div style="margin:0 16px 8px 0"><div style="font-weight:bold;margin-bottom:2px">'
             f"{html.escape(title)}</div><table class=\"selfattn-table\" data-name=\"{html.escape(name)}\" "
@@ -826,7 +826,7 @@ class AttentionExplorer(widgets.VBox):
             if "output" in self.panels:
                 self.output_view.value = _TABLE_CSS + _table_html(
                     result.output, tokens, [str(c + 1) for c in range(result.d_v)], self._t("view_output"),
-                    "output")
+                    "output", self._language)
         if "contributions" in self.panels:
             self.contributions_png = self._contributions_png(result, tokens, focus)
             self.contributions_image.value = _img_html(self.contributions_png, self._contributions_alt(result, tokens, focus),
@@ -844,13 +844,15 @@ class AttentionExplorer(widgets.VBox):
         """The heatmaps in words: for each query token, the key it weighs most."""
         short = [plots.short_label(t) for t in tokens]
         rows = "; ".join(self._t("alt_weights_row", token=short[i], most=short[int(np.argmax(result.weights[i]))],
-                                 weight=f"{result.weights[i].max():.2f}") for i in range(result.n))
+                                 weight=rounding.fmt(result.weights[i].max(), 2, self._language)) for i in range(result.n))
         return self._t("alt_attention", n=result.n, mode=steps.mode_label(result, self._language),
-                       low=f"{result.scores.min():.3g}", high=f"{result.scores.max():.3g}",
+                       low=rounding.written(f"{result.scores.min():.3g}", self._language),
+                       high=rounding.written(f"{result.scores.max():.3g}", self._language),
                        focus=self._state.focus + 1, rows=rows)
 
     def _contributions_alt(self, result, tokens, focus) -> str:
-        output = ", ".join(f"{v:.2f}" for v in result.output[focus])
+        separator = "; " if self._language == "pt" else ", "  # a decimal comma: numbers apart by ';'
+        output = separator.join(rounding.fmt(v, 2, self._language) for v in result.output[focus])
         return self._t("alt_contributions", i=focus + 1, token=plots.short_label(tokens[focus]), output=output)
 
     def _figure(self, view: str, key) -> tuple[_LiveFigure, bool]:
@@ -869,7 +871,7 @@ class AttentionExplorer(widgets.VBox):
         for name, M in (("Q", result.Q), ("K", result.K), ("V", result.V)):
             if name in self.panels:
                 parts.append(_table_html(M, tokens, [str(c + 1) for c in range(M.shape[1])],
-                                         self._t(f"view_{name}"), name))
+                                         self._t(f"view_{name}"), name, self._language))
         return f'{_TABLE_CSS}<div style="display:flex;flex-wrap:wrap">{"".join(parts)}</div>'
 
     def _attention_png(self, result, tokens, focus, numbers=True) -> bytes:

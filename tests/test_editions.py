@@ -1,8 +1,9 @@
 """The English (notebooks/) and Portuguese (notebooks/pt/) editions stay in step.
 
 - Every notebook has its counterpart with the same number in the other edition.
-- Their code cells are identical, cell by cell (source, tags, collapsed flags), except the one
-  language line `LANGUAGE = "en"` / `LANGUAGE = "pt"` of the first code cell; a cell added,
+- Their code cells are identical, cell by cell (code without comments, tags, collapsed flags),
+  except the one language line `LANGUAGE = "en"` / `LANGUAGE = "pt"` of the first code cell; each
+  edition writes its comments in its own language, and no English one is left in Portuguese; a cell added,
   removed or changed in one edition only is named, with the file and the fix.
 - The Portuguese prose (Markdown outside code, math and link targets) has no English sentence
   left: no common English function word.
@@ -46,11 +47,29 @@ def first_line(source: str) -> str:
     return repr(line if len(line) <= 70 else line[:67] + "...")
 
 
+def without_comments(source: str) -> str:
+    """The code of a cell without its comments (read by Python's tokenizer, so a '#' inside a
+    string stays): each edition comments in its own language, the code itself is the same."""
+    import io
+    import tokenize
+
+    lines = source.splitlines()
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source + "\n").readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return source
+    for token in reversed([t for t in tokens if t.type == tokenize.COMMENT]):
+        row, col = token.start
+        lines[row - 1] = lines[row - 1][:col].rstrip()
+    return "\n".join(line for line in lines if line.strip())
+
+
 def cell_key(cell) -> tuple:
-    """What both editions must agree on; the language line compares equal whatever its language."""
+    """What both editions must agree on: the code without comments (the language line compares
+    equal whatever its language), tags and collapsed flags."""
     meta = cell.get("metadata", {})
     jupyter = meta.get("jupyter", {})
-    return (LANGUAGE_LINE.sub("LANGUAGE = ...", cell.source), tuple(meta.get("tags", [])),
+    return (without_comments(LANGUAGE_LINE.sub("LANGUAGE = ...", cell.source)), tuple(meta.get("tags", [])),
             bool(jupyter.get("source_hidden")), bool(jupyter.get("outputs_hidden")))
 
 
@@ -108,6 +127,45 @@ def test_code_cells_are_the_same_in_both_editions(number):
     assert portuguese is not None, f"{rel(english)} has no Portuguese counterpart notebooks/pt/{number}_*.md"
     problem = edition_problem(english, portuguese)
     assert problem is None, problem
+
+
+def english_comments(path: Path) -> list[str]:
+    """Each comment of a code cell of `path` with English words: a Portuguese learner edits these
+    cells, and the answer lines and solution cells speak to them."""
+    import io
+    import tokenize
+
+    found = []
+    for index, cell in enumerate(code_cells(path)):
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(cell.source + "\n").readline))
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            continue
+        for token in tokens:
+            words = english_words(token.string, ENGLISH_WORDS | COMMENT_WORDS) if token.type == tokenize.COMMENT else []
+            if words:
+                found.append(f"{rel(path)}, code cell {index + 1}: English comment {token.string!r} ({words})")
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PORTUGUESE.glob("[0-9][0-9]_*.md")), ids=lambda p: p.name)
+def test_the_portuguese_code_cells_comment_in_portuguese(path):
+    assert english_comments(path) == []
+
+
+def test_comments_may_differ_but_code_may_not(copies):
+    en, pt = copies
+    text = pt.read_text(encoding="utf-8")
+    assert english_comments(pt) == []
+    pt.write_text(text.replace("for c in (0.0, 10.0, -250.0):", "for c in (0.0, 10.0, -250.0):  # your answer"),
+                  encoding="utf-8")
+    assert edition_problem(en, pt) is None  # a comment is the edition's own
+    assert english_comments(pt) and "your" in english_comments(pt)[0]
+    pt.write_text(text.replace("for c in (0.0, 10.0, -250.0):", "for c in (0.0, 10.0, -25.0):  # 0.0, 10.0, -250.0"),
+                  encoding="utf-8")
+    assert "source differs" in edition_problem(en, pt)
+    assert without_comments('x = "# not a comment"  # a comment\n# only a comment\ny = 1') == 'x = "# not a comment"\ny = 1'
+    assert english_comments(by_number(ENGLISH)["01"])  # the English edition's comments are English
 
 
 @pytest.fixture
@@ -233,6 +291,11 @@ trained model word words sentence sentences changed unchanged equal equals large
 printed correct written spread length position positions distance product factor naive stable
 change share without before after first last probability matrix matrices symmetric inputs held
 learned finite difference hand right accuracy snapshot could draw divide scaled unscaled
+""".split())
+# Words of the English comments (a Portuguese comment has none of them).
+COMMENT_WORDS = set("""
+solution press show expand answer change these number numbers replace function whole
+size stretched machine slower every chain
 """.split())
 # Keyword arguments that are settings, never shown as text (a colour, an alignment, a legend place).
 SETTINGS = {"ha", "va", "loc", "names", "format", "layout", "color", "linestyle", "marker", "cmap",
@@ -408,3 +471,83 @@ def test_the_code_check_fires_on_an_english_label():
     assert english_literals('print(f"step {s}: loss {x:.4f}")') == [(1, "step "), (1, ": loss ")]
     assert english_literals('print("tokens:", tokens)\nprint(say("nb.weights"))\nx = d["noun_attention_mean"]\n'
                             'ax.legend(loc="upper right")\nplt.text(0, 0, "", ha="center")') == []
+
+
+# --- numbers in the Portuguese outputs: a decimal comma, Brazilian thousands ---------------------
+
+# A number written the Python way (0.305, 100000; 100.000 is Brazilian thousands, not 100.0)
+PYTHON_NUMBER = re.compile(r"(?<![\w.,{])[-−]?\d+\.\d+|(?<![\w.,])\d{5,}(?![\w.,]*\d)")
+BRAZILIAN_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
+# What stays Python: a numpy array as print() writes it (bracketed, numbers apart by spaces, no
+# commas), `code`, a learner's answer quoted back, and a section number (Corolário 1.1).
+PYTHON_TEXT = re.compile(r"\[[\[\]\s\d.eE+\-naif]*(\]|$)|^[\s\d.eE+\-]+\]+\s*$|`[^`\n]*`|'[^'\n]*'|“[^”\n]*”|\bveio \S+|"
+                         r"\b(Corolário|Lema|Teorema|Proposição|Seção) \d+(\.\d+)+", re.M)
+
+
+def python_numbers(text: str) -> list[str]:
+    text = PYTHON_TEXT.sub(" ", text)
+    return [n for n in PYTHON_NUMBER.findall(text) if not BRAZILIAN_THOUSANDS.match(n.lstrip("-−"))]
+
+
+def read_texts(output):
+    """Every text a learner reads in one stored output: a stream; Markdown (the worked steps); HTML
+    (tables) with its tags dropped; plain text when it is all there is."""
+    if output.get("output_type") == "stream":
+        yield output.get("text", "")
+    data = output.get("data", {})
+    if "text/markdown" in data:
+        yield data["text/markdown"]
+    if "text/html" in data:
+        page = re.sub(r"<(style|script)\b.*?</\1>", " ", data["text/html"], flags=re.S)
+        yield re.sub(r"<[^>]+>", " ", page)
+    if set(data) <= {"text/plain"}:
+        yield data.get("text/plain", "")
+
+
+def python_numbers_in_outputs(path: Path) -> list[str]:
+    """Each line of the executed notebook's outputs, and of its stored widgets, with a number
+    written the Python way."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    found = []
+    cells = [c for c in notebook.cells if c.cell_type == "code"]
+    for index, cell in enumerate(cells):
+        for output in cell.get("outputs", []):
+            for text in read_texts(output):
+                for line in text.splitlines():
+                    if python_numbers(line):
+                        found.append(f"{rel(path)}, code cell {index + 1} ({first_line(cell.source)}): "
+                                     f"{python_numbers(line)} in {line.strip()[:90]!r}")
+    states = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    for model in states.get("state", {}).values():
+        for line in widget_words(model.get("state", {})).splitlines():
+            if python_numbers(line):
+                found.append(f"{rel(path)}, widget {model.get('model_name')}: {python_numbers(line)} in "
+                             f"{' '.join(line.split())[:90]!r}")
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PORTUGUESE.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name)
+def test_the_portuguese_outputs_write_numbers_with_a_decimal_comma(path):
+    assert python_numbers_in_outputs(path) == []
+
+
+def test_the_decimal_check_fires_on_a_python_number(tmp_path):
+    import nbformat
+
+    assert python_numbers("perda 0.6941, acurácia 44.2%, n = 100000") == ["0.6941", "44.2", "100000"]
+    assert python_numbers("perda 0,6941, acurácia 44,2 %, n = 100.000 (Corolário 1.1) `x = 0.5`") == []
+    assert python_numbers("pesos: [0.5646 0.4354 0.    ]") == []  # numpy's print of an array
+    notebook = nbformat.read(by_number(PORTUGUESE)["08"].with_suffix(".ipynb"), as_version=4)
+    copy = tmp_path / "pt.ipynb"
+    nbformat.write(notebook, copy)
+    assert python_numbers_in_outputs(copy) == []
+    stream = next(o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                  if o.get("output_type") == "stream")
+    stream["text"] += "antes do treino  acurácia 44.2%, peso no substantivo: média 0.266\n"
+    nbformat.write(notebook, copy)
+    found = python_numbers_in_outputs(copy)
+    assert len(found) == 1 and "['44.2', '0.266']" in found[0], found
+    # the English edition writes Python's numbers: the check tells the editions apart
+    assert python_numbers_in_outputs(by_number(ENGLISH)["08"].with_suffix(".ipynb"))

@@ -367,3 +367,135 @@ def test_the_source_check_finds_a_literal_sentence():
     broken = source.replace('_t("shape_other")', repr(sentence))
     assert broken != source
     assert english_literals(broken) == [sentence]
+
+
+# --- issue 25: in Portuguese every number a learner reads has a decimal comma --------------------
+# (0,305; 100.000; 44,2 %). Code, and what is typed into code, stays Python: a `code span` or a
+# learner's own answer quoted back ('...' or “...”) is not checked.
+
+PYTHON_NUMBER = re.compile(r"(?<![\w.,{])[-−]?\d+\.\d+|(?<![\w.,])\d{5,}(?![\w.,]*\d)")
+BRAZILIAN_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")  # 100.000 (but 0.305 is Python's)
+
+
+def python_numbers(text: str) -> list[str]:
+    """The numbers of `text` written the Python way (0.305, 100000) outside code and quotes."""
+    text = re.sub(r"`[^`\n]*`|'[^'\n]*'|“[^”\n]*”", " ", text)
+    text = re.sub(r"\bveio \S+|[\d.e+-]+(\.\.\.|…)", " ", text)  # a learner's answer echoed as typed
+    text = re.sub(r"\b(Corolário|Lema|Teorema|Proposição|Seção) \d+(\.\d+)+", " ", text)  # numbering
+    return [n for n in PYTHON_NUMBER.findall(text) if not BRAZILIAN_THOUSANDS.match(n.lstrip("-−"))]
+
+
+def test_the_number_check_tells_the_ways_apart():
+    assert python_numbers("o peso 0.31 de 100000 tokens, acurácia 44.2%") == ["0.31", "100000", "44.2"]
+    assert python_numbers("o peso 0,31 de 100.000 tokens, acurácia 44,2 %; d_k = 1024; q_{3,1}") == []
+    assert python_numbers("digite `0.305` ou veio '0.5'") == []
+
+
+def test_every_checker_message_writes_numbers_with_a_decimal_comma():
+    found = []
+    for name, check, answers, kwargs in CASES:
+        for answer in answers:
+            message = _message(check(answer, **kwargs, language="pt"))
+            if python_numbers(message):
+                found.append(f"{name}: {message}")
+    for check, args, kwargs in AUDIT_CALLS:
+        message = check(*args, **kwargs, language="pt")
+        if python_numbers(message):
+            found.append(f"{check.__name__}: {message}")
+    assert found == []
+
+
+def test_the_worked_steps_write_numbers_with_a_decimal_comma():
+    from selfattn_lib import steps
+
+    rng = np.random.default_rng(25)
+    examples = [(CH.X, CH.W_q, CH.W_k, CH.W_v, list(CH.tokens))]
+    examples += [tuple(rng.normal(0, 3, (n, 4)) for n in (4, 4, 4, 4)) + (["a", "b", "c", "d"],)]
+    examples += [(CH.X * 40, CH.W_q, CH.W_k, CH.W_v, list(CH.tokens))]  # large scores: the shifted form
+    for X, W_q, W_k, W_v, tokens in examples:
+        for causal, scaled in ((True, True), (False, False)):
+            for i in range(len(tokens)):
+                worked = steps.worked_example(X, W_q, W_k, W_v, tokens, i, causal=causal, scaled=scaled,
+                                              language="pt")
+                assert python_numbers(str(worked)) == [], str(worked)
+                assert python_numbers(re.sub(r"<[^>]+>", " ", worked.html)) == []
+                assert "{,}" in str(worked)  # in TeX the comma is {,}: no space after it
+    english = steps.worked_example(CH.X, CH.W_q, CH.W_k, CH.W_v, CH.tokens, 2)
+    assert "0.39" in str(english) and "{,}" not in str(english)
+
+
+def _figure_texts(fig) -> list[str]:
+    fig.canvas.draw() if hasattr(fig.canvas, "draw") else None
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    FigureCanvasAgg(fig).draw()
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
+
+
+def test_figures_write_numbers_with_a_decimal_comma():
+    from matplotlib.figure import Figure
+
+    from selfattn_lib import plots, plots_more, positions
+    from selfattn_lib.multihead import multi_head_attention
+
+    result = self_attention(CH.X, CH.W_q, CH.W_k, CH.W_v)
+    texts = _figure_texts(plots.overview(result, CH.tokens, i=2, language="pt"))
+    assert "0,36" in texts and python_numbers("\n".join(texts)) == [], texts
+    english = _figure_texts(plots.overview(result, CH.tokens, i=2))
+    assert "0.36" in english
+    fig = Figure()
+    plots_more.encoding_heatmap(positions.positional_encoding(8, 6), ax=fig.add_subplot(), language="pt")
+    assert python_numbers("\n".join(_figure_texts(fig))) == []
+    fig = Figure()
+    plots.matrix_heatmap(CH.X * 1234.5, CH.tokens, ax=fig.add_subplot(), colorbar=True, language="pt")
+    assert python_numbers("\n".join(_figure_texts(fig))) == []
+
+
+def test_the_sharpness_slider_and_chart_write_numbers_with_a_decimal_comma():
+    from selfattn_lib import sharpness
+
+    labels = [label for label, _ in sharpness.factor_options(4, "pt")]
+    assert "0,5" in " ".join(labels) and python_numbers(" ".join(labels)) == [], labels
+    control = sharpness.SharpnessControl(self_attention(CH.X, CH.W_q, CH.W_k, CH.W_v), CH.tokens, 2, "pt")
+    shown = "\n".join(_figure_texts(control._fig)) + "\n" + repr(control)
+    assert python_numbers(shown) == [], shown
+
+
+def test_the_explorers_text_alternatives_write_numbers_with_a_decimal_comma():
+    from selfattn_lib.widgets import AttentionExplorer
+
+    explorer = AttentionExplorer(language="pt")
+    alts = re.findall(r'alt="([^"]*)"', explorer.attention_image.value + explorer.contributions_image.value)
+    assert len(alts) == 2 and all(python_numbers(alt) == [] for alt in alts), alts
+    steps_text = re.sub(r"<[^>]+>", " ", explorer.steps_view.value)
+    assert "Passo 1" in steps_text and python_numbers(steps_text) == []
+
+
+def test_a_number_put_into_a_portuguese_template_is_written_the_brazilian_way():
+    from selfattn_lib import strings
+
+    line = strings.text("nb.accuracy_noun_weight", "pt", label="antes", accuracy=0.442, mean=0.266, lowest=0.1)
+    assert "44,2 %" in line and "0,266" in line and "0,100" in line
+    assert "44.2%" in strings.text("nb.accuracy_noun_weight", "en", label="x", accuracy=0.442, mean=0, lowest=0)
+    # a text value (code, a learner's input) is left as it is
+    assert "0.5" in strings.text("exercises.correct", "pt", message="`x = 0.5`")
+
+
+def test_no_portuguese_string_asks_for_a_decimal_point():
+    """The Portuguese explorer reads a decimal comma (and a point); no Portuguese sentence may tell
+    a learner that the decimal mark is '.', not even one only the English explorer raises."""
+    asking = re.compile(r"separador decimal é '\.'|(?<!ou )'\.' para os decimais|Separador decimal '\.'|não 0,5")
+    assert [key for key, template in PORTUGUESE.items() if asking.search(template)] == []
+    assert asking.search("Separador decimal '.' (0.5, não 0,5).")
+
+
+def test_the_explorers_tables_write_numbers_with_a_decimal_comma():
+    from selfattn_lib.widgets import AttentionExplorer
+
+    explorer = AttentionExplorer(language="pt")
+    tables = re.sub(r"<(style)\b.*?</\1>|<[^>]+>", " ", explorer.output_view.value + explorer.qkv_view.value,
+                    flags=re.S)
+    assert "0,2000" in tables and python_numbers(tables) == [], tables[:300]
+    english = AttentionExplorer()
+    assert "0.2000" in english.output_view.value
