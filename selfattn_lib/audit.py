@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .attention import _preview, AttentionResult, _as_float_array, _flag, _require_finite, as_matrix, self_attention
+from .attention import _preview, AttentionResult, LearnerError, _as_float_array, _flag, _require_finite, as_matrix, self_attention
 from .example import chapter_example
 from . import rounding
 from .strings import DEFAULT_LANGUAGE, speaker, text
@@ -478,7 +478,7 @@ def translation_effect(X, W_q, W_k, W_v, t, causal: bool = True, scaled: bool = 
     t = _as_float_array(t, "t", copy=True, ndims=(1, 2)).reshape(-1)
     _require_finite(t, "t")
     if t.shape != (X.shape[1],):
-        raise ValueError(f"t must have d_model = {X.shape[1]} numbers, one per column of X; got {t.size}")
+        raise LearnerError("core.t_size", d_model=X.shape[1], got=t.size)
     before = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
     with np.errstate(over="ignore", invalid="ignore"):  # reported just below
         moved = X + t

@@ -285,7 +285,7 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
     vector = project(X, W)[i]  # a ValueError if X W overflows
     places = _places_for_products(X[i], W[:, c], vector[c])
     s, t = i + 1, c + 1
-    say = strings.speaker(language)  # the step's prose in `language`
+    say = strings.speaker(language, learner=False)  # the step's prose in `language`
     matrix = f"$W^{letter}$"
     blocks = [
         ("text", say("step_projection", formula=f"${name}_{{{s}}} = x_{{{s}}} W^{letter}$", s=s,
@@ -311,7 +311,7 @@ def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANG
     s, t = i + 1, j + 1
     with np.errstate(over="ignore"):  # shown as inf; the score itself is finite
         dot = float(result.Q[i] @ result.K[j])
-    say = strings.speaker(language)  # the step's prose in `language`
+    say = strings.speaker(language, learner=False)  # the step's prose in `language`
     places = _places_for_products(result.Q[i], result.K[j], dot)
     blocks = [
         ("text", say("step_score", s=s, word_i=_word(tokens, i), t=t, word_j=_word(tokens, j))),
@@ -355,7 +355,7 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
     top_text = f"({top_text})" if top_text.startswith("-") else top_text
     power = ((lambda x: rf"e^{{{_exponent(x, places)}}}") if shift == 0
              else (lambda x: rf"e^{{{_exponent(x, places)} - {top_text}}}"))
-    say = strings.speaker(language)  # the step's prose in `language`
+    say = strings.speaker(language, learner=False)  # the step's prose in `language`
     over = say("step_softmax_all_tokens") if not result.causal else f"$j \\le {s}$"
     formula = (f"$\\alpha_{{{s}j}} = e^{{\\mathrm{{score}}(x_{{{s}}}, x_j)}} / "
                f"\\sum_k e^{{\\mathrm{{score}}(x_{{{s}}}, x_k)}}$")
@@ -427,7 +427,7 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LA
     tokens = _check_tokens(tokens, result.n)
     i = _check_index("i", i, result.n, "token")
     s = i + 1
-    say = strings.speaker(language)  # the step's prose in `language`
+    say = strings.speaker(language, learner=False)  # the step's prose in `language`
     parts = [Rendered([("heading", say("step_worked", s=s, word=_word(tokens, i),
                                        mode=mode_label(result, language)))])]
     parts.append(Rendered([("text", say("step_1"))]))

@@ -13,7 +13,7 @@ import numpy as np
 
 from . import rounding
 
-__all__ = ["STRINGS", "DEFAULT_LANGUAGE", "speaker", "text"]
+__all__ = ["STRINGS", "DEFAULT_LANGUAGE", "learner_language", "speaker", "text"]
 
 DEFAULT_LANGUAGE = "en"
 
@@ -578,8 +578,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                     "their dot product, then divide by sqrt(d_k).",
         "audit.score_other": "Not {name}. Compute q_{i} = x_{i} W^Q and k_{j} = x_{j} W^K, their "
                              "dot product.",
-        # the library's own errors (selfattn_lib.attention.LearnerError) as the explorer shows
-        # them; a library caller gets the English sentence as a ValueError
+        # the library's own errors (selfattn_lib.attention.LearnerError), in the learner's language
+        # (learner_language below); a library caller gets the English sentence as a ValueError
         "core.flag": "{name} must be True or False; got {got} ({type})",
         "core.overflow": "the inputs are too large: {name} overflowed the float64 range (about "
                          "1.8e308); use smaller values in X and the weight matrices",
@@ -590,6 +590,38 @@ STRINGS: dict[str, dict[str, str]] = {
                              "{d_model}, one row per token); got {name} with shape {rows} x {cols}",
         "core.d_k_match": "W_q and W_k must have the same number of columns (d_k), since q_i . k_j "
                           "needs vectors of equal length; got W_q with {q} and W_k with {k}",
+        "core.got_none": "{name} must be {shape} of numbers, got None",
+        "core.masked_array": "{name} must be a plain array of numbers; got a numpy masked array, whose mask "
+                             "would be ignored here. Fill the masked entries first ({name}.filled(value)), "
+                             "or for attention pass the mask to softmax(scores, mask)",
+        "core.ragged": "{name} must be {shape} of numbers with rows of equal length; got ragged data (rows of "
+                       "different lengths)",
+        "core.not_numbers": "{name} must contain only numbers (int or float); got data of type {dtype} ({got})",
+        "core.ndim": "{name} must be {shape}; got {ndim}-D with shape {shape_got}",
+        "core.single_number": "{name} must be an array of numbers, at least 1-D; got the single number {got}",
+        "core.empty": "{name} must have {what}; got shape {shape}",
+        "core.one_row_one_column": "at least one row and one column",
+        "core.one_entry": "at least one entry",
+        "core.too_large": "{name} has a number too large for float64 (about 1.8e308){where}: {got}",
+        "core.not_a_number": "{name} must contain only numbers (int or float); got {got} ({type}){where}",
+        "core.not_finite": "{name} must contain only finite numbers; got {got}{where}",
+        "core.shape_any": "an array (1-D or more)",
+        "core.shape_matrix": "a 2-D array (a matrix: rows x columns)",
+        "core.shape_vector_or_matrix": "a 1-D or 2-D array",
+        "core.at_position": " at position {position}",
+        "core.at_row_column": " at row {row}, column {column}",
+        "core.at_index": " at index {index}",
+        "core.w_rows": "W must have d_model = {d_model} rows to match X (X has shape {shape}); got W with "
+                       "shape {rows} x {cols}",
+        "core.q_k_columns": "Q and K must have the same number of columns (d_k), since q_i . k_j needs "
+                            "vectors of equal length; got Q with {q} and K with {k}",
+        "core.n_whole": "n must be a whole number (the number of tokens); got {got} ({type})",
+        "core.n_at_least_1": "n must be at least 1 (the number of tokens); got {got}",
+        "core.n_at_most": "n must be at most {limit} (an n x n mask); got {got}",
+        "core.scores_finite": "scores must be finite numbers (or -inf for a masked entry); got {got}{where}",
+        "core.weights_columns": "weights must have one column per row of V (one per token): V has {rows} "
+                                "rows; got weights with shape {w_rows} x {w_cols}",
+        "core.t_size": "t must have d_model = {d_model} numbers, one per column of X; got {got}",
         # plots of notebooks 10-12 (selfattn_lib.plots_more)
         "plot_encoding_title": "Sinusoidal positional encoding PE ({n} positions × d_model = {d_model})",
         "plot_position_axis": "position (row)",
@@ -941,9 +973,25 @@ def text(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
     return formatter.vformat(template, (), values)
 
 
-def speaker(language: str = DEFAULT_LANGUAGE, prefix: str = ""):
+# The learner's language: the one the library's own errors (attention.LearnerError) are raised in.
+# A notebook is in one language; its first cell's `say = speaker(LANGUAGE)` sets it for the kernel.
+_LEARNER_LANGUAGE = [DEFAULT_LANGUAGE]
+
+
+def learner_language() -> str:
+    """The language of the library's own errors: English, unless a notebook's speaker chose another."""
+    return _LEARNER_LANGUAGE[0]
+
+
+def speaker(language: str = DEFAULT_LANGUAGE, prefix: str = "", learner: bool = True):
     """`say(key, **values)`: `text` with the language fixed, e.g. `say = speaker(LANGUAGE)` at the top of
     a notebook, so that every label it prints or draws comes from this table in that language.
-    `prefix` is put before every key (a module's own keys: `speaker(language, "audit.")`)."""
+    `prefix` is put before every key (a module's own keys: `speaker(language, "audit.")`).
+
+    A notebook's `speaker(LANGUAGE)` also makes LANGUAGE the learner's language, in which the
+    library's own errors are raised from then on (a Portuguese notebook: `sa.softmax("abc")` answers
+    in Portuguese); a module speaking for one call passes `learner=False`."""
     text(next(iter(STRINGS[DEFAULT_LANGUAGE])), language)  # an unknown language is refused here, once
+    if learner and not prefix:
+        _LEARNER_LANGUAGE[0] = language
     return lambda key, **values: text(prefix + key, language, **values)

@@ -564,7 +564,7 @@ PORTUGUESE: dict[str, str] = {
                                 "produto escalar deles, e depois divida por sqrt(d_k).",
     "audit.score_other": "Não é {name}. Calcule q_{i} = x_{i} W^Q e k_{j} = x_{j} W^K e o produto "
                          "escalar deles.",
-    # the library's own errors (selfattn_lib.attention.LearnerError) as the explorer shows them
+    # the library's own errors (selfattn_lib.attention.LearnerError), in the learner's language
     "core.flag": "{name} precisa ser True ou False; veio {got} ({type})",
     "core.overflow": "as entradas são grandes demais: {name} passou do limite do float64 (cerca de "
                      "1,8e308); use valores menores em X e nas matrizes de pesos",
@@ -575,6 +575,39 @@ PORTUGUESE: dict[str, str] = {
                          "{d_model}, uma linha por token); veio {name} com forma {rows} x {cols}",
     "core.d_k_match": "W_q e W_k precisam ter o mesmo número de colunas (d_k), porque q_i . k_j "
                       "precisa de vetores do mesmo tamanho; veio W_q com {q} e W_k com {k}",
+    "core.got_none": "{name} precisa ser {shape} de números; veio None",
+    "core.masked_array": "{name} precisa ser um array simples de números; veio um masked array do numpy, "
+                         "cuja máscara seria ignorada aqui. Preencha antes as entradas mascaradas "
+                         "({name}.filled(valor)) ou, na atenção, passe a máscara para softmax(scores, mask)",
+    "core.ragged": "{name} precisa ser {shape} de números com linhas do mesmo comprimento; veio uma lista "
+                   "com linhas de comprimentos diferentes",
+    "core.not_numbers": "{name} só pode conter números (int ou float); veio um array do tipo {dtype} ({got})",
+    "core.ndim": "{name} precisa ser {shape}; veio um array {ndim}-D de forma {shape_got}",
+    "core.single_number": "{name} precisa ser um array de números, pelo menos 1-D; veio o número {got} sozinho",
+    "core.empty": "{name} precisa ter {what}; veio a forma {shape}",
+    "core.one_row_one_column": "pelo menos uma linha e uma coluna",
+    "core.one_entry": "pelo menos uma entrada",
+    "core.too_large": "{name} tem um número grande demais para o float64 (cerca de 1,8e308){where}: {got}",
+    "core.not_a_number": "{name} só pode conter números (int ou float); veio {got} ({type}){where}",
+    "core.not_finite": "{name} só pode conter números finitos; veio {got}{where}",
+    "core.shape_any": "um array (1-D ou mais)",
+    "core.shape_matrix": "um array 2-D (uma matriz: linhas x colunas)",
+    "core.shape_vector_or_matrix": "um array 1-D ou 2-D",
+    "core.at_position": " na posição {position}",
+    "core.at_row_column": " na linha {row}, coluna {column}",
+    "core.at_index": " no índice {index}",
+    "core.w_rows": "W precisa ter d_model = {d_model} linhas, como X (X tem forma {shape}); veio W com "
+                   "forma {rows} x {cols}",
+    "core.q_k_columns": "Q e K precisam ter o mesmo número de colunas (d_k), porque q_i . k_j precisa de "
+                        "vetores do mesmo tamanho; veio Q com {q} e K com {k}",
+    "core.n_whole": "n precisa ser um número inteiro (o número de tokens); veio {got} ({type})",
+    "core.n_at_least_1": "n precisa ser pelo menos 1 (o número de tokens); veio {got}",
+    "core.n_at_most": "n pode ser no máximo {limit} (uma máscara n x n); veio {got}",
+    "core.scores_finite": "scores só pode conter números finitos (ou -inf numa entrada mascarada); veio "
+                          "{got}{where}",
+    "core.weights_columns": "weights precisa ter uma coluna por linha de V (uma por token): V tem {rows} "
+                            "linhas; veio weights com forma {w_rows} x {w_cols}",
+    "core.t_size": "t precisa ter d_model = {d_model} números, um por coluna de X; veio {got}",
     # plots of notebooks 10-11 (selfattn_lib.plots_more)
     "plot_encoding_title": "Codificação posicional senoidal PE ({n} posições × d_model = "
                            "{d_model})",

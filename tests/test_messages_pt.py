@@ -499,3 +499,47 @@ def test_the_explorers_tables_write_numbers_with_a_decimal_comma():
     assert "0,2000" in tables and python_numbers(tables) == [], tables[:300]
     english = AttentionExplorer()
     assert "0.2000" in english.output_view.value
+
+
+# --- issue 25: the library's own errors follow the notebook's language ----------------------------
+
+NOTEBOOK_MISTAKES = [
+    ("a W_q with 3 rows", lambda sa: sa.self_attention(CH.X, CH.W_q[:3], CH.W_k, CH.W_v)),
+    ("softmax of a word", lambda sa: sa.softmax("abc")),
+    ("a translation of 3 numbers", lambda sa: audit.translation_effect(CH.X, CH.W_q, CH.W_k, CH.W_v, [1, 2, 3])),
+    ("None for X", lambda sa: sa.self_attention(None, CH.W_q, CH.W_k, CH.W_v)),
+    ("a NaN in X", lambda sa: sa.project([[1.0, np.nan]], [[1.0], [2.0]])),
+    ("a word in W", lambda sa: sa.project(CH.X, [["a"] * 4] * 4)),
+    ("a string inside a list", lambda sa: sa.self_attention([[1, "2", 3, 4]] * 3, CH.W_q, CH.W_k, CH.W_v)),
+    ("ragged rows", lambda sa: sa.self_attention([[1, 2], [3]], CH.W_q, CH.W_k, CH.W_v)),
+    ("a 3-D X", lambda sa: sa.self_attention(np.ones((2, 3, 4)), CH.W_q, CH.W_k, CH.W_v)),
+    ("an empty X", lambda sa: sa.self_attention(np.ones((0, 4)), CH.W_q, CH.W_k, CH.W_v)),
+    ("a scalar to softmax", lambda sa: sa.softmax(3.0)),
+    ("NaN scores", lambda sa: sa.softmax([np.nan, 1.0])),
+    ("n = 0", lambda sa: sa.causal_mask(0)),
+    ("n = 2.5", lambda sa: sa.causal_mask(2.5)),
+    ("W too short for X", lambda sa: sa.project(CH.X, CH.W_q[:2])),
+    ("Q, K of other widths", lambda sa: sa.attention_scores(CH.X, CH.X[:, :2])),
+    ("weights for other V", lambda sa: sa.combine_values(np.eye(3), CH.X[:2])),
+]
+
+
+@pytest.mark.parametrize("mistake", NOTEBOOK_MISTAKES, ids=[m[0] for m in NOTEBOOK_MISTAKES])
+def test_the_library_errors_speak_the_notebooks_language(mistake):
+    import selfattn_lib as sa
+    from selfattn_lib import strings
+
+    _, call = mistake
+    with pytest.raises(ValueError) as english:
+        call(sa)
+    assert english_left(str(english.value)) != [] or "must" in str(english.value), str(english.value)
+    strings.speaker("pt")  # a Portuguese notebook's first cell
+    with pytest.raises(LearnerError) as portuguese:
+        call(sa)
+    shown = str(portuguese.value)
+    assert english_left(shown) == [] and from_table(shown, PT_PATTERNS), shown
+    assert portuguese.value.message("en") == str(english.value)  # the same error, the same values
+    strings.speaker("en")
+    with pytest.raises(LearnerError) as again:
+        call(sa)
+    assert str(again.value) == str(english.value)
