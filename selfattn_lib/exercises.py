@@ -241,7 +241,9 @@ def _numbers(value):
     if kind == "b":
         return None, (_t("got_bool"), NOT_NUMBERS)
     if kind not in "iuf":
-        return None, (_t("got_dtype", type=type(value).__name__, dtype=array.dtype), NOT_NUMBERS)
+        kind = {"U": "text", "S": "text", "b": "bool", "c": "complex"}.get(array.dtype.kind, "other")
+        return None, (_t("got_dtype", type=type(value).__name__, dtype=array.dtype, kind=_t("kind_" + kind)),
+                      NOT_NUMBERS)
     with np.errstate(over="ignore"):  # a long double beyond float64 becomes inf: not correct
         return array.astype(float), None
 

@@ -251,7 +251,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "exercises.got_too_large": "a number too large to compute with ({got}; the largest float is "
                                    "about 1.8e308)",
         "exercises.got_bool": "True/False values, not numbers",
-        "exercises.got_dtype": "a {type} of {dtype} data, not numbers",
+        "exercises.got_dtype": "a {type} of {dtype} data ({kind}), not numbers",
+        "exercises.kind_text": "text",
+        "exercises.kind_bool": "True/False values",
+        "exercises.kind_complex": "complex numbers",
+        "exercises.kind_other": "other objects",
         "exercises.unanswered": "Not answered yet: {what}. Replace None with your answer and run the "
                                 "cell again.",
         "exercises.not_numbers": "Not yet: {what} should be numbers (a numpy array or a list of "
@@ -527,8 +531,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "audit.label_not_text": "a label is text in quotes, such as {example}; got a {type}",
         "audit.label_too_long": "a label is a few words; this answer has {length} characters",
         "audit.label_several": "it names more than one label ({labels}); choose one",
-        "audit.label_denied": "it says what the number is not ({labels}); say what it is, with one "
-                              "of the four labels",
+        "audit.label_denied": "it says what the number is not ({labels}); say what it is",
         "audit.labels_unanswered": "Not answered yet: fill the dictionary `my_labels` with a label "
                                    "for each quantity.",
         "audit.labels_not_dict": "`my_labels` must be a dictionary {{quantity: label}}, such as "
@@ -835,6 +838,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.share_sentences": "    share of {count} samples that are sentences: {share:.2f}",
         "nb.model": "model",
         "nb.p_next_word": "P(next word)",
+        "nb.prompt_menu": "prompt",
         "nb.after_prompt": "{model}: after '{prompt}'",
         "nb.trained_p_next": "trained {name}: P(next word | o gato dormiu ontem)",
         "nb.probability": "probability",

@@ -15,7 +15,7 @@ PORTUGUESE: dict[str, str] = {
                          "também é aceito.",
     "paste_button": "Usar a matriz colada",
     "paste_tooltip": "Substitui cada entrada desta matriz pelos números colados",
-    "reset_button": "Valores do capítulo",
+    "reset_button": "Números do capítulo",
     "reset_tooltip": "Volta aos valores do exemplo do capítulo",
     "cell_tooltip": "{name} linha {row} coluna {col}",
     "editor_shape": "{rows} × {cols}",
@@ -45,7 +45,7 @@ PORTUGUESE: dict[str, str] = {
     # explorer controls
     "title": "Explorador da autoatenção",
     "intro": "Edite qualquer número (tecle Enter ou clique fora para aplicar), cole matrizes "
-             "inteiras, acrescente tokens ou mude os tamanhos: todos os resultados abaixo acompanham.",
+             "inteiras, acrescente tokens ou mude os tamanhos: todos os resultados abaixo mudam junto.",
     # editor titles are HTML (for the superscripts); keep the tags when translating
     "editor_X": "X: embeddings dos tokens (uma linha por token; rótulos editáveis)",
     "editor_W_q": "W<sup>Q</sup>: pesos da query (d<sub>model</sub> × d<sub>k</sub>)",
@@ -127,7 +127,7 @@ PORTUGUESE: dict[str, str] = {
     "plot_contribution_axis": "contribuição",
     # worked steps (selfattn_lib.steps)
     "step_projection": "**Projeção:** {formula} para o token {s}{word}.",
-    "step_projection_component": "A componente {t} de {vector} é {x} vezes a coluna {t} de {matrix}:",
+    "step_projection_component": "O componente {t} de {vector} é {x} vezes a coluna {t} de {matrix}:",
     "step_projection_all": "As {count} componentes (cada coluna de {matrix}, uma por vez):",
     "step_score": "**Score** do token {s}{word_i} (a query) com o token {t}{word_j} (a key):",
     "step_score_unscaled": "Sem escala: sem a divisão por {root}, então {formula}.",
@@ -137,7 +137,7 @@ PORTUGUESE: dict[str, str] = {
     "step_softmax_all_tokens": "todos os tokens",
     "step_softmax_shift": "Os scores são grandes, então o maior deles, {top}, é subtraído de cada "
                           "um antes de $e^x$: os pesos continuam os mesmos.",
-    "step_softmax_masked": "Tokens mascarados (futuros) {tokens}: peso exatamente 0.",
+    "step_softmax_masked": "Os tokens futuros, mascarados ({tokens}), têm peso exatamente 0.",
     "step_softmax_sum": "Os pesos da linha {s} somam 1.",
     "step_output": "**Saída** do token {s}{word}: os values {values} ponderados por {alpha}.",
     "step_worked": "Exemplo resolvido para o token {s}{word} ({mode})",
@@ -150,11 +150,11 @@ PORTUGUESE: dict[str, str] = {
     "step_column_token": "token",
     "step_column_vector": "vetor",
     # exercícios: dicas para os deslizes apontados na issue 15 (a lógica de diagnóstico)
-    "hint.same_number": "O mesmo número também sai de outro deslize; se foi isso que você fez: {other}",
+    "hint.same_number": "Outro deslize também dá exatamente esse número. {other}",
     "hint.score_index": "Você usou q_{a} e k_{b}, os vetores dos tokens {a} e {b}. O Python conta a "
                         "partir de 0: x_{s} é a linha {i} (Q[{i}]) e x_{t} é a linha {j} (K[{j}]); o "
                         "i={i}, j={j} da conferência já está contado a partir de 0.",
-    "hint.no_exp": "Você dividiu os scores pela soma deles, sem exponenciais. A softmax aplica e^score "
+    "hint.no_exp": "Você dividiu os scores pela soma deles, sem exponenciais. O softmax aplica e^score "
                    "primeiro: alpha_ij = e^score_ij / sum_k e^score_ik (np.exp). Dividir os próprios "
                    "scores falha assim que um deles é negativo ou a soma é 0.",
     "hint.unweighted_mean": "Essa é a média simples dos values, com todo token contando igual. A "
@@ -223,7 +223,7 @@ PORTUGUESE: dict[str, str] = {
     # (a "*_right" sentence follows "Correto! ": it starts with a capital unless it starts with a formula)
     "exercises.correct": "Correto! {message}",
     "exercises.not_yet_hint": "Ainda não. {hint}",
-    "exercises.also": "{first} Além disso: {second}",
+    "exercises.also": "{first} E há um segundo deslize junto com esse: {second}",
     "exercises.cannot_check": "Não dá para conferir: {message}.",
     "exercises.index_type": "{name} precisa ser um número inteiro, o índice de um token contado a "
                             "partir de 0 (0 a {last}); veio {got}",
@@ -243,7 +243,11 @@ PORTUGUESE: dict[str, str] = {
     "exercises.got_too_large": "um número grande demais para fazer contas ({got}; o maior float é "
                                "cerca de 1,8e308)",
     "exercises.got_bool": "valores True/False, não números",
-    "exercises.got_dtype": "um {type} com dados {dtype}, não números",
+    "exercises.got_dtype": "um {type} do Python cujos dados são {kind} (tipo {dtype} do numpy), e não números",
+    "exercises.kind_text": "texto",
+    "exercises.kind_bool": "valores True/False",
+    "exercises.kind_complex": "números complexos",
+    "exercises.kind_other": "outra coisa",
     "exercises.unanswered": "Ainda sem resposta: {what}. Troque None pela sua resposta e rode a "
                             "célula de novo.",
     "exercises.not_numbers": "Ainda não: a resposta ({what}) deve ser formada por números (um array "
@@ -337,7 +341,7 @@ PORTUGUESE: dict[str, str] = {
                                           "antes do softmax.",
     "exercises.weights_unscaled": "Você esqueceu de dividir os scores por sqrt(d_k) = {root} antes "
                                   "do softmax.",
-    "exercises.weights_scaled": "Esses são os pesos da atenção escalada (os scores divididos por "
+    "exercises.weights_scaled": "Esses são os pesos da atenção com escala (os scores divididos por "
                                 "sqrt(d_k) = {root}); aqui os scores ficam sem escala: o softmax do "
                                 "próprio q_i . k_j.",
     "exercises.weights_exponentials": "Uma linha não soma 1: essas são as exponenciais e^score. "
@@ -511,8 +515,7 @@ PORTUGUESE: dict[str, str] = {
     "audit.label_not_text": "um rótulo é um texto entre aspas, como {example}; veio um {type}",
     "audit.label_too_long": "um rótulo tem poucas palavras; esta resposta tem {length} caracteres",
     "audit.label_several": "ela cita mais de um rótulo ({labels}); escolha um",
-    "audit.label_denied": "ela diz o que o número não é ({labels}); diga o que ele é, com um dos "
-                          "quatro rótulos",
+    "audit.label_denied": "ela diz o que o número não é ({labels}); diga o que ele é",
     "audit.labels_unanswered": "Ainda sem resposta: preencha o dicionário `my_labels` com um rótulo "
                                "para cada quantidade.",
     "audit.labels_not_dict": "`my_labels` precisa ser um dicionário {{quantidade: rótulo}}, como "
@@ -703,22 +706,22 @@ PORTUGUESE: dict[str, str] = {
     "nb.straight_from_x": "(vem direto de X e W)",
     "nb.printed_correct_own": "{quantity}: impresso {printed}; correto {correct}; a partir dos números anteriores do próprio capítulo {own} -> {chain}",
     "nb.vocabulary_counts": "palavras: {nouns} pares de substantivos, {adjectives} adjetivos, {verbs} verbos, {adverbs} advérbios, {determiners} determinantes, {persons} pessoas",
-    "nb.held_out": "reservadas (só no teste): {nouns}, {adjectives}",
-    "nb.train_test_sizes": "{train} frases de treinamento, {test} frases de teste reservadas. As seis primeiras:",
+    "nb.held_out": "palavras só do teste: {nouns}, {adjectives}",
+    "nb.train_test_sizes": "{train} frases de treinamento, {test} frases de teste (com palavras só do teste). As seis primeiras:",
     "nb.x_for_sentence": "X de 'O gato pret- correu rapidamente' (uma linha por token)",
     "nb.step0_loss": "passo 0: perda {loss:.4f}, ln 2 = {log2:.4f}",
     "nb.step0_noun_weight": "passo 0: peso médio do adjetivo no seu substantivo {weight:.3f}",
     "nb.hand_written_gradient": "dL/dW^V[gender, 1] escrito à mão = {value:+.8f}",
     "nb.finite_difference": "diferença finita                 = {value:+.8f}",
     "nb.step0_largest_gradient": "passo 0, maior |dL/d{name}| = {value:.6f}",
-    "nb.training_loss_title": "Perda de treino (entropia cruzada, log)",
+    "nb.training_loss_title": "Perda de treinamento (entropia cruzada, log)",
     "nb.step": "passo",
     "nb.loss": "perda",
-    "nb.noun_weight_title": "Peso médio α(adjetivo → seu substantivo), treino",
+    "nb.noun_weight_title": "Peso médio α(adjetivo → seu substantivo), treinamento",
     "nb.run_summary": "{steps} passos, taxa de aprendizado {lr:g}, pesos guardados nos passos {kept}",
     "nb.loss_first_last": "perda: passo 0 {first:.4f}, passo {steps} {last:.2e}",
     "nb.after_steps": "Depois de {step} passos de treinamento (perda {loss:.2g})",
-    "nb.snapshot": "instantâneo",
+    "nb.snapshot": "passo de treinamento",
     "nb.step_of": "passo {step} de {last}",
     "nb.could_not_draw": "não foi possível desenhar este passo: {error}",
     "nb.step_loss": "passo {step}, perda {loss:.2g}",
@@ -729,10 +732,10 @@ PORTUGUESE: dict[str, str] = {
     "nb.scores_of_pret": "scores de pret- em O, gato, pret-:",
     "nb.weights_of_pret": "pesos de pret-:                   ",
     "nb.model_writes": "P(-a) = {p_a:.1e}, P(-o) = {p_o:.4f}  ->  o modelo escreve '{word}'",
-    "nb.before_training": "antes do treino",
-    "nb.after_training": "depois do treino",
+    "nb.before_training": "antes do treinamento",
+    "nb.after_training": "depois do treinamento",
     "nb.accuracy_noun_weight": "{label:16} acurácia {accuracy:.1%}, peso no substantivo: média {mean:.3f}, mínimo {lowest:.3f}",
-    "nb.five_held_out": "cinco frases reservadas:",
+    "nb.five_held_out": "cinco frases com palavras só do teste:",
     "nb.held_out_line": "  {sentence:38} -> {guess:10} (certo: {right}); α no substantivo {weight:.2f}",
     "nb.its_own_test": "no seu próprio teste",
     "nb.full_test_above": "no teste completo acima",
@@ -773,14 +776,14 @@ PORTUGUESE: dict[str, str] = {
     "nb.setting_True_False": "máscara, sem posições",
     "nb.setting_False_True": "sem máscara, posições",
     "nb.setting_True_True": "máscara, posições",
-    "nb.output_each_word_title": "Saída de cada palavra de 'o cão viu o gato' vs. em 'o gato viu o cão'",
+    "nb.output_each_word_title": "Saída de cada palavra em 'o cão viu o gato' e em 'o gato viu o cão'",
     "nb.head_weights": "cabeça {head}: d_k = {d_k}, pesos:",
     "nb.concat_shape": "concatenação (n x n_heads*d_v):",
     "nb.single_head_weights": "a cabeça única do capítulo, pesos:",
     "nb.one_head_equals": "1 cabeça, W_O = I, igual a self_attention:",
     "nb.head0_equals": "cabeça 0 == self_attention nas colunas 0-1:",
     "nb.one_head_dk4": "uma cabeça, d_k = 4",
-    "nb.cost_header": "passo          8 cabeças × 64 1 cabeça × 512",
+    "nb.cost_header": "passo            8 cabeças×64   1 cabeça×512",
     "nb.train_test_four": "{train} frases de treinamento, {test} frases de teste; as quatro primeiras:",
     "nb.loss_start_end": "perda no passo 0: {start:.4f} (2 ln 2 = {reference:.4f}); depois de {steps} passos: {end:.6f}",
     "nb.gradient_check": "dL/d{name}{index}: à mão {by_hand:+.8f}, diferença finita {numeric:+.8f}",
@@ -803,9 +806,9 @@ PORTUGUESE: dict[str, str] = {
     "nb.last_word_weight_title": "Peso médio da última palavra, por cabeça",
     "nb.cost_projections": "projeções",
     "nb.cost_scores": "scores",
-    "nb.cost_softmax_exps": "exps_softmax",
-    "nb.cost_weighted_sum": "soma_ponderada",
-    "nb.cost_W_o": "W_o",
+    "nb.cost_softmax_exps": "exponenciais",
+    "nb.cost_weighted_sum": "soma ponderada",
+    "nb.cost_W_o": "projeção W^O",
     "nb.corpus_sizes": "{sentences} frases de treinamento, {words} palavras no vocabulário; as seis primeiras:",
     "nb.lowest_loss": "a menor perda que um modelo pode atingir nesta gramática: {best:.4f}",
     "nb.final_loss_with": "perda final de treinamento com a máscara: {loss:.4f}",
@@ -822,6 +825,7 @@ PORTUGUESE: dict[str, str] = {
     "nb.share_sentences": "    fração das {count} amostras que são frases: {share:.2f}",
     "nb.model": "modelo",
     "nb.p_next_word": "P(próxima palavra)",
+    "nb.prompt_menu": "início",
     "nb.after_prompt": "{model}: depois de '{prompt}'",
     "nb.trained_p_next": "treinado {name}: P(próxima palavra | o gato dormiu ontem)",
     "nb.probability": "probabilidade",
@@ -893,7 +897,7 @@ PORTUGUESE: dict[str, str] = {
     "explorer_heads_title": "cabeça {head}",
     "explorer_heads_view_concat": "concat: as saídas das cabeças lado a lado (cabeça 1 | cabeça 2 | …)",
     "explorer_heads_view_output": "Saídas (como linhas) = concat × W^O",
-    "explorer_heads_one_head_only": "As contribuições e o passo a passo acompanham uma cabeça só: "
+    "explorer_heads_one_head_only": "As contribuições e o passo a passo mostram uma cabeça só: "
                                     "escolha 1 cabeça para vê-los.",
     "explorer_heads_alt": "{n_heads} mapas de calor dos pesos de atenção, um por cabeça, para {n} tokens "
                           "({mode}), todos na mesma escala de 0 a 1; o token em foco {focus} está "
