@@ -21,6 +21,7 @@ from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
 from matplotlib.transforms import Affine2D
 from matplotlib.text import Text
+from matplotlib.ticker import ScalarFormatter
 
 from . import rounding, strings
 from .attention import AttentionResult
@@ -91,18 +92,32 @@ def _format(value: float, language: str = DEFAULT_LANGUAGE) -> str:
     return rounding.fmt(value, 2, language)  # half up on the decimal value, as every step shows it
 
 
+class _WrittenFormatter(ScalarFormatter):
+    """matplotlib's own tick labels (its choice of ticks, decimals, offset), each number then
+    written as `language` writes it: 0,5 in Portuguese."""
+
+    def __init__(self, language: str):
+        super().__init__()
+        self.language = language
+
+    def _written(self, label: str) -> str:
+        plain = rounding.written(label.replace("\N{MINUS SIGN}", "-"), self.language)
+        return plain.replace("-", "\N{MINUS SIGN}")
+
+    def __call__(self, x, pos=None):
+        return self._written(super().__call__(x, pos))
+
+    def get_offset(self):
+        return self._written(super().get_offset())
+
+
 def number_axes(ax, language: str = DEFAULT_LANGUAGE):
     """The tick labels of `ax` (and of a colour bar's axes) with numbers as `language` writes
     them (0,5 in Portuguese); English: matplotlib's own. Returns `ax`."""
     if language != DEFAULT_LANGUAGE:
-        from matplotlib.ticker import FuncFormatter, ScalarFormatter
-
         for axis in (ax.xaxis, ax.yaxis):
-            plain = axis.get_major_formatter()
-            if isinstance(plain, ScalarFormatter):  # numbers, not the token names of a heatmap
-                axis.set_major_formatter(FuncFormatter(
-                    lambda x, pos, plain=plain: rounding.written(plain(x, pos).replace("\N{MINUS SIGN}", "-"),
-                                                                 language).replace("-", "\N{MINUS SIGN}")))
+            if type(axis.get_major_formatter()) is ScalarFormatter:  # numbers, not a heatmap's tokens
+                axis.set_major_formatter(_WrittenFormatter(language))
     return ax
 
 

@@ -434,6 +434,7 @@ def _figure_texts(fig) -> list[str]:
 
 
 def test_figures_write_numbers_with_a_decimal_comma():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
     from selfattn_lib import plots, plots_more, positions
@@ -444,6 +445,15 @@ def test_figures_write_numbers_with_a_decimal_comma():
     assert "0,36" in texts and python_numbers("\n".join(texts)) == [], texts
     english = _figure_texts(plots.overview(result, CH.tokens, i=2))
     assert "0.36" in english
+    # the colour bars' and the contributions axis's tick labels are there, with commas
+    fig = plots.overview(result, CH.tokens, i=2, language="pt")
+    FigureCanvasAgg(fig).draw()
+    ticks = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels() if t.get_text()]
+    assert {"0,0", "0,2", "0,4", "0,6", "0,8", "1,0"} <= set(ticks), ticks
+    english_fig = plots.overview(result, CH.tokens, i=2)
+    FigureCanvasAgg(english_fig).draw()
+    english_ticks = [t.get_text() for ax in english_fig.axes for t in ax.get_yticklabels() if t.get_text()]
+    assert len(ticks) == len(english_ticks) and "0.2" in english_ticks
     fig = Figure()
     plots_more.encoding_heatmap(positions.positional_encoding(8, 6), ax=fig.add_subplot(), language="pt")
     assert python_numbers("\n".join(_figure_texts(fig))) == []
