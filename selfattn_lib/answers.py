@@ -115,8 +115,9 @@ def read_numbers(value, language: str):
         return None, (_t("got_entry", language, got=shorten(entry), type=type(entry).__name__),
                       NOT_NUMBERS)
     if kind not in "iuf":
-        return None, (_t("got_dtype", language, type=type(value).__name__, dtype=array.dtype),
-                      NOT_NUMBERS)
+        kind = {"b": "bool", "c": "complex"}.get(kind, "other")  # text and numbers are read above
+        return None, (_t("got_dtype", language, type=type(value).__name__, dtype=array.dtype,
+                         kind=_t("kind_" + kind, language)), NOT_NUMBERS)
     with np.errstate(over="ignore"):  # a long double beyond float64 becomes inf: not correct
         return array.astype(float), None
 

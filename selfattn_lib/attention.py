@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .strings import DEFAULT_LANGUAGE, text
+from .strings import DEFAULT_LANGUAGE, learner_language, text
 
 __all__ = [
     "AttentionResult",
@@ -30,17 +30,20 @@ __all__ = [
 class LearnerError(ValueError):
     """A ValueError whose sentence is a `strings` key ("core.*") and its values.
 
-    Library callers get the English sentence, as from any ValueError; a view in another language
-    (the explorer) shows `message(language)`. `terms` maps a placeholder to a key of its own
-    (e.g. name -> "core.the_scores"), so the words inside the sentence are translated too.
+    Its text is in the learner's language (`strings.learner_language()`: English, unless a
+    notebook's `strings.speaker("pt")` chose Portuguese), so a Portuguese notebook shows the
+    library's own errors in Portuguese; a view in a language of its own (the explorer) shows
+    `message(language)`. `terms` maps a placeholder to a key of its own (e.g. name ->
+    "core.the_scores"), or to (key, values), so the words inside the sentence are translated too.
     """
 
     def __init__(self, key: str, terms: dict | None = None, **values):
         self.key, self.terms, self.values = key, dict(terms or {}), values
-        super().__init__(self.message())
+        super().__init__(self.message(learner_language()))
 
     def message(self, language: str = DEFAULT_LANGUAGE) -> str:
-        terms = {name: text(term, language) for name, term in self.terms.items()}
+        terms = {name: "" if term is None else text(term, language) if isinstance(term, str)
+                 else text(term[0], language, **term[1]) for name, term in self.terms.items()}
         return text(self.key, language, **self.values, **terms)
 
 
@@ -98,54 +101,44 @@ def _as_float_array(value, name: str, copy: bool, ndims=(2,)) -> np.ndarray:
     would be lost on the way is refused: a masked array's mask, text, booleans, complex parts.
     """
     if value is None:
-        raise ValueError(f"{name} must be {_shape_words(ndims)} of numbers, got None")
+        raise LearnerError("core.got_none", terms={"shape": _shape_words(ndims)}, name=name)
     if _is_masked(value):
-        raise ValueError(
-            f"{name} must be a plain array of numbers; got a numpy masked array, whose mask would "
-            f"be ignored here. Fill the masked entries first ({name}.filled(value)), or for "
-            f"attention pass the mask to softmax(scores, mask)"
-        )
+        raise LearnerError("core.masked_array", name=name)
     try:
         array = np.asarray(value)
-    except (ValueError, TypeError) as exc:  # numpy 2 refuses ragged nested lists
-        raise ValueError(
-            f"{name} must be {_shape_words(ndims)} of numbers with rows of equal length; "
-            f"got ragged data ({exc})"
-        ) from None
+    except (ValueError, TypeError):  # numpy 2 refuses ragged nested lists
+        raise LearnerError("core.ragged", terms={"shape": _shape_words(ndims)}, name=name) from None
     if array.dtype == object:  # Python ints beyond int64, Fractions, or junk: look inside
         array = _object_numbers(array, name, value)
     if array.dtype.kind not in "iuf":
-        raise ValueError(
-            f"{name} must contain only numbers (int or float); got data of type "
-            f"{array.dtype} ({_preview(value)})"
-        )
+        raise LearnerError("core.not_numbers", name=name, dtype=str(array.dtype), got=_preview(value))
     if ndims is not None and array.ndim not in ndims:
-        raise ValueError(
-            f"{name} must be {_shape_words(ndims)}; got {array.ndim}-D with shape {array.shape}"
-        )
+        raise LearnerError("core.ndim", terms={"shape": _shape_words(ndims)}, name=name, ndim=array.ndim,
+                           shape_got=str(array.shape))
     if ndims is None and array.ndim == 0:
-        raise ValueError(f"{name} must be an array of numbers, at least 1-D; got the single number {_preview(value)}")
+        raise LearnerError("core.single_number", name=name, got=_preview(value))
     if array.size == 0:
-        what = "at least one row and one column" if array.ndim == 2 else "at least one entry"
-        raise ValueError(f"{name} must have {what}; got shape {array.shape}")
+        what = "core.one_row_one_column" if array.ndim == 2 else "core.one_entry"
+        raise LearnerError("core.empty", terms={"what": what}, name=name, shape=str(array.shape))
     if array.dtype.kind == "f" and array.dtype.itemsize > 8:  # long double: may not fit float64
         with np.errstate(over="ignore"):
             converted = array.astype(float)
         grown = np.isinf(converted) & np.isfinite(array)
         if grown.any():
             index = tuple(int(k) for k in np.argwhere(grown)[0])
-            raise ValueError(f"{name} has a number too large for float64 (about 1.8e308) "
-                             f"{_where(index)}: {array[index]}")
+            raise LearnerError("core.too_large", terms={"where": _where(index)}, name=name, got=str(array[index]))
         return converted
     return array.astype(float, copy=copy)
 
 
 def _shape_words(ndims) -> str:
+    """The strings key naming the shapes allowed (a 2-D matrix; 1-D or 2-D; any)."""
     if ndims is None:
-        return "an array (1-D or more)"
+        return "core.shape_any"
     if ndims == (2,):
-        return "a 2-D array (a matrix: rows x columns)"
-    return "a " + " or ".join(f"{d}-D" for d in ndims) + " array"
+        return "core.shape_matrix"
+    assert ndims == (1, 2), ndims  # the only other one used
+    return "core.shape_vector_or_matrix"
 
 
 def _is_masked(value) -> bool:
@@ -159,32 +152,31 @@ def _object_numbers(array: np.ndarray, name: str, value) -> np.ndarray:
     """An object array as float64 if every entry is a real number that fits, else a ValueError."""
     for index, entry in np.ndenumerate(array):
         if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Real):
-            raise ValueError(
-                f"{name} must contain only numbers (int or float); got {_preview(entry)} "
-                f"({type(entry).__name__}) {_where(index) if index else ''}".rstrip()
-            )
+            raise LearnerError("core.not_a_number", terms={"where": _where(index)}, name=name,
+                               got=_preview(entry), type=type(entry).__name__)
         try:
             float(entry)
         except OverflowError:
-            raise ValueError(
-                f"{name} has a number too large for float64 (about 1.8e308) "
-                f"{_where(index) if index else ''}: {_preview(entry, 30)}"
-            ) from None
+            raise LearnerError("core.too_large", terms={"where": _where(index)}, name=name,
+                               got=_preview(entry, 30)) from None
     return array.astype(float)
 
 
 def _require_finite(array: np.ndarray, name: str) -> None:
     if not np.isfinite(array).all():
         bad = tuple(int(k) for k in np.argwhere(~np.isfinite(array))[0])
-        raise ValueError(f"{name} must contain only finite numbers; got {array[bad]} {_where(bad)}")
+        raise LearnerError("core.not_finite", terms={"where": _where(bad)}, name=name, got=str(array[bad]))
 
 
-def _where(index: tuple) -> str:
+def _where(index: tuple) -> tuple[str, dict] | None:
+    """Where an entry is, as a LearnerError term: (strings key, values); None: nowhere to say."""
+    if len(index) == 0:  # a single value: nothing to point at
+        return None
     if len(index) == 1:
-        return f"at position {index[0]}"
+        return ("core.at_position", {"position": index[0]})
     if len(index) == 2:
-        return f"at row {index[0]}, column {index[1]}"
-    return f"at index {index}"
+        return ("core.at_row_column", {"row": index[0], "column": index[1]})
+    return ("core.at_index", {"index": str(index)})
 
 
 def _preview(value, limit: int = 60) -> str:
@@ -235,10 +227,7 @@ def project(X, W) -> np.ndarray:
     _require_finite(X, "X")
     W = as_matrix(W, "W", copy=False)
     if W.shape[0] != X.shape[-1]:
-        raise ValueError(
-            f"W must have d_model = {X.shape[-1]} rows to match X (X has shape {X.shape}); "
-            f"got W with shape {W.shape[0]} x {W.shape[1]}"
-        )
+        raise LearnerError("core.w_rows", d_model=X.shape[-1], shape=str(X.shape), rows=W.shape[0], cols=W.shape[1])
     return _finite_result("X W", _project, X, W)
 
 
@@ -251,10 +240,7 @@ def attention_scores(Q, K, scaled: bool = True) -> np.ndarray:
     scaled = _flag(scaled, "scaled")
     Q, K = as_matrix(Q, "Q", copy=False), as_matrix(K, "K", copy=False)
     if Q.shape[1] != K.shape[1]:
-        raise ValueError(
-            f"Q and K must have the same number of columns (d_k), since q_i . k_j needs vectors "
-            f"of equal length; got Q with {Q.shape[1]} and K with {K.shape[1]}"
-        )
+        raise LearnerError("core.q_k_columns", q=Q.shape[1], k=K.shape[1])
     return _finite_result("the scores", _scores, Q, K, scaled)
 
 
@@ -268,12 +254,11 @@ def _scores(Q: np.ndarray, K: np.ndarray, scaled: bool) -> np.ndarray:
 def causal_mask(n: int) -> np.ndarray:
     """Boolean (n, n) matrix, True where j <= i: token i may look at itself and the past."""
     if isinstance(n, (bool, np.bool_)) or not isinstance(n, (int, np.integer)):
-        raise ValueError(f"n must be a whole number (the number of tokens); got {_preview(n)} "
-                         f"({type(n).__name__})")
+        raise LearnerError("core.n_whole", got=_preview(n), type=type(n).__name__)
     if n < 1:
-        raise ValueError(f"n must be at least 1 (the number of tokens); got {n}")
+        raise LearnerError("core.n_at_least_1", got=n)
     if n > MAX_MASK_TOKENS:
-        raise ValueError(f"n must be at most {MAX_MASK_TOKENS} (an n x n mask); got {n}")
+        raise LearnerError("core.n_at_most", limit=MAX_MASK_TOKENS, got=n)
     return np.tri(int(n), dtype=bool)
 
 
@@ -293,8 +278,7 @@ def softmax(scores, mask=None) -> np.ndarray:
     bad = np.isnan(scores) | (scores == np.inf)
     if bad.any():
         index = tuple(int(k) for k in np.argwhere(bad)[0])
-        raise ValueError(f"scores must be finite numbers (or -inf for a masked entry); got "
-                         f"{scores[index]} {_where(index)}")
+        raise LearnerError("core.scores_finite", terms={"where": _where(index)}, got=str(scores[index]))
     allowed = scores > -np.inf
     if mask is not None:
         mask = _as_mask(mask, scores.shape)
@@ -350,10 +334,7 @@ def combine_values(weights, V) -> np.ndarray:
     """a_i = sum_j alpha_ij v_j for every i at once."""
     weights, V = as_matrix(weights, "weights", copy=False), as_matrix(V, "V", copy=False)
     if weights.shape[1] != V.shape[0]:
-        raise ValueError(
-            f"weights must have one column per row of V (one per token): V has {V.shape[0]} rows; "
-            f"got weights with shape {weights.shape[0]} x {weights.shape[1]}"
-        )
+        raise LearnerError("core.weights_columns", rows=V.shape[0], w_rows=weights.shape[0], w_cols=weights.shape[1])
     return _finite_result("the output", _combine, weights, V)
 
 

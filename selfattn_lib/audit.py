@@ -15,8 +15,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import answers
-from .attention import AttentionResult, _as_float_array, _flag, _require_finite, as_matrix, self_attention
+from .attention import (AttentionResult, LearnerError, _as_float_array, _flag, _preview, _require_finite, as_matrix,
+                        self_attention)
 from .example import chapter_example
+from . import rounding
 from .strings import DEFAULT_LANGUAGE, speaker, text
 
 __all__ = [
@@ -167,19 +169,27 @@ def _fmt(x, places: int = 4) -> str:
     return "0" if text == "-0" else text
 
 
-def printed_text(printed: str) -> str:
-    """'0.2 0.8 0.6 0.8' -> '[0.2, 0.8, 0.6, 0.8]'; a single number stays as printed."""
+def _vector(words, language: str) -> str:
+    """[0.2, 0.8] in English; [0,2; 0,8] in Portuguese, where the comma is the decimal mark."""
+    separator = "; " if language == "pt" else ", "
+    return "[" + separator.join(rounding.written(w, language) for w in words) + "]"
+
+
+def printed_text(printed: str, language: str = DEFAULT_LANGUAGE) -> str:
+    """'0.2 0.8 0.6 0.8' -> '[0.2, 0.8, 0.6, 0.8]'; a single number stays as printed (in
+    `language`'s way of writing numbers: 0,47 in Portuguese)."""
     words = printed.split()
-    return words[0] if len(words) == 1 else "[" + ", ".join(words) + "]"
+    return rounding.written(words[0], language) if len(words) == 1 else _vector(words, language)
 
 
-def format_value(value, places: int = 4) -> str:
-    """A number or vector as the audit shows it: 0.6271, [0.2, 0.6, 0.4, 0.7]."""
+def format_value(value, places: int = 4, language: str = DEFAULT_LANGUAGE) -> str:
+    """A number or vector as the audit shows it: 0.6271, [0.2, 0.6, 0.4, 0.7] (Portuguese:
+    0,6271, [0,2; 0,6; 0,4; 0,7])."""
     if isinstance(value, np.ndarray):
         value = _as_value(value)
     if isinstance(value, (tuple, list)):
-        return "[" + ", ".join(_fmt(x, places) for x in value) + "]"
-    return _fmt(value, places)
+        return _vector([_fmt(x, places) for x in value], language)
+    return rounding.written(_fmt(value, places), language)
 
 
 def _as_value(array):
@@ -389,12 +399,12 @@ def audit_table(records, language: str = DEFAULT_LANGUAGE) -> HTMLText:
         parts.append("<tr>" + "".join(f"<th {cell}>{html.escape(h)}</th>" for h in header) + "</tr>")
         for r in (r for r in records if r.step == step):
             marker = markers.get(r.chain, "")
-            printed = printed_text(r.printed)
+            printed = printed_text(r.printed, language)
             where = say("printed_in", step=r.printed_in) if r.printed_in != r.step else ""
-            own = format_value(r.from_chapter, 5) if r.inputs else say("from_x_and_w")
+            own = format_value(r.from_chapter, 5, language) if r.inputs else say("from_x_and_w")
             # the label in the learner's language; check_labels reads it (and the English constant)
             verdict = f"<b>{html.escape(chain_label(r.chain, language))}</b>"
-            values = (f"{r.quantity}{where}", printed, format_value(r.computed),
+            values = (f"{r.quantity}{where}", printed, format_value(r.computed, language=language),
                       own, f"{verdict}{marker}")
             style = _ROW_STYLE[r.chain]
             parts.append(f'<tr style="{style}">' + "".join(
@@ -406,7 +416,7 @@ def audit_table(records, language: str = DEFAULT_LANGUAGE) -> HTMLText:
 def chain_table(chain, language: str = DEFAULT_LANGUAGE) -> HTMLText:
     """A chain of (quantity, value) pairs, e.g. `student_chain()`, as a two-column table."""
     cell = 'style="padding:2px 8px;text-align:left"'
-    rows = "".join(f"<tr><td {cell}>{html.escape(name)}</td><td {cell}>{html.escape(format_value(value))}</td></tr>"
+    rows = "".join(f"<tr><td {cell}>{html.escape(name)}</td><td {cell}>{html.escape(format_value(value, language=language))}</td></tr>"
                    for name, value in chain)
     quantity, written = (html.escape(text("audit." + key, language)) for key in ("column_quantity", "column_written"))
     return HTMLText(f'<table style="border-collapse:collapse"><tr><th {cell}>{quantity}</th>'
@@ -470,7 +480,7 @@ def translation_effect(X, W_q, W_k, W_v, t, causal: bool = True, scaled: bool = 
     t = _as_float_array(t, "t", copy=True, ndims=(1, 2)).reshape(-1)
     _require_finite(t, "t")
     if t.shape != (X.shape[1],):
-        raise ValueError(f"t must have d_model = {X.shape[1]} numbers, one per column of X; got {t.size}")
+        raise LearnerError("core.t_size", d_model=X.shape[1], got=t.size)
     before = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
     with np.errstate(over="ignore", invalid="ignore"):  # reported just below
         moved = X + t
@@ -585,7 +595,8 @@ def check_first_wrong(answer, language: str = DEFAULT_LANGUAGE) -> str:
         return say("first_carried", name=name)
     example = chapter_example()
     r = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=True, scaled=True)
-    return say("first_correct", value=_fmt(r.scores[1, 1]), q=_fmt(r.Q[1, 3]), k=_fmt(r.K[1, 3]))
+    shown = lambda x: format_value(x, language=language)  # noqa: E731
+    return say("first_correct", value=shown(r.scores[1, 1]), q=shown(r.Q[1, 3]), k=shown(r.K[1, 3]))
 
 
 # How check_labels reads a learner's label (the rule, in words):
@@ -728,8 +739,8 @@ def check_labels(answers: dict, language: str = DEFAULT_LANGUAGE) -> str:
             lines.append(say("labels_one_unanswered", quantity=record.quantity))
             continue
         label, why = _read_label(answer, language)
-        own, correct = format_value(record.from_chapter, 5), format_value(record.computed)
-        inputs, printed = ", ".join(record.inputs), printed_text(record.printed)
+        own, correct = format_value(record.from_chapter, 5, language), format_value(record.computed, language=language)
+        inputs, printed = ", ".join(record.inputs), printed_text(record.printed, language)
         if label is None:
             lines.append(say("labels_use_one", quantity=record.quantity, labels=four,
                              problem=f"{_short(answer)}: {why}. " if why else ""))
@@ -752,7 +763,7 @@ def check_labels(answers: dict, language: str = DEFAULT_LANGUAGE) -> str:
         else:
             lines.append(say("labels_is_carried", quantity=record.quantity, inputs=inputs, own=own,
                              printed=printed,
-                             grace=f"{ROUNDING_GRACE:g}"))
+                             grace=ROUNDING_GRACE))
     lines.append(say("labels_score", right=right, total=len(answers)))
     return "\n".join(lines)
 
@@ -788,7 +799,7 @@ def check_corrected_score(value, i: int = 3, j: int = 2, scaled: bool = True,
     own = float(np.array(chapter[f"q_{i}"]) @ np.array(chapter[f"k_{j}"]))
     close = lambda x: abs(value - x) <= 0.005  # noqa: E731 (two decimals are enough)
     if close(right):
-        return say("score_right", name=name, value=_fmt(right))
+        return say("score_right", name=name, value=format_value(right, language=language))
     mistakes = [(chapter.get(name), say("score_printed"))]
     mistakes.append((own / root if scaled else own, say("score_printed_inputs", i=i, j=j)))
     if scaled:

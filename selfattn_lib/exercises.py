@@ -25,6 +25,7 @@ import numpy as np
 from . import answers
 from .attention import LearnerError, _check_inputs, causal_mask, self_attention, softmax
 from .example import chapter_example
+from .rounding import written
 from .strings import DEFAULT_LANGUAGE, STRINGS, text
 
 __all__ = [
@@ -317,7 +318,10 @@ def _product(A, B):
 
 
 def _vector_text(v) -> str:
-    return "[" + ", ".join(f"{x:.4g}" for x in np.atleast_1d(v)) + "]"
+    # in Portuguese the numbers have a decimal comma, so a semicolon separates them: [0,36; 0,33]
+    language = _LANGUAGE.get()
+    separator = "; " if language == "pt" else ", "
+    return "[" + separator.join(written(f"{x:.4g}", language) for x in np.atleast_1d(v)) + "]"
 
 
 # --- 01 projections ---------------------------------------------------------------------------
@@ -465,7 +469,8 @@ def check_score(answer, i, j, scaled=True, example=None, language=DEFAULT_LANGUA
     expected = np.asarray(result.scores[i, j])
     how = "q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j"
     name = f"score(x_{s}, x_{t}) = {how}" if scaled else f"q_{s} . k_{t}"
-    return _judge(array, expected, mistakes, what, f"{name} = {float(expected):.4f}.")
+    return _judge(array, expected, mistakes, what,
+                  f"{name} = {written(f'{float(expected):.4f}', _LANGUAGE.get())}.")
 
 
 def _weights_for_scores(result, mistakes, pick, s, t):
@@ -564,8 +569,8 @@ def _row_sum_rule(what):
         if not np.isclose(sums, 1.0, rtol=0, atol=0.011).all():
             bad = np.atleast_1d(sums)
             row = int(np.argmax(np.abs(bad - 1))) if bad.size > 1 else None
-            where = (_t("row_sums_to", row=row + 1, total=f"{bad[row]:.4g}") if row is not None
-                     else _t("it_sums_to", total=f"{bad[0]:.4g}"))
+            where = (_t("row_sums_to", row=row + 1, total=written(f"{bad[row]:.4g}", _LANGUAGE.get())) if row is not None
+                     else _t("it_sums_to", total=written(f"{bad[0]:.4g}", _LANGUAGE.get())))
             return _wrong(_t("row_sum", what=what, where=where), ROW_SUM)
         return None
     return rule
@@ -576,7 +581,7 @@ def _future_rule(mask):
         leaked = (np.abs(array) > TOLERANCE) & ~mask
         if leaked.any():
             i, j = np.argwhere(np.atleast_2d(leaked))[0]
-            return _wrong(_t("future", weight=f"{np.atleast_2d(array)[i, j]:.4g}"), FUTURE)
+            return _wrong(_t("future", weight=written(f"{np.atleast_2d(array)[i, j]:.4g}", _LANGUAGE.get())), FUTURE)
         return None
     return rule
 
@@ -748,7 +753,7 @@ def check_softmax_function(fn, language=DEFAULT_LANGUAGE) -> Feedback:
         if np.allclose(got, plain, atol=1e-6) and not np.allclose(plain, expected, atol=1e-6):
             return _wrong(_hint("no_exp"), NO_EXP)
         if not np.isclose(got.sum(), 1.0, atol=1e-6):
-            return _wrong(_t("softmax_sum", scores=_vector_text(scores), total=f"{got.sum():.4g}"),
+            return _wrong(_t("softmax_sum", scores=_vector_text(scores), total=written(f"{got.sum():.4g}", _LANGUAGE.get())),
                           ROW_SUM)
         if not np.allclose(got, expected, atol=1e-6):
             return _wrong(_t("softmax_values", scores=_vector_text(scores), got=_vector_text(got),

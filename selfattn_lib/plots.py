@@ -50,6 +50,7 @@ __all__ = [
     "short_label",
     "literal",
     "LABEL_CHARS",
+    "number_axes",
 ]
 
 WEIGHTS_CMAP = "Purples"   # 0..1, one scale for every weights heatmap
@@ -115,10 +116,39 @@ def token_hatches(n: int) -> list:
     return [TOKEN_HATCHES[j % len(TOKEN_HATCHES)] for j in range(n)]
 
 
-def _format(value: float) -> str:
+def _format(value: float, language: str = DEFAULT_LANGUAGE) -> str:
     if abs(value) >= 1000:
-        return f"{value:.2g}"
-    return rounding.fmt(value, 2)  # half up on the decimal value, as every step shows it
+        return rounding.written(f"{value:.2g}", language)
+    return rounding.fmt(value, 2, language)  # half up on the decimal value, as every step shows it
+
+
+class _WrittenFormatter(ScalarFormatter):
+    """matplotlib's own tick labels (its choice of ticks, decimals, offset), each number then
+    written as `language` writes it: 0,5 in Portuguese."""
+
+    def __init__(self, language: str):
+        super().__init__()
+        self.language = language
+
+    def _written(self, label: str) -> str:
+        plain = rounding.written(label.replace("\N{MINUS SIGN}", "-"), self.language)
+        return plain.replace("-", "\N{MINUS SIGN}")
+
+    def __call__(self, x, pos=None):
+        return self._written(super().__call__(x, pos))
+
+    def get_offset(self):
+        return self._written(super().get_offset())
+
+
+def number_axes(ax, language: str = DEFAULT_LANGUAGE):
+    """The tick labels of `ax` (and of a colour bar's axes) with numbers as `language` writes
+    them (0,5 in Portuguese); English: matplotlib's own. Returns `ax`."""
+    if language != DEFAULT_LANGUAGE:
+        for axis in (ax.xaxis, ax.yaxis):
+            if type(axis.get_major_formatter()) is ScalarFormatter:  # numbers, not a heatmap's tokens
+                axis.set_major_formatter(_WrittenFormatter(language))
+    return ax
 
 
 class _CellText(Text):
@@ -228,7 +258,8 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
                           edgecolor="#7f7f7f", label=strings.text("plot_mask_label", language))
         ax.add_patch(patch)
         image._mask_patches.append(patch)
-    labels = [_format(v) for v in data.ravel()]
+    image._language = language
+    labels = [_format(v, language) for v in data.ravel()]
     image._longest = max(len(t) for t in labels)
     image._cells = []
     for (i, j), text in zip(np.ndindex(rows, cols), labels):
@@ -242,6 +273,7 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
         image._colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8, pad=0.03)
         image._colorbar.ax.tick_params(labelsize=8)
         _scaled_ticks(image._colorbar.ax.yaxis, scale)
+        number_axes(image._colorbar.ax, language)  # after the scale: a scaled axis keeps its own
     return image
 
 
@@ -345,13 +377,14 @@ def update_heatmap(image, data, mask=None):
         image.set_clim(-top, top)
         if image._colorbar is not None:
             _scaled_ticks(image._colorbar.ax.yaxis, image._scale)
+            number_axes(image._colorbar.ax, image._language)
     shown = data / image._scale
     if mask is not None and image._blank_masked:
         image.set_data(np.ma.masked_array(shown, mask=~mask))
     else:
         image.set_data(shown)
     blank = np.ma.getmaskarray(image.get_array()).ravel() if image._blank_masked else [False] * data.size
-    labels = [_format(v) for v in data.ravel()]
+    labels = [_format(v, image._language) for v in data.ravel()]
     image._longest = max(len(t) for t in labels)
     for cell, text, hidden in zip(image._cells, labels, blank):
         cell.set_text("" if hidden else text)
@@ -414,6 +447,7 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None, langu
     ax.set_xticks(x, [str(c + 1) for c in x])
     ax.set_xlabel(words["xlabel"])
     ax.set_ylabel(literal(strings.text("plot_contribution_axis", language)))
+    number_axes(ax, language)
     ax.set_title(literal(title) if title else words["title"], fontsize=10)
     ax.legend(fontsize=8, loc="upper left", bbox_to_anchor=(1.01, 1.0), frameon=False)
     _fit_limits(ax, parts, bottoms, totals)

@@ -23,7 +23,7 @@ def encoding_heatmap(PE, ax=None, colorbar=True, language=DEFAULT_LANGUAGE):
     ax.set_xlabel(plots.literal(strings.text("plot_column_axis", language)))
     ax.set_ylabel(plots.literal(strings.text("plot_position_axis", language)))
     if colorbar:
-        ax.figure.colorbar(image, ax=ax)
+        plots.number_axes(ax.figure.colorbar(image, ax=ax).ax, language)
     return image
 
 

@@ -22,6 +22,7 @@ from . import plots
 from .attention import AttentionResult, softmax
 from .positions import check_count
 from .steps import _check_index, _check_result, _check_tokens
+from .rounding import written
 from .strings import DEFAULT_LANGUAGE, text
 
 __all__ = ["row_dot_products", "row_weights", "factor_options", "SharpnessControl"]
@@ -65,11 +66,11 @@ def factor_options(d_k: int, language: str = DEFAULT_LANGUAGE) -> list[tuple[str
     options = []
     for value in values:
         if value == scale:
-            label = text("sharpness.scaled_option", language, d_k=d_k, value=f"{scale:.3g}")
+            label = text("sharpness.scaled_option", language, d_k=d_k, value=written(f"{scale:.3g}", language))
         elif value == 1.0:
             label = text("sharpness.unscaled_option", language)
         else:
-            label = f"{value:g}"
+            label = written(f"{value:g}", language)
         options.append((label, value))
     return options
 
@@ -102,6 +103,7 @@ class SharpnessControl(widgets.VBox):
                                  for j, t in enumerate(tokens)])
         ax.set_ylim(0, 1.1)
         ax.set_ylabel(plots.literal(text("sharpness.weight_axis", language)))
+        plots.number_axes(ax, language)
         self._token = plots.short_label(tokens[i])
         self.weights = np.zeros(n)
         self.factor.observe(lambda _change: self.redraw(), names="value")
@@ -113,7 +115,7 @@ class SharpnessControl(widgets.VBox):
         for bar, label, w in zip(self._bars, self._labels, self.weights):
             bar.set_height(w)
             label.set_position((label.get_position()[0], w))
-            label.set_text(f"{w:.2f}")
+            label.set_text(written(f"{w:.2f}", self._language))
         self._ax.set_title(plots.literal(text("sharpness.title", self._language, i=self._i + 1, token=self._token,
                                               factor=self.factor.label, q=f"q{_sub(self._i + 1)}")))
         buffer = io.BytesIO()
@@ -123,7 +125,8 @@ class SharpnessControl(widgets.VBox):
 
     def __repr__(self) -> str:  # what a render without widgets shows: the chart's title and weights
         title = self._ax.get_title().replace(chr(10), chr(32)).replace("\\$", "$")  # as drawn
-        return f"{title}: " + ", ".join(f"{w:.2f}" for w in self.weights)
+        return f"{title}: " + ("; " if self._language == "pt" else ", ").join(
+            written(f"{w:.2f}", self._language) for w in self.weights)
 
 
 def _sub(k: int) -> str:

@@ -103,6 +103,31 @@ def _block_html(block) -> str:
 
 # --- numbers ----------------------------------------------------------------------------------
 
+def _written_line(line: str, language: str) -> str:
+    """A line of prose with inline $math$: every number as `language` writes it (rounding.written),
+    in TeX's form inside the math."""
+    parts = re.split(r"(\$[^$]*\$)", line)
+    return "".join(rounding.written(part, language, math=part.startswith("$")) for part in parts)
+
+
+def _written(blocks, language: str) -> Rendered:
+    """The blocks with every number in `language`'s way (0,39 in Portuguese): the steps compute
+    in Python's notation, and are written out for the learner only here, once."""
+    if language == DEFAULT_LANGUAGE:
+        return Rendered(blocks)
+    shown = []
+    for block in blocks:
+        kind = block[0]
+        if kind == "math":
+            shown.append(("math", rounding.written(block[1], language, math=True)))
+        elif kind == "table":
+            shown.append(("table", [_written_line(h, language) for h in block[1]],
+                          [[_written_line(c, language) for c in row] for row in block[2]]))
+        else:
+            shown.append((kind, _written_line(block[1], language)))
+    return Rendered(shown)
+
+
 def _num(x, places: int = 2) -> str:
     """Whole numbers as they are, others to `places` decimals, rounded half up (rounding.py's
     rule, the same in every step and heatmap); never '-0.00'."""
@@ -263,7 +288,7 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
     places = _places_for_products(X[i], W[:, c], vector[c])
     s, t = i + 1, c + 1
     x = rf"(x_{{{s}}} + p_{{{s}}})" if positions else f"x_{{{s}}}"
-    say = strings.speaker(language)  # the step's prose in `language`
+    say = strings.speaker(language, learner=False)  # the step's prose in `language`
     matrix = f"$W^{letter}$"
     blocks = [
         ("text", say("step_projection", formula=f"${name}_{{{s}}} = {x} W^{letter}$", s=s,
@@ -277,7 +302,7 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
         ("table", [f"${name}_{{{s},{k + 1}}}$" for k in range(len(vector))],
          [[_fixed(x) for x in vector]]),
     ]
-    return Rendered(blocks)
+    return _written(blocks, language)
 
 
 def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
@@ -289,7 +314,7 @@ def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANG
     s, t = i + 1, j + 1
     with np.errstate(over="ignore"):  # shown as inf; the score itself is finite
         dot = float(result.Q[i] @ result.K[j])
-    say = strings.speaker(language)  # the step's prose in `language`
+    say = strings.speaker(language, learner=False)  # the step's prose in `language`
     places = _places_for_products(result.Q[i], result.K[j], dot)
     blocks = [
         ("text", say("step_score", s=s, word_i=_word(tokens, i), t=t, word_j=_word(tokens, j))),
@@ -309,7 +334,7 @@ def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANG
                                    formula=f"$\\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = {_num(score)}$")))
     if result.causal and j > i:
         blocks.append(("text", say("step_score_masked", t=t, s=s, formula=f"$\\alpha_{{{s}{t}}} = 0$")))
-    return Rendered(blocks)
+    return _written(blocks, language)
 
 
 def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
@@ -333,7 +358,7 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
     top_text = f"({top_text})" if top_text.startswith("-") else top_text
     power = ((lambda x: rf"e^{{{_exponent(x, places)}}}") if shift == 0
              else (lambda x: rf"e^{{{_exponent(x, places)} - {top_text}}}"))
-    say = strings.speaker(language)  # the step's prose in `language`
+    say = strings.speaker(language, learner=False)  # the step's prose in `language`
     over = say("step_softmax_all_tokens") if not result.causal else f"$j \\le {s}$"
     formula = (f"$\\alpha_{{{s}j}} = e^{{\\mathrm{{score}}(x_{{{s}}}, x_j)}} / "
                f"\\sum_k e^{{\\mathrm{{score}}(x_{{{s}}}, x_k)}}$")
@@ -356,7 +381,7 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
         names = ", ".join(str(t) for t in hidden)
         blocks.append(("text", say("step_softmax_masked", tokens=names)))
     blocks.append(("text", say("step_softmax_sum", s=s)))
-    return Rendered(blocks)
+    return _written(blocks, language)
 
 
 def output_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
@@ -382,7 +407,7 @@ def output_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUA
         ("table", [f"$a_{{{s},{k + 1}}}$" for k in range(result.d_v)],
          [[_fixed(x) for x in result.output[i]]]),
     ]
-    return Rendered(blocks)
+    return _written(blocks, language)
 
 
 def worked_example(X, W_q, W_k, W_v, tokens, i, causal=True, scaled=True,
@@ -406,7 +431,7 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LA
     tokens = _check_tokens(tokens, result.n)
     i = _check_index("i", i, result.n, "token")
     s = i + 1
-    say = strings.speaker(language)  # the step's prose in `language`
+    say = strings.speaker(language, learner=False)  # the step's prose in `language`
     parts = [Rendered([("heading", say("step_worked", s=s, word=_word(tokens, i),
                                        mode=mode_label(result, language)))])]
     parts.append(Rendered([("text", say("step_1"))]))
@@ -423,7 +448,7 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LA
     parts.append(softmax_step(result, i, tokens, language=language))
     parts.append(Rendered([("text", say("step_4"))]))
     parts.append(output_step(result, i, tokens, language=language))
-    return Rendered([block for part in parts for block in part.blocks])
+    return _written([block for part in parts for block in part.blocks], language)
 
 
 def mode_label(result: AttentionResult, language: str = DEFAULT_LANGUAGE) -> str:

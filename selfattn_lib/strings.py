@@ -6,7 +6,14 @@ Add a language by adding a dict with the same keys (a test checks the keys match
 """
 from __future__ import annotations
 
-__all__ = ["STRINGS", "DEFAULT_LANGUAGE", "speaker", "text"]
+import numbers
+import string
+
+import numpy as np
+
+from . import rounding
+
+__all__ = ["STRINGS", "DEFAULT_LANGUAGE", "learner_language", "speaker", "text"]
 
 DEFAULT_LANGUAGE = "en"
 
@@ -284,15 +291,19 @@ STRINGS: dict[str, dict[str, str]] = {
         "exercises.got_too_large": "a number too large to compute with ({got}; the largest float is "
                                    "about 1.8e308)",
         "exercises.got_bool": "True/False values, not numbers",
-        "exercises.got_dtype": "a {type} of {dtype} data, not numbers",
+        "exercises.got_dtype": "a {type} of {dtype} data ({kind}), not numbers",
         "exercises.got_many": "{got}, of shape {shape}, where one number is asked",
         "exercises.got_not_finite": "{got}, which is not a finite number",
         # a decimal comma: 0,305 is the tuple (0, 305) in Python ({fixed}: the number with a point)
-        "exercises.decimal_comma": "In Python the decimal separator is a point: write {fixed}. With "
+        "exercises.decimal_comma": "In Python the decimal separator is a point: write `{fixed}`. With "
                                    "a comma, Python reads separate whole numbers: {read}.",
         "exercises.decimal_comma_sign": "A minus sign before 0 is lost that way (-0,2 is (0, 2)): "
-                                        "write -0.2 if the number is negative.",
+                                        "write `-0.2` if the number is negative.",
         "exercises.decimal_comma_rows": "{got} whole numbers per row where {expected} are asked",
+        "exercises.kind_text": "text",
+        "exercises.kind_bool": "True/False values",
+        "exercises.kind_complex": "complex numbers",
+        "exercises.kind_other": "other objects",
         "exercises.unanswered": "Not answered yet: {what}. Replace None with your answer and run the "
                                 "cell again.",
         "exercises.not_numbers": "Not yet: {what} should be numbers (a numpy array or a list of "
@@ -573,8 +584,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "audit.label_not_text": "a label is text in quotes, such as {example}; got a {type}",
         "audit.label_too_long": "a label is a few words; this answer has {length} characters",
         "audit.label_several": "it names more than one label ({labels}); choose one",
-        "audit.label_denied": "it says what the number is not ({labels}); say what it is, with one "
-                              "of the four labels",
+        "audit.label_denied": "it says what the number is not ({labels}); say what it is",
         "audit.labels_unanswered": "Not answered yet: fill the dictionary `my_labels` with a label "
                                    "for each quantity.",
         "audit.labels_not_dict": "`my_labels` must be a dictionary {{quantity: label}}, such as "
@@ -622,8 +632,8 @@ STRINGS: dict[str, dict[str, str]] = {
                                     "their dot product, then divide by sqrt(d_k).",
         "audit.score_other": "Not {name}. Compute q_{i} = x_{i} W^Q and k_{j} = x_{j} W^K, their "
                              "dot product.",
-        # the library's own errors (selfattn_lib.attention.LearnerError) as the explorer shows
-        # them; a library caller gets the English sentence as a ValueError
+        # the library's own errors (selfattn_lib.attention.LearnerError), in the learner's language
+        # (learner_language below); a library caller gets the English sentence as a ValueError
         "core.flag": "{name} must be True or False; got {got} ({type})",
         "core.overflow": "the inputs are too large: {name} overflowed the float64 range (about "
                          "1.8e308); use smaller values in X and the weight matrices",
@@ -634,6 +644,38 @@ STRINGS: dict[str, dict[str, str]] = {
                              "{d_model}, one row per token); got {name} with shape {rows} x {cols}",
         "core.d_k_match": "W_q and W_k must have the same number of columns (d_k), since q_i . k_j "
                           "needs vectors of equal length; got W_q with {q} and W_k with {k}",
+        "core.got_none": "{name} must be {shape} of numbers, got None",
+        "core.masked_array": "{name} must be a plain array of numbers; got a numpy masked array, whose mask "
+                             "would be ignored here. Fill the masked entries first ({name}.filled(value)), "
+                             "or for attention pass the mask to softmax(scores, mask)",
+        "core.ragged": "{name} must be {shape} of numbers with rows of equal length; got ragged data (rows of "
+                       "different lengths)",
+        "core.not_numbers": "{name} must contain only numbers (int or float); got data of type {dtype} ({got})",
+        "core.ndim": "{name} must be {shape}; got {ndim}-D with shape {shape_got}",
+        "core.single_number": "{name} must be an array of numbers, at least 1-D; got the single number {got}",
+        "core.empty": "{name} must have {what}; got shape {shape}",
+        "core.one_row_one_column": "at least one row and one column",
+        "core.one_entry": "at least one entry",
+        "core.too_large": "{name} has a number too large for float64 (about 1.8e308){where}: {got}",
+        "core.not_a_number": "{name} must contain only numbers (int or float); got {got} ({type}){where}",
+        "core.not_finite": "{name} must contain only finite numbers; got {got}{where}",
+        "core.shape_any": "an array (1-D or more)",
+        "core.shape_matrix": "a 2-D array (a matrix: rows x columns)",
+        "core.shape_vector_or_matrix": "a 1-D or 2-D array",
+        "core.at_position": " at position {position}",
+        "core.at_row_column": " at row {row}, column {column}",
+        "core.at_index": " at index {index}",
+        "core.w_rows": "W must have d_model = {d_model} rows to match X (X has shape {shape}); got W with "
+                       "shape {rows} x {cols}",
+        "core.q_k_columns": "Q and K must have the same number of columns (d_k), since q_i . k_j needs "
+                            "vectors of equal length; got Q with {q} and K with {k}",
+        "core.n_whole": "n must be a whole number (the number of tokens); got {got} ({type})",
+        "core.n_at_least_1": "n must be at least 1 (the number of tokens); got {got}",
+        "core.n_at_most": "n must be at most {limit} (an n x n mask); got {got}",
+        "core.scores_finite": "scores must be finite numbers (or -inf for a masked entry); got {got}{where}",
+        "core.weights_columns": "weights must have one column per row of V (one per token): V has {rows} "
+                                "rows; got weights with shape {w_rows} x {w_cols}",
+        "core.t_size": "t must have d_model = {d_model} numbers, one per column of X; got {got}",
         # plots of notebooks 10-12 (selfattn_lib.plots_more)
         "plot_encoding_title": "Sinusoidal positional encoding PE ({n} positions × d_model = {d_model})",
         "plot_position_axis": "position (row)",
@@ -750,7 +792,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.attention_weight_alpha": "attention weight α",
         "nb.weights_during_training": "Attention weights for 'O gato pret- correu rapidamente' during training (causal, scaled)",
         "nb.learned_matrix": "learned {name} (step {step})",
-        "nb.readout": "readout w_out =",
+        "nb.readout": "readout w_out = {w_out}   b_out = {b_out:.4f}",
         "nb.scores_of_pret": "scores of pret- on O, gato, pret-:",
         "nb.weights_of_pret": "weights of pret-:                 ",
         "nb.model_writes": "P(-a) = {p_a:.1e}, P(-o) = {p_o:.4f}  ->  the model writes '{word}'",
@@ -825,6 +867,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.seeds_header": "seed  two heads: solve  split  one head: solve   loss < 0.1 at step (two / one)",
         "nb.seed_row": "{seed:4d}             {two:>5}  {split:>5}            {one:>5}   {two_step:>4} / {one_step}",
         "nb.loss_jumps": "one head: steps where the loss jumped (the loss reached):",
+        "nb.loss_jump": "{step} ({loss:.2f})",
         "nb.loss_two_one": "loss at step {step:3d}: two heads {two:.4f}, one head {one:.4f}",
         "nb.weight_on_noun": "weight on the noun",
         "nb.weight_on_subject": "weight on the subject",
@@ -856,7 +899,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.batch_loss_title": "Training loss on each batch (log scale)",
         "nb.trained_with_mask": "trained with the mask",
         "nb.trained_without_mask": "trained without the mask",
-        "nb.leak_weight": "without the mask, mean weight of position t on position t+1:",
+        "nb.leak_weight": "without the mask, mean weight of position t on position t+1: {weight:.4f}",
         "nb.last_row_looks": "without the mask, the last position looks most at position {position} "
                              "(weight {weight:.2f})",
         "nb.test_losses": "{name:17}: test loss, whole sentence visible {whole:.4f}; one word at a time {honest:.4f}",
@@ -868,10 +911,11 @@ STRINGS: dict[str, dict[str, str]] = {
         "nb.uniform_guess": "(guessing uniformly among the {count} words: loss ln {count} = {loss:.4f})",
         "nb.model": "model",
         "nb.p_next_word": "P(next word)",
+        "nb.prompt_menu": "prompt",
         "nb.after_prompt": "{model}: after '{prompt}'",
         "nb.trained_p_next": "trained {name}: P(next word | o gato dormiu ontem)",
         "nb.probability": "probability",
-        "nb.p_masculine_state": "with the mask, P(masculine state) =",
+        "nb.p_masculine_state": "with the mask, P(masculine state) = {p:.4f}",
         "nb.p_masculine_after": "with the mask, after “{prompt}”: P(masculine state) = {p:.3f}",
         # worked steps (selfattn_lib.steps): Markdown; {formula}, {vector}, {matrix}, ... are
         # LaTeX already between $...$, {word} is “token” with a leading space (or empty)
@@ -976,19 +1020,64 @@ from .strings_pt import PORTUGUESE  # noqa: E402  (the "pt" table lives in its o
 STRINGS["pt"] = PORTUGUESE
 
 
+class _NumberFormatter(string.Formatter):
+    """str.format, except that a number put into a template is written as the language writes it
+    (rounding.written: "{weight:.2f}" gives 0,31 in Portuguese). Text values (a learner's input
+    quoted back, code such as `result.scores[2]`) are left exactly as they are."""
+
+    def __init__(self, language: str):
+        self.language = language
+
+    def format_field(self, value, format_spec):
+        shown = super().format_field(value, format_spec)
+        if isinstance(value, numbers.Real) and not isinstance(value, (bool, np.bool_)):
+            if "," in format_spec:  # the template groups thousands itself ({n:,}): swap the marks
+                return rounding.written(shown.translate(_SWAP_MARKS), self.language, grouped=True)
+            return rounding.written(shown, self.language)
+        if isinstance(value, np.ndarray) and value.dtype.kind == "f":  # numpy's own layout, our marks
+            return rounding.written_array(shown, self.language)
+        return shown
+
+
+_SWAP_MARKS = str.maketrans(",.", ".,")
+_FORMATTERS: dict[str, _NumberFormatter] = {}
+
+
 def text(key: str, language: str = DEFAULT_LANGUAGE, **values) -> str:
-    """The `key` string in `language`, with `values` filled in (a key missing there: English)."""
+    """The `key` string in `language`, with `values` filled in (a key missing there: English);
+    numbers among the values are written as `language` writes them."""
     if language not in STRINGS:
         # a typo such as "pt-br" would otherwise give English text without a word of warning
         raise ValueError(f"language must be one of {', '.join(map(repr, STRINGS))}; got {language!r}")
     table = STRINGS[language]
     template = table.get(key, STRINGS[DEFAULT_LANGUAGE][key])
-    return template.format(**values) if values else template
+    if not values:
+        return template
+    if language == DEFAULT_LANGUAGE:
+        return template.format(**values)
+    formatter = _FORMATTERS.get(language) or _FORMATTERS.setdefault(language, _NumberFormatter(language))
+    return formatter.vformat(template, (), values)
 
 
-def speaker(language: str = DEFAULT_LANGUAGE, prefix: str = ""):
+# The learner's language: the one the library's own errors (attention.LearnerError) are raised in.
+# A notebook is in one language; its first cell's `say = speaker(LANGUAGE)` sets it for the kernel.
+_LEARNER_LANGUAGE = [DEFAULT_LANGUAGE]
+
+
+def learner_language() -> str:
+    """The language of the library's own errors: English, unless a notebook's speaker chose another."""
+    return _LEARNER_LANGUAGE[0]
+
+
+def speaker(language: str = DEFAULT_LANGUAGE, prefix: str = "", learner: bool = True):
     """`say(key, **values)`: `text` with the language fixed, e.g. `say = speaker(LANGUAGE)` at the top of
     a notebook, so that every label it prints or draws comes from this table in that language.
-    `prefix` is put before every key (a module's own keys: `speaker(language, "audit.")`)."""
+    `prefix` is put before every key (a module's own keys: `speaker(language, "audit.")`).
+
+    A notebook's `speaker(LANGUAGE)` also makes LANGUAGE the learner's language, in which the
+    library's own errors are raised from then on (a Portuguese notebook: `sa.softmax("abc")` answers
+    in Portuguese); a module speaking for one call passes `learner=False`."""
     text(next(iter(STRINGS[DEFAULT_LANGUAGE])), language)  # an unknown language is refused here, once
+    if learner and not prefix:
+        _LEARNER_LANGUAGE[0] = language
     return lambda key, **values: text(prefix + key, language, **values)

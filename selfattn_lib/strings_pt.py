@@ -8,11 +8,14 @@ as `STRINGS["pt"]`.
 
 PORTUGUESE: dict[str, str] = {
     # matrix editor
-    "paste_placeholder": "Cole uma matriz: uma linha por linha de texto, números separados por "
-                         "espaços, tabulações ou vírgulas. Separador decimal '.' (0.5, não 0,5).",
+    # paste_placeholder, decimal_comma and paste_ambiguous are shown by the English explorer only
+    # (its decimal mark is '.'); here they say what the Portuguese explorer does, like their pt twins
+    "paste_placeholder": "Cole uma matriz: cada linha da matriz numa linha de texto, números separados "
+                         "por espaços, tabulações ou ponto e vírgula. Vírgula decimal (0,5); o ponto "
+                         "também é aceito.",
     "paste_button": "Usar a matriz colada",
     "paste_tooltip": "Substitui cada entrada desta matriz pelos números colados",
-    "reset_button": "Valores do capítulo",
+    "reset_button": "Números do capítulo",
     "reset_tooltip": "Volta aos valores do exemplo do capítulo",
     "cell_tooltip": "{name} linha {row} coluna {col}",
     "editor_shape": "{rows} × {cols}",
@@ -20,7 +23,7 @@ PORTUGUESE: dict[str, str] = {
     "bad_number": "“{value}” na linha {row}, coluna {col} não é um número; use algarismos e ',' "
                   "ou '.' para os decimais (por exemplo -0,25). Mantido {old}.",
     "not_finite": "“{value}” na linha {row}, coluna {col} não é um número finito. Mantido {old}.",
-    "paste_empty": "Nada para usar: cole uma linha de números por linha de texto.",
+    "paste_empty": "Nada para usar: cole cada linha da matriz numa linha de texto.",
     "paste_bad_number": "Linha {line}: “{value}” não é um número (o separador decimal é ',' ou '.', "
                         "os números separados por espaços, tabulações ou ponto e vírgula). Nada foi "
                         "alterado.",
@@ -42,7 +45,7 @@ PORTUGUESE: dict[str, str] = {
     # explorer controls
     "title": "Explorador da autoatenção",
     "intro": "Edite qualquer número (tecle Enter ou clique fora para aplicar), cole matrizes "
-             "inteiras, acrescente tokens ou mude os tamanhos: todos os resultados abaixo acompanham.",
+             "inteiras, acrescente tokens ou mude os tamanhos: todos os resultados abaixo mudam junto.",
     # editor titles are HTML (for the superscripts); keep the tags when translating
     "editor_X": "X: embeddings dos tokens (uma linha por token; rótulos editáveis)",
     "editor_W_q": "W<sup>Q</sup>: pesos da query (d<sub>model</sub> × d<sub>k</sub>)",
@@ -140,7 +143,7 @@ PORTUGUESE: dict[str, str] = {
     "plot_contribution_axis": "contribuição",
     # worked steps (selfattn_lib.steps)
     "step_projection": "**Projeção:** {formula} para o token {s}{word}.",
-    "step_projection_component": "A componente {t} de {vector} é {x} vezes a coluna {t} de {matrix}:",
+    "step_projection_component": "O componente {t} de {vector} é {x} vezes a coluna {t} de {matrix}:",
     "step_projection_all": "As {count} componentes (cada coluna de {matrix}, uma por vez):",
     "step_score": "**Score** do token {s}{word_i} (a query) com o token {t}{word_j} (a key):",
     "step_score_unscaled": "Sem escala: sem a divisão por {root}, então {formula}.",
@@ -150,7 +153,7 @@ PORTUGUESE: dict[str, str] = {
     "step_softmax_all_tokens": "todos os tokens",
     "step_softmax_shift": "Os scores são grandes, então o maior deles, {top}, é subtraído de cada "
                           "um antes de $e^x$: os pesos continuam os mesmos.",
-    "step_softmax_masked": "Tokens mascarados (futuros) {tokens}: peso exatamente 0.",
+    "step_softmax_masked": "Os tokens futuros, mascarados ({tokens}), têm peso exatamente 0.",
     "step_softmax_sum": "Os pesos da linha {s} somam 1.",
     "step_output": "**Saída** do token {s}{word}: os values {values} ponderados por {alpha}.",
     "step_worked": "Exemplo resolvido para o token {s}{word} ({mode})",
@@ -163,11 +166,11 @@ PORTUGUESE: dict[str, str] = {
     "step_column_token": "token",
     "step_column_vector": "vetor",
     # exercícios: dicas para os deslizes apontados na issue 15 (a lógica de diagnóstico)
-    "hint.same_number": "O mesmo número também sai de outro deslize; se foi isso que você fez: {other}",
+    "hint.same_number": "Outro deslize também dá exatamente esse número. {other}",
     "hint.score_index": "Você usou q_{a} e k_{b}, os vetores dos tokens {a} e {b}. O Python conta a "
                         "partir de 0: x_{s} é a linha {i} (Q[{i}]) e x_{t} é a linha {j} (K[{j}]); o "
                         "i={i}, j={j} da conferência já está contado a partir de 0.",
-    "hint.no_exp": "Você dividiu os scores pela soma deles, sem exponenciais. A softmax aplica e^score "
+    "hint.no_exp": "Você dividiu os scores pela soma deles, sem exponenciais. O softmax aplica e^score "
                    "primeiro: alpha_ij = e^score_ij / sum_k e^score_ik (np.exp). Dividir os próprios "
                    "scores falha assim que um deles é negativo ou a soma é 0.",
     "hint.weight_not_score": "Esse é um peso alpha_{s}{t}, um número depois da softmax. O score é o que entra na softmax: o produto escalar de uma query e uma key, antes de qualquer exponencial.",
@@ -195,7 +198,7 @@ PORTUGUESE: dict[str, str] = {
                     "veio {got}.",
     "ex_not_bool": "A resposta é True ou False; veio {got}.",
     "ex_other": "Ainda não. {hint}",
-    "pe_right": "Correto! PE[{pos}, {column}] = {function}({pos} / 10000^({two_i}/{d_model})) = "
+    "pe_right": "Correto! PE[{pos}, {column}] = {function}({pos} / 10.000^({two_i}/{d_model})) = "
                 "{value:.6f}.",
     "pe_swapped": "As colunas pares (0, 2, ...) têm o seno e as ímpares o cosseno; você usou a outra "
                   "função.",
@@ -207,7 +210,7 @@ PORTUGUESE: dict[str, str] = {
     "pe_no_function": "Esse é o próprio ângulo; a tabela guarda o seno dele (coluna par) ou o cosseno (coluna ímpar).",
     "pe_position_from_1": "As posições contam a partir de 0: a linha 0 é a primeira palavra. A posição {pos} é a linha {pos} da tabela, não a {pos}ª linha contada a partir de 1.",
     "pe_column_from_1": "As colunas contam a partir de 0, como em Python: a coluna 0 é a primeira. A coluna {column} é PE[:, {column}], não a {column}ª coluna contada a partir de 1.",
-    "pe_hint": "Ache o par i = column // 2, o ângulo pos / 10000^(2i / d_model), e depois sin para "
+    "pe_hint": "Ache o par i = column // 2, o ângulo pos / 10.000^(2i / d_model), e depois sin para "
                "uma coluna par, cos para uma ímpar.",
     "order_right": "Correto! Com a máscara e sem posições, a saída de uma palavra depende dela mesma "
                    "e das palavras anteriores, tomadas como conjunto: as mesmas palavras antes dela, "
@@ -264,7 +267,7 @@ PORTUGUESE: dict[str, str] = {
     # (a "*_right" sentence follows "Correto! ": it starts with a capital unless it starts with a formula)
     "exercises.correct": "Correto! {message}",
     "exercises.not_yet_hint": "Ainda não. {hint}",
-    "exercises.also": "{first} Além disso: {second}",
+    "exercises.also": "{first} E há um segundo deslize junto com esse: {second}",
     "exercises.cannot_check": "Não dá para conferir: {message}.",
     "exercises.index_type": "{name} precisa ser um número inteiro, o índice de um token contado a "
                             "partir de 0 (0 a {last}); veio {got}",
@@ -282,16 +285,20 @@ PORTUGUESE: dict[str, str] = {
     "exercises.got_complex": "números complexos; a resposta são números reais (sem parte j)",
     "exercises.got_entry": "{got} ({type}) no meio dos números",
     "exercises.got_too_large": "um número grande demais para fazer contas ({got}; o maior float é "
-                               "cerca de 1.8e308)",
+                               "cerca de 1,8e308)",
     "exercises.got_bool": "valores True/False, não números",
-    "exercises.got_dtype": "um {type} com dados {dtype}, não números",
+    "exercises.got_dtype": "um {type} do Python cujos dados são {kind} (tipo {dtype} do numpy), e não números",
     "exercises.got_many": "{got}, de forma {shape}, onde se pede um número só",
     "exercises.got_not_finite": "{got}, que não é um número finito",
-    "exercises.decimal_comma": "Em Python o decimal é ponto: escreva {fixed}. Com vírgula, o Python "
+    "exercises.decimal_comma": "Em Python o decimal é ponto: escreva `{fixed}`. Com vírgula, o Python "
                                "lê números inteiros separados: {read}.",
     "exercises.decimal_comma_sign": "Assim o sinal de menos antes do 0 se perde (-0,2 vira (0, 2)): "
-                                    "escreva -0.2 se o número for negativo.",
+                                    "escreva `-0.2` se o número for negativo.",
     "exercises.decimal_comma_rows": "{got} números inteiros por linha, onde se pedem {expected}",
+    "exercises.kind_text": "texto",
+    "exercises.kind_bool": "valores True/False",
+    "exercises.kind_complex": "números complexos",
+    "exercises.kind_other": "outra coisa",
     "exercises.unanswered": "Ainda sem resposta: {what}. Troque None pela sua resposta e rode a "
                             "célula de novo.",
     "exercises.not_numbers": "Ainda não: a resposta ({what}) deve ser formada por números (um array "
@@ -386,7 +393,7 @@ PORTUGUESE: dict[str, str] = {
                                           "antes do softmax.",
     "exercises.weights_unscaled": "Você esqueceu de dividir os scores por sqrt(d_k) = {root} antes "
                                   "do softmax.",
-    "exercises.weights_scaled": "Esses são os pesos da atenção escalada (os scores divididos por "
+    "exercises.weights_scaled": "Esses são os pesos da atenção com escala (os scores divididos por "
                                 "sqrt(d_k) = {root}); aqui os scores ficam sem escala: o softmax do "
                                 "próprio q_i . k_j.",
     "exercises.weights_exponentials": "Uma linha não soma 1: essas são as exponenciais e^score. "
@@ -564,8 +571,7 @@ PORTUGUESE: dict[str, str] = {
     "audit.label_not_text": "um rótulo é um texto entre aspas, como {example}; veio um {type}",
     "audit.label_too_long": "um rótulo tem poucas palavras; esta resposta tem {length} caracteres",
     "audit.label_several": "ela cita mais de um rótulo ({labels}); escolha um",
-    "audit.label_denied": "ela diz o que o número não é ({labels}); diga o que ele é, com um dos "
-                          "quatro rótulos",
+    "audit.label_denied": "ela diz o que o número não é ({labels}); diga o que ele é",
     "audit.labels_unanswered": "Ainda sem resposta: preencha o dicionário `my_labels` com um rótulo "
                                "para cada quantidade.",
     "audit.labels_not_dict": "`my_labels` precisa ser um dicionário {{quantidade: rótulo}}, como "
@@ -615,10 +621,10 @@ PORTUGUESE: dict[str, str] = {
                                 "produto escalar deles, e depois divida por sqrt(d_k).",
     "audit.score_other": "Não é {name}. Calcule q_{i} = x_{i} W^Q e k_{j} = x_{j} W^K e o produto "
                          "escalar deles.",
-    # the library's own errors (selfattn_lib.attention.LearnerError) as the explorer shows them
+    # the library's own errors (selfattn_lib.attention.LearnerError), in the learner's language
     "core.flag": "{name} precisa ser True ou False; veio {got} ({type})",
     "core.overflow": "as entradas são grandes demais: {name} passou do limite do float64 (cerca de "
-                     "1.8e308); use valores menores em X e nas matrizes de pesos",
+                     "1,8e308); use valores menores em X e nas matrizes de pesos",
     "core.the_scores": "o cálculo dos scores",  # "{name} passou do limite": singular
     "core.the_output": "o cálculo da saída",
     "core.the_output_concat": "o cálculo da saída concat @ W_o",
@@ -626,6 +632,39 @@ PORTUGUESE: dict[str, str] = {
                          "{d_model}, uma linha por token); veio {name} com forma {rows} x {cols}",
     "core.d_k_match": "W_q e W_k precisam ter o mesmo número de colunas (d_k), porque q_i . k_j "
                       "precisa de vetores do mesmo tamanho; veio W_q com {q} e W_k com {k}",
+    "core.got_none": "{name} precisa ser {shape} de números; veio None",
+    "core.masked_array": "{name} precisa ser um array simples de números; veio um masked array do numpy, "
+                         "cuja máscara seria ignorada aqui. Preencha antes as entradas mascaradas "
+                         "({name}.filled(valor)) ou, na atenção, passe a máscara para softmax(scores, mask)",
+    "core.ragged": "{name} precisa ser {shape} de números com linhas do mesmo comprimento; veio uma lista "
+                   "com linhas de comprimentos diferentes",
+    "core.not_numbers": "{name} só pode conter números (int ou float); veio um array do tipo {dtype} ({got})",
+    "core.ndim": "{name} precisa ser {shape}; veio um array {ndim}-D de forma {shape_got}",
+    "core.single_number": "{name} precisa ser um array de números, pelo menos 1-D; veio o número {got} sozinho",
+    "core.empty": "{name} precisa ter {what}; veio a forma {shape}",
+    "core.one_row_one_column": "pelo menos uma linha e uma coluna",
+    "core.one_entry": "pelo menos uma entrada",
+    "core.too_large": "{name} tem um número grande demais para o float64 (cerca de 1,8e308){where}: {got}",
+    "core.not_a_number": "{name} só pode conter números (int ou float); veio {got} ({type}){where}",
+    "core.not_finite": "{name} só pode conter números finitos; veio {got}{where}",
+    "core.shape_any": "um array (1-D ou mais)",
+    "core.shape_matrix": "um array 2-D (uma matriz: linhas x colunas)",
+    "core.shape_vector_or_matrix": "um array 1-D ou 2-D",
+    "core.at_position": " na posição {position}",
+    "core.at_row_column": " na linha {row}, coluna {column}",
+    "core.at_index": " no índice {index}",
+    "core.w_rows": "W precisa ter d_model = {d_model} linhas, como X (X tem forma {shape}); veio W com "
+                   "forma {rows} x {cols}",
+    "core.q_k_columns": "Q e K precisam ter o mesmo número de colunas (d_k), porque q_i . k_j precisa de "
+                        "vetores do mesmo tamanho; veio Q com {q} e K com {k}",
+    "core.n_whole": "n precisa ser um número inteiro (o número de tokens); veio {got} ({type})",
+    "core.n_at_least_1": "n precisa ser pelo menos 1 (o número de tokens); veio {got}",
+    "core.n_at_most": "n pode ser no máximo {limit} (uma máscara n x n); veio {got}",
+    "core.scores_finite": "scores só pode conter números finitos (ou -inf numa entrada mascarada); veio "
+                          "{got}{where}",
+    "core.weights_columns": "weights precisa ter uma coluna por linha de V (uma por token): V tem {rows} "
+                            "linhas; veio weights com forma {w_rows} x {w_cols}",
+    "core.t_size": "t precisa ter d_model = {d_model} números, um por coluna de X; veio {got}",
     # plots of notebooks 10-11 (selfattn_lib.plots_more)
     "plot_encoding_title": "Codificação posicional senoidal PE ({n} posições × d_model = "
                            "{d_model})",
@@ -721,36 +760,36 @@ PORTUGUESE: dict[str, str] = {
     "nb.straight_from_x": "(vem direto de X e W)",
     "nb.printed_correct_own": "{quantity}: impresso {printed}; correto {correct}; a partir dos números anteriores do próprio capítulo {own} -> {chain}",
     "nb.vocabulary_counts": "palavras: {nouns} pares de substantivos, {adjectives} adjetivos, {verbs} verbos, {adverbs} advérbios, {determiners} determinantes, {persons} pessoas",
-    "nb.held_out": "reservadas (só no teste): {nouns}, {adjectives}",
-    "nb.train_test_sizes": "{train} frases de treinamento, {test} frases de teste reservadas. As seis primeiras:",
+    "nb.held_out": "palavras só do teste: {nouns}, {adjectives}",
+    "nb.train_test_sizes": "{train} frases de treinamento, {test} frases de teste (com palavras só do teste). As seis primeiras:",
     "nb.x_for_sentence": "X de 'O gato pret- correu rapidamente' (uma linha por token)",
     "nb.step0_loss": "passo 0: perda {loss:.4f}, ln 2 = {log2:.4f}",
     "nb.step0_noun_weight": "passo 0: peso médio do adjetivo no seu substantivo {weight:.3f}",
     "nb.hand_written_gradient": "dL/dW^V[gender, 1] escrito à mão = {value:+.8f}",
     "nb.finite_difference": "diferença finita                 = {value:+.8f}",
     "nb.step0_largest_gradient": "passo 0, maior |dL/d{name}| = {value:.6f}",
-    "nb.training_loss_title": "Perda de treino (entropia cruzada, log)",
+    "nb.training_loss_title": "Perda de treinamento (entropia cruzada, log)",
     "nb.step": "passo",
     "nb.loss": "perda",
-    "nb.noun_weight_title": "Peso médio α(adjetivo → seu substantivo), treino",
+    "nb.noun_weight_title": "Peso médio α(adjetivo → seu substantivo), treinamento",
     "nb.run_summary": "{steps} passos, taxa de aprendizado {lr:g}, pesos guardados nos passos {kept}",
     "nb.loss_first_last": "perda: passo 0 {first:.4f}, passo {steps} {last:.2e}",
     "nb.after_steps": "Depois de {step} passos de treinamento (perda {loss:.2g})",
-    "nb.snapshot": "instantâneo",
+    "nb.snapshot": "passo de treinamento",
     "nb.step_of": "passo {step} de {last}",
     "nb.could_not_draw": "não foi possível desenhar este passo: {error}",
     "nb.step_loss": "passo {step}, perda {loss:.2g}",
     "nb.attention_weight_alpha": "peso de atenção α",
     "nb.weights_during_training": "Pesos de atenção de 'O gato pret- correu rapidamente' durante o treinamento (causal, com escala)",
     "nb.learned_matrix": "{name} aprendida (passo {step})",
-    "nb.readout": "leitura final w_out =",
+    "nb.readout": "leitura final w_out = {w_out}   b_out = {b_out:.4f}",
     "nb.scores_of_pret": "scores de pret- em O, gato, pret-:",
     "nb.weights_of_pret": "pesos de pret-:                   ",
     "nb.model_writes": "P(-a) = {p_a:.1e}, P(-o) = {p_o:.4f}  ->  o modelo escreve '{word}'",
-    "nb.before_training": "antes do treino",
-    "nb.after_training": "depois do treino",
+    "nb.before_training": "antes do treinamento",
+    "nb.after_training": "depois do treinamento",
     "nb.accuracy_noun_weight": "{label:16} acurácia {accuracy:.1%}, peso no substantivo: média {mean:.3f}, mínimo {lowest:.3f}",
-    "nb.five_held_out": "cinco frases reservadas:",
+    "nb.five_held_out": "cinco frases com palavras só do teste:",
     "nb.held_out_line": "  {sentence:38} -> {guess:10} (certo: {right}); α no substantivo {weight:.2f}",
     "nb.its_own_test": "no seu próprio teste",
     "nb.full_test_above": "no teste completo acima",
@@ -792,14 +831,14 @@ PORTUGUESE: dict[str, str] = {
     "nb.setting_True_False": "máscara, sem posições",
     "nb.setting_False_True": "sem máscara, posições",
     "nb.setting_True_True": "máscara, posições",
-    "nb.output_each_word_title": "Saída de cada palavra de 'o cão viu o gato' vs. em 'o gato viu o cão'",
+    "nb.output_each_word_title": "Saída de cada palavra em 'o cão viu o gato' e em 'o gato viu o cão'",
     "nb.head_weights": "cabeça {head}: d_k = {d_k}, pesos:",
     "nb.concat_shape": "concatenação (n x n_heads*d_v):",
     "nb.single_head_weights": "a cabeça única do capítulo, pesos:",
     "nb.one_head_equals": "1 cabeça, W_O = I, igual a self_attention:",
     "nb.head0_equals": "cabeça 0 == self_attention nas colunas 0-1:",
     "nb.one_head_dk4": "uma cabeça, d_k = 4",
-    "nb.cost_header": "passo          8 cabeças × 64 1 cabeça × 512",
+    "nb.cost_header": "passo            8 cabeças×64   1 cabeça×512",
     "nb.train_test_four": "{train} frases de treinamento, {test} frases de teste; as quatro primeiras:",
     "nb.loss_start_end": "perda no passo 0: {start:.4f} (2 ln 2 = {reference:.4f}); depois de {steps} passos: {end:.6f}",
     "nb.gradient_check": "dL/d{name}{index}: à mão {by_hand:+.8f}, diferença finita {numeric:+.8f}",
@@ -818,6 +857,7 @@ PORTUGUESE: dict[str, str] = {
     "nb.seeds_header": "semente  duas cabeças: resolvem  dividem  uma cabeça: resolve  perda < 0,1 no passo (duas / uma)",
     "nb.seed_row": "{seed:7d}                  {two:>5}  {split:>7}                {one:>5}  {two_step:>4} / {one_step}",
     "nb.loss_jumps": "uma cabeça: passos em que a perda saltou (a perda alcançada):",
+    "nb.loss_jump": "{step} ({loss:.2f})",
     "nb.loss_two_one": "perda no passo {step:3d}: duas cabeças {two:.4f}, uma cabeça {one:.4f}",
     "nb.weight_on_noun": "peso no substantivo",
     "nb.weight_on_subject": "peso no sujeito",
@@ -830,9 +870,9 @@ PORTUGUESE: dict[str, str] = {
     "nb.last_word_weight_title": "Peso médio da última palavra, por cabeça",
     "nb.cost_projections": "projeções",
     "nb.cost_scores": "scores",
-    "nb.cost_softmax_exps": "exps_softmax",
-    "nb.cost_weighted_sum": "soma_ponderada",
-    "nb.cost_W_o": "W_o",
+    "nb.cost_softmax_exps": "exponenciais",
+    "nb.cost_weighted_sum": "soma ponderada",
+    "nb.cost_W_o": "projeção W^O",
     "nb.corpus_sizes": "{sentences} frases de treinamento, {words} palavras no vocabulário; as seis primeiras:",
     "nb.lowest_loss": "a taxa de entropia da gramática (a perda esperada do melhor modelo honesto "
                       "em frases novas): {best:.4f}",
@@ -849,7 +889,7 @@ PORTUGUESE: dict[str, str] = {
     "nb.batch_loss_title": "Perda de treinamento em cada lote (escala log)",
     "nb.trained_with_mask": "treinado com a máscara",
     "nb.trained_without_mask": "treinado sem a máscara",
-    "nb.leak_weight": "sem a máscara, peso médio da posição t na posição t+1:",
+    "nb.leak_weight": "sem a máscara, peso médio da posição t na posição t+1: {weight:.4f}",
     "nb.last_row_looks": "sem a máscara, a última posição olha mais para a posição {position} "
                          "(peso {weight:.2f})",
     "nb.test_losses": "{name:13}: perda de teste, frase inteira visível {whole:.4f}; uma palavra por vez {honest:.4f}",
@@ -861,10 +901,11 @@ PORTUGUESE: dict[str, str] = {
     "nb.uniform_guess": "(chutando uniformemente entre as {count} palavras: perda ln {count} = {loss:.4f})",
     "nb.model": "modelo",
     "nb.p_next_word": "P(próxima palavra)",
+    "nb.prompt_menu": "início",
     "nb.after_prompt": "{model}: depois de '{prompt}'",
     "nb.trained_p_next": "treinado {name}: P(próxima palavra | o gato dormiu ontem)",
     "nb.probability": "probabilidade",
-    "nb.p_masculine_state": "com a máscara, P(estado masculino) =",
+    "nb.p_masculine_state": "com a máscara, P(estado masculino) = {p:.4f}",
     "nb.p_masculine_after": "com a máscara, depois de “{prompt}”: P(estado masculino) = {p:.3f}",
     # explorer under hostile input (issue 14)
     "alt_attention": "Dois mapas de calor para {n} tokens ({mode}). À esquerda: os scores, de {low} a "
@@ -883,8 +924,8 @@ PORTUGUESE: dict[str, str] = {
     "config_number_too_large": "{name} tem um número grande demais ({value}); o explorador mostra números até ±{limit}",
     "config_rows": "{name} tem {rows} linhas, mas X tem d_model = {d_model} colunas",
     "config_token_long": "um rótulo de token tem no máximo {limit} caracteres, em uma só linha",
-    "decimal_comma": "“{value}” na linha {row}, coluna {col}: aqui o separador decimal é '.' "
-                     "(escreva 0.5, não 0,5). Mantido {old}.",
+    "decimal_comma": "“{value}” na linha {row}, coluna {col} não é um número; use algarismos e ',' "
+                     "para os decimais (por exemplo -0,25). Mantido {old}.",
     "draw_failed": "Não foi possível desenhar as figuras com esta mudança ({error}); nada foi alterado.",
     "focus_range": "O token em foco precisa ser um dos tokens, de 0 a {last}. Nada foi alterado.",
     "json_label": "Configuração como texto JSON",
@@ -902,16 +943,16 @@ PORTUGUESE: dict[str, str] = {
     "label_tooltip": "rótulo do token {row}",
     "number_too_long": "Linha {row}, coluna {col}: no máximo {limit} caracteres numa caixa de número. "
                        "Mantido {old}.",
-    "paste_ambiguous": "Linha {line}: “{value}” pode ser um número com vírgula decimal ou vários "
-                       "números separados por vírgulas. Use '.' para os decimais (0.5) e espaços, "
-                       "tabulações ou ponto e vírgula entre os números. Nada foi alterado.",
+    "paste_ambiguous": "Linha {line}: em “{value}” a vírgula separa números, mas em português a "
+                       "vírgula é o separador decimal. Separe os números com espaços, tabulações ou "
+                       "ponto e vírgula (0,5; 0,5). Nada foi alterado.",
     "paste_comma_separator_pt": "Linha {line}: aqui a vírgula separa números, mas em português a "
                                 "vírgula é o separador decimal. Separe os números com espaços, "
                                 "tabulações ou ponto e vírgula (0,5; 0,5). Nada foi alterado.",
     "paste_label": "Cole uma matriz {name} inteira",
-    "paste_placeholder_pt": "Cole uma matriz: uma linha por linha de texto, números separados por "
-                            "espaços, tabulações ou ponto e vírgula. Separador decimal ',' ou '.' "
-                            "(0,5 ou 0.5).",
+    "paste_placeholder_pt": "Cole uma matriz: cada linha da matriz numa linha de texto, números "
+                            "separados por espaços, tabulações ou ponto e vírgula. Vírgula decimal "
+                            "(0,5); o ponto também é aceito.",
     "paste_shape_plain": "Esta matriz precisa ser {rows} × {cols}; veio {got_rows} × {got_cols}. "
                          "Nada foi alterado.",
     "paste_too_big": "Uma matriz colada tem no máximo {rows} linhas e {cols} colunas. Nada foi "
@@ -937,7 +978,7 @@ PORTUGUESE: dict[str, str] = {
     "explorer_heads_title": "cabeça {head}",
     "explorer_heads_view_concat": "concat: as saídas das cabeças lado a lado (cabeça 1 | cabeça 2 | …)",
     "explorer_heads_view_output": "Saídas (como linhas) = concat × W^O",
-    "explorer_heads_one_head_only": "As contribuições e o passo a passo acompanham uma cabeça só: "
+    "explorer_heads_one_head_only": "As contribuições e o passo a passo mostram uma cabeça só: "
                                     "escolha 1 cabeça para vê-los.",
     "explorer_heads_alt": "{n_heads} mapas de calor dos pesos de atenção, um por cabeça, para {n} tokens "
                           "({mode}), todos na mesma escala de 0 a 1; o token em foco {focus} está "

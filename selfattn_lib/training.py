@@ -625,7 +625,7 @@ def check_logit_gradient(value, p=0.8, y=1.0, language=DEFAULT_LANGUAGE) -> Feed
                         (code,))
     expected = p - y
     if math.isclose(value, expected, abs_tol=1e-6):
-        return Feedback(True, _t("logit_right", p=f"{p:g}", y=f"{y:g}", expected=f"{expected:g}"))
+        return Feedback(True, _t("logit_right", p=float(f"{p:g}"), y=float(f"{y:g}"), expected=float(f"{expected:g}")))
     if math.isclose(value, -expected, abs_tol=1e-6):
         return Feedback(False, _t("logit_sign"), ("sign",))
     if math.isclose(value, p * (1 - p), abs_tol=1e-6):

@@ -44,3 +44,15 @@ def pytest_terminal_summary(terminalreporter, config):
     if text.strip():
         terminalreporter.section("what the tests report")
         terminalreporter.write(text)
+
+
+import pytest  # noqa: E402
+
+
+@pytest.fixture(autouse=True)
+def _learner_language_reset():
+    """A test that speaks as a Portuguese notebook (strings.speaker("pt")) leaves the library's
+    errors in English for the next test."""
+    yield
+    from selfattn_lib import strings
+    strings._LEARNER_LANGUAGE[0] = strings.DEFAULT_LANGUAGE

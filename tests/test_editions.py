@@ -1,8 +1,9 @@
 """The English (notebooks/) and Portuguese (notebooks/pt/) editions stay in step.
 
 - Every notebook has its counterpart with the same number in the other edition.
-- Their code cells are identical, cell by cell (source, tags, collapsed flags), except the one
-  language line `LANGUAGE = "en"` / `LANGUAGE = "pt"` of the first code cell; a cell added,
+- Their code cells are identical, cell by cell (code without comments, tags, collapsed flags),
+  except the one language line `LANGUAGE = "en"` / `LANGUAGE = "pt"` of the first code cell; each
+  edition writes its comments in its own language, and no English one is left in Portuguese; a cell added,
   removed or changed in one edition only is named, with the file and the fix.
 - The Portuguese prose (Markdown outside code, math and link targets) has no English sentence
   left: no common English function word.
@@ -46,11 +47,29 @@ def first_line(source: str) -> str:
     return repr(line if len(line) <= 70 else line[:67] + "...")
 
 
+def without_comments(source: str) -> str:
+    """The code of a cell without its comments (read by Python's tokenizer, so a '#' inside a
+    string stays): each edition comments in its own language, the code itself is the same."""
+    import io
+    import tokenize
+
+    lines = source.splitlines()
+    try:
+        tokens = list(tokenize.generate_tokens(io.StringIO(source + "\n").readline))
+    except (tokenize.TokenError, SyntaxError, IndentationError):
+        return source
+    for token in reversed([t for t in tokens if t.type == tokenize.COMMENT]):
+        row, col = token.start
+        lines[row - 1] = lines[row - 1][:col].rstrip()
+    return "\n".join(line for line in lines if line.strip())
+
+
 def cell_key(cell) -> tuple:
-    """What both editions must agree on; the language line compares equal whatever its language."""
+    """What both editions must agree on: the code without comments (the language line compares
+    equal whatever its language), tags and collapsed flags."""
     meta = cell.get("metadata", {})
     jupyter = meta.get("jupyter", {})
-    return (LANGUAGE_LINE.sub("LANGUAGE = ...", cell.source), tuple(meta.get("tags", [])),
+    return (without_comments(LANGUAGE_LINE.sub("LANGUAGE = ...", cell.source)), tuple(meta.get("tags", [])),
             bool(jupyter.get("source_hidden")), bool(jupyter.get("outputs_hidden")))
 
 
@@ -108,6 +127,45 @@ def test_code_cells_are_the_same_in_both_editions(number):
     assert portuguese is not None, f"{rel(english)} has no Portuguese counterpart notebooks/pt/{number}_*.md"
     problem = edition_problem(english, portuguese)
     assert problem is None, problem
+
+
+def english_comments(path: Path) -> list[str]:
+    """Each comment of a code cell of `path` with English words: a Portuguese learner edits these
+    cells, and the answer lines and solution cells speak to them."""
+    import io
+    import tokenize
+
+    found = []
+    for index, cell in enumerate(code_cells(path)):
+        try:
+            tokens = list(tokenize.generate_tokens(io.StringIO(cell.source + "\n").readline))
+        except (tokenize.TokenError, SyntaxError, IndentationError):
+            continue
+        for token in tokens:
+            words = english_words(token.string, ENGLISH_WORDS | COMMENT_WORDS) if token.type == tokenize.COMMENT else []
+            if words:
+                found.append(f"{rel(path)}, code cell {index + 1}: English comment {token.string!r} ({words})")
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PORTUGUESE.glob("[0-9][0-9]_*.md")), ids=lambda p: p.name)
+def test_the_portuguese_code_cells_comment_in_portuguese(path):
+    assert english_comments(path) == []
+
+
+def test_comments_may_differ_but_code_may_not(copies):
+    en, pt = copies
+    text = pt.read_text(encoding="utf-8")
+    assert english_comments(pt) == []
+    pt.write_text(text.replace("for c in (0.0, 10.0, -250.0):", "for c in (0.0, 10.0, -250.0):  # your answer"),
+                  encoding="utf-8")
+    assert edition_problem(en, pt) is None  # a comment is the edition's own
+    assert english_comments(pt) and "your" in english_comments(pt)[0]
+    pt.write_text(text.replace("for c in (0.0, 10.0, -250.0):", "for c in (0.0, 10.0, -25.0):  # 0.0, 10.0, -250.0"),
+                  encoding="utf-8")
+    assert "source differs" in edition_problem(en, pt)
+    assert without_comments('x = "# not a comment"  # a comment\n# only a comment\ny = 1') == 'x = "# not a comment"\ny = 1'
+    assert english_comments(by_number(ENGLISH)["01"])  # the English edition's comments are English
 
 
 @pytest.fixture
@@ -234,6 +292,11 @@ printed correct written spread length position positions distance product factor
 change share without before after first last probability matrix matrices symmetric inputs held
 learned finite difference hand right accuracy snapshot could draw divide scaled unscaled
 """.split())
+# Words of the English comments (a Portuguese comment has none of them).
+COMMENT_WORDS = set("""
+solution press show expand answer change these number numbers replace function whole
+size stretched machine slower every chain
+""".split())
 # Keyword arguments that are settings, never shown as text (a colour, an alignment, a legend place).
 SETTINGS = {"ha", "va", "loc", "names", "format", "layout", "color", "linestyle", "marker", "cmap",
             "over", "invalid", "kind", "align_self", "max_width", "rotation", "edgecolor", "fmt", "dtype"}
@@ -312,9 +375,69 @@ def english_in_code(path: Path) -> list[str]:
             for index, cell in enumerate(code_cells(path)) for line, value in english_literals(cell.source)]
 
 
+# What a widget shows as words, by state key: a label, a tooltip, a placeholder, its value (HTML
+# or text), the labels of its options, the titles of its sections.
+WIDGET_TEXT = ("description", "tooltip", "placeholder", "value", "_options_labels", "tooltips", "titles")
+
+
+def widget_words(state: dict) -> str:
+    """The text a learner reads in one widget model's stored state: its HTML values with the tags
+    dropped but an image's text alternative kept, and its labels."""
+    import html as html_module
+
+    parts = []
+    for key in WIDGET_TEXT:
+        value = state.get(key)
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str):
+                item = re.sub(r'<img\b[^>]*\balt="([^"]*)"[^>]*>', r" \1 ", item)
+                # a style sheet is not read; a subscript is a symbol's (d<sub>model</sub>)
+                item = re.sub(r"<(style|sub)\b.*?</\1>", " ", item, flags=re.S)
+                item = re.sub(r"<[^>]+>", " ", item)
+                parts.append(html_module.unescape(item))
+    # the page explorer (anywidget): the words its module shows, and the worked steps it was sent
+    # (templates: their {placeholders} and markup are not read, nor the configuration file's
+    # field names, which a message about that file quotes as they are written in it)
+    for value in (state.get("strings") or {}).values():
+        value = re.sub(r"\{[^{}]*\}|<(sub|sup)\b.*?</\1>|<[^>]+>", " ", str(value), flags=re.S)
+        parts.append(re.sub(r"\b(positions|scaled|causal|focus|tokens|n_heads)\b", " ", value))
+    parts.extend(block_words(block) for block in (state.get("steps") or {}).get("blocks", []))
+    return "\n".join(parts)
+
+
+def block_words(block) -> str:
+    """The words of one worked-steps block as the page shows them: {"k": kind, "c": runs}, a run
+    being text or ["b" | "i" | "sub" | "sup" | "code", runs]."""
+    if isinstance(block, dict):
+        return " ".join(block_words(part) for key, part in block.items() if key != "k")
+    if isinstance(block, (list, tuple)):
+        tagged = bool(block) and isinstance(block[0], str) and block[0] in ("b", "i", "sub", "sup", "code")
+        return " ".join(block_words(part) for part in (block[1:] if tagged else block))
+    return str(block)
+
+
+def english_in_widgets(path: Path) -> list[str]:
+    """Each widget stored in the executed notebook `path` whose text holds English words: the
+    explorer's panels, buttons and figures' alternatives are read from the saved widget state."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    states = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    found = []
+    for model in states.get("state", {}).values():
+        shown = widget_words(model.get("state", {}))
+        words = english_words(shown)
+        if words:
+            line = next(l for l in shown.splitlines() if english_words(l))
+            found.append(f"{rel(path)}, widget {model.get('model_name')}: English word(s) {words} in "
+                         f"{' '.join(line.split())[:90]!r}")
+    return found
+
+
 @pytest.mark.parametrize("path", sorted(PORTUGUESE.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name)
 def test_no_english_in_the_portuguese_outputs(path):
     assert english_in_outputs(path) == []
+    assert english_in_widgets(path) == []
 
 
 @pytest.mark.parametrize("path", sorted(PORTUGUESE.glob("[0-9][0-9]_*.md")), ids=lambda p: p.name)
@@ -342,8 +465,111 @@ def test_the_output_check_fires_on_an_english_output(tmp_path):
     assert english_in_outputs(by_number(ENGLISH)["03"].with_suffix(".ipynb"))
 
 
+def test_the_widget_check_fires_on_an_english_widget(tmp_path):
+    """The explorer's stored state is read: an English panel (or button, or alt text) is named."""
+    import nbformat
+
+    notebook = nbformat.read(by_number(PORTUGUESE)["09"].with_suffix(".ipynb"), as_version=4)
+    copy = tmp_path / "pt.ipynb"
+    nbformat.write(notebook, copy)
+    assert english_in_widgets(copy) == []
+    models = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
+    explorer = next(m for m in models.values() if "steps" in m["state"] and "strings" in m["state"])
+    blocks = explorer["state"]["steps"]["blocks"]
+    blocks.append({"k": "text", "c": [["b", ["Step 1: projections."]]]})
+    nbformat.write(notebook, copy)
+    found = english_in_widgets(copy)
+    assert len(found) == 1 and "English word(s) ['Step']" in found[0], found
+    blocks.pop()
+    explorer["state"]["strings"]["title"] = "The weights of row 3 sum to 1."
+    nbformat.write(notebook, copy)
+    assert "['The', 'of', 'row', 'to', 'weights']" in english_in_widgets(copy)[0]
+    # the English edition's explorer is English: the check tells the languages apart
+    assert english_in_widgets(by_number(ENGLISH)["09"].with_suffix(".ipynb"))
+
+
 def test_the_code_check_fires_on_an_english_label():
     assert english_literals('ax.set_title("Training loss (log scale)")') == [(1, "Training loss (log scale)")]
     assert english_literals('print(f"step {s}: loss {x:.4f}")') == [(1, "step "), (1, ": loss ")]
     assert english_literals('print("tokens:", tokens)\nprint(say("nb.weights"))\nx = d["noun_attention_mean"]\n'
                             'ax.legend(loc="upper right")\nplt.text(0, 0, "", ha="center")') == []
+
+
+# --- numbers in the Portuguese outputs: a decimal comma, Brazilian thousands ---------------------
+
+# A number written the Python way (0.305, 100000; 100.000 is Brazilian thousands, not 100.0)
+PYTHON_NUMBER = re.compile(r"(?<![\w.,{])[-−]?\d+\.\d+|(?<![\w.,])\d{5,}(?![\w.,]*\d)")
+BRAZILIAN_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
+# What stays Python: a numpy array as print() writes it (bracketed, numbers apart by spaces, no
+# commas), `code`, a learner's answer quoted back, and a section number (Corolário 1.1).
+PYTHON_TEXT = re.compile(r"\[[\[\]\s\d.eE+\-naif]*(\]|$)|^[\s\d.eE+\-]+\]+\s*$|`[^`\n]*`|'[^'\n]*'|“[^”\n]*”|\bveio \S+|"
+                         r"\b(Corolário|Lema|Teorema|Proposição|Seção) \d+(\.\d+)+", re.M)
+
+
+def python_numbers(text: str) -> list[str]:
+    text = PYTHON_TEXT.sub(" ", text)
+    return [n for n in PYTHON_NUMBER.findall(text) if not BRAZILIAN_THOUSANDS.match(n.lstrip("-−"))]
+
+
+def read_texts(output):
+    """Every text a learner reads in one stored output: a stream; Markdown (the worked steps); HTML
+    (tables) with its tags dropped; plain text when it is all there is."""
+    if output.get("output_type") == "stream":
+        yield output.get("text", "")
+    data = output.get("data", {})
+    if "text/markdown" in data:
+        yield data["text/markdown"]
+    if "text/html" in data:
+        page = re.sub(r"<(style|script)\b.*?</\1>", " ", data["text/html"], flags=re.S)
+        yield re.sub(r"<[^>]+>", " ", page)
+    if set(data) <= {"text/plain"}:
+        yield data.get("text/plain", "")
+
+
+def python_numbers_in_outputs(path: Path) -> list[str]:
+    """Each line of the executed notebook's outputs, and of its stored widgets, with a number
+    written the Python way."""
+    import nbformat
+
+    notebook = nbformat.read(path, as_version=4)
+    found = []
+    cells = [c for c in notebook.cells if c.cell_type == "code"]
+    for index, cell in enumerate(cells):
+        for output in cell.get("outputs", []):
+            for text in read_texts(output):
+                for line in text.splitlines():
+                    if python_numbers(line):
+                        found.append(f"{rel(path)}, code cell {index + 1} ({first_line(cell.source)}): "
+                                     f"{python_numbers(line)} in {line.strip()[:90]!r}")
+    states = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
+    for model in states.get("state", {}).values():
+        for line in widget_words(model.get("state", {})).splitlines():
+            if python_numbers(line):
+                found.append(f"{rel(path)}, widget {model.get('model_name')}: {python_numbers(line)} in "
+                             f"{' '.join(line.split())[:90]!r}")
+    return found
+
+
+@pytest.mark.parametrize("path", sorted(PORTUGUESE.glob("[0-9][0-9]_*.ipynb")), ids=lambda p: p.name)
+def test_the_portuguese_outputs_write_numbers_with_a_decimal_comma(path):
+    assert python_numbers_in_outputs(path) == []
+
+
+def test_the_decimal_check_fires_on_a_python_number(tmp_path):
+    import nbformat
+
+    assert python_numbers("perda 0.6941, acurácia 44.2%, n = 100000") == ["0.6941", "44.2", "100000"]
+    assert python_numbers("perda 0,6941, acurácia 44,2 %, n = 100.000 (Corolário 1.1) `x = 0.5`") == []
+    assert python_numbers("pesos: [0.5646 0.4354 0.    ]") == []  # numpy's print of an array
+    notebook = nbformat.read(by_number(PORTUGUESE)["08"].with_suffix(".ipynb"), as_version=4)
+    copy = tmp_path / "pt.ipynb"
+    nbformat.write(notebook, copy)
+    assert python_numbers_in_outputs(copy) == []
+    stream = next(o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])
+                  if o.get("output_type") == "stream")
+    stream["text"] += "antes do treino  acurácia 44.2%, peso no substantivo: média 0.266\n"
+    nbformat.write(notebook, copy)
+    found = python_numbers_in_outputs(copy)
+    assert len(found) == 1 and "['44.2', '0.266']" in found[0], found
+    # the English edition writes Python's numbers: the check tells the editions apart
+    assert python_numbers_in_outputs(by_number(ENGLISH)["08"].with_suffix(".ipynb"))

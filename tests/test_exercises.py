@@ -238,7 +238,7 @@ def test_unscaled_weights_asked_for_and_the_scaled_ones_given():
     assert_right(ex.check_weights(causal_softmax(RAW), scaled=False))
     assert_mistake(ex.check_weights(causal_softmax(SCORES), scaled=False), ex.UNSCALED, "scaled attention")
     pt = ex.check_weights(causal_softmax(SCORES), scaled=False, language="pt")
-    assert not pt.correct and "atenção escalada" in pt.message
+    assert not pt.correct and "atenção com escala" in pt.message
 
 
 # --- 04 / 05 outputs ---------------------------------------------------------------------------

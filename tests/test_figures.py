@@ -19,6 +19,7 @@ import pytest
 
 from reference import reference_attention
 import selfattn_lib as sa
+from selfattn_lib.rounding import written
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
@@ -108,7 +109,10 @@ def test_start_here_explains_the_total_tick_and_the_negative_piece(path):
     words = {"en": ("black tick", "negative", "total"), "pt": ("traço preto", "negativa", "total")}[language(path)]
     for word in words:
         assert word in caption
-    assert f"the bar reaches {top:.2f}, the total is {output[2][1]:.2f}" in caption or \
-           f"a barra chega a {top:.2f}, o total é {output[2][1]:.2f}" in caption
-    assert f"= {negative[0]:.2f}" in caption  # the negative piece, -0.03 ...
-    assert f"{weights[2][1]:.2f} \\times ({V[1][1]:g})" in caption  # ... and how it is made: alpha_32 v_2
+    # in Portuguese the numbers have a decimal comma (0,41 in prose, 0{,}41 in the formulas)
+    prose = lambda text: written(text, language(path))  # noqa: E731
+    formula = lambda text: written(text, language(path), math=True)  # noqa: E731
+    assert prose(f"the bar reaches {top:.2f}, the total is {output[2][1]:.2f}") in caption or \
+           prose(f"a barra chega a {top:.2f}, o total é {output[2][1]:.2f}") in caption
+    assert formula(f"= {negative[0]:.2f}") in caption  # the negative piece, -0.03 ...
+    assert formula(f"{weights[2][1]:.2f} \\times ({V[1][1]:g})") in caption  # ... and how it is made: alpha_32 v_2

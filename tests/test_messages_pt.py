@@ -370,3 +370,184 @@ def test_the_source_check_finds_a_literal_sentence():
     broken = source.replace('_t("shape_other")', repr(sentence))
     assert broken != source
     assert english_literals(broken) == [sentence]
+
+
+# --- issue 25: in Portuguese every number a learner reads has a decimal comma --------------------
+# (0,305; 100.000; 44,2 %). Code, and what is typed into code, stays Python: a `code span` or a
+# learner's own answer quoted back ('...' or “...”) is not checked.
+
+PYTHON_NUMBER = re.compile(r"(?<![\w.,{])[-−]?\d+\.\d+|(?<![\w.,])\d{5,}(?![\w.,]*\d)")
+BRAZILIAN_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")  # 100.000 (but 0.305 is Python's)
+
+
+def python_numbers(text: str) -> list[str]:
+    """The numbers of `text` written the Python way (0.305, 100000) outside code and quotes."""
+    text = re.sub(r"`[^`\n]*`|'[^'\n]*'|“[^”\n]*”", " ", text)
+    text = re.sub(r"\bveio \[[^\]]*\]|\bveio \S+|[\d.e+-]+(\.\.\.|…)", " ", text)  # a learner's answer echoed as typed
+    text = re.sub(r"\b(Corolário|Lema|Teorema|Proposição|Seção) \d+(\.\d+)+", " ", text)  # numbering
+    return [n for n in PYTHON_NUMBER.findall(text) if not BRAZILIAN_THOUSANDS.match(n.lstrip("-−"))]
+
+
+def test_the_number_check_tells_the_ways_apart():
+    assert python_numbers("o peso 0.31 de 100000 tokens, acurácia 44.2%") == ["0.31", "100000", "44.2"]
+    assert python_numbers("o peso 0,31 de 100.000 tokens, acurácia 44,2 %; d_k = 1024; q_{3,1}") == []
+    assert python_numbers("digite `0.305` ou veio '0.5'") == []
+
+
+def test_every_checker_message_writes_numbers_with_a_decimal_comma():
+    found = []
+    for name, check, answers, kwargs in CASES:
+        for answer in answers:
+            message = _message(check(answer, **kwargs, language="pt"))
+            if python_numbers(message):
+                found.append(f"{name}: {message}")
+    for check, args, kwargs in AUDIT_CALLS:
+        message = check(*args, **kwargs, language="pt")
+        if python_numbers(message):
+            found.append(f"{check.__name__}: {message}")
+    assert found == []
+
+
+def test_the_worked_steps_write_numbers_with_a_decimal_comma():
+    from selfattn_lib import steps
+
+    rng = np.random.default_rng(25)
+    examples = [(CH.X, CH.W_q, CH.W_k, CH.W_v, list(CH.tokens))]
+    examples += [tuple(rng.normal(0, 3, (n, 4)) for n in (4, 4, 4, 4)) + (["a", "b", "c", "d"],)]
+    examples += [(CH.X * 40, CH.W_q, CH.W_k, CH.W_v, list(CH.tokens))]  # large scores: the shifted form
+    for X, W_q, W_k, W_v, tokens in examples:
+        for causal, scaled in ((True, True), (False, False)):
+            for i in range(len(tokens)):
+                worked = steps.worked_example(X, W_q, W_k, W_v, tokens, i, causal=causal, scaled=scaled,
+                                              language="pt")
+                assert python_numbers(str(worked)) == [], str(worked)
+                assert python_numbers(re.sub(r"<[^>]+>", " ", worked.html)) == []
+                assert "{,}" in str(worked)  # in TeX the comma is {,}: no space after it
+    english = steps.worked_example(CH.X, CH.W_q, CH.W_k, CH.W_v, CH.tokens, 2)
+    assert "0.39" in str(english) and "{,}" not in str(english)
+
+
+def _figure_texts(fig) -> list[str]:
+    fig.canvas.draw() if hasattr(fig.canvas, "draw") else None
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    FigureCanvasAgg(fig).draw()
+    return [t.get_text() for t in fig.findobj(Text) if t.get_text() and t.get_visible()]
+
+
+def test_figures_write_numbers_with_a_decimal_comma():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from selfattn_lib import plots, plots_more, positions
+    from selfattn_lib.multihead import multi_head_attention
+
+    result = self_attention(CH.X, CH.W_q, CH.W_k, CH.W_v)
+    texts = _figure_texts(plots.overview(result, CH.tokens, i=2, language="pt"))
+    assert "0,36" in texts and python_numbers("\n".join(texts)) == [], texts
+    english = _figure_texts(plots.overview(result, CH.tokens, i=2))
+    assert "0.36" in english
+    # the colour bars' and the contributions axis's tick labels are there, with commas
+    fig = plots.overview(result, CH.tokens, i=2, language="pt")
+    FigureCanvasAgg(fig).draw()
+    ticks = [t.get_text() for ax in fig.axes for t in ax.get_yticklabels() if t.get_text()]
+    assert {"0,0", "0,2", "0,4", "0,6", "0,8", "1,0"} <= set(ticks), ticks
+    english_fig = plots.overview(result, CH.tokens, i=2)
+    FigureCanvasAgg(english_fig).draw()
+    english_ticks = [t.get_text() for ax in english_fig.axes for t in ax.get_yticklabels() if t.get_text()]
+    assert len(ticks) == len(english_ticks) and "0.2" in english_ticks
+    fig = Figure()
+    plots_more.encoding_heatmap(positions.positional_encoding(8, 6), ax=fig.add_subplot(), language="pt")
+    assert python_numbers("\n".join(_figure_texts(fig))) == []
+    fig = Figure()
+    plots.matrix_heatmap(CH.X * 1234.5, CH.tokens, ax=fig.add_subplot(), colorbar=True, language="pt")
+    assert python_numbers("\n".join(_figure_texts(fig))) == []
+
+
+def test_the_sharpness_slider_and_chart_write_numbers_with_a_decimal_comma():
+    from selfattn_lib import sharpness
+
+    labels = [label for label, _ in sharpness.factor_options(4, "pt")]
+    assert "0,5" in " ".join(labels) and python_numbers(" ".join(labels)) == [], labels
+    control = sharpness.SharpnessControl(self_attention(CH.X, CH.W_q, CH.W_k, CH.W_v), CH.tokens, 2, "pt")
+    shown = "\n".join(_figure_texts(control._fig)) + "\n" + repr(control)
+    assert python_numbers(shown) == [], shown
+
+
+def test_the_explorers_steps_and_picture_write_numbers_with_a_decimal_comma():
+    from selfattn_lib.widgets import AttentionExplorer
+    from test_editions import block_words
+
+    explorer = AttentionExplorer(language="pt")
+    steps_text = " ".join(block_words(block) for block in explorer.steps["blocks"])
+    assert "Passo 1" in steps_text and "0,90" in steps_text and python_numbers(steps_text) == [], steps_text[:300]
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.text import Text
+
+    figure = explorer.overview()  # the static picture for readers without JavaScript
+    FigureCanvasAgg(figure).draw()  # tick labels exist once drawn
+    drawn = " ".join(t.get_text() for t in figure.findobj(Text) if t.get_visible())
+    assert "0,5" in drawn and python_numbers(drawn.replace("\\$", "$")) == [], drawn[:300]
+
+
+def test_a_number_put_into_a_portuguese_template_is_written_the_brazilian_way():
+    from selfattn_lib import strings
+
+    line = strings.text("nb.accuracy_noun_weight", "pt", label="antes", accuracy=0.442, mean=0.266, lowest=0.1)
+    assert "44,2 %" in line and "0,266" in line and "0,100" in line
+    assert "44.2%" in strings.text("nb.accuracy_noun_weight", "en", label="x", accuracy=0.442, mean=0, lowest=0)
+    # a text value (code, a learner's input) is left as it is
+    assert "0.5" in strings.text("exercises.correct", "pt", message="`x = 0.5`")
+
+
+def test_no_portuguese_string_asks_for_a_decimal_point():
+    """The Portuguese explorer reads a decimal comma (and a point); no Portuguese sentence may tell
+    a learner that the decimal mark is '.', not even one only the English explorer raises."""
+    asking = re.compile(r"separador decimal é '\.'|(?<!ou )'\.' para os decimais|Separador decimal '\.'|não 0,5")
+    assert [key for key, template in PORTUGUESE.items() if asking.search(template)] == []
+    assert asking.search("Separador decimal '.' (0.5, não 0,5).")
+
+
+# --- issue 25: the library's own errors follow the notebook's language ----------------------------
+
+NOTEBOOK_MISTAKES = [
+    ("a W_q with 3 rows", lambda sa: sa.self_attention(CH.X, CH.W_q[:3], CH.W_k, CH.W_v)),
+    ("softmax of a word", lambda sa: sa.softmax("abc")),
+    ("a translation of 3 numbers", lambda sa: audit.translation_effect(CH.X, CH.W_q, CH.W_k, CH.W_v, [1, 2, 3])),
+    ("None for X", lambda sa: sa.self_attention(None, CH.W_q, CH.W_k, CH.W_v)),
+    ("a NaN in X", lambda sa: sa.project([[1.0, np.nan]], [[1.0], [2.0]])),
+    ("a word in W", lambda sa: sa.project(CH.X, [["a"] * 4] * 4)),
+    ("a string inside a list", lambda sa: sa.self_attention([[1, "2", 3, 4]] * 3, CH.W_q, CH.W_k, CH.W_v)),
+    ("ragged rows", lambda sa: sa.self_attention([[1, 2], [3]], CH.W_q, CH.W_k, CH.W_v)),
+    ("a 3-D X", lambda sa: sa.self_attention(np.ones((2, 3, 4)), CH.W_q, CH.W_k, CH.W_v)),
+    ("an empty X", lambda sa: sa.self_attention(np.ones((0, 4)), CH.W_q, CH.W_k, CH.W_v)),
+    ("a scalar to softmax", lambda sa: sa.softmax(3.0)),
+    ("NaN scores", lambda sa: sa.softmax([np.nan, 1.0])),
+    ("n = 0", lambda sa: sa.causal_mask(0)),
+    ("n = 2.5", lambda sa: sa.causal_mask(2.5)),
+    ("W too short for X", lambda sa: sa.project(CH.X, CH.W_q[:2])),
+    ("Q, K of other widths", lambda sa: sa.attention_scores(CH.X, CH.X[:, :2])),
+    ("weights for other V", lambda sa: sa.combine_values(np.eye(3), CH.X[:2])),
+]
+
+
+@pytest.mark.parametrize("mistake", NOTEBOOK_MISTAKES, ids=[m[0] for m in NOTEBOOK_MISTAKES])
+def test_the_library_errors_speak_the_notebooks_language(mistake):
+    import selfattn_lib as sa
+    from selfattn_lib import strings
+
+    _, call = mistake
+    with pytest.raises(ValueError) as english:
+        call(sa)
+    assert english_left(str(english.value)) != [] or "must" in str(english.value), str(english.value)
+    strings.speaker("pt")  # a Portuguese notebook's first cell
+    with pytest.raises(LearnerError) as portuguese:
+        call(sa)
+    shown = str(portuguese.value)
+    assert english_left(shown) == [] and from_table(shown, PT_PATTERNS), shown
+    assert portuguese.value.message("en") == str(english.value)  # the same error, the same values
+    strings.speaker("en")
+    with pytest.raises(LearnerError) as again:
+        call(sa)
+    assert str(again.value) == str(english.value)

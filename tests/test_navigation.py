@@ -93,7 +93,7 @@ def test_leia_me_is_linked_from_the_readme_and_opens_the_portuguese_edition():
     assert (ROOT / badge.split("urlpath=lab/tree/")[1]).is_file()
     assert "make lab-pt" in leia_me and "make test" in leia_me
     makefile = (ROOT / "Makefile").read_text(encoding="utf-8")
-    assert re.search(r"^lab-pt:.*\n\t.*notebooks/pt/00_comece_aqui\.ipynb$", makefile, re.M)
+    assert re.search(r"^lab-pt:.*\n\t.*notebooks/pt/00_comece_aqui\.ipynb\)?$", makefile, re.M)
 
 
 # --- hostile names and titles, unreadable notebooks (issue 26) ------------------------------------
