@@ -15,6 +15,8 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # WORKERS=1 runs everything in one process.
 WORKERS ?= auto
 PARALLEL := $(if $(filter 1,$(WORKERS)),,-n $(WORKERS) --dist loadfile)
+# The website's page scripts (MathJax), pinned in site/package-lock.json (`make site`, tests/test_site.py).
+SITE_NPM := site/node_modules/.package-lock.json
 
 # The lock: every package of every requirements/*.in file, with hashes, valid on 3.11 to 3.13.
 LOCK := requirements/lock.txt
@@ -27,7 +29,7 @@ REPO2DOCKER := jupyter-repo2docker==2026.4.0
 LOCK_VENV := .venv-lock
 
 .PHONY: lab lab-pt test test-core install lock binder-tools binder-launch notebooks navigation errata benchmark clean \
-	hub-link test-hub
+	hub-link test-hub site
 
 ## Create the virtual environment and install the locked set, hashes checked (re-run when the lock changes).
 $(STAMP): $(LOCK) pyproject.toml
@@ -49,13 +51,15 @@ lab: $(STAMP)
 lab-pt: $(STAMP)
 	$(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) notebooks/pt/00_comece_aqui.ipynb
 
-## Every test: the library's tests and every notebook's stored outputs (nbval), in one run.
-test: $(STAMP)
+## Every test: the library's tests and every notebook's stored outputs (nbval), in one run
+## (tests/test_site.py builds the website and opens every page in chromium: about a minute).
+test: $(STAMP) $(SITE_NPM)
 	$(BIN)/python -m pytest $(PARALLEL) $(NBVAL) --ignore=tests/hub tests notebooks
 
 ## The library's tests and nbval, without the browser and Binder checks (CI's run on the other Pythons).
 test-core: $(STAMP)
-	$(BIN)/python -m pytest $(PARALLEL) $(NBVAL) tests notebooks --ignore=tests/hub --ignore=tests/test_browser.py --ignore=tests/test_binder.py
+	$(BIN)/python -m pytest $(PARALLEL) $(NBVAL) tests notebooks --ignore=tests/hub --ignore=tests/test_browser.py --ignore=tests/test_binder.py \
+		--ignore=tests/test_site.py
 
 ## Maintainers: after editing requirements/*.in, re-lock (keeps every other version; UPGRADE=--upgrade moves all).
 ## Writes requirements/lock.txt (everything, hashes) and binder/requirements.txt (the learner's set, plain pins).
@@ -97,7 +101,16 @@ errata: $(STAMP)
 	$(BIN)/python tools/make_errata.py
 
 clean:
-	rm -rf $(VENV) $(HUB_VENV) hub/node_modules
+	rm -rf $(VENV) $(HUB_VENV) hub/node_modules site/node_modules build/site build/site-src build/site-work
+
+## The course website, both editions, from the stored outputs: build/site/ (README "The course website").
+## HUB=https://hub.example.edu points every page's JupyterHub button at that hub.
+$(SITE_NPM): site/package.json site/package-lock.json
+	npm ci --prefix site --no-audit --no-fund --loglevel=error
+	@touch $(SITE_NPM)
+
+site: $(STAMP) $(SITE_NPM)
+	$(if $(HUB),SELFATTN_HUB='$(HUB)') $(BIN)/python tools/site.py
 
 ## Teaching a class on a JupyterHub (README): the nbgitpuller link, and the two-student hub test.
 HUB_VENV := hub/.venv
