@@ -443,7 +443,11 @@ def test_typing_a_number_in_the_explorer_changes_the_weights_heatmap(server, bro
     root = page.locator(".live-explorer")
     assert root.count() == 1, "the explorer page has no live explorer although standalone.js exists"
     numbers = root.locator("input")
-    numbers.first.wait_for(timeout=15_000)
+    try:
+        numbers.first.wait_for(timeout=15_000)
+    except Exception as error:  # noqa: BLE001  (playwright's TimeoutError: say what is missing)
+        pytest.fail(f"standalone.js exists but the explorer page shows no number box after 15 s: not live "
+                    f"({guard.page_errors or 'no console error'}; {error.__class__.__name__})")
     heatmap = root.locator("[data-view='weights'], [aria-label*='weights' i], [aria-label*='pesos' i]").first
     assert heatmap.count(), "no weights heatmap (an element with data-view='weights' or 'weights' in its aria-label)"
     before = heatmap.screenshot()

@@ -210,7 +210,13 @@ def _snapshot(models: dict, model: dict, alt: str, figures: list, pictures_only:
             return "".join(re.findall(r"<img\b[^>]*>", value))
         if not value.strip():
             return '<div class="widget-cell"></div>' if name == "HTMLModel" else ""
-        return f'<div class="widget-text">{value if name != "LabelModel" else html.escape(value)}</div>'
+        if name == "LabelModel":
+            return f'<div class="widget-text">{html.escape(value)}</div>'
+        if name == "HTMLMathModel":  # $...$ typeset as in the notebook (MathJax reads \( \) and \[ \])
+            value = re.sub(r"\$\$(.+?)\$\$", r"\\[\1\\]", value, flags=re.S)
+            value = re.sub(r"(?<!\\)\$(.+?)(?<!\\)\$", r"\\(\1\\)", value, flags=re.S)
+            return f'<div class="widget-text mathjax_process">{value}</div>'
+        return f'<div class="widget-text">{value}</div>'
     if name in ("TextModel", "FloatTextModel", "IntTextModel", "BoundedFloatTextModel") and not pictures_only:
         return f'<div class="widget-value">{html.escape(str(state.get("value", "")))}</div>'
     if name == "ImageModel":
