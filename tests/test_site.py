@@ -154,6 +154,18 @@ def test_no_navigation_cells_and_no_duplicate_ids(site):
             assert first_link.startswith("←") and first_link not in text_of(f"{code}/notebooks/{nb.stem}.html")
 
 
+def test_previous_and_next_follow_the_series_in_each_edition(site):
+    for code in EDITIONS:
+        names = [p.stem for p in notebooks(code)]
+        for i, name in enumerate(names):
+            page = text_of(f"{code}/notebooks/{name}.html")
+            prev = re.search(r'<a class="left-prev"\s+href="([^"]+)"', page)
+            nxt = re.search(r'<a class="right-next"\s+href="([^"]+)"', page)
+            assert prev and prev.group(1) == (f"{names[i - 1]}.html" if i else "../index.html"), (code, name)
+            if i + 1 < len(names):
+                assert nxt and nxt.group(1) == f"{names[i + 1]}.html", (code, name)
+
+
 def test_solutions_are_folded_and_say_so_in_the_learners_language(site):
     for code in EDITIONS:
         show = strings.text("solution.show", code)
