@@ -31,6 +31,8 @@ NBVAL := --nbval --nbval-current-env --nbval-sanitize-with tests/nbval_sanitize.
 # WORKERS=1 runs everything in one process.
 WORKERS ?= auto
 PARALLEL := $(if $(filter 1,$(WORKERS)),,-n $(WORKERS) --dist loadfile)
+# The website's page scripts (MathJax), pinned in site/package-lock.json (`make site`, tests/test_site.py).
+SITE_NPM := site/node_modules/.package-lock.json
 
 # The lock: every package of every requirements/*.in file, with hashes, valid on 3.11 to 3.13.
 # requirements.txt: the learner's set (requirements/notebooks.in) taken from that lock, with hashes.
@@ -55,7 +57,7 @@ LAB := $(BIN)/jupyter lab $(if $(filter 0,$(shell id -u)),--allow-root) --Server
 open = --LabApp.default_url=/lab/workspaces/$(1)/tree/$(2)
 
 .PHONY: help lab lab-pt test test-core lint install lock binder-tools binder-launch notebooks navigation errata \
-	benchmark clean hub-link test-hub
+	benchmark clean hub-link test-hub site
 
 ## List the targets.
 help:
@@ -94,14 +96,16 @@ lab: $(LAB_STAMP)
 lab-pt: $(LAB_STAMP)
 	$(LAB) $(call open,selfattn-pt,notebooks/pt/00_comece_aqui.ipynb)
 
-## Every test: the library's tests and every notebook's stored outputs (nbval), in one run.
-test: $(STAMP)
+## Every test: the library's tests and every notebook's stored outputs (nbval), in one run
+## (tests/test_site.py builds the website and opens every page in chromium: about a minute).
+test: $(STAMP) $(SITE_NPM)
 	$(BIN)/python -m pytest $(PARALLEL) $(NBVAL) --ignore=tests/hub tests notebooks
 
 ## The library's tests and nbval, without the browser and Binder checks (CI's run on the other Pythons).
 test-core: $(STAMP)
 	$(BIN)/python -m pytest $(PARALLEL) $(NBVAL) tests notebooks --ignore=tests/hub --ignore=tests/test_browser.py \
-		--ignore=tests/test_binder.py --ignore=tests/test_lab_setup.py
+		--ignore=tests/test_binder.py --ignore=tests/test_lab_setup.py \
+		--ignore=tests/test_site.py
 
 ## Lint and format check (ruff, configured in pyproject.toml), as CI runs them.
 lint: $(STAMP)
@@ -154,7 +158,16 @@ errata: $(STAMP)
 
 ## Remove this Python's environment (and the hub test's).
 clean:
-	rm -rf $(VENV) $(HUB_VENV) hub/node_modules
+	rm -rf $(VENV) $(HUB_VENV) hub/node_modules site/node_modules build/site build/site-src build/site-work
+
+## The course website, both editions, from the stored outputs: build/site/ (README "The course website").
+## HUB=https://hub.example.edu points every page's JupyterHub button at that hub.
+$(SITE_NPM): site/package.json site/package-lock.json
+	npm ci --prefix site --no-audit --no-fund --loglevel=error
+	@touch $(SITE_NPM)
+
+site: $(STAMP) $(SITE_NPM)
+	$(if $(HUB),SELFATTN_HUB='$(HUB)') $(BIN)/python tools/site.py
 
 # Teaching a class on a JupyterHub (README): the nbgitpuller link, and the two-student hub test.
 HUB_VENV := hub/.venv

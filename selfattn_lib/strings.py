@@ -987,6 +987,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "solution.tooltip": "Run the solution and show its answer here (press again to hide it)",
         "solution.hidden": "Solution hidden: press “Show solution” in a running notebook to see it.",
         "solution.failed": "The solution could not run ({error}). Run the cells above it first.",
+        # the course website (tools/site.py, site/page_links.py): a page without a kernel
+        "site.title": "Self-attention, step by step: the course notebooks",
+        "site.edition_name": "English edition",
+        "site.other_edition": "Em português",
+        "site.launch_label": "Run this notebook",
+        "site.launch_binder": "Binder",
+        "site.launch_hub": "JupyterHub",
+        "site.download": "Download .ipynb",
+        "site.widget_note": "This control runs in a notebook with a kernel; this page shows it as it was "
+                            "stored, so nothing here reacts to a click.",
+        "site.widget_launch": "Open the notebook on Binder to change it.",
+        "site.widget_settings": "Settings shown:",
+        "site.widget_alt": "The picture the control drew in the notebook, for the settings {settings}",
+        "site.widget_alt_start": "it started with",
+        "site.on": "on",
+        "site.off": "off",
         # exercises: hints for slips named in issue 15 (the checkers' diagnosis logic)
         "hint.same_number": "The same number also comes from another slip; if that is what you did: {other}",
         "hint.score_index": "You used q_{a} and k_{b}, the vectors of tokens {a} and {b}. Python counts "

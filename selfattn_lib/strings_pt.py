@@ -1007,4 +1007,20 @@ PORTUGUESE: dict[str, str] = {
     "solution.tooltip": "Executa a solução e mostra a resposta aqui (clique de novo para ocultá-la)",
     "solution.hidden": "Solução oculta: clique em “Mostrar solução” com o notebook em execução para vê-la.",
     "solution.failed": "Não foi possível executar a solução ({error}). Execute antes as células acima dela.",
+    # o site do curso (tools/site.py, site/page_links.py): uma página sem kernel
+    "site.title": "Autoatenção, passo a passo: os notebooks do curso",
+    "site.edition_name": "Edição em português",
+    "site.other_edition": "In English",
+    "site.launch_label": "Executar este notebook",
+    "site.launch_binder": "Binder",
+    "site.launch_hub": "JupyterHub",
+    "site.download": "Baixar o .ipynb",
+    "site.widget_note": "Este controle funciona num notebook com kernel; esta página o mostra como foi "
+                        "guardado, então nada aqui responde a um clique.",
+    "site.widget_launch": "Abra o notebook no Binder para mudá-lo.",
+    "site.widget_settings": "Ajustes mostrados:",
+    "site.widget_alt": "A figura que o controle desenhou no notebook, com os ajustes {settings}",
+    "site.widget_alt_start": "iniciais",
+    "site.on": "ligado",
+    "site.off": "desligado",
 }

@@ -15,6 +15,7 @@ SAME_IN_BOTH = {
     "plot_contribution_total", "plot_scores_title", "step_column_score", "step_column_token",
     "alt_weights_row", "nb.cost_scores", "nb.cost_W_o",
     "exercises.example_invalid",  # "example: {error}": the argument's name and the library's error
+    "site.launch_binder", "site.launch_hub",  # the services' names
 }
 
 
