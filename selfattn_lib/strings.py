@@ -54,6 +54,8 @@ STRINGS: dict[str, dict[str, str]] = {
                              "Nothing was changed.",
         "label_too_long": "A token label has at most {limit} characters (got {got}); keeping “{old}”.",
         "label_control": "A token label is one line of text (no tabs or line breaks); keeping “{old}”.",
+        "label_invisible": "A token label is text that shows as it is: no invisible or direction-changing "
+                           "characters (such as U+200B or U+202E); keeping “{old}”.",
         "size_not_integer": "{name} must be a whole number; got {value}. Nothing was changed.",
         "size_range_kept": "{name} must be between 1 and {limit}; got {value}, kept {kept}.",
         "focus_range": "The focus token must be one of the tokens, 0 to {last}. Nothing was changed.",
@@ -66,6 +68,7 @@ STRINGS: dict[str, dict[str, str]] = {
                          "changed.",
         "json_not_utf8": "The file is not UTF-8 text. Nothing was changed.",
         "json_too_deep": "nested too deeply",
+        "json_syntax": "the text is not JSON (look at the quotes, commas and brackets)",
         "json_label": "Configuration as JSON text",
         "config_token_long": "a token label has at most {limit} characters, on one line",
         "config_format": "not a file saved by {format} (version 1)",
@@ -177,6 +180,22 @@ STRINGS: dict[str, dict[str, str]] = {
         "view_V": "V = X W^V (values v_j as rows)",
         "view_output": "Outputs a_i (as rows) = weights × V",
         "view_steps": "Step by step for the focus token",
+        # the explorer in the page (selfattn_lib/explorer/explorer.js): every word it shows
+        "explorer_keys_help": "In a matrix, arrow keys move between boxes, Enter applies a number and "
+                              "Escape puts back the one in use.",
+        "explorer_steps_waiting": "The step by step is being written for this state…",
+        "explorer_steps_no_kernel": "The step by step is written by the Python library: run this "
+                                    "explorer in a notebook to see it for the numbers above (here it "
+                                    "shows the chapter's example only).",
+        "explorer_scores_alt": "Scores for {n} tokens ({mode}), from {low} to {high}; the table holds "
+                               "every value.",
+        "explorer_weights_alt": "Attention weights α for {n} tokens ({mode}); the focus row {focus} is "
+                                "outlined. Each query token weighs most: {rows}.",
+        "explorer_masked_cell": "masked",
+        "explorer_fill": "New entries",
+        "explorer_file": "Load a file (.json)",
+        "explorer_download": "Download the file",
+        "explorer_kernel_refused": "The kernel refused this change: {error}",
         "component": "component",
         "token": "token",
         "repr": "AttentionExplorer: {n} tokens ({tokens}), d_model = {d_model}, d_k = {d_k}, "

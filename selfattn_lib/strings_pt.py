@@ -127,6 +127,22 @@ PORTUGUESE: dict[str, str] = {
     "view_V": "V = X W^V (os values v_j nas linhas)",
     "view_output": "Saídas a_i (nas linhas) = pesos × V",
     "view_steps": "Passo a passo para o token em foco",
+    # o explorador na página (selfattn_lib/explorer/explorer.js): cada palavra que ele mostra
+    "explorer_keys_help": "Numa matriz, as setas passam de uma caixa a outra, Enter aplica um número e "
+                          "Escape devolve o que está em uso.",
+    "explorer_steps_waiting": "O passo a passo está sendo escrito para este estado…",
+    "explorer_steps_no_kernel": "O passo a passo é escrito pela biblioteca Python: rode este explorador "
+                                "num notebook para vê-lo com os números acima (aqui ele mostra só o "
+                                "exemplo do capítulo).",
+    "explorer_scores_alt": "Pontuações de {n} tokens ({mode}), de {low} a {high}; a tabela traz todos "
+                           "os valores.",
+    "explorer_weights_alt": "Pesos de atenção α de {n} tokens ({mode}); a linha em foco {focus} está "
+                            "contornada. Cada token de consulta pesa mais: {rows}.",
+    "explorer_masked_cell": "mascarado",
+    "explorer_fill": "Novas entradas",
+    "explorer_file": "Carregar um arquivo (.json)",
+    "explorer_download": "Baixar o arquivo",
+    "explorer_kernel_refused": "O kernel recusou esta mudança: {error}",
     "component": "componente",
     "token": "token",
     "repr": "AttentionExplorer: {n} tokens ({tokens}), d_model = {d_model}, d_k = {d_k}, "
@@ -844,10 +860,13 @@ PORTUGUESE: dict[str, str] = {
     "json_label": "Configuração como texto JSON",
     "json_not_utf8": "O arquivo não é texto UTF-8. Nada foi alterado.",
     "json_too_deep": "aninhado demais",
+    "json_syntax": "o texto não é JSON (confira as aspas, as vírgulas e os colchetes)",
     "json_too_long": "Uma configuração tem no máximo {limit} caracteres (veio {got}). Nada foi "
                      "alterado.",
     "label_control": "Um rótulo de token é uma linha de texto (sem tabulações nem quebras de linha); "
                      "mantido “{old}”.",
+    "label_invisible": "Um rótulo de token é texto que aparece como é: sem caracteres invisíveis ou "
+                       "que mudam a direção (como U+200B ou U+202E); mantido “{old}”.",
     "label_too_long": "Um rótulo de token tem no máximo {limit} caracteres (veio {got}); mantido "
                       "“{old}”.",
     "label_tooltip": "rótulo do token {row}",

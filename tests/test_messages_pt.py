@@ -23,7 +23,7 @@ import pytest
 from reference import reference_attention
 from selfattn_lib import audit, chapter_example, exercises, exercises_more, training
 from selfattn_lib.attention import LearnerError, self_attention
-from selfattn_lib.explorer_state import InputError
+from selfattn_lib.explorer.state import InputError
 from selfattn_lib.strings import STRINGS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -297,7 +297,7 @@ def test_the_core_errors_reach_the_explorer_in_its_language():
 
 
 def test_the_explorer_validation_passes_the_library_error_untranslated_until_shown(monkeypatch):
-    from selfattn_lib import explorer_state
+    from selfattn_lib.explorer import state as explorer_state
 
     def overflow(*args, **kwargs):
         raise LearnerError("core.overflow", terms={"name": "core.the_output"})

@@ -1,4 +1,5 @@
-"""The explorer's state as plain data, and every check a learner's action goes through.
+"""The explorer's state as plain data, and every check a learner's action goes through. It is
+the state of record: the page (explorer.js) proposes a state, `validate` decides.
 
 No widgets here: `ExplorerState` holds the tokens, X, W_q, W_k, W_v, the flags and the focus;
 each learner action builds a *proposed* state (`with_cell`, `with_sizes`, `from_json`, ...),
@@ -20,33 +21,36 @@ from __future__ import annotations
 import json
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 import numpy as np
 
-from .attention import AttentionResult, LearnerError, self_attention
-from .multihead import MultiHeadResult, multi_head_attention
-from .positions import positional_encoding
-from .strings import DEFAULT_LANGUAGE, text
+from ..attention import AttentionResult, LearnerError, self_attention
+from ..multihead import MultiHeadResult, multi_head_attention
+from ..positions import positional_encoding
+from ..strings import DEFAULT_LANGUAGE, text
 
 __all__ = ["ExplorerState", "InputError", "validate", "parse_number", "parse_matrix",
            "MAX_TOKENS", "MAX_DIM", "MAX_LABEL", "MAX_NUMBER_TEXT", "MAX_PASTE", "MAX_JSON",
-           "MAX_MAGNITUDE", "EDITORS", "MATRICES", "CONFIG_FORMAT", "MAX_HEADS", "compute"]
+           "MAX_MAGNITUDE", "EDITORS", "MATRICES", "CONFIG_FORMAT", "MAX_HEADS", "compute", "RULES",
+           "check_label", "number_text", "exact_text"]
 
-MAX_TOKENS = 16          # a real sentence fits
-MAX_DIM = 10             # d_model, d_k, d_v
-MAX_LABEL = 40           # characters of a token label (shown whole in boxes, shortened in plots)
-MAX_NUMBER_TEXT = 40     # characters typed into one number box
-MAX_PASTE = 20_000       # characters of a pasted matrix (16 x 10 numbers need < 4,000)
-MAX_JSON = 200_000       # characters of a configuration (the largest one is < 30,000)
+# The limits live in rules.json, which the page's module reads too (one author for each).
+RULES = json.loads(Path(__file__).with_name("rules.json").read_text(encoding="utf-8"))
+MAX_TOKENS = RULES["max_tokens"]            # a real sentence fits
+MAX_DIM = RULES["max_dim"]                  # d_model, d_k, d_v
+MAX_LABEL = RULES["max_label"]              # characters of a token label
+MAX_NUMBER_TEXT = RULES["max_number_text"]  # characters typed into one number box
+MAX_PASTE = RULES["max_paste"]              # characters of a pasted matrix (16 x 10 need < 4,000)
+MAX_JSON = RULES["max_json"]                # characters of a configuration (the largest < 30,000)
 # Every number the explorer shows (inputs, Q, K, V, scores, outputs) stays within +-1e12, so the
-# tables stay readable and the figures' colour scales and axes are far from float64 overflow.
-MAX_MAGNITUDE = 1e12
+# tables stay readable and the colour scales are far from float64 overflow.
+MAX_MAGNITUDE = float(RULES["max_magnitude"])
 EDITORS = ("X", "W_q", "W_k", "W_v")
 MATRICES = EDITORS + ("W_o",)  # W_o: used only with several heads, kept (and saved) always
-# One weights heatmap per head: 4 fit side by side, and laying out more at 16 tokens would take
-# the explorer past its 1 s answer (10 heads: about 1.8 s of CPU on the 2-core machine).
-MAX_HEADS = 4
+MAX_HEADS = RULES["max_heads"]  # one weights heatmap per head: 4 fit side by side
 CONFIG_FORMAT = "selfattn_lib.AttentionExplorer"
 # which size gives a matrix its rows and columns
 _SHAPE_OF = {"X": ("n", "d_model"), "W_q": ("d_model", "d_k"), "W_k": ("d_model", "d_k"),
@@ -70,10 +74,12 @@ class InputError(ValueError):
 
 # --- reading numbers -------------------------------------------------------------------------------
 
-_NUMBER = re.compile(r"[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?")
-_COMMA_NUMBER = re.compile(r"[+-]?(?:\d+(?:,\d*)?|,\d+)(?:[eE][+-]?\d+)?")  # "0,5" (pt)
+# [0-9], not \d: Python's \d (and float()) would also read "٣" or "３" as 3; the page reads
+# ASCII digits only, and both sides must agree on every text.
+_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_COMMA_NUMBER = re.compile(r"[+-]?(?:[0-9]+(?:,[0-9]*)?|,[0-9]+)(?:[eE][+-]?[0-9]+)?")  # "0,5" (pt)
 _NOT_FINITE = re.compile(r"[+-]?(?:nan|inf|infinity)", re.IGNORECASE)
-_DIGIT_COMMA_DIGIT = re.compile(r"\d,\d")
+_DIGIT_COMMA_DIGIT = re.compile(r"[0-9],[0-9]")
 
 
 def _read(cell: str, language: str) -> float | None:
@@ -125,8 +131,9 @@ def parse_matrix(pasted: str, language: str = DEFAULT_LANGUAGE) -> np.ndarray:
         else:
             words = [c for c in re.split(r"[\s;]+", line) if c]
             glued = [w for w in words if _DIGIT_COMMA_DIGIT.search(w)]
-            # "0,5 0,5": decimal commas, or four numbers? Both readings are plausible: ask.
-            if glued and len(words) > 1:
+            # "0,5 0,5": decimal commas, or four numbers? Both readings are plausible: ask. So
+            # is a lone "0,5" (one number per line): 0.5, or the two numbers 0 and 5?
+            if glued and (len(words) > 1 or any(_COMMA_NUMBER.fullmatch(w) for w in glued)):
                 raise InputError("paste_ambiguous", line=number, value=_short(glued[0]))
             cells = [c for c in re.split(r"[\s,;]+", line) if c]
         if not cells:
@@ -155,6 +162,17 @@ def _short(value: str, limit: int = 24) -> str:
     """A piece of the learner's text quoted in a message: never longer than `limit`."""
     value = str(value)
     return value if len(value) <= limit else value[: limit - 1] + "…"
+
+
+def exact_text(value: float) -> str:
+    """A number as it is, never rounded (a refusal quotes the value it refused: 1.0000000001e12
+    must not read as the limit 1e+12); the shortest text that reads back as the same float."""
+    value = float(value)
+    if not math.isfinite(value):
+        return repr(value)
+    if value == int(value) and abs(value) < 1e21:
+        return str(int(value))
+    return repr(value)
 
 
 def number_text(value: float, language: str = DEFAULT_LANGUAGE) -> str:
@@ -338,6 +356,8 @@ class ExplorerState:
             raise InputError("bad_config", error=text("config_not_object"))
         if len(config_text) > MAX_JSON:
             raise InputError("json_too_long", limit=MAX_JSON, got=len(config_text))
+        if _nesting(config_text) > RULES["max_json_depth"]:  # the page's rule too, before parsing
+            raise InputError("bad_json", error=text("json_too_deep"))
         try:
             data = json.loads(config_text)
         except json.JSONDecodeError as exc:
@@ -345,6 +365,48 @@ class ExplorerState:
         except RecursionError:  # "[[[[...": nested deeper than Python's stack
             raise InputError("bad_json", error=text("json_too_deep")) from None
         return cls.from_data(data)
+
+    # --- the page's copy (selfattn_lib.explorer.widget: the one synced trait) ---
+    def to_page(self) -> dict:
+        """Everything, store included (what a shrink keeps), as JSON-able data for the page."""
+        return {"labels": list(self.labels), "store": {k: self.store[k].tolist() for k in MATRICES},
+                "n": self.n, "d_model": self.d_model, "d_k": self.d_k, "d_v": self.d_v,
+                "causal": bool(self.causal), "scaled": bool(self.scaled), "focus": int(self.focus),
+                "n_heads": int(self.n_heads), "positions": bool(self.positions)}
+
+    @classmethod
+    def from_page(cls, data) -> "ExplorerState":
+        """A state the page proposes (`to_page`'s form); every field's type and size checked
+        before any work, nothing applied yet (`validate` decides)."""
+        def bad(key="config_not_object", **values):
+            return InputError("bad_config", error=text(key, **values))
+
+        if not isinstance(data, dict) or not isinstance(data.get("store"), dict):
+            raise bad()
+        sizes = {}
+        for name in ("n", "d_model", "d_k", "d_v", "focus", "n_heads"):
+            value = data.get(name)
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise InputError("size_not_integer", name=name, value=_short(repr(value)))
+            sizes[name] = value
+        for name in ("n", "d_model", "d_k", "d_v"):
+            _check_size(name, sizes[name])
+        labels = data.get("labels")
+        if (not isinstance(labels, list) or not sizes["n"] <= len(labels) <= MAX_TOKENS
+                or not all(isinstance(t, str) and len(t) <= 100 * MAX_LABEL for t in labels)):  # bounded; validate says why
+            raise bad("config_tokens")
+        store = {}
+        for name in MATRICES:
+            rows, cols = (sizes[size] for size in _SHAPE_OF[name])
+            M = _matrix_from_json(data["store"].get(name), name)
+            if M.shape[0] < rows or M.shape[1] < cols:
+                raise bad("config_matrix", name=name)
+            store[name] = _frozen(M)
+        flags = [data.get(k) for k in ("causal", "scaled", "positions")]
+        if not all(isinstance(f, bool) for f in flags):
+            raise bad("config_flags")
+        return cls(tuple(labels), store, sizes["n"], sizes["d_model"], sizes["d_k"], sizes["d_v"],
+                   flags[0], flags[1], sizes["focus"], sizes["n_heads"], flags[2])
 
     @classmethod
     def from_data(cls, data) -> "ExplorerState":
@@ -364,7 +426,8 @@ class ExplorerState:
             raise bad("config_tokens")
         if len(tokens) > MAX_TOKENS:
             raise bad("too_many_tokens", limit=MAX_TOKENS)
-        if any(len(t) > MAX_LABEL or any(ord(ch) < 32 for ch in t) for t in tokens):
+        if any(len(t) > MAX_LABEL or any(ord(ch) < 32 or unicodedata.category(ch) == "Cf" for ch in t)
+               for t in tokens):
             raise bad("config_token_long", limit=MAX_LABEL)
         matrices = {name: _matrix_from_json(data[name], name) for name in EDITORS}
         # Files saved before heads and positions existed have none of these three: one head,
@@ -396,6 +459,19 @@ class ExplorerState:
             raise bad("config_W_o_shape", rows=d_v, cols=d_model, got_rows=W_o.shape[0], got_cols=W_o.shape[1])
         return cls.of([t.strip() for t in tokens], **matrices, causal=causal, scaled=scaled, focus=focus,
                       W_o=W_o, n_heads=n_heads, positions=positions)
+
+
+def _nesting(config_text: str) -> int:
+    """How deep brackets go, outside strings (explorer.js counts the same way)."""
+    deepest = depth = 0
+    for match in re.finditer(r'"(?:[^"\\]|\\.)*"|[\[{]|[\]}]', config_text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            deepest = max(deepest, depth)
+        elif token in "]}":
+            depth -= 1
+    return deepest
 
 
 def _matrix_from_json(value, name: str) -> np.ndarray:
@@ -444,6 +520,10 @@ def check_label(label, old: str = "") -> str:
         raise InputError("empty_token", old=old)
     if any(ord(ch) < 32 for ch in label):  # a newline or tab would break the plots' layout
         raise InputError("label_control", old=old)
+    # U+202E (right-to-left override), U+200B (zero width space), ...: a label that reads
+    # otherwise than it is, or shows nothing at all
+    if any(unicodedata.category(ch) == "Cf" for ch in label):
+        raise InputError("label_invisible", old=old)
     return label
 
 
@@ -500,5 +580,5 @@ def _check_magnitude(name: str, M: np.ndarray) -> None:
     if not finite.all() or np.abs(M).max() > MAX_MAGNITUDE:
         big = np.abs(np.where(finite, M, np.inf))
         r, c = np.unravel_index(int(np.argmax(big)), M.shape)
-        raise InputError("too_large", name=name, value=f"{M[r, c]:.3g}", limit=f"{MAX_MAGNITUDE:.0e}",
+        raise InputError("too_large", name=name, value=exact_text(M[r, c]), limit=f"{MAX_MAGNITUDE:.0e}",
                          row=r + 1, col=c + 1)

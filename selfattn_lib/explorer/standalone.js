@@ -1,0 +1,35 @@
+// The explorer on a plain HTML page, without Jupyter: a small in-page model with anywidget's
+// model interface (get, set, on, off, save_changes) around `payload` (selfattn_lib.explorer.
+// page_payload), and the same render as in a notebook. With no kernel, the page's own checks
+// decide; the worked steps are those the payload carries (the state it was built for).
+import explorer from "./explorer.js";
+
+export function createModel(payload) {
+  const values = { ...payload };
+  const listeners = new Map();
+  return {
+    get: (name) => values[name],
+    set(name, value) {
+      values[name] = value;
+      for (const callback of listeners.get(`change:${name}`) || []) callback();
+    },
+    on(event, callback) {
+      if (!listeners.has(event)) listeners.set(event, new Set());
+      listeners.get(event).add(callback);
+    },
+    off(event, callback) {
+      if (!event) listeners.clear();
+      else if (!callback) listeners.delete(event);
+      else if (listeners.has(event)) listeners.get(event).delete(callback);
+    },
+    save_changes() {},
+    send() {},
+  };
+}
+
+// Mount an explorer in `el`; returns {model, destroy}.
+export function mount(el, payload) {
+  const model = createModel({ ...payload, kernel: false });
+  const destroy = explorer.render({ model, el });
+  return { model, destroy };
+}

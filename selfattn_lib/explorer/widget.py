@@ -1,0 +1,168 @@
+"""The explorer as one anywidget: explorer.js computes attention and draws every view in the
+page; this class keeps `ExplorerState` as the state of record.
+
+The page and the kernel share one small trait, `page_state` (tokens, every matrix's store, sizes,
+flags, focus, heads, positions). The page checks an edit with the rules it shares with
+`state.py` (rules.json, the same parsing), shows it at once and proposes it; here `validate`
+decides. Accepted: it becomes `.state` / `.result`, and the worked steps (written by steps.py,
+their one author) go back to the page. Refused (the two sides disagree, which the tests make
+rare): the page gets the state of record back and the kernel's message. One widget model per
+explorer, whatever the learner does.
+"""
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import anywidget
+import numpy as np
+import traitlets
+
+from .. import plots, steps
+from ..plots import ShownFigure
+from ..strings import DEFAULT_LANGUAGE, text
+from .payload import PANELS, chapter_state, page_payload, steps_blocks
+from .state import EDITORS, ExplorerState, InputError, validate
+
+__all__ = ["AttentionExplorer"]
+
+_HERE = Path(__file__).parent
+_HEADS_PER_ROW = 4
+
+
+class AttentionExplorer(anywidget.AnyWidget):
+    """Edit X, W^Q, W^K, W^V (and tokens, sizes, mask, scaling, heads, positions) and watch every
+    intermediate follow, computed in the page. `.state` is the ExplorerState of record,
+    `.result` its AttentionResult (a MultiHeadResult with several heads).
+
+    `panels` chooses the views (any of PANELS), `editors` the matrices offered for editing."""
+
+    _esm = _HERE / "explorer.js"
+    _css = _HERE / "explorer.css"
+
+    language = traitlets.Unicode(DEFAULT_LANGUAGE).tag(sync=True)
+    strings = traitlets.Dict().tag(sync=True)
+    rules = traitlets.Dict().tag(sync=True)
+    chapter = traitlets.Dict().tag(sync=True)
+    sentence = traitlets.List().tag(sync=True)
+    panels = traitlets.List().tag(sync=True)
+    editors = traitlets.List().tag(sync=True)
+    page_state = traitlets.Dict().tag(sync=True)  # the page's copy of the state (with its revision)
+    steps = traitlets.Dict().tag(sync=True)      # {"rev": revision, "blocks": worked steps}
+    refusal = traitlets.Dict().tag(sync=True)    # {"rev", "message"}: the kernel said no
+    kernel = traitlets.Bool(True).tag(sync=True)
+
+    def __init__(self, example=None, panels=None, editors=None, language=DEFAULT_LANGUAGE):
+        panels = tuple(PANELS if panels is None else panels)
+        editors = tuple(EDITORS if editors is None else editors)
+        unknown = set(panels) - set(PANELS) | set(editors) - set(EDITORS)
+        if unknown:
+            raise ValueError(f"panels must be among {PANELS} and editors among {EDITORS}; got {sorted(unknown)}")
+        state = chapter_state() if example is None else self._state_of(example)
+        payload = page_payload(language, state)  # validates: a ValueError in `language` if unusable
+        self._state, self._result = state, validate(state)
+        self._rev = 0
+        payload.update(panels=list(panels), editors=list(editors), kernel=True)
+        super().__init__(**payload)
+
+    # --- public ---------------------------------------------------------------------------------
+    @property
+    def result(self):
+        return self._result
+
+    @property
+    def state(self) -> ExplorerState:
+        return self._state
+
+    @property
+    def tokens(self) -> list[str]:
+        return self._state.tokens
+
+    X = property(lambda self: self._state.X.copy())
+    W_q = property(lambda self: self._state.W_q.copy())
+    W_k = property(lambda self: self._state.W_k.copy())
+    W_v = property(lambda self: self._state.W_v.copy())
+
+    def to_json(self) -> str:
+        """The whole configuration (tokens, matrices, toggles, focus, heads) as JSON text."""
+        return self._state.to_json()
+
+    def load_json(self, config_text) -> None:
+        """Load a configuration from `to_json`; raises InputError (nothing changed) if unusable."""
+        self._show(ExplorerState.from_json(config_text))
+
+    def reset(self) -> None:
+        """Back to the chapter's example: its tokens, matrices, causal and scaled."""
+        self._show(chapter_state())
+
+    def overview(self):
+        """A plain figure of the state, for readers without JavaScript (GitHub, nbconvert)."""
+        state, result = self._state, self._result
+        if state.n_heads == 1:
+            return plots.overview(result, state.tokens, i=state.focus, language=self.language)
+        cols = min(result.n_heads, _HEADS_PER_ROW)
+        rows = math.ceil(result.n_heads / cols)
+        fig = ShownFigure(figsize=(4.2 * cols, 3.9 * rows), layout="constrained", dpi=100)
+        for h, ax in enumerate(fig.subplots(rows, cols, squeeze=False).ravel()):
+            if h >= result.n_heads:
+                ax.set_visible(False)
+                continue
+            plots.weights_heatmap(result.heads[h], state.tokens, ax=ax, colorbar=h == result.n_heads - 1,
+                                  title=text("explorer_heads_title", self.language, head=h + 1),
+                                  language=self.language)
+        return fig
+
+    def __repr__(self) -> str:
+        # the text/plain of the stored output (nbval compares it): the state in words, no address
+        result, state = self._result, self._state
+        mode = steps.mode_label(getattr(result, "heads", (result,))[0], self.language)
+        return text("repr", self.language, n=state.n, tokens=", ".join(plots.short_label(t) for t in state.tokens),
+                    d_model=state.d_model, d_k=state.d_k, d_v=state.d_v, mode=mode,
+                    focus=f"{state.focus + 1} ({plots.short_label(state.tokens[state.focus])})")
+
+    # --- the kernel's side of an edit ------------------------------------------------------------
+    @staticmethod
+    def _state_of(example) -> ExplorerState:
+        if isinstance(example, ExplorerState):
+            return example
+        return ExplorerState.of([str(t) for t in example.tokens], example.X, example.W_q, example.W_k,
+                                example.W_v, causal=True, scaled=True)
+
+    def _show(self, state: ExplorerState) -> None:
+        """A state from notebook code: validated (InputError, nothing changed), then sent."""
+        result = validate(state)
+        self._state, self._result = state, result
+        self._rev += 1
+        with self.hold_sync():
+            self.page_state = {**state.to_page(), "rev": self._rev}
+            self.steps = {"rev": self._rev, "blocks": steps_blocks(state, result, self.language)}
+
+    @traitlets.observe("page_state")
+    def _on_state(self, change) -> None:
+        data = change["new"]
+        rev = data.get("rev") if isinstance(data, dict) else None
+        if not isinstance(rev, int) or isinstance(rev, bool) or rev <= self._rev:
+            return  # our own update, or an old one
+        self._rev = rev
+        try:
+            state = ExplorerState.from_page({k: v for k, v in data.items() if k != "rev"})
+            result = validate(state)
+        except InputError as exc:
+            self._refuse(exc.message(self.language))
+            return
+        except Exception as exc:  # noqa: BLE001 - said in the page, never lost in the kernel's log
+            self._refuse(f"{type(exc).__name__}: {str(exc)[:200]}")
+            return
+        self._state, self._result = state, result
+        try:
+            blocks = steps_blocks(state, result, self.language)
+        except Exception:  # noqa: BLE001 - the numbers stand; the steps say they could not be written
+            blocks = []
+        self.steps = {"rev": rev, "blocks": blocks}
+
+    def _refuse(self, message: str) -> None:
+        self._rev += 1
+        with self.hold_sync():
+            self.refusal = {"rev": self._rev, "message": message}
+            self.page_state = {**self._state.to_page(), "rev": self._rev}
+            self.steps = {"rev": self._rev, "blocks": steps_blocks(self._state, self._result, self.language)}

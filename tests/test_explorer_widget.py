@@ -1,0 +1,163 @@
+"""The explorer's kernel side (selfattn_lib.explorer.widget): the page proposes a state in the
+one synced trait `page_state`; the kernel validates it with state.py's rules, keeps it as the
+state of record and sends the worked steps back, or refuses, puts the page back and says why.
+Driven from Python as the page drives it (the page itself: test_explorer_page*.py)."""
+import json
+
+import numpy as np
+import pytest
+from ipywidgets.widgets import widget as ipywidget
+
+from selfattn_lib import chapter_example, multi_head_attention, self_attention, steps
+from selfattn_lib.explorer import AttentionExplorer, ExplorerState, InputError, page_payload
+from selfattn_lib.explorer.steps_view import page_blocks
+from selfattn_lib.strings import text
+
+
+@pytest.fixture
+def explorer():
+    return AttentionExplorer()
+
+
+def propose(explorer, **changes):
+    """What the page sends after an edit: its whole state, one revision later."""
+    data = json.loads(json.dumps(explorer.page_state))  # a copy, as it arrives from the page
+    data.update(changes)
+    data["rev"] = explorer.page_state["rev"] + 1 if "rev" not in changes else changes["rev"]
+    explorer.page_state = data
+    return data
+
+
+def with_cell(explorer, name, row, col, value):
+    store = json.loads(json.dumps(explorer.page_state["store"]))
+    store[name][row][col] = value
+    return propose(explorer, store=store)
+
+
+def test_starts_on_the_chapter_example(explorer):
+    ex = chapter_example()
+    reference = self_attention(ex.X, ex.W_q, ex.W_k, ex.W_v)
+    np.testing.assert_array_equal(explorer.result.output, reference.output)
+    assert explorer.tokens == list(ex.tokens) and explorer.state.focus == 2
+    assert explorer.page_state == {**explorer.state.to_page(), "rev": 0}
+    assert explorer.steps["rev"] == 0 and explorer.steps["blocks"]
+
+
+def test_an_accepted_edit_becomes_the_state_of_record_and_gets_its_steps(explorer):
+    ex = chapter_example()
+    with_cell(explorer, "W_q", 0, 0, 0.9)
+    W_q = ex.W_q.copy()
+    W_q[0, 0] = 0.9
+    reference = self_attention(ex.X, W_q, ex.W_k, ex.W_v)
+    np.testing.assert_array_equal(explorer.result.weights, reference.weights)
+    assert explorer.state.W_q[0, 0] == 0.9 and explorer.refusal == {}
+    worked = steps.worked_steps(reference, ex.X, W_q, list(ex.tokens), 2)
+    assert explorer.steps == {"rev": 1, "blocks": page_blocks(worked)}
+
+
+def test_several_heads_and_positions_are_the_librarys(explorer):
+    propose(explorer, n_heads=2, positions=True)
+    state = explorer.state
+    reference = multi_head_attention(state.X_in, state.W_q, state.W_k, state.W_v, state.W_o, 2)
+    np.testing.assert_array_equal(explorer.result.output, reference.output)
+    assert explorer.steps["blocks"] == []  # the steps follow one head: the page says so
+
+
+@pytest.mark.parametrize("changes, key", [
+    ({"labels": ["O", "x" * 41, "preto"]}, "label_too_long"),
+    ({"labels": ["O", "\u200b", "preto"]}, "label_invisible"),
+    ({"focus": 7}, "focus_range"),
+    ({"n_heads": 3}, "explorer_heads_divide"),
+    ({"n": 40}, "too_many_tokens"),
+    ({"causal": "yes"}, "bad_config"),
+    ({"store": {"X": "no"}}, "bad_config"),
+])
+def test_a_proposal_the_rules_refuse_puts_the_page_back_and_says_why(explorer, changes, key):
+    before = explorer.to_json()
+    record = explorer.state.to_page()
+    sent = propose(explorer, **changes)
+    assert explorer.to_json() == before
+    assert {k: v for k, v in explorer.page_state.items() if k != "rev"} == record
+    assert explorer.page_state["rev"] > sent["rev"]  # newer than the refused one: the page takes it
+    assert explorer.refusal["message"]
+    with pytest.raises(InputError) as caught:
+        from selfattn_lib.explorer.state import validate
+        validate(ExplorerState.from_page({k: v for k, v in sent.items() if k != "rev"}))
+    assert caught.value.key == key
+
+
+def test_a_huge_value_is_refused_quoting_it_exactly(explorer):
+    with_cell(explorer, "W_v", 0, 0, 1.0000000001e12)
+    assert "1000000000100" in explorer.refusal["message"], explorer.refusal  # not rounded to "1e+12"
+    assert explorer.state.W_v[0, 0] == chapter_example().W_v[0, 0]
+
+
+def test_an_old_or_repeated_revision_changes_nothing(explorer):
+    with_cell(explorer, "W_q", 0, 0, 0.9)
+    before = explorer.to_json()
+    propose(explorer, focus=0, rev=1)  # the same revision again: not a new proposal
+    assert explorer.to_json() == before
+
+
+def test_notebook_code_changes_reach_the_page(explorer):
+    config = json.loads(explorer.to_json())
+    config["focus"] = 0
+    explorer.load_json(json.dumps(config))
+    assert explorer.page_state["focus"] == 0 and explorer.steps["rev"] == explorer.page_state["rev"]
+    with pytest.raises(InputError):
+        explorer.load_json("{")
+    assert explorer.state.focus == 0
+    with_cell(explorer, "X", 0, 0, 3.0)
+    explorer.reset()
+    assert explorer.state == ExplorerState.from_page({k: v for k, v in page_payload()["page_state"].items() if k != "rev"})
+
+
+def test_one_widget_model_per_explorer_whatever_the_learner_does():
+    before = len(ipywidget._instances)
+    explorer = AttentionExplorer()
+    models = len(ipywidget._instances) - before
+    assert models == 2  # the widget and its layout (a DOMWidget's); the old explorer made 196
+    rng = np.random.default_rng(0)
+    for k in range(1000):  # edits, resizes, heads, refusals
+        action = k % 5
+        if action == 0:
+            with_cell(explorer, "X", 0, int(rng.integers(0, 4)), float(np.round(rng.normal(), 2)))
+        elif action == 1:
+            propose(explorer, d_model=int(rng.integers(1, 5)) if k % 10 else 4)
+        elif action == 2:
+            propose(explorer, n_heads=int(rng.choice([1, 2, 4])))
+        elif action == 3:
+            propose(explorer, labels=["O", "x" * 50, "preto"])  # refused
+        else:
+            propose(explorer, focus=int(rng.integers(0, 3)))
+    assert len(ipywidget._instances) == before + models
+
+
+def test_the_stored_text_is_the_state_in_words_with_no_address(explorer):
+    bundle = explorer._repr_mimebundle_()
+    plain = bundle[0]["text/plain"] if isinstance(bundle, tuple) else bundle["text/plain"]
+    assert plain == repr(explorer) == text("repr", n=3, tokens="O, gato, preto", d_model=4, d_k=4, d_v=4,
+                                           mode="causal, scaled", focus="3 (preto)")
+    assert "0x" not in plain
+
+
+def test_overview_is_a_static_picture_for_readers_without_javascript(explorer):
+    assert explorer.overview()._repr_png_().startswith(b"\x89PNG")
+    propose(explorer, n_heads=2)
+    assert explorer.overview()._repr_png_().startswith(b"\x89PNG")
+
+
+def test_panels_and_editors_are_checked():
+    only_q = AttentionExplorer(panels=("Q",), editors=("X", "W_q"))
+    assert only_q.panels == ["Q"] and only_q.editors == ["X", "W_q"]
+    with pytest.raises(ValueError, match="panels"):
+        AttentionExplorer(panels=("attention",))
+
+
+def test_the_portuguese_explorer_speaks_portuguese():
+    explorer = AttentionExplorer(language="pt")
+    assert explorer.strings["title"] == text("title", "pt") != text("title")
+    with_cell(explorer, "X", 0, 0, 1e13)
+    assert explorer.refusal["message"].startswith(text("too_large", "pt", name="X", value="10000000000000",
+                                                       limit="1e+12", row=1, col=1)[:20])
+    assert any("0,90" in json.dumps(b, ensure_ascii=False) for b in explorer.steps["blocks"] if b["k"] == "math")
