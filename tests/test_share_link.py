@@ -20,12 +20,11 @@ from hypothesis import strategies as st
 
 from selfattn_lib.example import chapter_example
 from selfattn_lib.explorer import share
-from selfattn_lib.explorer_state import (MAX_DIM, MAX_HEADS, MAX_LABEL, MAX_TOKENS, MATRICES, ExplorerState,
-                                         InputError, validate)
+from selfattn_lib.explorer.state import (MAX_DIM, MAX_HEADS, MAX_LABEL, MAX_TOKENS, MATRICES, RULES,
+                                         ExplorerState, InputError, validate)
 from selfattn_lib.strings import STRINGS, text
 
 ROOT = Path(__file__).resolve().parents[1]
-RULES = {"max_tokens": MAX_TOKENS, "max_dim": MAX_DIM, "max_label": MAX_LABEL, "max_heads": MAX_HEADS}
 
 # Labels a learner (or a prankster) may type: accents, other scripts, a character outside the BMP,
 # markup, math and quotes. Each must come back as the same text.

@@ -7,6 +7,11 @@
 // worked steps (steps.py is their only author). No word is written in this file: every text comes
 // from the model's `strings` (strings.py / strings_pt.py). A learner's label is always set with
 // textContent, never read as markup.
+//
+// A link to a state (share.js: its format) and the pictures a learner downloads (export.js: SVG and
+// PNG) come from two modules of their own; in a notebook widget.py hands them over inlined.
+import { LinkError, decodeLink, linkFor } from "./share.js";
+import { contributionsSvg, heatmapSvg, savePicture } from "./export.js";
 
 // --- numbers: one half-up rounding rule (rounding.py) ----------------------------------------------
 
@@ -546,6 +551,14 @@ function nodes(list) {  // worked steps' nodes (steps_view.py): strings, or [tag
 
 let uid = 0;
 
+// share.js says why a link is refused with its own error class (it loads alone): the same key and values
+function asInputError(error) {
+  if (!(error instanceof LinkError)) return error;
+  const values = {};
+  for (const [k, v] of Object.entries(error.values)) values[k] = asInputError(v);
+  return new InputError(error.key, values);
+}
+
 // --- the explorer -------------------------------------------------------------------------------------
 
 class Explorer {
@@ -560,6 +573,7 @@ class Explorer {
     this.shown = model.get("editors");
     this.chapter = model.get("chapter");
     this.kernel = model.get("kernel");
+    this.share = model.get("share");
     this.grids = {};
     this.adopt(model.get("page_state"));
     this.exported = null;
@@ -574,12 +588,18 @@ class Explorer {
     model.on("change:page_state", this.onState);
     model.on("change:steps", this.onSteps);
     model.on("change:refusal", this.onRefusal);
+    // a link: opened here on a plain page (its fragment), said by the kernel in a notebook
+    this.onLink = () => this.openLink(this.model.get("link"), false);
+    model.on("change:link", this.onLink);
+    if (model.get("link")) this.openLink(model.get("link"), true);
+    else if (model.get("link_message")) this.say(this.shareMessage, model.get("link_message"));
   }
 
   destroy() {
     this.model.off("change:page_state", this.onState);
     this.model.off("change:steps", this.onSteps);
     this.model.off("change:refusal", this.onRefusal);
+    this.model.off("change:link", this.onLink);
   }
 
   t(key, values) { return format(this.strings[key], values || {}); }
@@ -678,6 +698,14 @@ class Explorer {
         onclick: () => this.act(this.main, () => this.chapterState()) })]));
     this.main = h("div", { class: "selfattn-message selfattn-main-message", role: "status" });
     root.append(this.main);
+    // a link that opens this very state (kept in step with it), copied on request
+    this.linkBox = h("input", { type: "text", readonly: true, id: `${this.id}-link`, class: "selfattn-link", size: 36 });
+    this.shareMessage = h("div", { class: "selfattn-message selfattn-share-message", role: "status" });
+    root.append(h("div", { class: "selfattn-row selfattn-share" }, [
+      h("button", { type: "button", class: "selfattn-copy-link", text: t("copy_link"), title: t("copy_link_tooltip"),
+        onclick: () => this.onCopyLink() }),
+      h("span", { class: "selfattn-field" }, [h("label", { for: `${this.id}-link`, text: t("link_field") }), this.linkBox])]),
+    this.shareMessage);
     // beyond the chapter: heads, W^O, positions
     this.heads = h("input", { type: "text", inputmode: "numeric", id: `${this.id}-heads`, size: 3, title: t("explorer_heads_tooltip"),
       onkeydown: e => { if (e.key === "Enter") this.onHeads(); if (e.key === "Escape") this.paintControls(); },
@@ -924,6 +952,52 @@ class Explorer {
     });
   }
 
+  // --- a link to this state (share.js) ---
+  link() {
+    const s = this.st;
+    const data = { tokens: tokens(s), causal: s.causal, scaled: s.scaled, focus: s.focus, n_heads: s.n_heads, positions: s.positions };
+    for (const name of MATRICES) data[name] = matrix(s, name);
+    // on a page of the site (no kernel): this page; in a notebook: the site's explorer page (share.json)
+    const base = this.kernel ? null : String(window.location.href).split("#")[0];
+    return linkFor(data, this.share, this.language, base);
+  }
+
+  async onCopyLink() {
+    const link = this.link();
+    this.linkBox.value = link;
+    this.clearMessages();
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(link);
+      copied = true;
+    } catch (error) {  // no clipboard permission (an insecure page, a browser setting): the old way
+      this.linkBox.focus();
+      this.linkBox.select();
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+    }
+    if (!copied) { this.say(this.shareMessage, this.t("link_copy_failed")); return; }
+    const long = link.length > this.share.long_link;
+    this.say(this.shareMessage, this.t(long ? "link_long" : "link_copied", { length: link.length, limit: this.share.long_link }), long);
+  }
+
+  // Open the state a link holds, through the checks a JSON file goes through. Refused: the state
+  // stays (at the start: the page's first state, the chapter's example) and the message says why.
+  openLink(link, atStart) {
+    if (!link) return true;
+    const said = error => (atStart ? new InputError("link_fallback", { why: error }) : error);
+    return this.act(this.shareMessage, () => {
+      let data;
+      try { data = decodeLink(link, this.share, this.rules); } catch (error) { throw said(asInputError(error)); }
+      try {
+        const next = fromData(data, this.rules);
+        validate(next, this.rules, this.strings);
+        return next;
+      } catch (error) {
+        throw said(error instanceof InputError ? new InputError("link_refused", { error }) : error);
+      }
+    }, () => this.t("link_opened", { n: this.st.n, d_model: this.st.d_model, d_k: this.st.d_k, d_v: this.st.d_v }));
+  }
+
   onExport() {
     this.exported = toJson(this.st);
     this.json.value = this.exported;
@@ -974,6 +1048,7 @@ class Explorer {
     this.paintControls();
     this.paintViews();
     this.paintSteps();
+    this.linkBox.value = this.link();
     if (this.exported !== null && this.json.value === this.exported) {  // kept in step with the state
       this.exported = toJson(s);
       this.json.value = this.exported;
@@ -1027,23 +1102,51 @@ class Explorer {
     }
     const id = `${this.id}-${which}-${k}`;
     const masked = this.t("explorer_masked_cell");
-    const rows = data.map((row, i) => h("tr", { class: weights && i === this.st.focus ? "selfattn-focus-row" : null }, [
+    // one description of every cell: the table below and the exported picture both draw it
+    const cells = data.map((row, i) => row.map((v, j) => {
+      if (!head.mask[i][j] && weights) return { masked: true, text: "" };  // no weight at all (not 0): grey, hatched
+      const bg = colour(palette, weights ? v : (v + top) / (2 * top));
+      return { text: cellText(v, 2, this.language), fill: bg, ink: isLight(bg) ? "#000" : "#fff", hatched: !head.mask[i][j] };
+    }));
+    const rows = cells.map((row, i) => h("tr", { class: weights && i === this.st.focus ? "selfattn-focus-row" : null }, [
       h("th", { scope: "row", text: labels[i] }),
-      ...row.map((v, j) => {
-        if (!head.mask[i][j] && weights) {  // no weight at all (not a weight of 0): grey, hatched
-          return h("td", { class: "selfattn-masked" }, [h("span", { class: "selfattn-sr", text: masked })]);
-        }
-        const bg = colour(palette, weights ? v : (v + top) / (2 * top));
-        return h("td", { class: head.mask[i][j] ? null : "selfattn-masked-score", style: `background:${bg};color:${isLight(bg) ? "#000" : "#fff"}` },
-          [cellText(v, 2, this.language), head.mask[i][j] ? null : h("span", { class: "selfattn-sr", text: ` (${masked})` })]);
-      })]));
+      ...row.map(cell => (cell.masked
+        ? h("td", { class: "selfattn-masked" }, [h("span", { class: "selfattn-sr", text: masked })])
+        : h("td", { class: cell.hatched ? "selfattn-masked-score" : null, style: `background:${cell.fill};color:${cell.ink}` },
+          [cell.text, cell.hatched ? h("span", { class: "selfattn-sr", text: ` (${masked})` }) : null])))]));
+    const ticks = weights ? [0, 0.25, 0.5, 0.75, 1].map(at => ({ at, text: cellText(at, 2, this.language) }))
+      : [0, 0.5, 1].map(at => ({ at, text: cellText((2 * at - 1) * top, 2, this.language) }));
+    const picture = () => heatmapSvg({ title, alt, language: this.language, rowLabels: labels, colLabels: labels,
+      xAxis: this.t("plot_key_axis"), yAxis: this.t("plot_query_axis"), cells, focusRow: weights ? this.st.focus : null,
+      maskedNote: this.t(weights ? "plot_weights_masked_note" : "plot_scores_masked_note"),
+      legend: { label: weights ? this.t("export_legend_weights") : this.t(head.scaled ? "plot_scores_scaled" : "plot_scores_unscaled"),
+        palette, ticks } });
+    const file = this.t(weights ? "export_file_weights" : "export_file_scores", { head: k + 1 });
     return h("figure", { class: "selfattn-heatmap", "data-name": which, "data-head": k }, [
       h("figcaption", { id: `${id}-c` }, title.split("\n").flatMap((line, i) => (i ? [h("br"), line] : [line]))),
       h("table", { class: "selfattn-heat", "aria-labelledby": `${id}-c`, "aria-describedby": `${id}-d` }, [
         h("thead", {}, [h("tr", {}, [h("td", { class: "selfattn-axis", text: this.t("plot_query_axis") + " \\ " + this.t("plot_key_axis") }),
           ...labels.map(l => h("th", { scope: "col", text: l }))])]),
         h("tbody", {}, rows)]),
-      h("p", { class: "selfattn-sr", id: `${id}-d`, text: alt })]);
+      h("p", { class: "selfattn-sr", id: `${id}-d`, text: alt }),
+      this.exportButtons(picture, file, title, alt)]);
+  }
+
+  // SVG and PNG buttons under a view: `picture()` is its SVG text, `file` its file name (no extension)
+  exportButtons(picture, file, title, alt) {
+    const status = h("span", { class: "selfattn-message selfattn-export-message", role: "status" });
+    const button = (format, label) => h("button", { type: "button", class: `selfattn-export-${format}`, text: this.t(label),
+      "aria-label": this.t("export_picture_tooltip", { title: title.replace(/\n/g, " "), format: this.t(label) }),
+      title: this.t("export_picture_tooltip", { title: title.replace(/\n/g, " "), format: this.t(label) }),
+      onclick: async () => {
+        try {
+          const name = await savePicture(picture(), file, format, [["Title", title], ["Description", alt]]);
+          this.say(status, this.t("export_done", { file: name }), false);
+        } catch (error) {
+          this.say(status, String(error && error.message || error));
+        }
+      } });
+    return h("div", { class: "selfattn-row selfattn-export" }, [button("svg", "export_svg"), button("png", "export_png"), status]);
   }
 
   mode(head) {
@@ -1132,10 +1235,19 @@ class Explorer {
       h("li", {}, [h("span", { class: "selfattn-swatch selfattn-total" }), this.t("plot_contribution_total", { i: sub(i + 1) })]),
       ...visible.map(j => h("li", {}, [h("span", { class: "selfattn-swatch", style: `background:${colours[j % colours.length]}` }),
         this.t("plot_contribution_part", { i: sub(i + 1), j: sub(j + 1), token: labels[j] })]))]);
+    const title = this.t("plot_contributions_title", { i: sub(i + 1), token: labels[i] });
+    const alt = svg.getAttribute("aria-label");
+    const picture = () => contributionsSvg({ title, alt, language: this.language, axis: this.t("plot_component_axis", { i: sub(i + 1) }),
+      components: head.output[i].map((_, c) => String(c + 1)),
+      pieces: visible.map((j, k) => ({ label: this.t("plot_contribution_part", { i: sub(i + 1), j: sub(j + 1), token: labels[j] }),
+        colour: colours[j % colours.length], values: pieces[k] })),
+      total: { label: this.t("plot_contribution_total", { i: sub(i + 1) }), values: head.output[i],
+        texts: head.output[i].map(v => cellText(v, 2, this.language)) } });
     return h("figure", { class: "selfattn-contrib" }, [
-      h("figcaption", { text: this.t("plot_contributions_title", { i: sub(i + 1), token: labels[i] }) }),
+      h("figcaption", { text: title }),
       h("div", { class: "selfattn-row" }, [svg, legend]),
-      h("p", { class: "selfattn-axis", text: this.t("plot_component_axis", { i: sub(i + 1) }) })]);
+      h("p", { class: "selfattn-axis", text: this.t("plot_component_axis", { i: sub(i + 1) }) }),
+      this.exportButtons(picture, this.t("export_file_contributions", { token: i + 1 }), title, alt)]);
   }
 
   paintSteps() {

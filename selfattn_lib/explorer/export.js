@@ -51,7 +51,8 @@ function svg(w, h, d, body) {
 }
 
 // d: { title ("\n" between lines), language, alt, rowLabels, colLabels, xAxis, yAxis,
-//      cells: rows of { text, fill, ink, masked } (masked: no weight at all, drawn hatched),
+//      cells: rows of { text, fill, ink, masked, hatched } (masked: no weight at all, drawn grey
+//      and hatched; hatched: a value the mask removes, its colour shown under hatching),
 //      focusRow (outlined, or null), maskedNote (said under the picture when a cell is masked),
 //      legend: { label, palette (low to high), ticks: [{ at (0..1 along the scale), text }] } }
 export function heatmapSvg(d) {
@@ -64,7 +65,7 @@ export function heatmapSvg(d) {
   const gridW = m * CELL, gridH = n * CELL;
   const legendX = left + gridW + 24, legendW = 16;
   const tickWidth = Math.max(...d.legend.ticks.map(t => width(t.text, 11)), 10);
-  const masked = d.cells.some(row => row.some(c => c.masked));
+  const masked = d.cells.some(row => row.some(c => c.masked || c.hatched));
   const bottomLabels = top + gridH + 6 + colHeight;
   const height = bottomLabels + 8 + LABEL_FONT + 10 + (masked ? LABEL_FONT + 10 : 0);
   const widthAll = Math.max(legendX + legendW + 8 + tickWidth + 8 + LABEL_FONT + 12,
@@ -73,6 +74,8 @@ export function heatmapSvg(d) {
   parts.push(el("defs", {}, el("pattern", { id: "hatch", width: 6, height: 6, patternUnits: "userSpaceOnUse",
     patternTransform: "rotate(45)" }, el("rect", { width: 6, height: 6, fill: "#d9d9d9" })
     + el("rect", { width: 2, height: 6, fill: "#bdbdbd" }))
+    + el("pattern", { id: "over", width: 6, height: 6, patternUnits: "userSpaceOnUse", patternTransform: "rotate(45)" },
+      el("rect", { width: 1, height: 6, fill: "#5a5a5a", "fill-opacity": 0.45 }))
     + el("linearGradient", { id: "scale", x1: 0, y1: 1, x2: 0, y2: 0 }, d.legend.palette.map((c, k, all) =>
       el("stop", { offset: (k / (all.length - 1)).toFixed(4), "stop-color": c })).join(""))));
   parts.push(title(titleLines, widthAll / 2, 12 + TITLE_FONT));
@@ -80,6 +83,7 @@ export function heatmapSvg(d) {
     const x = left + j * CELL, y = top + i * CELL;
     parts.push(el("rect", { x, y, width: CELL, height: CELL, fill: cell.masked ? "url(#hatch)" : cell.fill,
       stroke: "#ffffff", "stroke-width": 1 }));
+    if (cell.hatched) parts.push(el("rect", { x, y, width: CELL, height: CELL, fill: "url(#over)" }));
     if (cell.text) parts.push(text(cell.text, { x: x + CELL / 2, y: y + CELL / 2 + 4, "font-size": 11,
       "text-anchor": "middle", fill: cell.ink || "#000000" }));
   }));

@@ -39,8 +39,9 @@ import zlib
 from decimal import Decimal
 from pathlib import Path
 
-from ..explorer_state import (CONFIG_FORMAT, MAX_DIM, MAX_HEADS, MAX_LABEL, MAX_TOKENS, MATRICES,
-                              ExplorerState, InputError, validate)
+from ..example import chapter_example
+from .state import (CONFIG_FORMAT, MAX_DIM, MAX_HEADS, MAX_LABEL, MAX_TOKENS, MATRICES, ExplorerState,
+                    InputError, validate)
 
 __all__ = ["SHARE", "LINK_VERSION", "MAX_LINK", "LONG_LINK", "site_url", "explorer_url", "encode_state",
            "state_link", "decode_link", "state_from_link", "open_link", "number_text"]
@@ -239,7 +240,6 @@ def open_link(link, language: str = "en") -> tuple[ExplorerState, str | None]:
     try:
         return state_from_link(link), None
     except InputError as exc:
-        from ..example import chapter_example  # noqa: PLC0415
         example = chapter_example()
         state = ExplorerState.of(list(example.tokens), example.X, example.W_q, example.W_k, example.W_v)
         return state, InputError("link_fallback", why=exc).message(language)
