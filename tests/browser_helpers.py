@@ -256,7 +256,12 @@ _RUN_FINISHED = """() => {
 }"""
 
 # One record per cell: what the model holds and what the DOM shows for its outputs.
+# A rendered widget view: an ipywidgets one (.jupyter-widgets), or an anywidget one (its view's
+# element, an .lm-Widget, holding what the module's render drew).
+_WIDGET_VIEW = "':scope > .jupyter-widgets, :scope > .lm-Widget > *'"
+
 _CELL_REPORT = """() => {
+    const WIDGET_VIEW = """ + _WIDGET_VIEW + """;
     const w = window.jupyterapp.shell.currentWidget;
     return w.content.widgets.map((cell, index) => {
         const model = cell.model;
@@ -277,8 +282,8 @@ _CELL_REPORT = """() => {
         if (area) {
             record.text = area.innerText;
             // top-level outputs only: an Output widget holds output areas of its own
-            record.widget_views = area.querySelectorAll(
-                ':scope > .jp-OutputArea-child > .jp-OutputArea-output > .jupyter-widgets').length;
+            record.widget_views = [...area.querySelectorAll(':scope > .jp-OutputArea-child > .jp-OutputArea-output')]
+                .filter(out => out.querySelector(WIDGET_VIEW)).length;
             for (const img of area.querySelectorAll('img')) {
                 if (!(img.complete && img.naturalWidth > 0)) record.broken_images += 1;
             }
@@ -312,16 +317,17 @@ def cell_report(page) -> list[dict]:
     return page.evaluate(_CELL_REPORT)
 
 
-_WIDGETS_SETTLED = """() => window.jupyterapp.shell.currentWidget.content.widgets.every(cell => {
+_WIDGETS_SETTLED = """() => { const WIDGET_VIEW = """ + _WIDGET_VIEW + """;
+    return window.jupyterapp.shell.currentWidget.content.widgets.every(cell => {
     if (cell.model.type !== 'code') return true;
     const wanted = cell.model.outputs.toJSON().filter(
         o => o.data && 'application/vnd.jupyter.widget-view+json' in o.data).length;
     const area = cell.node.querySelector('.jp-Cell-outputArea');
     if (!area) return wanted === 0;
     const done = [...area.querySelectorAll(':scope > .jp-OutputArea-child > .jp-OutputArea-output')].filter(
-        out => out.querySelector(':scope > .jupyter-widgets') || out.innerText.includes('Error displaying widget'));
+        out => out.querySelector(WIDGET_VIEW) || out.innerText.includes('Error displaying widget'));
     return done.length >= wanted;
-})"""
+}); }"""
 
 
 def wait_for_widget_views(page, timeout_ms: int = 15_000) -> None:
@@ -396,91 +402,94 @@ def copy_notebooks(source: Path, target: Path) -> None:
     shutil.copytree(source, target, ignore=shutil.ignore_patterns(".ipynb_checkpoints"))
 
 
-# --- the attention explorer (selfattn_lib.widgets.AttentionExplorer) in the page ----------------
-# Found by the classes the widgets give themselves (never by position, tag or wording):
-# .selfattn-explorer; .selfattn-editor-X, -W_q, -W_k, -W_v (each a .selfattn-matrix-editor) with
-# .selfattn-grid, .selfattn-cell, .selfattn-token (X's row labels) and .selfattn-message;
-# .selfattn-mask, .selfattn-scaled, .selfattn-focus; .selfattn-attention-image,
-# .selfattn-contributions-image; table.selfattn-table[data-name=Q|K|V|output]; .selfattn-steps;
-# the explorer's own .selfattn-message is a direct child of .selfattn-explorer.
+# --- the attention explorer (selfattn_lib.explorer, an anywidget) in the page ---------------------
+# Found by the classes explorer.js gives its elements (never by position or wording):
+# .selfattn-explorer; .selfattn-editor-X, -W_q, -W_k, -W_v, -W_o (each a .selfattn-matrix-editor)
+# with input.selfattn-cell, input.selfattn-token (X's labels), textarea.selfattn-paste,
+# .selfattn-paste-button, .selfattn-reset and .selfattn-message; .selfattn-mask (two radios),
+# .selfattn-scaled, .selfattn-focus select, .selfattn-size-d_model/-d_k/-d_v, .selfattn-add,
+# .selfattn-remove, .selfattn-heads input, .selfattn-positions input;
+# table.selfattn-table[data-name=Q|K|V|output|concat|X_in]; figure.selfattn-heatmap[data-name=
+# scores|weights][data-head=h] holding table.selfattn-heat; .selfattn-contributions;
+# .selfattn-steps; the explorer's own message: .selfattn-main-message.
 
 EDITOR_ORDER = ("X", "W_q", "W_k", "W_v")
 
-_EXPLORER_STATE = """async (root, editorNames) => {
+_EXPLORER_STATE = """(root, editorNames) => {
     const editors = editorNames.map(name => root.querySelector(`.selfattn-editor-${name}`));
-    const cells = ed => [...ed.querySelectorAll('.selfattn-cell input')].map(i => i.value);
-    const tokens = [...root.querySelectorAll('.selfattn-editor-X .selfattn-token input')].map(i => i.value);
-    const activeMask = root.querySelector('.selfattn-mask button.mod-active');
+    const cells = ed => ed ? [...ed.querySelectorAll('input.selfattn-cell')].map(i => i.value) : [];
+    const tokens = [...root.querySelectorAll('.selfattn-editor-X input.selfattn-token')].map(i => i.value);
+    const causal = root.querySelector('.selfattn-mask input[type=radio]');
+    const checked = root.querySelector('.selfattn-mask input[type=radio]:checked');
     const select = root.querySelector('.selfattn-focus select');
     const tables = {}, titles = {};
     for (const table of root.querySelectorAll('table.selfattn-table')) {
         const name = table.dataset.name;
-        titles[name] = table.previousElementSibling ? table.previousElementSibling.innerText.trim() : '';
-        tables[name] = [...table.querySelectorAll('tr')].slice(1).map(
-            tr => [...tr.querySelectorAll('td')].map(td => td.innerText.trim()));
+        const title = root.querySelector('#' + CSS.escape(table.getAttribute('aria-labelledby')));
+        titles[name] = title ? title.textContent.trim() : '';
+        tables[name] = [...table.querySelectorAll('tbody tr')].map(
+            tr => [...tr.querySelectorAll('td')].map(td => td.textContent.trim()));
     }
-    const steps = root.querySelector('.selfattn-steps details');
+    const heatmaps = {};
+    for (const fig of root.querySelectorAll('figure.selfattn-heatmap')) {
+        heatmaps[`${fig.dataset.name}${fig.dataset.head}`] = [...fig.querySelectorAll('tbody tr')].map(
+            tr => [...tr.querySelectorAll('td')].map(td => td.textContent.trim()));
+    }
+    const steps = root.querySelector('.selfattn-steps');
     const stepTables = steps ? [...steps.querySelectorAll('table')].map(t => [...t.querySelectorAll('tr')].map(
-        tr => [...tr.querySelectorAll('th,td')].map(c => c.innerText.trim()))) : [];
-    const digest = async img => {
-        if (!img || !img.src) return null;
-        try {
-            const bytes = await (await fetch(img.src)).arrayBuffer();
-            const hash = new Uint8Array(await crypto.subtle.digest('SHA-256', bytes));
-            return [...hash].map(b => b.toString(16).padStart(2, '0')).join('');
-        } catch (e) { return null; }  // the blob was replaced while we read it
-    };
-    const attention = root.querySelector('img.selfattn-attention-image');
-    const contributions = root.querySelector('img.selfattn-contributions-image');
-    const text = element => element ? element.innerText.trim() : '';
+        tr => [...tr.querySelectorAll('th,td')].map(c => c.textContent.trim()))) : [];
+    const heading = steps ? steps.querySelector('h4') : null;
+    const label = input => input ? root.querySelector(`label[for="${input.id}"]`).textContent.trim() : null;
+    const text = element => element ? element.textContent.trim() : '';
+    const contributions = root.querySelector('.selfattn-contributions');
     return {
         editors: editors.map(cells), tokens,
-        mask: activeMask ? activeMask.innerText.trim() : null,
+        mask: label(checked), causal: causal ? causal.checked : null,
         scaled: root.querySelector('.selfattn-scaled input[type=checkbox]').checked,
         focus: select ? select.selectedIndex : null,
-        tables, table_titles: titles,
-        step_heading: steps ? steps.querySelector('h4').innerText.trim() : '', step_tables: stepTables,
-        attention_src: attention ? attention.src : null, attention_png: await digest(attention),
-        contributions_src: contributions ? contributions.src : null, contributions_png: await digest(contributions),
-        messages: editors.map(ed => text(ed.querySelector('.selfattn-message'))),
-        message: text(root.querySelector(':scope > .selfattn-message')),
+        tables, table_titles: titles, heatmaps,
+        contributions: contributions ? contributions.textContent + (contributions.querySelector('svg') ?
+            contributions.querySelector('svg').getAttribute('aria-label') + contributions.querySelector('svg').innerHTML : '') : '',
+        step_heading: text(heading), step_tables: stepTables,
+        steps_busy: steps ? steps.querySelector('.selfattn-steps-body').getAttribute('aria-busy') === 'true' : false,
+        messages: editors.map(ed => ed ? text(ed.querySelector('.selfattn-message')) : ''),
+        message: text(root.querySelector('.selfattn-main-message')),
     };
 }"""
 
-IMAGES = {"attention_src": "img.selfattn-attention-image", "contributions_src": "img.selfattn-contributions-image"}
-
 
 class ExplorerPage:
-    """Drives the first full explorer (four matrix editors) in the open notebook."""
+    """Drives the first full explorer (four matrix editors) in the open page (JupyterLab or plain)."""
 
-    def __init__(self, page):
+    def __init__(self, page, root=None):
         self.page = page
-        explorers = page.locator(".selfattn-explorer")
-        for name in EDITOR_ORDER:  # the first that lets a learner edit all four matrices
-            explorers = explorers.filter(has=page.locator(f".selfattn-editor-{name}"))
-        self.root = explorers.first
+        if root is None:
+            explorers = page.locator(".selfattn-explorer")
+            for name in EDITOR_ORDER:  # the first that lets a learner edit all four matrices
+                explorers = explorers.filter(has=page.locator(f".selfattn-editor-{name}"))
+            root = explorers.first
+        self.root = root
         self.root.wait_for(timeout=30_000)
 
     def editor(self, name: str):
         return self.root.locator(f".selfattn-editor-{name}")
 
     def cell(self, name: str, row: int, col: int):
-        columns = self.columns(name)
-        return self.editor(name).locator(".selfattn-cell input").nth(row * columns + col)
+        return self.editor(name).locator(f'input.selfattn-cell[data-row="{row}"][data-col="{col}"]')
 
     def columns(self, name: str) -> int:
-        state = self.state()
-        rows = len(state["tokens"]) if name == "X" else len(state["editors"][0]) // len(state["tokens"])
-        return len(state["editors"][EDITOR_ORDER.index(name)]) // rows
+        return self.editor(name).locator('input.selfattn-cell[data-row="0"]').count()
 
     def state(self) -> dict:
-        for _ in range(20):
-            state = self.root.evaluate(_EXPLORER_STATE, list(EDITOR_ORDER))
-            if state["attention_png"] is not None and (state["contributions_src"] is None
-                                                       or state["contributions_png"] is not None):
-                return state
-            self.page.wait_for_timeout(100)
-        raise AssertionError("could not read the explorer's images")
+        return self.root.evaluate(_EXPLORER_STATE, list(EDITOR_ORDER))
+
+    def settled(self, timeout_ms: int = 30_000) -> dict:
+        """The state once the kernel's steps for it have arrived (at once on a plain page)."""
+        self.page.wait_for_function(
+            "root => { const s = root.querySelector('.selfattn-steps-body');"
+            "          return !s || s.getAttribute('aria-busy') !== 'true'; }",
+            arg=self.root.element_handle(), timeout=timeout_ms)
+        return self.state()
 
     def matrices(self, state: dict) -> dict:
         n = len(state["tokens"])
@@ -488,7 +497,7 @@ class ExplorerPage:
         d_model = len(state["editors"][0]) // n
         for name, values in zip(EDITOR_ORDER, state["editors"]):
             rows = n if name == "X" else d_model
-            numbers = [float(v) for v in values]
+            numbers = [float(v.replace(",", ".")) for v in values]
             cols = len(numbers) // rows
             out[name] = [numbers[r * cols:(r + 1) * cols] for r in range(rows)]
         return out
@@ -502,40 +511,32 @@ class ExplorerPage:
         self.page.wait_for_function(_KERNEL_IDLE, timeout=30_000)
         self.page.wait_for_timeout(settle_ms)
 
-    def wait_for_new_image(self, before: dict, key: str = "attention_src", timeout_ms: int = 30_000) -> None:
-        # the explorer's pictures are <img alt=...> inside HTML widgets: each update is a new element
-        self.root.evaluate(
-            "(root, [selector, old, timeout]) => new Promise((resolve, reject) => {"
-            "  const done = () => { const img = root.querySelector(selector);"
-            "                       return img && img.src !== old && img.complete; };"
-            "  if (done()) return resolve(true);"
-            "  const timer = setInterval(() => { if (done()) { clearInterval(timer); resolve(true); } }, 20);"
-            "  setTimeout(() => { clearInterval(timer); reject(new Error('no new image')); }, timeout);"
-            "})",
-            [IMAGES[key], before[key], timeout_ms],
-        )
-
     def type_into(self, locator, text: str) -> None:
         locator.fill(text)
         locator.press("Enter")
 
     def timed_edit(self, name: str, row: int, col: int, text: str) -> float:
-        """Seconds from the Enter key in a grid cell to the new heatmap image loaded in the page."""
-        self.root.evaluate("""(root, selector) => {
-            window.__selfattnShown = null;
-            const old = root.querySelector(selector).src;
-            const tick = () => {  // a new <img> element replaces the old one on every update
-                const img = root.querySelector(selector);
-                if (img && img.src !== old && img.complete) { window.__selfattnShown = performance.now(); return; }
-                requestAnimationFrame(tick);
-            };
-            requestAnimationFrame(tick);
-        }""", IMAGES["attention_src"])
+        """Seconds from the Enter key in a grid cell to the next frame painted after it, once
+        every view (Q, K, V, heatmaps, outputs, contributions) shows the new state."""
         box = self.cell(name, row, col)
         box.fill(text)
-        box.evaluate("""input => { window.__selfattnEnter = null; input.addEventListener('keydown',
-            e => { if (e.key === 'Enter' && window.__selfattnEnter === null) window.__selfattnEnter = performance.now(); },
-            {capture: true, once: true}); }""")
+        box.evaluate("""input => {
+            window.__selfattnShown = null;
+            const root = input.closest('.selfattn-explorer');
+            input.addEventListener('keydown', e => {
+                if (e.key !== 'Enter') return;
+                const start = performance.now();
+                const before = root.querySelector('.selfattn-attention').textContent;
+                // the views are repainted synchronously in the handlers of this key; the frame
+                // that shows them is the next animation frame
+                requestAnimationFrame(() => {
+                    const changed = root.querySelector('.selfattn-attention').textContent !== before;
+                    window.__selfattnShown = {ms: performance.now() - start, changed};
+                });
+            }, {capture: true, once: true});
+        }""")
         box.press("Enter")
         self.page.wait_for_function("() => window.__selfattnShown !== null", timeout=30_000)
-        return self.page.evaluate("() => (window.__selfattnShown - window.__selfattnEnter) / 1000")
+        shown = self.page.evaluate("() => window.__selfattnShown")
+        assert shown["changed"], "the heatmaps did not change"
+        return shown["ms"] / 1000

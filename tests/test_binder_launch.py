@@ -257,6 +257,5 @@ def test_the_explorer_notebook_renders_its_widgets(server, page, binder_image, p
     assert bh.problems(cells) == []
     assert sum(cell["widget_views"] for cell in cells) >= 1, "no widget view rendered"
     assert page.locator(".selfattn-explorer").count() >= 1, "the explorer did not render"
-    assert page.locator(".selfattn-explorer .selfattn-attention-image img, "
-                        ".selfattn-explorer img.selfattn-attention-image").count() >= 1
+    assert page.locator('.selfattn-explorer figure.selfattn-heatmap[data-name="weights"] td').count() >= 9
     say(pytestconfig, f"binder launch: done {time.perf_counter() - binder_image['started']:.0f} s after the build began")

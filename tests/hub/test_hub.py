@@ -223,7 +223,7 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
                 found = bh.problems(bh.cell_report(student.page))
                 assert not found, f"{student.name}: " + "\n".join(found)
                 state = bh.ExplorerPage(student.page).state()
-                assert state["attention_png"] and state["tables"].get("output"), student.name
+                assert state["heatmaps"].get("weights0") and state["tables"].get("output"), student.name
             two_servers_peak = hub.watch.mark_peak
             phase("explorer run by both")
 
