@@ -1140,7 +1140,9 @@ class Explorer {
       title: this.t("export_picture_tooltip", { title: title.replace(/\n/g, " "), format: this.t(label) }),
       onclick: async () => {
         try {
-          const name = await savePicture(picture(), file, format, [["Title", title], ["Description", alt]]);
+          // inside the PNG too: its title, its text alternative and the tokens' labels (one a line)
+          const name = await savePicture(picture(), file, format,
+            [["Title", title], ["Description", alt], ["Tokens", tokens(this.st).join("\n")]]);
           this.say(status, this.t("export_done", { file: name }), false);
         } catch (error) {
           this.say(status, String(error && error.message || error));
