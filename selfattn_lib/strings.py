@@ -165,6 +165,7 @@ STRINGS: dict[str, dict[str, str]] = {
         "export_png": "PNG",
         "export_picture_tooltip": "Download “{title}” as a {format} picture",
         "export_done": "Downloaded {file}.",
+        "export_failed": "This browser could not make the {format} picture; try the other format.",
         "export_file_weights": "weights-head-{head}",
         "export_file_scores": "scores-head-{head}",
         "export_file_contributions": "contributions-token-{token}",

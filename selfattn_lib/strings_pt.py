@@ -112,6 +112,7 @@ PORTUGUESE: dict[str, str] = {
     "export_png": "PNG",
     "export_picture_tooltip": "Baixa “{title}” como figura {format}",
     "export_done": "Baixado {file}.",
+    "export_failed": "Este navegador não conseguiu fazer a figura {format}; tente o outro formato.",
     "export_file_weights": "pesos-cabeca-{head}",
     "export_file_scores": "scores-cabeca-{head}",
     "export_file_contributions": "contribuicoes-token-{token}",

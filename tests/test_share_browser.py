@@ -17,6 +17,7 @@ import xml.etree.ElementTree as ET
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import browser_helpers as bh
@@ -183,6 +184,12 @@ def test_a_copied_link_opens_the_same_state_in_a_new_page(context, site, languag
         reopened.root.locator(".selfattn-share-message").inner_text()
     assert reopened.root.locator(".selfattn-editor-X input.selfattn-token").nth(1).input_value() == "<b>gato</b> $x^2$"
     assert reopened.root.locator("b").count() == 0  # the label is text, not markup
+    # the link box never shows an older state's link: emptied by an edit, then the new state's
+    box = explorer.root.locator("input.selfattn-link")
+    explorer.type_into(explorer.cell("X", 2, 2), "3")
+    assert box.input_value() != link  # empty, or already the new state's link (checked next)
+    first.wait_for_function("box => box.value !== ''", arg=box.element_handle())
+    assert share.state_from_link(box.input_value()).to_json() == page_state(first, language).to_json() != state.to_json()
     first.close()
     second.close()
     assert guard.blocked == [] and guard.page_errors == [], (guard.blocked, guard.page_errors)
@@ -269,3 +276,73 @@ def test_the_share_and_export_controls_pass_axe_with_every_rule(page, site):
     for selector in (".selfattn-copy-link", "input.selfattn-link", ".selfattn-export-svg", ".selfattn-export-png"):
         control = explorer.root.locator(selector).first
         assert control.evaluate("e => e.labels && e.labels.length ? e.labels[0].textContent : (e.getAttribute('aria-label') || e.textContent)").strip()
+
+
+def test_a_long_link_is_copied_with_a_word_about_its_length(page, context, site):
+    ctx, _ = context
+    ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
+    rng = np.random.default_rng(16)
+    big = ExplorerState.of([f"palavra{k}" for k in range(16)], rng.normal(size=(16, 10)), rng.normal(size=(10, 10)),
+                           rng.normal(size=(10, 10)), rng.normal(size=(10, 10)))
+    link = share.state_link(big, base=f"{site}/page/index.html")
+    assert share.LONG_LINK < len(link) < share.MAX_LINK
+    explorer = open_explorer(page, link, "pt")
+    assert page_state(page, "pt").to_json() == big.to_json()
+    explorer.root.locator(".selfattn-copy-link").click()
+    message = explorer.root.locator(".selfattn-share-message")
+    message.filter(has_text="JSON").wait_for()
+    assert message.inner_text().strip() == "⚠ " + text("link_long", "pt", length=len(link), limit=share.LONG_LINK)
+    assert page.evaluate("() => navigator.clipboard.readText()") == link
+
+
+# --- in JupyterLab ----------------------------------------------------------------------------------
+
+NOTEBOOK_CODE = """from selfattn_lib.explorer import AttentionExplorer
+explorer = AttentionExplorer(link={link!r})
+explorer"""
+
+
+def test_in_jupyterlab_a_link_opens_in_code_copy_link_points_at_the_site_and_pictures_download(
+        context, site, tmp_path_factory, tmp_path):
+    import nbformat
+    from PIL import Image
+
+    ctx, guard = context
+    state = ExplorerState.of(["um", "<i>dois</i>", "três"], [[1, 0.5], [0, 2], [-1, 1]], [[1, 0], [0, 1]],
+                             [[0.5, 0], [0, 1]], [[1, 2], [3, 4]], causal=False, focus=0)
+    link = share.state_link(state, "pt")
+    root = tmp_path_factory.mktemp("lab-share")
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(NOTEBOOK_CODE.format(link=link))])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nbformat.write(nb, root / "share.ipynb")
+    with bh.LabServer(root, tmp_path_factory.mktemp("lab-share-work")) as lab:
+        ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=lab.base_url)
+        page = ctx.new_page()
+        guard.watch(page)
+        bh.open_notebook(page, lab, "share.ipynb")
+        bh.run_all_cells(page)
+        bh.wait_for_widget_views(page)
+        explorer = bh.ExplorerPage(page)
+        in_lab = explorer.settled()
+        # the same state as the site's page shows for this link
+        plain = ctx.new_page()
+        on_site = open_explorer(plain, f"{site}/page/index.html#" + link.split("#")[1], "en")
+        assert in_lab["tokens"] == ["um", "<i>dois</i>", "três"]
+        assert in_lab["heatmaps"] == on_site.state()["heatmaps"] and in_lab["tables"] == on_site.state()["tables"]
+        plain.close()
+        # Copy link in a notebook: the course site's explorer page, the state to the last digit
+        explorer.root.locator(".selfattn-copy-link").click()
+        explorer.root.locator(".selfattn-share-message", has_text=text("link_copied", length=0)[:12]).wait_for()
+        copied = page.evaluate("() => navigator.clipboard.readText()")
+        assert copied.startswith(share.explorer_url("en") + "#state=")
+        assert share.state_from_link(copied).to_json() == state.to_json()
+        # a picture from JupyterLab
+        with page.expect_download() as info:
+            explorer.root.locator('figure.selfattn-heatmap[data-name="weights"] .selfattn-export-png').click()
+        assert info.value.suggested_filename == "weights-head-1.png"
+        info.value.save_as(tmp_path / "weights-head-1.png")
+        image = Image.open(tmp_path / "weights-head-1.png")
+        image.load()
+        assert image.text["Tokens"].split("\n") == state.tokens
+        page.close()
+    assert guard.blocked == [] and guard.page_errors == [], (guard.blocked, guard.page_errors)

@@ -600,6 +600,7 @@ class Explorer {
     this.model.off("change:steps", this.onSteps);
     this.model.off("change:refusal", this.onRefusal);
     this.model.off("change:link", this.onLink);
+    clearTimeout(this.linkTimer);
   }
 
   t(key, values) { return format(this.strings[key], values || {}); }
@@ -964,6 +965,7 @@ class Explorer {
 
   async onCopyLink() {
     const link = this.link();
+    clearTimeout(this.linkTimer);
     this.linkBox.value = link;
     this.clearMessages();
     let copied = false;
@@ -1048,7 +1050,11 @@ class Explorer {
     this.paintControls();
     this.paintViews();
     this.paintSteps();
-    this.linkBox.value = this.link();
+    // the link box: never an older state's link; written a moment after the frame (a link of 16
+    // tokens takes about 3 ms to write, more than the repaint can spare), and at once on "Copy link"
+    this.linkBox.value = "";
+    clearTimeout(this.linkTimer);
+    this.linkTimer = setTimeout(() => { this.linkBox.value = this.link(); }, 120);
     if (this.exported !== null && this.json.value === this.exported) {  // kept in step with the state
       this.exported = toJson(s);
       this.json.value = this.exported;
@@ -1144,8 +1150,8 @@ class Explorer {
           const name = await savePicture(picture(), file, format,
             [["Title", title], ["Description", alt], ["Tokens", tokens(this.st).join("\n")]]);
           this.say(status, this.t("export_done", { file: name }), false);
-        } catch (error) {
-          this.say(status, String(error && error.message || error));
+        } catch (error) {  // a browser that cannot draw the SVG on a canvas: said, never silent
+          this.say(status, this.t("export_failed", { format: this.t(label) }));
         }
       } });
     return h("div", { class: "selfattn-row selfattn-export" }, [button("svg", "export_svg"), button("png", "export_png"), status]);

@@ -47,7 +47,7 @@ STRING_KEYS = (
     "copy_link", "copy_link_tooltip", "link_field", "link_copied", "link_long", "link_copy_failed", "link_opened",
     "link_fallback", "link_no_state", "link_too_long", "link_damaged", "link_why_characters", "link_why_check",
     "link_why_header", "link_why_labels", "link_why_numbers", "link_future", "link_refused",
-    "export_svg", "export_png", "export_picture_tooltip", "export_done", "export_file_weights", "export_file_scores",
+    "export_svg", "export_png", "export_picture_tooltip", "export_done", "export_failed", "export_file_weights", "export_file_scores",
     "export_file_contributions", "export_legend_weights", "plot_weights_masked_note", "plot_scores_masked_note",
 )
 
