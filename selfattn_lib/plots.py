@@ -169,8 +169,8 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
     image = ax.imshow(shown, cmap=colormaps[cmap].with_extremes(bad=MASKED_COLOR), norm=norm,
                       aspect="equal", interpolation="nearest")
     col_labels, row_labels = [short_label(c) for c in col_labels], [short_label(r) for r in row_labels]
-    ax.set_xticks(range(cols), col_labels)
-    ax.set_yticks(range(rows), row_labels)
+    ax.set_xticks(range(cols), [_literal(c) for c in col_labels])
+    ax.set_yticks(range(rows), [_literal(r) for r in row_labels])
     ax.tick_params(length=0)
     if cols > 4 or max(len(str(c)) for c in col_labels) > 6:  # long labels side by side collide
         ax.tick_params(axis="x", labelrotation=45)
@@ -226,6 +226,12 @@ def short_label(label, limit: int = LABEL_CHARS) -> str:
     head = str(label)[: limit + 1]
     head = " ".join(head.split()) or "?"  # newlines and tabs would break the layout
     return head if len(head) <= limit else head[: limit - 1] + "…"
+
+
+def _literal(label: str) -> str:
+    """A learner's label as matplotlib must draw it: as typed, never as mathtext ("$x^2$" stays
+    "$x^2$"; "$$" alone would stop the figure with a parser error)."""
+    return label.replace("$", r"\$")
 
 
 def _tokens(tokens, n):
@@ -388,7 +394,7 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None, langu
 def contribution_labels(result: AttentionResult, tokens, i, language=DEFAULT_LANGUAGE) -> dict:
     """The words `contributions` writes for a_i: "title", "xlabel", "total" and "parts" (the
     legend label of each visible token j, in order)."""
-    labels = _tokens(tokens, result.n)
+    labels = [_literal(label) for label in _tokens(tokens, result.n)]
     visible, _ = _contribution_parts(result, i)
     return {
         "title": strings.text("plot_contributions_title", language, i=_sub(i + 1), token=labels[i]),

@@ -243,8 +243,10 @@ def _visible(result: AttentionResult, i: int) -> range:
 
 # --- the steps -------------------------------------------------------------------------------
 
-def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAULT_LANGUAGE) -> Rendered:
-    """q_i = x_i W^Q (or k, v), with one component written out as a sum of products."""
+def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAULT_LANGUAGE,
+                    positions=False) -> Rendered:
+    """q_i = x_i W^Q (or k, v), with one component written out as a sum of products.
+    `positions`: X holds x_i + p_i (the word plus its position's encoding), and is called so."""
     if name not in _MATRIX_LETTER:
         raise ValueError(f"name must be one of 'q', 'k', 'v'; got {name!r}")
     letter = _MATRIX_LETTER[name]
@@ -260,13 +262,14 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
     vector = project(X, W)[i]  # a ValueError if X W overflows
     places = _places_for_products(X[i], W[:, c], vector[c])
     s, t = i + 1, c + 1
+    x = rf"(x_{{{s}}} + p_{{{s}}})" if positions else f"x_{{{s}}}"
     say = strings.speaker(language)  # the step's prose in `language`
     matrix = f"$W^{letter}$"
     blocks = [
-        ("text", say("step_projection", formula=f"${name}_{{{s}}} = x_{{{s}}} W^{letter}$", s=s,
+        ("text", say("step_projection", formula=f"${name}_{{{s}}} = {x} W^{letter}$", s=s,
                      word=_word(tokens, i))),
-        ("math", rf"x_{{{s}}} = {_row_vector(X[i])}"),
-        ("text", say("step_projection_component", t=t, vector=f"${name}_{{{s}}}$", x=f"$x_{{{s}}}$",
+        ("math", rf"{x} = {_row_vector(X[i])}"),
+        ("text", say("step_projection_component", t=t, vector=f"${name}_{{{s}}}$", x=f"${x}$",
                      matrix=matrix)),
         ("math", rf"{name}_{{{s},{t}}} = {_sum_of_products(X[i], W[:, c], places)}"
                  rf"{_products_equal(X[i], W[:, c], vector[c], places)}{_num(vector[c], places)}"),
@@ -389,7 +392,8 @@ def worked_example(X, W_q, W_k, W_v, tokens, i, causal=True, scaled=True,
     return worked_steps(result, X, W_q, tokens, i, language=language)
 
 
-def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LANGUAGE) -> Rendered:
+def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LANGUAGE,
+                 positions=False) -> Rendered:
     """`worked_example` for a result already computed from X and W_q (as the explorer has)."""
     result = _check_result(result)
     X = as_matrix(X, "X")
@@ -406,7 +410,7 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LA
     parts = [Rendered([("heading", say("step_worked", s=s, word=_word(tokens, i),
                                        mode=mode_label(result, language)))])]
     parts.append(Rendered([("text", say("step_1"))]))
-    parts.append(projection_step(X, W_q, i, "q", 0, tokens, language=language))
+    parts.append(projection_step(X, W_q, i, "q", 0, tokens, language=language, positions=positions))
     visible = list(_visible(result, i))
     rows = [[f"{j + 1}{_word(tokens, j)}", "$k_{%d}$" % (j + 1), *map(_fixed, result.K[j])] for j in visible]
     rows += [[f"{j + 1}{_word(tokens, j)}", "$v_{%d}$" % (j + 1), *map(_fixed, result.V[j])] for j in visible]

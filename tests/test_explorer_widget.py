@@ -161,3 +161,22 @@ def test_the_portuguese_explorer_speaks_portuguese():
     assert explorer.refusal["message"].startswith(text("too_large", "pt", name="X", value="10000000000000",
                                                        limit="1e+12", row=1, col=1)[:20])
     assert any("0,90" in json.dumps(b, ensure_ascii=False) for b in explorer.steps["blocks"] if b["k"] == "math")
+
+
+def test_the_static_picture_draws_labels_as_typed_never_as_mathtext():
+    """"$$" stopped the figure with a mathtext parser error; "$x^2$" was drawn as x²."""
+    ex = chapter_example()
+    labels = ["$$", "R$5 e R$6", "$x^2$"]
+    figure = AttentionExplorer(ExplorerState.of(labels, ex.X, ex.W_q, ex.W_k, ex.W_v)).overview()
+    figure._repr_png_()  # draws without a parser error
+    texts = [t.get_text() for ax in figure.axes for t in ax.get_xticklabels()]
+    assert texts[:3] == [r"\$\$", r"R\$5 e R\$6", r"\$x^2\$"]  # matplotlib's literal dollar
+
+
+def test_with_positions_the_steps_call_the_input_x_plus_p(explorer):
+    """The steps wrote "x_3 = [...]" for the numbers of x_3 + p_3."""
+    propose(explorer, positions=True)
+    maths = [json.dumps(b["c"], ensure_ascii=False) for b in explorer.steps["blocks"] if b["k"] == "math"]
+    assert maths[0].startswith('["(x", ["sub", ["3"]], " + p", ["sub", ["3"]], ")')
+    first = [float(v) for v in maths[0].split("[")[-1].split("]")[0].split(",")]
+    np.testing.assert_allclose(first, explorer.state.X_in[2], atol=0.006)

@@ -29,7 +29,8 @@ def build(outdir: Path) -> Path:
     for language in ("en", "pt"):
         payload = json.dumps(page_payload(language), ensure_ascii=False).replace("</", "<\\/")
         lang = "pt-BR" if language == "pt" else "en"
-        sections.append(f'<section lang="{lang}" aria-label="{html.escape(text("title", language))}">'
+        sections.append(f'<section lang="{lang}" aria-labelledby="heading-{language}">'
+                        f'<h2 id="heading-{language}">{html.escape(text("title", language))}</h2>'
                         f'<div id="explorer-{language}"></div></section>')
         mounts.append(f'<script type="application/json" id="payload-{language}">{payload}</script>')
     page = f"""<!doctype html>

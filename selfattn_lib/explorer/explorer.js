@@ -540,9 +540,13 @@ function colour(palette, x) {  // matplotlib's lookup: int(x * N), clipped
   return palette[Math.max(0, Math.min(N - 1, Math.floor(x * N)))];
 }
 
+// Black or white text on a cell, whichever contrasts more (WCAG's relative luminance): on
+// every colour of both scales one of them reaches 4.5:1.
 function isLight(hex) {
-  const v = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16) / 255);
-  return v[0] * 0.299 + v[1] * 0.587 + v[2] * 0.114 > 0.55;
+  const lin = [1, 3, 5].map(i => parseInt(hex.slice(i, i + 2), 16) / 255)
+    .map(c => (c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+  const L = 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2];
+  return (L + 0.05) / 0.05 >= 1.05 / (L + 0.05);
 }
 
 function nodes(list) {  // worked steps' nodes (steps_view.py): strings, or [tag, nodes]

@@ -67,7 +67,8 @@ def steps_blocks(state: ExplorerState, result, language: str) -> list:
     several heads (the page then says the steps follow one head)."""
     if state.n_heads > 1:
         return []
-    worked = steps.worked_steps(result, state.X_in, state.W_q, state.tokens, state.focus, language=language)
+    worked = steps.worked_steps(result, state.X_in, state.W_q, state.tokens, state.focus, language=language,
+                                positions=state.positions)  # X + PE is called x_i + p_i, not x_i
     return page_blocks(worked, language)
 
 
