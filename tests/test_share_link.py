@@ -335,3 +335,11 @@ def test_a_link_is_accepted_whole_as_its_fragment_or_as_its_payload():
         assert share.state_from_link(form) == chapter_state()
     assert share.state_link(chapter_state(), "pt").startswith(share.explorer_url("pt") + "#state=")
     assert share.explorer_url("pt").startswith(share.site_url())
+
+
+def test_a_refused_links_reason_is_said_in_portuguese_too():
+    """The JSON checks' reason inside a link's refusal: in the learner's language, not English."""
+    link, _, _ = hostile_links()["focus past the last token"]
+    _, message = share.open_link(link, "pt")
+    assert text("config_focus", "pt", last=2) in message, message
+    assert text("config_focus", "en", last=2) not in message
