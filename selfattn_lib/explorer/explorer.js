@@ -1055,7 +1055,8 @@ class Explorer {
     this.paintViews();
     this.paintSteps();
     // the link box: never an older state's link; written a moment after the frame (a link of 16
-    // tokens takes about 3 ms to write, more than the repaint can spare), and at once on "Copy link"
+    // tokens, d = 10, takes about 1 ms in node, benchmarks/share_link.py: the repaint keeps its
+    // frame to itself), and at once on "Copy link"
     this.linkBox.value = "";
     clearTimeout(this.linkTimer);
     this.linkTimer = setTimeout(() => { this.linkBox.value = this.link(); }, 120);
