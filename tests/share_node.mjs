@@ -4,6 +4,7 @@
 //   node tests/share_node.mjs CASES.json
 import { readFileSync } from "node:fs";
 import * as share from "../selfattn_lib/explorer/share.js";
+import * as page from "../selfattn_lib/explorer/explorer.js";
 
 const { config, rules, cases } = JSON.parse(readFileSync(process.argv[2], "utf-8"));
 
@@ -32,13 +33,19 @@ function run(c) {
     switch (c.op) {
       case "encode": return { ok: true, link: share.linkFor(fromExact(c.data), config, c.language, c.base ?? null) };
       case "decode": return { ok: true, data: exact(share.decodeLink(c.link, config, rules)) };
+      case "open": {  // what the explorer does with a link: decode, then a JSON file's checks
+        const state = page.fromData(share.decodeLink(c.link, config, rules), rules);
+        page.validate(state, rules, {});
+        return { ok: true, tokens: page.tokens(state) };
+      }
       case "numberText": return { ok: true, text: share.numberText(fromExact({ X: [[c.x]], W_q: [], W_k: [], W_v: [], W_o: [] }).X[0][0]) };
       default: throw new Error(`unknown op ${c.op}`);
     }
   } catch (error) {
-    if (!(error instanceof share.LinkError)) return { ok: false, crash: String(error && error.stack || error) };
+    const known = e => e instanceof share.LinkError || e instanceof page.InputError;
+    if (!known(error)) return { ok: false, crash: String(error && error.stack || error) };
     const values = {};
-    for (const [k, v] of Object.entries(error.values)) values[k] = v instanceof share.LinkError ? { key: v.key } : v;
+    for (const [k, v] of Object.entries(error.values)) values[k] = known(v) ? { key: v.key } : v;
     return { ok: false, key: error.key, values };
   }
 }

@@ -343,3 +343,17 @@ def test_a_refused_links_reason_is_said_in_portuguese_too():
     _, message = share.open_link(link, "pt")
     assert text("config_focus", "pt", last=2) in message, message
     assert text("config_focus", "en", last=2) not in message
+
+
+def test_the_page_refuses_what_the_json_checks_refuse_for_the_same_reason(tmp_path):
+    """Well-made links whose state is not allowed: the explorer's own fromData / validate (explorer.js)
+    refuse each, as state.py does, and a good link opens."""
+    refused = {name: case for name, case in hostile_links().items() if case[1] == "link_refused"}
+    cases = [{"op": "open", "link": link} for link, _, _ in refused.values()] + [{"op": "open", "link": chapter_link()}]
+    answers = page(cases, tmp_path)
+    # 1e13 is a whole number to JavaScript: explorer.js's fromData refuses it as a JSON file's
+    # too-large integer (config_numbers), state.py's validate as a too-large value; both refuse
+    also = {"a number beyond ±1e12": {"bad_config"}}
+    for (name, (link, _, why)), answer in zip(refused.items(), answers):
+        assert not answer["ok"] and answer["key"] in {why} | also.get(name, set()), (name, answer)
+    assert answers[-1] == {"ok": True, "tokens": chapter_state().tokens}
