@@ -109,7 +109,8 @@ hub-link:
 		$(if $(REPO),--repo '$(REPO)') $(if $(NOTEBOOK),--notebook '$(NOTEBOOK)')
 
 # A student's environment: the runtime set, the hub's pins and this library, nothing of the tests.
-$(HUB_STAMP): binder/requirements.txt requirements-hub.txt pyproject.toml tools/runtime_set.py $(wildcard selfattn_lib/*.py)
+$(HUB_STAMP): binder/requirements.txt requirements-hub.txt pyproject.toml tools/runtime_set.py $(wildcard selfattn_lib/*.py) \
+		$(wildcard selfattn_lib/explorer/*)
 	@test -x $(HUB_VENV)/bin/python || $(PYTHON) -m venv $(HUB_VENV)
 	$(PYTHON) tools/runtime_set.py > $(HUB_VENV)/runtime-requirements.txt
 	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip

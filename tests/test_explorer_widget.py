@@ -180,3 +180,20 @@ def test_with_positions_the_steps_call_the_input_x_plus_p(explorer):
     assert maths[0].startswith('["(x", ["sub", ["3"]], " + p", ["sub", ["3"]], ")')
     first = [float(v) for v in maths[0].split("[")[-1].split("]")[0].split(",")]
     np.testing.assert_allclose(first, explorer.state.X_in[2], atol=0.006)
+
+
+@pytest.mark.parametrize("label", ["$x^2$", "R$5 e R$6", "$$", r"\(\frac{1}{2}\)", "**negrito**", "x_1", "<b>oi</b>",
+                                   "[a](b)", "a|b", "#1", "`c`", "\\"])
+def test_the_worked_steps_show_a_label_as_typed(label):
+    """The steps view read labels as MathJax (\\(\\frac{1}{2}\\) typeset); the page gets them as text."""
+    ex = chapter_example()
+    state = ExplorerState.of(["O", label, "preto"], ex.X, ex.W_q, ex.W_k, ex.W_v, focus=1)
+    blocks = AttentionExplorer(state).steps["blocks"]
+
+    def flat(nodes):
+        return "".join(n if isinstance(n, str) else flat(n[1]) for n in nodes)
+
+    heading = flat(blocks[0]["c"])
+    assert f"“{label}”" in heading, heading
+    rows = [flat(cell) for b in blocks if b["k"] == "table" for row in b["rows"] for cell in row]
+    assert f"2 “{label}”" in rows

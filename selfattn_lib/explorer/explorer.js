@@ -571,7 +571,9 @@ class Explorer {
     this.el = el;
     this.id = `selfattn-${++uid}`;
     this.strings = model.get("strings");
-    this.rules = model.get("rules");
+    const rules = model.get("rules");  // colour scales as lists, or as one string of hex colours
+    const colours = p => (typeof p === "string" && !p.startsWith("#") ? p.match(/.{6}/g).map(c => "#" + c) : p);
+    this.rules = { ...rules, palette: Object.fromEntries(Object.entries(rules.palette).map(([k, v]) => [k, colours(v)])) };
     this.language = model.get("language");
     this.panels = new Set(model.get("panels"));
     this.shown = model.get("editors");
@@ -579,6 +581,7 @@ class Explorer {
     this.kernel = model.get("kernel");
     this.share = model.get("share");
     this.grids = {};
+    this.views = new Map();
     this.adopt(model.get("page_state"));
     this.exported = null;
     this.build();
@@ -1084,67 +1087,107 @@ class Explorer {
     }
   }
 
+  // A view is built once per layout (its key: sizes, labels, title, mask, focus) and then only
+  // its numbers and colours change: at 16 tokens and 4 heads a rebuild would cost most of a frame.
+  cached(name, key, build) {
+    const old = this.views.get(name);
+    if (old && old.key === key) return old;
+    const made = { key, ...build() };
+    this.views.set(name, made);
+    return made;
+  }
+
+  fill(td, bg, text) {
+    if (td._bg !== bg) {
+      td.style.background = bg;
+      td.style.color = isLight(bg) ? "#000" : "#fff";
+      td._bg = bg;
+    }
+    if (td.firstChild.nodeValue !== text) td.firstChild.nodeValue = text;
+  }
+
   table(M, rowLabels, title, name, places = 4) {
     // a matrix as a table, cells on the figures' diverging scale
+    const view = this.cached(`table-${name}`, JSON.stringify([M.length, M[0].length, rowLabels, title]), () => {
+      const id = `${this.id}-t-${name}`;
+      const tds = M.map(row => row.map(() => h("td", {}, [""])));
+      const node = h("div", { class: "selfattn-view" }, [
+        h("div", { class: "selfattn-view-title", id, text: title }),
+        h("table", { class: "selfattn-table", "data-name": name, "aria-labelledby": id }, [
+          h("thead", {}, [h("tr", {}, [h("td"), ...M[0].map((_, c) => h("th", { scope: "col", text: String(c + 1) }))])]),
+          h("tbody", {}, M.map((row, r) => h("tr", {}, [h("th", { scope: "row", text: rowLabels[r] }), ...tds[r].map(td => td)])))])]);
+      return { node, tds };
+    });
     const palette = this.rules.palette.signed;
-    const top = Math.max(...M.flat().map(Math.abs)) || 1;
-    const id = `${this.id}-t-${name}`;
-    const rows = M.map((row, r) => h("tr", {}, [h("th", { scope: "row", text: rowLabels[r] }),
-      ...row.map(v => {
-        const bg = colour(palette, (v + top) / (2 * top));
-        return h("td", { style: `background:${bg};color:${isLight(bg) ? "#000" : "#fff"}`, text: cellText(v, places, this.language) });
-      })]));
-    return h("div", { class: "selfattn-view" }, [
-      h("div", { class: "selfattn-view-title", id, text: title }),
-      h("table", { class: "selfattn-table", "data-name": name, "aria-labelledby": id }, [
-        h("thead", {}, [h("tr", {}, [h("td"), ...M[0].map((_, c) => h("th", { scope: "col", text: String(c + 1) }))])]),
-        h("tbody", {}, rows)])]);
+    let top = 0;
+    for (const row of M) for (const v of row) top = Math.max(top, Math.abs(v));
+    top = top || 1;
+    M.forEach((row, r) => row.forEach((v, c) => this.fill(view.tds[r][c], colour(palette, (v + top) / (2 * top)), cellText(v, places, this.language))));
+    return view.node;
   }
 
   heatmap(head, labels, which, title, alt, k) {
     const data = head[which];
     const weights = which === "weights";
+    const focus = weights ? this.st.focus : -1;
+    const name = `heat-${which}-${k}`;
+    const view = this.cached(name, JSON.stringify([labels, title, head.causal, focus]), () => {
+      const id = `${this.id}-${which}-${k}`;
+      const masked = this.t("explorer_masked_cell");
+      const tds = data.map((row, i) => row.map((_, j) => {
+        if (!head.mask[i][j] && weights)  // no weight at all (not a weight of 0): grey, hatched
+          return h("td", { class: "selfattn-masked" }, [h("span", { class: "selfattn-sr", text: masked })]);
+        return h("td", { class: head.mask[i][j] ? null : "selfattn-masked-score" },
+          ["", head.mask[i][j] ? null : h("span", { class: "selfattn-sr", text: ` (${masked})` })]);
+      }));
+      const description = h("p", { class: "selfattn-sr", id: `${id}-d` });
+      const node = h("figure", { class: "selfattn-heatmap", "data-name": which, "data-head": k }, [
+        h("figcaption", { id: `${id}-c` }, title.split("\n").flatMap((line, i) => (i ? [h("br"), line] : [line]))),
+        h("table", { class: "selfattn-heat", "aria-labelledby": `${id}-c`, "aria-describedby": `${id}-d` }, [
+          h("thead", {}, [h("tr", {}, [h("td", { class: "selfattn-axis", text: this.t("plot_query_axis") + " \\ " + this.t("plot_key_axis") }),
+            ...labels.map(l => h("th", { scope: "col", text: l }))])]),
+          h("tbody", {}, data.map((row, i) => h("tr", { class: i === focus ? "selfattn-focus-row" : null },
+            [h("th", { scope: "row", text: labels[i] }), ...tds[i]])))]),
+        description,
+        // the picture of what the view shows when the button is pressed (view.current, below)
+        this.exportButtons(() => this.views.get(name).current(), this.t(weights ? "export_file_weights" : "export_file_scores",
+          { head: k + 1 }), title)]);
+      return { node, tds, description };
+    });
     const palette = weights ? this.rules.palette.weights : this.rules.palette.signed;
     let top = 1;
-    if (!weights) {
+    if (!weights) {  // plots._signed_norm: every score, masked or not
       top = 0;
-      data.forEach(row => row.forEach(v => { top = Math.max(top, Math.abs(v)); }));  // plots._signed_norm
+      for (const row of data) for (const v of row) top = Math.max(top, Math.abs(v));
       top = top || 1;
     }
-    const id = `${this.id}-${which}-${k}`;
-    const masked = this.t("explorer_masked_cell");
-    // one description of every cell: the table below and the exported picture both draw it
-    const cells = data.map((row, i) => row.map((v, j) => {
-      if (!head.mask[i][j] && weights) return { masked: true, text: "" };  // no weight at all (not 0): grey, hatched
-      const bg = colour(palette, weights ? v : (v + top) / (2 * top));
-      return { text: cellText(v, 2, this.language), fill: bg, ink: isLight(bg) ? "#000" : "#fff", hatched: !head.mask[i][j] };
+    data.forEach((row, i) => row.forEach((v, j) => {
+      if (!head.mask[i][j] && weights) return;
+      this.fill(view.tds[i][j], colour(palette, weights ? v : (v + top) / (2 * top)), cellText(v, 2, this.language));
     }));
-    const rows = cells.map((row, i) => h("tr", { class: weights && i === this.st.focus ? "selfattn-focus-row" : null }, [
-      h("th", { scope: "row", text: labels[i] }),
-      ...row.map(cell => (cell.masked
-        ? h("td", { class: "selfattn-masked" }, [h("span", { class: "selfattn-sr", text: masked })])
-        : h("td", { class: cell.hatched ? "selfattn-masked-score" : null, style: `background:${cell.fill};color:${cell.ink}` },
-          [cell.text, cell.hatched ? h("span", { class: "selfattn-sr", text: ` (${masked})` }) : null])))]));
-    const ticks = weights ? [0, 0.25, 0.5, 0.75, 1].map(at => ({ at, text: cellText(at, 2, this.language) }))
-      : [0, 0.5, 1].map(at => ({ at, text: cellText((2 * at - 1) * top, 2, this.language) }));
-    const picture = () => heatmapSvg({ title, alt, language: this.language, rowLabels: labels, colLabels: labels,
-      xAxis: this.t("plot_key_axis"), yAxis: this.t("plot_query_axis"), cells, focusRow: weights ? this.st.focus : null,
-      maskedNote: this.t(weights ? "plot_weights_masked_note" : "plot_scores_masked_note"),
-      legend: { label: weights ? this.t("export_legend_weights") : this.t(head.scaled ? "plot_scores_scaled" : "plot_scores_unscaled"),
-        palette, ticks } });
-    const file = this.t(weights ? "export_file_weights" : "export_file_scores", { head: k + 1 });
-    return h("figure", { class: "selfattn-heatmap", "data-name": which, "data-head": k }, [
-      h("figcaption", { id: `${id}-c` }, title.split("\n").flatMap((line, i) => (i ? [h("br"), line] : [line]))),
-      h("table", { class: "selfattn-heat", "aria-labelledby": `${id}-c`, "aria-describedby": `${id}-d` }, [
-        h("thead", {}, [h("tr", {}, [h("td", { class: "selfattn-axis", text: this.t("plot_query_axis") + " \\ " + this.t("plot_key_axis") }),
-          ...labels.map(l => h("th", { scope: "col", text: l }))])]),
-        h("tbody", {}, rows)]),
-      h("p", { class: "selfattn-sr", id: `${id}-d`, text: alt }),
-      this.exportButtons(picture, file, title, alt)]);
+    if (view.description.textContent !== alt) view.description.textContent = alt;
+    // the exported picture: these cells, as fill() paints them, with the title, labels and scale
+    view.current = () => {
+      const cells = data.map((row, i) => row.map((v, j) => {
+        if (!head.mask[i][j] && weights) return { masked: true, text: "" };
+        const bg = colour(palette, weights ? v : (v + top) / (2 * top));
+        return { text: cellText(v, 2, this.language), fill: bg, ink: isLight(bg) ? "#000" : "#fff", hatched: !head.mask[i][j] };
+      }));
+      const ticks = weights ? [0, 0.25, 0.5, 0.75, 1].map(at => ({ at, text: cellText(at, 2, this.language) }))
+        : [0, 0.5, 1].map(at => ({ at, text: cellText((2 * at - 1) * top, 2, this.language) }));
+      const svg = heatmapSvg({ title, alt, language: this.language, rowLabels: labels, colLabels: labels,
+        xAxis: this.t("plot_key_axis"), yAxis: this.t("plot_query_axis"), cells, focusRow: weights ? focus : null,
+        maskedNote: this.t(weights ? "plot_weights_masked_note" : "plot_scores_masked_note"),
+        legend: { label: weights ? this.t("export_legend_weights") : this.t(head.scaled ? "plot_scores_scaled" : "plot_scores_unscaled"),
+          palette, ticks } });
+      return { svg, alt };
+    };
+    return view.node;
   }
 
-  // SVG and PNG buttons under a view: `picture()` is its SVG text, `file` its file name (no extension)
-  exportButtons(picture, file, title, alt) {
+  // SVG and PNG buttons under a view: `current()` gives {svg, alt} of what it shows now, `file` the
+  // file's name (no extension)
+  exportButtons(current, file, title) {
     const status = h("span", { class: "selfattn-message selfattn-export-message", role: "status" });
     const button = (format, label) => h("button", { type: "button", class: `selfattn-export-${format}`, text: this.t(label),
       "aria-label": this.t("export_picture_tooltip", { title: title.replace(/\n/g, " "), format: this.t(label) }),
@@ -1152,7 +1195,8 @@ class Explorer {
       onclick: async () => {
         try {
           // inside the PNG too: its title, its text alternative and the tokens' labels (one a line)
-          const name = await savePicture(picture(), file, format,
+          const { svg, alt } = current();
+          const name = await savePicture(svg, file, format,
             [["Title", title], ["Description", alt], ["Tokens", tokens(this.st).join("\n")]]);
           this.say(status, this.t("export_done", { file: name }), false);
         } catch (error) {  // a browser that cannot draw the SVG on a canvas: said, never silent
@@ -1176,14 +1220,20 @@ class Explorer {
     return this.t("explorer_weights_alt", { n: head.n, mode: this.mode(head), focus: `${this.st.focus + 1} (${labels[this.st.focus]})`, rows });
   }
 
+  place(container, children) {  // the same nodes in the same order: nothing to move
+    const now = container.children;
+    if (now.length === children.length && children.every((c, k) => now[k] === c)) return;
+    container.replaceChildren(...children);
+  }
+
   paintViews() {
     const s = this.st, r = this.result;
     const labels = tokens(s).map(l => shortLabel(l, this.rules.label_chars));
     const full = tokens(s);
     const several = r.heads.length > 1;
     const pick = name => (several ? r.heads[0][name].map((_, i) => r.heads.flatMap(head => head[name][i])) : r.heads[0][name]);
-    this.inputView.replaceChildren(...(s.positions ? [this.table(r.X_in, full, this.t("explorer_heads_view_input"), "X_in")] : []));
-    this.qkv.replaceChildren(...["Q", "K", "V"].filter(n => this.panels.has(n)).map(n => this.table(pick(n), full, this.t(`view_${n}`), n)));
+    this.place(this.inputView, s.positions ? [this.table(r.X_in, full, this.t("explorer_heads_view_input"), "X_in")] : []);
+    this.place(this.qkv, ["Q", "K", "V"].filter(n => this.panels.has(n)).map(n => this.table(pick(n), full, this.t(`view_${n}`), n)));
     const maps = [];
     if (several) {
       if (this.panels.has("weights")) r.heads.forEach((head, k) => maps.push(this.heatmap(head, labels, "weights",
@@ -1199,14 +1249,14 @@ class Explorer {
       if (this.panels.has("weights")) maps.push(this.heatmap(head, labels, "weights",
         this.t("plot_weights_title", { mode: this.mode(head) }), this.weightsAlt(head, labels), 0));
     }
-    this.attention.replaceChildren(...maps);
+    this.place(this.attention, maps);
     const outputs = [];
     if (this.panels.has("output")) {
       if (several) outputs.push(this.table(r.concat, full, this.t("explorer_heads_view_concat"), "concat"),
         this.table(r.output, full, this.t("explorer_heads_view_output"), "output"));
       else outputs.push(this.table(r.output, full, this.t("view_output"), "output"));
     }
-    this.outputs.replaceChildren(...outputs);
+    this.place(this.outputs, outputs);
     if (!this.panels.has("contributions")) this.contributions.replaceChildren();
     else if (several) this.contributions.replaceChildren(h("p", { text: this.t("explorer_heads_one_head_only") }));
     else this.contributions.replaceChildren(this.contributionsView(r.heads[0], labels));
@@ -1250,17 +1300,17 @@ class Explorer {
         this.t("plot_contribution_part", { i: sub(i + 1), j: sub(j + 1), token: labels[j] })]))]);
     const title = this.t("plot_contributions_title", { i: sub(i + 1), token: labels[i] });
     const alt = svg.getAttribute("aria-label");
-    const picture = () => contributionsSvg({ title, alt, language: this.language, axis: this.t("plot_component_axis", { i: sub(i + 1) }),
+    const picture = () => ({ alt, svg: contributionsSvg({ title, alt, language: this.language, axis: this.t("plot_component_axis", { i: sub(i + 1) }),
       components: head.output[i].map((_, c) => String(c + 1)),
       pieces: visible.map((j, k) => ({ label: this.t("plot_contribution_part", { i: sub(i + 1), j: sub(j + 1), token: labels[j] }),
         colour: colours[j % colours.length], values: pieces[k] })),
       total: { label: this.t("plot_contribution_total", { i: sub(i + 1) }), values: head.output[i],
-        texts: head.output[i].map(v => cellText(v, 2, this.language)) } });
+        texts: head.output[i].map(v => cellText(v, 2, this.language)) } }) });
     return h("figure", { class: "selfattn-contrib" }, [
       h("figcaption", { text: title }),
       h("div", { class: "selfattn-row" }, [svg, legend]),
       h("p", { class: "selfattn-axis", text: this.t("plot_component_axis", { i: sub(i + 1) }) }),
-      this.exportButtons(picture, this.t("export_file_contributions", { token: i + 1 }), title, alt)]);
+      this.exportButtons(picture, this.t("export_file_contributions", { token: i + 1 }), title)]);
   }
 
   paintSteps() {

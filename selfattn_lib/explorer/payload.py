@@ -72,6 +72,14 @@ def steps_blocks(state: ExplorerState, result, language: str) -> list:
     return page_blocks(worked, language)
 
 
+def compact_rules() -> dict:
+    """RULES with each colour scale as one string of 6-digit hex colours (a third of the size of
+    the list: every explorer stores its traits in the notebook); explorer.js reads both forms."""
+    palette = {name: "".join(c[1:] for c in value) if isinstance(value, list) else value
+               for name, value in RULES["palette"].items()}
+    return {**RULES, "palette": palette}
+
+
 def page_payload(language: str = "en", state: ExplorerState | None = None) -> dict:
     """JSON-able: the model's first traits for `mount(el, payload)` on a plain page (no kernel).
     A link in the page's address (`#state=...`) is opened over `state` by standalone.js."""
@@ -84,7 +92,7 @@ def page_payload(language: str = "en", state: ExplorerState | None = None) -> di
     return {
         "language": language,
         "strings": strings_for(language),
-        "rules": RULES,
+        "rules": compact_rules(),
         "chapter": {"labels": chapter["labels"], "store": chapter["store"]},
         "sentence": list(CHAPTER_SENTENCE),
         "panels": list(PANELS),

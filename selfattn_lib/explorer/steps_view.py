@@ -14,6 +14,8 @@ __all__ = ["page_blocks", "latex_nodes", "text_nodes"]
 _SYMBOLS = {"cdot": " · ", "approx": " ≈ ", "le": " ≤ ", "ge": " ≥ ", "alpha": "α", "sum": "Σ",
             "max": "max", "times": " × ", "ldots": "…", "cdots": "⋯", "quad": "  ", "infty": "∞"}
 _ESCAPED = re.compile(r"\\([\\`*_|\[\]#$<{}])")
+_COMMAND = re.compile(r"\\([A-Za-z]+)")
+_PLAIN = re.compile(r"[^{}\\_^&]+")  # a run of characters the formula shows as they are
 
 
 def _merge(nodes: list) -> list:
@@ -64,7 +66,7 @@ def _group(s: str, i: int) -> tuple[list, int]:
 
 
 def _command(s: str, i: int) -> tuple[list, int]:
-    m = re.compile(r"\\([A-Za-z]+)").match(s, i)
+    m = _COMMAND.match(s, i)
     if not m:  # \, \! \$ \{ ...
         ch = s[i + 1] if i + 1 < len(s) else ""
         return ([{",": " ", "!": "", ";": " ", ":": " "}.get(ch, ch)]), i + 2
@@ -105,8 +107,9 @@ def _latex(s: str, i: int, closing: bool) -> tuple[list, int]:
             nodes.append("\x00")  # a column separator: "," or, with decimal commas, ";"
             i += 1
         else:
-            nodes.append(ch)
-            i += 1
+            run = _PLAIN.match(s, i)
+            nodes.append(run.group())
+            i = run.end()
     return _merge(nodes), i
 
 
