@@ -7,6 +7,7 @@ with names that say what they hold. Served from 127.0.0.1; nothing else is reach
 from __future__ import annotations
 
 import functools
+from collections import Counter
 import io
 import json
 import shutil
@@ -249,6 +250,18 @@ def test_every_picture_downloads_as_svg_and_png_with_its_labels(page, site, tmp_
                 assert image.text["Title"] and image.text["Description"]
         figures.nth(k).locator(".selfattn-export-message", has_text=names[-1]).wait_for()
     assert names == [f"{base}.{format}" for base in EXPECTED_FILES[language] for format in ("svg", "png")]
+    # after an edit the picture shows the new numbers, exactly those of the table on screen
+    before_edit = [v for row in explorer.state()["heatmaps"]["weights0"] for v in row
+                   if v and v != text("explorer_masked_cell", language)]
+    explorer.type_into(explorer.cell("X", 1, 0), "2,5" if language == "pt" else "2.5")
+    masked = text("explorer_masked_cell", language)
+    on_screen = [v for row in explorer.state()["heatmaps"]["weights0"] for v in row if v and v != masked]
+    assert on_screen != before_edit
+    with page.expect_download() as info:
+        figures.nth(1).locator(".selfattn-export-svg").click()
+    info.value.save_as(tmp_path / "after.svg")
+    words = texts((tmp_path / "after.svg").read_text(encoding="utf-8"))
+    assert not Counter(on_screen) - Counter(words), (on_screen, words)  # every number on screen is in the picture
     # several heads: one weights picture per head, named by its head
     explorer.root.locator(".selfattn-heads-section summary").click()
     explorer.type_into(explorer.root.locator(".selfattn-heads input"), "2")
