@@ -1,22 +1,17 @@
 """The explorer beyond the chapter (issue 13): a number of heads with one weights heatmap per head
 and a W^O editor, and a switch that adds the sinusoidal positional encoding to X.
 
-The state's checks, without widgets (the page's arithmetic: test_explorer_page_numbers.py). Expected numbers come from the plain-Python references (tests/reference.py) and from
-the library's `multi_head_attention` / `self_attention` called on the state's own matrices."""
+The state's checks, without widgets (the page's arithmetic: test_explorer_page_numbers.py).
+Expected numbers come from the plain-Python references (tests/reference.py) and from the
+library's `self_attention` called on the state's own matrices."""
 import json
-import re
 
-import matplotlib
-
-matplotlib.use("Agg")
-
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
+import numpy as np
+import pytest
 
 from reference import (reference_attention, reference_multi_head_attention,  # noqa: E402
                        reference_positional_encoding)
-from selfattn_lib import (MultiHeadResult, chapter_example, multi_head_attention,  # noqa: E402
-                          positional_encoding, self_attention)
+from selfattn_lib import MultiHeadResult, chapter_example, self_attention  # noqa: E402
 from selfattn_lib.attention import AttentionResult  # noqa: E402
 from selfattn_lib.explorer.state import ExplorerState, InputError, validate  # noqa: E402
 
@@ -28,10 +23,6 @@ def chapter_state(**changes) -> ExplorerState:
 
 def zeros(name, shape):
     return np.zeros(shape)
-
-
-def words(widget) -> str:
-    return re.sub("<[^>]+>", "", widget.value)
 
 
 # --- the state, no widgets ----------------------------------------------------------------------------

@@ -253,3 +253,19 @@ document.body.dataset.ready = "true";
         rest = re.sub(r"[-+]?\d[\d.,]*(e[-+]?\d+)?", " ", rest)
         words += [w for w in re.findall(r"[^\W\d_]{2,}|\S*[A-Za-z]\S*", rest) if w not in allowed]
     assert not words, sorted(set(words))
+
+
+def test_one_rounding_in_every_view_and_its_text_alternative(page):
+    """The old explorer showed 0.13 in a heatmap and 0.12 in its alt text (and .4f beside half up)."""
+    explorer = explorer_in(page, "en")
+    explorer.editor("X").locator("textarea").fill("0.125 0.375 0.625 0.875\n1.005 2.015 0.245 0.135\n3 1 0.5 0.25")
+    explorer.editor("X").locator("button.selfattn-paste-button").click()
+    state = explorer.state()
+    description = explorer.root.locator('figure.selfattn-heatmap[data-name="weights"] p.selfattn-sr').text_content()
+    weights = state["heatmaps"]["weights0"]
+    said = re.findall(r"\((\d\.\d\d)\)", description)  # each row's largest weight, in words
+    assert said == [max((number(v), v) for v in row if v != text("explorer_masked_cell"))[1] for row in weights]
+    from selfattn_lib import rounding
+    m = explorer.matrices(state)
+    Q = reference_attention(m["X"], m["W_q"], m["W_k"], m["W_v"])[0]
+    assert [v for row in state["tables"]["Q"] for v in row] == [rounding.fmt(x, 4) for row in Q for x in row]
