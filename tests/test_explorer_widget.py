@@ -197,3 +197,40 @@ def test_the_worked_steps_show_a_label_as_typed(label):
     assert f"“{label}”" in heading, heading
     rows = [flat(cell) for b in blocks if b["k"] == "table" for row in b["rows"] for cell in row]
     assert f"2 “{label}”" in rows
+
+
+def test_the_rules_file_is_what_matplotlib_and_the_limits_give():
+    """rules.json: the limits both sides read, and the figures' colour scales exported from
+    matplotlib (tools/explorer_rules.py writes it)."""
+    import importlib.util
+    from pathlib import Path
+
+    tool = Path(__file__).resolve().parents[1] / "tools" / "explorer_rules.py"
+    spec = importlib.util.spec_from_file_location("explorer_rules", tool)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.TARGET.read_text(encoding="utf-8") == module.text(), "run tools/explorer_rules.py"
+    from matplotlib import colormaps
+    from selfattn_lib import plots
+    from selfattn_lib.explorer.state import RULES
+    weights = colormaps[plots.WEIGHTS_CMAP]
+    assert RULES["palette"]["weights"][200] == "#" + "".join(f"{round(255 * c):02x}" for c in weights(200)[:3])
+    assert (RULES["max_tokens"], RULES["max_dim"], RULES["max_heads"], RULES["max_label"]) == (16, 10, 4, 40)
+
+
+def test_every_word_key_the_page_module_asks_for_is_sent_and_exists():
+    import re
+    from pathlib import Path
+
+    from selfattn_lib import strings
+    from selfattn_lib.explorer.payload import STRING_KEYS
+
+    source = (Path(__file__).resolve().parents[1] / "selfattn_lib" / "explorer" / "explorer.js").read_text()
+    source = re.sub(r"(?m)^\s*//.*$|\s//\s.*$", "", source)  # comments name files, not keys
+    asked = set(re.findall(r'(?:\bt|this\.t|InputError|bad)\(\s*"([a-z_]+)"', source))
+    asked |= set(re.findall(r'strings\.([a-z_]+)', source))
+    asked |= set(re.findall(r'this\.t\(\w+ \? "([a-z_]+)" : "([a-z_]+)"\)', source) and
+                 [k for pair in re.findall(r'"([a-z_]+)" : "([a-z_]+)"', source) for k in pair])
+    assert len(asked) > 60
+    assert asked <= set(STRING_KEYS), sorted(asked - set(STRING_KEYS))
+    assert set(STRING_KEYS) <= set(strings.STRINGS["en"]) and set(STRING_KEYS) <= set(strings.STRINGS["pt"])

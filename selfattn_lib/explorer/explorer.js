@@ -21,6 +21,13 @@ function decimal12(x) {
   return [x < 0 ? "-" : "", mantissa.replace(".", ""), Number(exp)];
 }
 
+function increment(digits) {  // "0999" -> "1000", "999" -> "1000"
+  let k = digits.length - 1;
+  while (k >= 0 && digits[k] === "9") k--;
+  if (k < 0) return "1" + "0".repeat(digits.length);
+  return digits.slice(0, k) + String.fromCharCode(digits.charCodeAt(k) + 1) + "0".repeat(digits.length - k - 1);
+}
+
 // x rounded half up (away from zero) to `places` decimals, as text; never "-0.00" (rounding.fmt).
 export function fmt(x, places = 2) {
   x = Number(x);
@@ -35,7 +42,7 @@ export function fmt(x, places = 2) {
     kept = digits + "0".repeat(keep - digits.length);
   } else {
     kept = digits.slice(0, keep);
-    if (digits[keep] >= "5") kept = (BigInt(kept) + 1n).toString().padStart(keep, "0");
+    if (digits[keep] >= "5") kept = increment(kept);
   }
   // kept is the value times 10^places, as an integer
   kept = kept.replace(/^0+(?=\d)/, "");
