@@ -993,7 +993,8 @@ class Explorer {
     }
     if (!copied) { this.say(this.shareMessage, this.t("link_copy_failed")); return; }
     const long = link.length > this.share.long_link;
-    this.say(this.shareMessage, this.t(long ? "link_long" : "link_copied", { length: link.length, limit: this.share.long_link }), long);
+    const values = { length: link.length, limit: this.share.long_link };
+    this.say(this.shareMessage, long ? this.t("link_long", values) : this.t("link_copied", values), long);
   }
 
   // Open the state a link holds, through the checks a JSON file goes through. Refused: the state
@@ -1157,8 +1158,8 @@ class Explorer {
             [h("th", { scope: "row", text: labels[i] }), ...tds[i]])))]),
         description,
         // the picture of what the view shows when the button is pressed (view.current, below)
-        this.exportButtons(() => this.views.get(name).current(), this.t(weights ? "export_file_weights" : "export_file_scores",
-          { head: k + 1 }), title)]);
+        this.exportButtons(() => this.views.get(name).current(),
+          weights ? this.t("export_file_weights", { head: k + 1 }) : this.t("export_file_scores", { head: k + 1 }), title)]);
       return { node, tds, description };
     });
     const palette = weights ? this.rules.palette.weights : this.rules.palette.signed;
@@ -1184,7 +1185,7 @@ class Explorer {
         : [0, 0.5, 1].map(at => ({ at, text: cellText((2 * at - 1) * top, 2, this.language) }));
       const svg = heatmapSvg({ title, alt, language: this.language, rowLabels: labels, colLabels: labels,
         xAxis: this.t("plot_key_axis"), yAxis: this.t("plot_query_axis"), cells, focusRow: weights ? focus : null,
-        maskedNote: this.t(weights ? "plot_weights_masked_note" : "plot_scores_masked_note"),
+        maskedNote: weights ? this.t("plot_weights_masked_note") : this.t("plot_scores_masked_note"),
         legend: { label: weights ? this.t("export_legend_weights") : this.t(head.scaled ? "plot_scores_scaled" : "plot_scores_unscaled"),
           palette, ticks } });
       return { svg, alt };
