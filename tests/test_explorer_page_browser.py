@@ -22,7 +22,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 import explorer_page  # noqa: E402
 
-from selfattn_lib.explorer import page_payload  # noqa: E402
+from selfattn_lib.explorer import MODULE_FILES, page_payload  # noqa: E402
 from selfattn_lib.explorer.payload import STRING_KEYS  # noqa: E402
 from selfattn_lib.strings import text  # noqa: E402
 
@@ -71,7 +71,7 @@ def page(browser, site):
     page.wait_for_selector("body[data-ready=true]", timeout=15_000)
     yield page
     context.close()
-    own = {f"{base}/index.html", *(f"{base}/explorer/{name}" for name in ("explorer.js", "standalone.js", "explorer.css"))}
+    own = {f"{base}/index.html", *(f"{base}/explorer/{name}" for name in MODULE_FILES)}
     assert set(requests) <= own, f"requests outside the page's own files: {set(requests) - own}"
     assert guard.blocked == [] and guard.page_errors == [], (guard.blocked, guard.page_errors)
 

@@ -14,6 +14,7 @@ SAME_IN_BOTH = {
     "token", "new_token", "fill_zeros", "plot_scores_scaled", "plot_contribution_part",
     "plot_contribution_total", "plot_scores_title", "step_column_score", "step_column_token",
     "alt_weights_row", "nb.cost_scores", "nb.cost_W_o",
+    "export_svg", "export_png", "export_legend_contributions",  # file formats; "token j" is the chapter's
     "exercises.example_invalid",  # "example: {error}": the argument's name and the library's error
     "site.launch_binder", "site.launch_hub",  # the services' names
 }

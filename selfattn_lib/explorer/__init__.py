@@ -14,7 +14,7 @@ __all__ = ["AttentionExplorer", "ExplorerState", "InputError", "validate", "page
            "MODULE_FILES"]
 
 # The files a plain page serves beside its HTML (tools/explorer_page.py copies them).
-MODULE_FILES = ("explorer.js", "standalone.js", "explorer.css")
+MODULE_FILES = ("explorer.js", "standalone.js", "explorer.css", "share.js", "export.js")
 
 
 def __getattr__(name):

@@ -7,6 +7,11 @@
 // worked steps (steps.py is their only author). No word is written in this file: every text comes
 // from the model's `strings` (strings.py / strings_pt.py). A learner's label is always set with
 // textContent, never read as markup.
+//
+// A link to a state (share.js: its format) and the pictures a learner downloads (export.js: SVG and
+// PNG) come from two modules of their own; in a notebook widget.py hands them over inlined.
+import { LinkError, decodeLink, linkFor } from "./share.js";
+import { contributionsSvg, heatmapSvg, savePicture } from "./export.js";
 
 // --- numbers: one half-up rounding rule (rounding.py) ----------------------------------------------
 
@@ -559,6 +564,14 @@ function nodes(list) {  // worked steps' nodes (steps_view.py): strings, or [tag
 
 let uid = 0;
 
+// share.js says why a link is refused with its own error class (it loads alone): the same key and values
+function asInputError(error) {
+  if (!(error instanceof LinkError)) return error;
+  const values = {};
+  for (const [k, v] of Object.entries(error.values)) values[k] = asInputError(v);
+  return new InputError(error.key, values);
+}
+
 // --- the explorer -------------------------------------------------------------------------------------
 
 class Explorer {
@@ -575,6 +588,7 @@ class Explorer {
     this.shown = model.get("editors");
     this.chapter = model.get("chapter");
     this.kernel = model.get("kernel");
+    this.share = model.get("share");
     this.grids = {};
     this.views = new Map();
     this.adopt(model.get("page_state"));
@@ -590,12 +604,19 @@ class Explorer {
     model.on("change:page_state", this.onState);
     model.on("change:steps", this.onSteps);
     model.on("change:refusal", this.onRefusal);
+    // a link: opened here on a plain page (its fragment), said by the kernel in a notebook
+    this.onLink = () => this.openLink(this.model.get("link"), false);
+    model.on("change:link", this.onLink);
+    if (model.get("link")) this.openLink(model.get("link"), true);
+    else if (model.get("link_message")) this.say(this.shareMessage, model.get("link_message"));
   }
 
   destroy() {
     this.model.off("change:page_state", this.onState);
     this.model.off("change:steps", this.onSteps);
     this.model.off("change:refusal", this.onRefusal);
+    this.model.off("change:link", this.onLink);
+    clearTimeout(this.linkTimer);
   }
 
   t(key, values) { return format(this.strings[key], values || {}); }
@@ -694,6 +715,14 @@ class Explorer {
         onclick: () => this.act(this.main, () => this.chapterState()) })]));
     this.main = h("div", { class: "selfattn-message selfattn-main-message", role: "status" });
     root.append(this.main);
+    // a link that opens this very state (kept in step with it), copied on request
+    this.linkBox = h("input", { type: "text", readonly: true, id: `${this.id}-link`, class: "selfattn-link", size: 36 });
+    this.shareMessage = h("div", { class: "selfattn-message selfattn-share-message", role: "status" });
+    root.append(h("div", { class: "selfattn-row selfattn-share" }, [
+      h("button", { type: "button", class: "selfattn-copy-link", text: t("copy_link"), title: t("copy_link_tooltip"),
+        onclick: () => this.onCopyLink() }),
+      h("span", { class: "selfattn-field" }, [h("label", { for: `${this.id}-link`, text: t("link_field") }), this.linkBox])]),
+    this.shareMessage);
     // beyond the chapter: heads, W^O, positions
     this.heads = h("input", { type: "text", inputmode: "numeric", id: `${this.id}-heads`, size: 3, title: t("explorer_heads_tooltip"),
       onkeydown: e => { if (e.key === "Enter") this.onHeads(); if (e.key === "Escape") this.paintControls(); },
@@ -940,6 +969,54 @@ class Explorer {
     });
   }
 
+  // --- a link to this state (share.js) ---
+  link() {
+    const s = this.st;
+    const data = { tokens: tokens(s), causal: s.causal, scaled: s.scaled, focus: s.focus, n_heads: s.n_heads, positions: s.positions };
+    for (const name of MATRICES) data[name] = matrix(s, name);
+    // on a page of the site (no kernel): this page; in a notebook: the site's explorer page (share.json)
+    const base = this.kernel ? null : String(window.location.href).split("#")[0];
+    return linkFor(data, this.share, this.language, base);
+  }
+
+  async onCopyLink() {
+    const link = this.link();
+    clearTimeout(this.linkTimer);
+    this.linkBox.value = link;
+    this.clearMessages();
+    let copied = false;
+    try {
+      await navigator.clipboard.writeText(link);
+      copied = true;
+    } catch (error) {  // no clipboard permission (an insecure page, a browser setting): the old way
+      this.linkBox.focus();
+      this.linkBox.select();
+      try { copied = document.execCommand("copy"); } catch (e) { copied = false; }
+    }
+    if (!copied) { this.say(this.shareMessage, this.t("link_copy_failed")); return; }
+    const long = link.length > this.share.long_link;
+    const values = { length: link.length, limit: this.share.long_link };
+    this.say(this.shareMessage, long ? this.t("link_long", values) : this.t("link_copied", values), long);
+  }
+
+  // Open the state a link holds, through the checks a JSON file goes through. Refused: the state
+  // stays (at the start: the page's first state, the chapter's example) and the message says why.
+  openLink(link, atStart) {
+    if (!link) return true;
+    const said = error => (atStart ? new InputError("link_fallback", { why: error }) : error);
+    return this.act(this.shareMessage, () => {
+      let data;
+      try { data = decodeLink(link, this.share, this.rules); } catch (error) { throw said(asInputError(error)); }
+      try {
+        const next = fromData(data, this.rules);
+        validate(next, this.rules, this.strings);
+        return next;
+      } catch (error) {
+        throw said(error instanceof InputError ? new InputError("link_refused", { error }) : error);
+      }
+    }, () => this.t("link_opened", { n: this.st.n, d_model: this.st.d_model, d_k: this.st.d_k, d_v: this.st.d_v }));
+  }
+
   onExport() {
     this.exported = toJson(this.st);
     this.json.value = this.exported;
@@ -990,6 +1067,12 @@ class Explorer {
     this.paintControls();
     this.paintViews();
     this.paintSteps();
+    // the link box: never an older state's link; written a moment after the frame (a link of 16
+    // tokens, d = 10, takes about 1 ms in node, benchmarks/share_link.py: the repaint keeps its
+    // frame to itself), and at once on "Copy link"
+    this.linkBox.value = "";
+    clearTimeout(this.linkTimer);
+    this.linkTimer = setTimeout(() => { this.linkBox.value = this.link(); }, 120);
     if (this.exported !== null && this.json.value === this.exported) {  // kept in step with the state
       this.exported = toJson(s);
       this.json.value = this.exported;
@@ -1057,7 +1140,8 @@ class Explorer {
     const data = head[which];
     const weights = which === "weights";
     const focus = weights ? this.st.focus : -1;
-    const view = this.cached(`heat-${which}-${k}`, JSON.stringify([labels, title, head.causal, focus]), () => {
+    const name = `heat-${which}-${k}`;
+    const view = this.cached(name, JSON.stringify([labels, title, head.causal, focus]), () => {
       const id = `${this.id}-${which}-${k}`;
       const masked = this.t("explorer_masked_cell");
       const tds = data.map((row, i) => row.map((_, j) => {
@@ -1074,7 +1158,10 @@ class Explorer {
             ...labels.map(l => h("th", { scope: "col", text: l }))])]),
           h("tbody", {}, data.map((row, i) => h("tr", { class: i === focus ? "selfattn-focus-row" : null },
             [h("th", { scope: "row", text: labels[i] }), ...tds[i]])))]),
-        description]);
+        description,
+        // the picture of what the view shows when the button is pressed (view.current, below)
+        this.exportButtons(() => this.views.get(name).current(),
+          weights ? this.t("export_file_weights", { head: k + 1 }) : this.t("export_file_scores", { head: k + 1 }), title)]);
       return { node, tds, description };
     });
     const palette = weights ? this.rules.palette.weights : this.rules.palette.signed;
@@ -1089,7 +1176,44 @@ class Explorer {
       this.fill(view.tds[i][j], colour(palette, weights ? v : (v + top) / (2 * top)), cellText(v, 2, this.language));
     }));
     if (view.description.textContent !== alt) view.description.textContent = alt;
+    // the exported picture: these cells, as fill() paints them, with the title, labels and scale
+    view.current = () => {
+      const cells = data.map((row, i) => row.map((v, j) => {
+        if (!head.mask[i][j] && weights) return { masked: true, text: "" };
+        const bg = colour(palette, weights ? v : (v + top) / (2 * top));
+        return { text: cellText(v, 2, this.language), fill: bg, ink: isLight(bg) ? "#000" : "#fff", hatched: !head.mask[i][j] };
+      }));
+      const ticks = weights ? [0, 0.25, 0.5, 0.75, 1].map(at => ({ at, text: cellText(at, 2, this.language) }))
+        : [0, 0.5, 1].map(at => ({ at, text: cellText((2 * at - 1) * top, 2, this.language) }));
+      const svg = heatmapSvg({ title, alt, language: this.language, rowLabels: labels, colLabels: labels,
+        xAxis: this.t("plot_key_axis"), yAxis: this.t("plot_query_axis"), cells, focusRow: weights ? focus : null,
+        maskedNote: weights ? this.t("plot_weights_masked_note") : this.t("plot_scores_masked_note"),
+        legend: { label: weights ? this.t("export_legend_weights") : this.t(head.scaled ? "plot_scores_scaled" : "plot_scores_unscaled"),
+          palette, ticks } });
+      return { svg, alt };
+    };
     return view.node;
+  }
+
+  // SVG and PNG buttons under a view: `current()` gives {svg, alt} of what it shows now, `file` the
+  // file's name (no extension)
+  exportButtons(current, file, title) {
+    const status = h("span", { class: "selfattn-message selfattn-export-message", role: "status" });
+    const button = (format, label) => h("button", { type: "button", class: `selfattn-export-${format}`, text: this.t(label),
+      "aria-label": this.t("export_picture_tooltip", { title: title.replace(/\n/g, " "), format: this.t(label) }),
+      title: this.t("export_picture_tooltip", { title: title.replace(/\n/g, " "), format: this.t(label) }),
+      onclick: async () => {
+        try {
+          // inside the PNG too: its title, its text alternative and the tokens' labels (one a line)
+          const { svg, alt } = current();
+          const name = await savePicture(svg, file, format,
+            [["Title", title], ["Description", alt], ["Tokens", tokens(this.st).join("\n")]]);
+          this.say(status, this.t("export_done", { file: name }), false);
+        } catch (error) {  // a browser that cannot draw the SVG on a canvas: said, never silent
+          this.say(status, this.t("export_failed", { format: this.t(label) }));
+        }
+      } });
+    return h("div", { class: "selfattn-row selfattn-export" }, [button("svg", "export_svg"), button("png", "export_png"), status]);
   }
 
   mode(head) {
@@ -1184,10 +1308,19 @@ class Explorer {
       h("li", {}, [h("span", { class: "selfattn-swatch selfattn-total" }), this.t("plot_contribution_total", { i: sub(i + 1) })]),
       ...visible.map(j => h("li", {}, [h("span", { class: "selfattn-swatch", style: `background:${colours[j % colours.length]}` }),
         this.t("plot_contribution_part", { i: sub(i + 1), j: sub(j + 1), token: labels[j] })]))]);
+    const title = this.t("plot_contributions_title", { i: sub(i + 1), token: labels[i] });
+    const alt = svg.getAttribute("aria-label");
+    const picture = () => ({ alt, svg: contributionsSvg({ title, alt, language: this.language, axis: this.t("plot_component_axis", { i: sub(i + 1) }),
+      components: head.output[i].map((_, c) => String(c + 1)),
+      pieces: visible.map((j, k) => ({ label: this.t("plot_contribution_part", { i: sub(i + 1), j: sub(j + 1), token: labels[j] }),
+        colour: colours[j % colours.length], values: pieces[k] })),
+      total: { label: this.t("plot_contribution_total", { i: sub(i + 1) }), values: head.output[i],
+        texts: head.output[i].map(v => cellText(v, 2, this.language)) } }) });
     return h("figure", { class: "selfattn-contrib" }, [
-      h("figcaption", { text: this.t("plot_contributions_title", { i: sub(i + 1), token: labels[i] }) }),
+      h("figcaption", { text: title }),
       h("div", { class: "selfattn-row" }, [svg, legend]),
-      h("p", { class: "selfattn-axis", text: this.t("plot_component_axis", { i: sub(i + 1) }) })]);
+      h("p", { class: "selfattn-axis", text: this.t("plot_component_axis", { i: sub(i + 1) }) }),
+      this.exportButtons(picture, this.t("export_file_contributions", { token: i + 1 }), title)]);
   }
 
   paintSteps() {

@@ -5,6 +5,7 @@ from __future__ import annotations
 from .. import steps
 from ..example import CHAPTER_SENTENCE, chapter_example
 from ..strings import STRINGS, text
+from .share import SHARE
 from .state import RULES, ExplorerState, InputError, validate
 from .steps_view import page_blocks
 
@@ -42,6 +43,12 @@ STRING_KEYS = (
     "config_token_long", "config_token_count", "config_matrix", "config_matrix_size", "config_numbers", "config_number_too_large",
     "config_rows", "config_d_k", "config_heads", "config_positions", "config_flags", "config_focus",
     "config_W_o_shape", "json_too_deep", "json_syntax", "explorer_heads_range", "explorer_heads_invalid", "explorer_heads_divide", "reset_shape",
+    # a link to a state (share.js) and the pictures exported (export.js)
+    "copy_link", "copy_link_tooltip", "link_field", "link_copied", "link_long", "link_copy_failed", "link_opened",
+    "link_fallback", "link_no_state", "link_too_long", "link_damaged", "link_why_characters", "link_why_check",
+    "link_why_header", "link_why_labels", "link_why_numbers", "link_future", "link_refused",
+    "export_svg", "export_png", "export_picture_tooltip", "export_done", "export_failed", "export_file_weights", "export_file_scores",
+    "export_file_contributions", "export_legend_weights", "plot_weights_masked_note", "plot_scores_masked_note",
 )
 
 
@@ -74,7 +81,8 @@ def compact_rules() -> dict:
 
 
 def page_payload(language: str = "en", state: ExplorerState | None = None) -> dict:
-    """JSON-able: the model's first traits for `mount(el, payload)` on a plain page (no kernel)."""
+    """JSON-able: the model's first traits for `mount(el, payload)` on a plain page (no kernel).
+    A link in the page's address (`#state=...`) is opened over `state` by standalone.js."""
     state = chapter_state() if state is None else state
     try:
         result = validate(state)
@@ -93,4 +101,7 @@ def page_payload(language: str = "en", state: ExplorerState | None = None) -> di
         "steps": {"rev": 0, "blocks": steps_blocks(state, result, language)},
         "refusal": {},
         "kernel": False,
+        "share": SHARE,      # the site's address and the link limits (share.json)
+        "link": "",          # a link the page opens (share.js reads it, then the usual checks)
+        "link_message": "",  # the kernel's word on a link it opened (or refused) in notebook code
     }

@@ -27,9 +27,15 @@ export function createModel(payload) {
   };
 }
 
-// Mount an explorer in `el`; returns {model, destroy}.
+// Mount an explorer in `el`; returns {model, destroy}. A link to a state in the page's address
+// (`#state=...`, made by "Copy link") is opened over the payload's state, and so is one pasted into
+// the address bar later (the browser then changes only the fragment: no new page).
 export function mount(el, payload) {
-  const model = createModel({ ...payload, kernel: false });
+  const key = `#${payload.share.link_key}=`;
+  const linked = () => (window.location.hash.startsWith(key) ? window.location.hash : "");
+  const model = createModel({ ...payload, kernel: false, link: linked() });
   const destroy = explorer.render({ model, el });
-  return { model, destroy };
+  const onHash = () => { if (linked()) model.set("link", linked()); };
+  window.addEventListener("hashchange", onHash);
+  return { model, destroy: () => { window.removeEventListener("hashchange", onHash); destroy(); } };
 }

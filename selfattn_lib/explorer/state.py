@@ -381,7 +381,7 @@ class ExplorerState:
         """A state the page proposes (`to_page`'s form); every field's type and size checked
         before any work, nothing applied yet (`validate` decides)."""
         def bad(key="config_not_object", **values):
-            return InputError("bad_config", error=text(key, **values))
+            return InputError("bad_config", error=InputError(key, **values))  # said in the learner's language
 
         if not isinstance(data, dict) or not isinstance(data.get("store"), dict):
             raise bad()
@@ -414,7 +414,7 @@ class ExplorerState:
     def from_data(cls, data) -> "ExplorerState":
         """A state from parsed JSON (dict); every field's type checked, nothing applied yet."""
         def bad(key, **values):
-            return InputError("bad_config", error=text(key, **values))
+            return InputError("bad_config", error=InputError(key, **values))  # said in the learner's language
 
         if not isinstance(data, dict):
             raise bad("config_not_object")
@@ -495,7 +495,7 @@ def _matrix_from_json(value, name: str, bounded: bool = True) -> np.ndarray:
     `bounded`, none beyond ±MAX_MAGNITUDE (a file is refused whole; the page's own copy is left to
     `validate`, whose message names the row and column of the box the learner typed in)."""
     def bad(key, **values):
-        return InputError("bad_config", error=text(key, name=name, **values))
+        return InputError("bad_config", error=InputError(key, name=name, **values))
 
     if not isinstance(value, list) or not value or not all(isinstance(row, list) and row for row in value):
         raise bad("config_matrix")

@@ -12,6 +12,7 @@ explorer, whatever the learner does.
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import anywidget
@@ -22,11 +23,29 @@ from .. import plots, steps
 from ..plots import ShownFigure
 from ..strings import DEFAULT_LANGUAGE, text
 from .payload import PANELS, chapter_state, page_payload, steps_blocks
+from .share import open_link, state_from_link, state_link
 from .state import EDITORS, ExplorerState, InputError, validate
 
 __all__ = ["AttentionExplorer"]
 
 _HERE = Path(__file__).parent
+_IMPORT = re.compile(r'(from\s+)"\./([a-z_]+\.js)"')
+
+
+def module_text(name: str = "explorer.js") -> str:
+    """`name` with its imports of this folder's modules (share.js, export.js) inlined as data: URLs:
+    anywidget loads a module as one text, from which a relative import cannot be resolved. On a
+    plain page the same files are imported as they are."""
+    source = (_HERE / name).read_text(encoding="utf-8")
+
+    def inline(match) -> str:
+        # a data: URL keeps the text as it is except "%", "#", "?", line breaks and tabs (a URL drops those)
+        body = module_text(match.group(2))
+        for char in "%#?\r\n\t\"\\":
+            body = body.replace(char, f"%{ord(char):02X}")
+        return f'{match.group(1)}"data:text/javascript;charset=utf-8,{body}"'
+
+    return _IMPORT.sub(inline, source)
 _HEADS_PER_ROW = 4
 
 
@@ -37,7 +56,7 @@ class AttentionExplorer(anywidget.AnyWidget):
 
     `panels` chooses the views (any of PANELS), `editors` the matrices offered for editing."""
 
-    _esm = _HERE / "explorer.js"
+    _esm = module_text()
     _css = _HERE / "explorer.css"
 
     language = traitlets.Unicode(DEFAULT_LANGUAGE).tag(sync=True)
@@ -51,15 +70,26 @@ class AttentionExplorer(anywidget.AnyWidget):
     steps = traitlets.Dict().tag(sync=True)      # {"rev": revision, "blocks": worked steps}
     refusal = traitlets.Dict().tag(sync=True)    # {"rev", "message"}: the kernel said no
     kernel = traitlets.Bool(True).tag(sync=True)
+    share = traitlets.Dict().tag(sync=True)          # the site's address and link limits (share.json)
+    link = traitlets.Unicode("").tag(sync=True)      # opened by the page itself (a plain page's address)
+    link_message = traitlets.Unicode("").tag(sync=True)  # why a link given here was refused
 
-    def __init__(self, example=None, panels=None, editors=None, language=DEFAULT_LANGUAGE):
+    def __init__(self, example=None, panels=None, editors=None, language=DEFAULT_LANGUAGE, link=None):
+        """`link`: a link made by "Copy link" (or its `#state=...` part): the explorer opens that
+        state; a link that cannot be used opens the chapter's example and says why in the page."""
+        if example is not None and link is not None:
+            raise ValueError("give example or link, not both")
         panels = tuple(PANELS if panels is None else panels)
         editors = tuple(EDITORS if editors is None else editors)
         unknown = set(panels) - set(PANELS) | set(editors) - set(EDITORS)
         if unknown:
             raise ValueError(f"panels must be among {PANELS} and editors among {EDITORS}; got {sorted(unknown)}")
         state = chapter_state() if example is None else self._state_of(example)
+        link_message = None
+        if link is not None:
+            state, link_message = open_link(link, language)
         payload = page_payload(language, state)  # validates: a ValueError in `language` if unusable
+        payload["link_message"] = link_message or ""
         self._state, self._result = state, validate(state)
         self._rev = 0
         payload.update(panels=list(panels), editors=list(editors), kernel=True)
@@ -90,6 +120,14 @@ class AttentionExplorer(anywidget.AnyWidget):
     def load_json(self, config_text) -> None:
         """Load a configuration from `to_json`; raises InputError (nothing changed) if unusable."""
         self._show(ExplorerState.from_json(config_text))
+
+    def load_link(self, link) -> None:
+        """Open the state a link holds; raises InputError (nothing changed) if it cannot be used."""
+        self._show(state_from_link(link))
+
+    def share_link(self) -> str:
+        """The link that opens this state on the course site's explorer page (what "Copy link" copies)."""
+        return state_link(self._state, self.language)
 
     def reset(self) -> None:
         """Back to the chapter's example: its tokens, matrices, causal and scaled."""
