@@ -22,6 +22,10 @@ PAGES = json.loads((STAGE / "_site.json").read_text(encoding="utf-8"))
 # (the GitHub Pages workflow passes the repository variable SELFATTN_HUB). Empty: no hub button.
 HUB_URL = os.environ.get("SELFATTN_HUB", "")
 BINDER_URL = "https://mybinder.org"
+# Where the site itself lives: the one place is selfattn_lib/explorer/share.json, which the
+# explorer's "Copy link" reads too (a link from JupyterLab opens this site's explorer page).
+SHARE = json.loads((ROOT / "selfattn_lib" / "explorer" / "share.json").read_text(encoding="utf-8"))
+html_baseurl = SHARE["site"] + EDITION + "/"
 REPOSITORY = "https://github.com/selfattn/selfattn-notebooks"
 BRANCH = "main"
 

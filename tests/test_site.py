@@ -225,6 +225,15 @@ def test_the_explorer_page_is_live_when_the_page_side_explorer_exists(site):
             assert page.count('class="stored-widget"') == 1 and 'class="live-explorer"' not in page
 
 
+def test_the_share_links_explorer_pages_are_the_sites(site):
+    """A link made in JupyterLab opens share.json's site + explorer page: that page is built."""
+    share = json.loads((REPO / "selfattn_lib" / "explorer" / "share.json").read_text(encoding="utf-8"))
+    for language, page in share["explorer_page"].items():
+        built = (site / page).read_text(encoding="utf-8")
+        assert "live-explorer" in built, page
+        assert f'<link rel="canonical" href="{share["site"]}{page}"' in built, page
+
+
 def test_launch_buttons_binder_hub_and_download(site):
     for code in EDITIONS:
         for nb_path in notebooks(code):
