@@ -3,7 +3,7 @@
     python benchmarks/explorer_latency.py [--repeats N] [--no-browser]
 
 Kernel (always): building an explorer; CPU per accepted edit (the page's proposal of a state,
-validated, kept, its worked steps written) at 3 tokens and at 16 tokens with 4 heads; the widget
+validated, kept; the page writes the worked steps) at 3 tokens and at 16 tokens with 4 heads; the widget
 state one explorer stores in a notebook (all of it, and without its module and stylesheet, which
 every explorer carries as anywidget stores them); widget models over 1,000 actions.
 Browser (Debian's chromium, when present): on the plain page (tools/explorer_page.py) and in
@@ -39,7 +39,7 @@ from selfattn_lib.explorer import AttentionExplorer, ExplorerState  # noqa: E402
 OLD_COMMIT = "2d73db1"
 OLD_FILES = ["selfattn_lib/widgets.py", "selfattn_lib/explorer_heads.py", "selfattn_lib/explorer_state.py"]
 NEW_FILES = ["selfattn_lib/widgets.py", *(f"selfattn_lib/explorer/{n}" for n in (
-    "__init__.py", "state.py", "widget.py", "payload.py", "steps_view.py", "explorer.js", "standalone.js",
+    "__init__.py", "state.py", "widget.py", "payload.py", "steps_view.py", "explorer.js", "steps.js", "standalone.js",
     "explorer.css", "rules.json"))]
 
 

@@ -3,10 +3,12 @@
 //
 // The kernel (widget.py) keeps the state of record: an edit is checked here with the rules both
 // sides read (rules.json, sent by the model) and the same parsing as state.py, drawn at once, then
-// proposed in the one synced trait `page_state`; the kernel validates it again and sends back the
-// worked steps (steps.py is their only author). No word is written in this file: every text comes
-// from the model's `strings` (strings.py / strings_pt.py). A learner's label is always set with
-// textContent, never read as markup.
+// proposed in the one synced trait `page_state`; the kernel validates it again. The worked steps
+// are written here too, by steps.js, whose text a test requires to be steps.py's for the same
+// state. No word is written in this file: every text comes from the model's `strings`
+// (strings.py / strings_pt.py). A learner's label is always set with textContent, never read as
+// markup.
+import { pageBlocks, workedBlocks } from "./steps.js";
 
 // --- numbers: one half-up rounding rule (rounding.py) ----------------------------------------------
 
@@ -582,19 +584,16 @@ class Explorer {
     this.build();
     this.paint();
     this.onState = () => this.fromKernel();
-    this.onSteps = () => this.paintSteps();
     this.onRefusal = () => {
       const refusal = this.model.get("refusal");
       if (refusal && refusal.message) this.say(this.main, format(this.strings.explorer_kernel_refused, { error: refusal.message }));
     };
     model.on("change:page_state", this.onState);
-    model.on("change:steps", this.onSteps);
     model.on("change:refusal", this.onRefusal);
   }
 
   destroy() {
     this.model.off("change:page_state", this.onState);
-    this.model.off("change:steps", this.onSteps);
     this.model.off("change:refusal", this.onRefusal);
   }
 
@@ -1192,15 +1191,11 @@ class Explorer {
 
   paintSteps() {
     if (!this.panels.has("steps")) { this.steps.replaceChildren(); return; }
-    const steps = this.model.get("steps") || {};
     if (this.st.n_heads > 1) { this.steps.replaceChildren(h("p", { text: this.t("explorer_heads_one_head_only") })); return; }
-    if (steps.rev !== this.rev) {
-      this.steps.setAttribute("aria-busy", "true");
-      this.steps.replaceChildren(h("p", { class: "selfattn-note", text: this.t(this.kernel ? "explorer_steps_waiting" : "explorer_steps_no_kernel") }));
-      return;
-    }
-    this.steps.removeAttribute("aria-busy");
-    this.steps.replaceChildren(...(steps.blocks || []).map(b => {
+    const s = this.st;
+    const blocks = pageBlocks(workedBlocks(this.result.heads[0], this.result.X_in, matrix(s, "W_q"), tokens(s), s.focus,
+      (key, values) => this.t(key, values), s.positions), this.language);
+    this.steps.replaceChildren(...blocks.map(b => {
       if (b.k === "heading") return h("h4", {}, nodes(b.c));
       if (b.k === "math") return h("p", { class: "selfattn-math" }, nodes(b.c));
       if (b.k === "text") return h("p", {}, nodes(b.c));

@@ -144,7 +144,7 @@ def page_blocks(rendered, language: str = "en") -> list:
         if kind == "math":
             blocks.append({"k": "math", "c": latex_nodes(block[1], comma)})
         elif kind in ("text", "heading"):
-            blocks.append({"k": kind, "c": text_nodes(block[1])})
+            blocks.append({"k": kind, "c": text_nodes(block[1], comma)})  # its $math$ and numbers
         else:
             blocks.append({"k": "table", "head": [text_nodes(h) for h in block[1]],
                            "rows": [[text_nodes(c, comma) for c in row] for row in block[2]]})

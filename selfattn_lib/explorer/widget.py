@@ -3,15 +3,16 @@ page; this class keeps `ExplorerState` as the state of record.
 
 The page and the kernel share one small trait, `page_state` (tokens, every matrix's store, sizes,
 flags, focus, heads, positions). The page checks an edit with the rules it shares with
-`state.py` (rules.json, the same parsing), shows it at once and proposes it; here `validate`
-decides. Accepted: it becomes `.state` / `.result`, and the worked steps (written by steps.py,
-their one author) go back to the page. Refused (the two sides disagree, which the tests make
-rare): the page gets the state of record back and the kernel's message. One widget model per
-explorer, whatever the learner does.
+`state.py` (rules.json, the same parsing), shows it at once (the worked steps too: steps.js writes
+them as steps.py does) and proposes it; here `validate` decides. Accepted: it becomes `.state` /
+`.result`, and nothing goes back. Refused (the two sides disagree, which the tests make rare): the
+page gets the state of record back and the kernel's message. One widget model per explorer,
+whatever the learner does.
 """
 from __future__ import annotations
 
 import math
+import re
 from pathlib import Path
 
 import anywidget
@@ -21,13 +22,26 @@ import traitlets
 from .. import plots, steps
 from ..plots import ShownFigure
 from ..strings import DEFAULT_LANGUAGE, text
-from .payload import PANELS, chapter_state, page_payload, steps_blocks
+from .payload import PANELS, chapter_state, page_payload
 from .state import EDITORS, ExplorerState, InputError, validate
 
 __all__ = ["AttentionExplorer"]
 
 _HERE = Path(__file__).parent
 _HEADS_PER_ROW = 4
+_STEPS_IMPORT = 'import { pageBlocks, workedBlocks } from "./steps.js";'
+
+
+def module_text() -> str:
+    """explorer.js with steps.js inlined in a scope of its own. anywidget loads `_esm` as one module
+    (from a blob URL, where "./steps.js" names nothing); a plain page imports the two files as they
+    are."""
+    main = (_HERE / "explorer.js").read_text(encoding="utf-8")
+    if main.count(_STEPS_IMPORT) != 1:
+        raise RuntimeError(f"explorer.js must import steps.js once, as {_STEPS_IMPORT}")
+    body = re.sub(r"^export ", "", (_HERE / "steps.js").read_text(encoding="utf-8"), flags=re.M)
+    inlined = f"const {{ pageBlocks, workedBlocks }} = (() => {{\n{body}\nreturn {{ pageBlocks, workedBlocks }};\n}})();"
+    return main.replace(_STEPS_IMPORT, inlined)
 
 
 class AttentionExplorer(anywidget.AnyWidget):
@@ -37,7 +51,7 @@ class AttentionExplorer(anywidget.AnyWidget):
 
     `panels` chooses the views (any of PANELS), `editors` the matrices offered for editing."""
 
-    _esm = _HERE / "explorer.js"
+    _esm = module_text()
     _css = _HERE / "explorer.css"
 
     language = traitlets.Unicode(DEFAULT_LANGUAGE).tag(sync=True)
@@ -48,7 +62,6 @@ class AttentionExplorer(anywidget.AnyWidget):
     panels = traitlets.List().tag(sync=True)
     editors = traitlets.List().tag(sync=True)
     page_state = traitlets.Dict().tag(sync=True)  # the page's copy of the state (with its revision)
-    steps = traitlets.Dict().tag(sync=True)      # {"rev": revision, "blocks": worked steps}
     refusal = traitlets.Dict().tag(sync=True)    # {"rev", "message"}: the kernel said no
     kernel = traitlets.Bool(True).tag(sync=True)
 
@@ -135,7 +148,6 @@ class AttentionExplorer(anywidget.AnyWidget):
         self._rev += 1
         with self.hold_sync():
             self.page_state = {**state.to_page(), "rev": self._rev}
-            self.steps = {"rev": self._rev, "blocks": steps_blocks(state, result, self.language)}
 
     @traitlets.observe("page_state")
     def _on_state(self, change) -> None:
@@ -154,15 +166,9 @@ class AttentionExplorer(anywidget.AnyWidget):
             self._refuse(f"{type(exc).__name__}: {str(exc)[:200]}")
             return
         self._state, self._result = state, result
-        try:
-            blocks = steps_blocks(state, result, self.language)
-        except Exception:  # noqa: BLE001 - the numbers stand; the steps say they could not be written
-            blocks = []
-        self.steps = {"rev": rev, "blocks": blocks}
 
     def _refuse(self, message: str) -> None:
         self._rev += 1
         with self.hold_sync():
             self.refusal = {"rev": self._rev, "message": message}
             self.page_state = {**self._state.to_page(), "rev": self._rev}
-            self.steps = {"rev": self._rev, "blocks": steps_blocks(self._state, self._result, self.language)}
