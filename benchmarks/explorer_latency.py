@@ -4,8 +4,8 @@
 
 Kernel (always): building an explorer; CPU per accepted edit (the page's proposal of a state,
 validated, kept; the page writes the worked steps) at 3 tokens and at 16 tokens with 4 heads; the widget
-state one explorer stores in a notebook (all of it, and without its module and stylesheet, which
-every explorer carries as anywidget stores them); widget models over 1,000 actions.
+state one explorer stores in a notebook, and the module, stylesheet and words all explorers of a
+kernel share (stored once per notebook); widget models over 1,000 actions.
 Browser (Debian's chromium, when present): on the plain page (tools/explorer_page.py) and in
 JupyterLab, at 16 tokens, d = 8 and 4 heads, the median of N edits from the Enter key to the
 animation frame that shows every view repainted; the first render (module loaded to explorer
@@ -39,7 +39,7 @@ from selfattn_lib.explorer import AttentionExplorer, ExplorerState  # noqa: E402
 OLD_COMMIT = "2d73db1"
 OLD_FILES = ["selfattn_lib/widgets.py", "selfattn_lib/explorer_heads.py", "selfattn_lib/explorer_state.py"]
 NEW_FILES = ["selfattn_lib/widgets.py", *(f"selfattn_lib/explorer/{n}" for n in (
-    "__init__.py", "state.py", "widget.py", "payload.py", "steps_view.py", "explorer.js", "steps.js", "standalone.js",
+    "__init__.py", "state.py", "widget.py", "payload.py", "steps_view.py", "explorer.js", "steps.js", "loader.js", "standalone.js",
     "explorer.css", "rules.json"))]
 
 
@@ -69,7 +69,10 @@ def kernel_figures(repeats: int) -> dict:
         out[name] = {"build_ms": build * 1000, "cpu_per_edit_ms": statistics.median(cpu) * 1000}
         state_json = {k: len(json.dumps(v)) for k, v in explorer.get_state().items()}
         out[name]["state_kB"] = sum(state_json.values()) / 1000
-        out[name]["state_without_module_kB"] = sum(v for k, v in state_json.items() if k not in ("_esm", "_css")) / 1000
+        # held once per kernel (and saved once per notebook), whatever the number of explorers
+        shared = getattr(explorer, "library", None)
+        if shared is not None:
+            out[name]["shared_module_once_kB"] = sum(len(json.dumps(v)) for v in shared.get_state().values()) / 1000
     from ipywidgets.widgets import widget as ipywidget
     before = len(ipywidget._instances)
     explorer = AttentionExplorer()

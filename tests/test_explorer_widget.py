@@ -245,3 +245,15 @@ def test_every_word_key_the_page_module_asks_for_is_sent_and_exists():
     assert len(asked) > 60
     assert asked <= set(STRING_KEYS), sorted(asked - set(STRING_KEYS))
     assert set(STRING_KEYS) <= set(strings.STRINGS["en"]) and set(STRING_KEYS) <= set(strings.STRINGS["pt"])
+
+
+def test_explorers_share_one_module_and_each_keeps_a_few_kB_of_state():
+    """Each explorer stored the 61 kB module and its stylesheet in its own model: 85-107 kB of
+    notebook state per explorer. Now one shared model holds them (loader.js reaches it)."""
+    english, portuguese = AttentionExplorer(), AttentionExplorer(language="pt")
+    assert english.library is portuguese.library
+    assert english.library.strings["pt"] == portuguese.strings != english.strings
+    assert "function workedBlocks" not in english._esm and len(english._esm) < 3_000  # the loader only
+    assert "function workedBlocks" in english.library.source  # the module, with steps.js inlined
+    for explorer in (english, portuguese):
+        assert sum(len(json.dumps(v)) for v in explorer.get_state().values()) < 20_000

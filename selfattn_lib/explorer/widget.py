@@ -22,7 +22,7 @@ import traitlets
 from .. import plots, steps
 from ..plots import ShownFigure
 from ..strings import DEFAULT_LANGUAGE, text
-from .payload import PANELS, chapter_state, page_payload
+from .payload import PANELS, chapter_state, page_payload, strings_for
 from .state import EDITORS, ExplorerState, InputError, validate
 
 __all__ = ["AttentionExplorer"]
@@ -44,6 +44,30 @@ def module_text() -> str:
     return main.replace(_STEPS_IMPORT, inlined)
 
 
+class ExplorerModule(anywidget.AnyWidget):
+    """What every explorer of a kernel shares: the page module (`module_text`), its stylesheet and
+    its words per language. One model, so a saved notebook stores them once; each explorer's own
+    `_esm` is loader.js, which takes them from here (anywidget's widget references)."""
+
+    _esm = "export default { render() {} };"  # never displayed itself
+    source = traitlets.Unicode().tag(sync=True)
+    css = traitlets.Unicode().tag(sync=True)
+    strings = traitlets.Dict().tag(sync=True)  # {language: {key: text}}
+
+
+_shared: ExplorerModule | None = None
+
+
+def shared_module(language: str) -> ExplorerModule:
+    """The kernel's one ExplorerModule (a new one if it was closed), with `language`'s words."""
+    global _shared
+    if _shared is None or _shared.comm is None:
+        _shared = ExplorerModule(source=module_text(), css=(_HERE / "explorer.css").read_text(encoding="utf-8"))
+    if language not in _shared.strings:
+        _shared.strings = {**_shared.strings, language: strings_for(language)}
+    return _shared
+
+
 class AttentionExplorer(anywidget.AnyWidget):
     """Edit X, W^Q, W^K, W^V (and tokens, sizes, mask, scaling, heads, positions) and watch every
     intermediate follow, computed in the page. `.state` is the ExplorerState of record,
@@ -51,11 +75,10 @@ class AttentionExplorer(anywidget.AnyWidget):
 
     `panels` chooses the views (any of PANELS), `editors` the matrices offered for editing."""
 
-    _esm = module_text()
-    _css = _HERE / "explorer.css"
+    _esm = (_HERE / "loader.js").read_text(encoding="utf-8")
 
     language = traitlets.Unicode(DEFAULT_LANGUAGE).tag(sync=True)
-    strings = traitlets.Dict().tag(sync=True)
+    library = anywidget.WidgetTrait().tag(sync=True)  # the shared module, stylesheet and words
     rules = traitlets.Dict().tag(sync=True)
     chapter = traitlets.Dict().tag(sync=True)
     sentence = traitlets.List().tag(sync=True)
@@ -75,13 +98,19 @@ class AttentionExplorer(anywidget.AnyWidget):
         payload = page_payload(language, state)  # validates: a ValueError in `language` if unusable
         self._state, self._result = state, validate(state)
         self._rev = 0
-        payload.update(panels=list(panels), editors=list(editors), kernel=True)
+        payload.pop("strings")  # held once per kernel, by the shared module
+        payload.update(panels=list(panels), editors=list(editors), kernel=True, library=shared_module(language))
         super().__init__(**payload)
 
     # --- public ---------------------------------------------------------------------------------
     @property
     def result(self):
         return self._result
+
+    @property
+    def strings(self) -> dict:
+        """Every word the page shows, in the explorer's language."""
+        return self.library.strings[self.language]
 
     @property
     def state(self) -> ExplorerState:
