@@ -15,6 +15,11 @@ function pow10(k) {
   while (POW.length <= k) POW.push(POW[POW.length - 1] * 10n);
   return POW[k];
 }
+const POW5 = [1n];
+function pow5(k) {
+  while (POW5.length <= k) POW5.push(POW5[POW5.length - 1] * 5n);
+  return POW5[k];
+}
 const abs = c => (c < 0n ? -c : c);
 const digits = c => abs(c).toString().length;
 
@@ -30,7 +35,7 @@ function exactOf(x) {
   let m = (BigInt(hi & 0xfffff) << 32n) | BigInt(lo);
   let e2 = -1074;
   if (bits) { m |= 1n << 52n; e2 = bits - 1075; }
-  const c = e2 >= 0 ? m << BigInt(e2) : m * 5n ** BigInt(-e2);
+  const c = e2 >= 0 ? m << BigInt(e2) : m * pow5(-e2);
   const d = { c: hi >>> 31 ? -c : c, e: Math.min(e2, 0) };
   return d;
 }
@@ -58,7 +63,20 @@ function quantize(d, places) {  // Decimal.quantize(10^-places, ROUND_HALF_UP)
   return q;
 }
 
-const roundHalfUp = (x, places) => quantize(read12(x), places);  // rounding.round_half_up
+// rounding.round_half_up; remembered, since the steps round the same numbers at each precision
+// they try (a worked example at 16 tokens rounds a few thousand)
+const ROUNDED = [];  // per precision: number -> decimal (or the error it raised)
+function roundHalfUp(x, places) {
+  const seen = (ROUNDED[places] ??= new Map());
+  let d = seen.get(x);
+  if (d === undefined) {
+    if (seen.size > 20_000) seen.clear();
+    try { d = quantize(read12(x), places); } catch (e) { d = e; }
+    seen.set(x, d);
+  }
+  if (d instanceof Error) throw d;
+  return d;
+}
 const mul = (a, b) => roundSig({ c: a.c * b.c, e: a.e + b.e }, PREC);
 function add(a, b) {
   const e = Math.min(a.e, b.e);
@@ -389,8 +407,12 @@ function group(s, i) {
   return [i < s.length ? [s[i]] : [], i + 1];
 }
 
+const COMMAND = /\\([A-Za-z]+)/y;
+const PLAIN = /[^{}\\_^&]+/y;  // a run of characters the formula shows as they are
+
 function command(s, i) {
-  const m = /^\\([A-Za-z]+)/.exec(s.slice(i));
+  COMMAND.lastIndex = i;
+  const m = COMMAND.exec(s);
   if (!m) {
     const ch = i + 1 < s.length ? s[i + 1] : "";
     return [[{ ",": " ", "!": "", ";": " ", ":": " " }[ch] ?? ch], i + 2];
@@ -433,7 +455,8 @@ function latex(s, i, closing) {
       out.push(SEPARATOR);
       i += 1;
     } else {
-      const run = /^[^{}\\_^&]+/.exec(s.slice(i))[0];
+      PLAIN.lastIndex = i;
+      const run = PLAIN.exec(s)[0];
       out.push(run);
       i += run.length;
     }
