@@ -110,9 +110,12 @@ def test_the_page_is_interactive_without_a_kernel(page):
     edited = explorer.state()
     assert explorer.matrices(edited)["X"][1][0] == 5 and edited["heatmaps"] != start["heatmaps"]
     check_numbers(explorer, edited)
-    # no kernel, yet the worked steps follow the edit (steps.js), reading as steps.py's for that state
+    # no kernel, yet the worked steps follow the edit (steps.js, written just after the frame that
+    # shows the other views), reading as steps.py's for that state
+    explorer.settled()
     assert explorer.root.locator(".selfattn-steps-body").text_content() == steps_text(page, "en")
     explorer.root.locator(".selfattn-focus select").select_option("0")
+    explorer.settled()
     assert explorer.root.locator(".selfattn-steps-body").text_content() == steps_text(page, "en")
     explorer.root.locator(".selfattn-mask label", has_text=text("bidirectional")).click()
     explorer.root.locator("button.selfattn-add").click()

@@ -593,6 +593,7 @@ class Explorer {
   }
 
   destroy() {
+    this.stepsToken = -1;  // steps on their way are not written
     this.model.off("change:page_state", this.onState);
     this.model.off("change:refusal", this.onRefusal);
   }
@@ -989,6 +990,7 @@ class Explorer {
     this.paintControls();
     this.paintViews();
     this.paintSteps();
+    this.painted = true;
     if (this.exported !== null && this.json.value === this.exported) {  // kept in step with the state
       this.exported = toJson(s);
       this.json.value = this.exported;
@@ -1189,9 +1191,22 @@ class Explorer {
       h("p", { class: "selfattn-axis", text: this.t("plot_component_axis", { i: sub(i + 1) }) })]);
   }
 
+  // The worked steps are written after the frame that shows every other view (at 16 tokens they
+  // take longer than all the rest); meanwhile aria-busy says they are on their way. The first
+  // render writes them at once.
   paintSteps() {
+    const token = this.stepsToken = (this.stepsToken || 0) + 1;
     if (!this.panels.has("steps")) { this.steps.replaceChildren(); return; }
+    this.steps.removeAttribute("aria-busy");
     if (this.st.n_heads > 1) { this.steps.replaceChildren(h("p", { text: this.t("explorer_heads_one_head_only") })); return; }
+    if (!this.painted || typeof requestAnimationFrame !== "function") { this.writeSteps(); return; }
+    this.steps.setAttribute("aria-busy", "true");
+    requestAnimationFrame(() => setTimeout(() => {
+      if (token === this.stepsToken) { this.writeSteps(); this.steps.removeAttribute("aria-busy"); }
+    }, 0));
+  }
+
+  writeSteps() {
     const s = this.st;
     const blocks = pageBlocks(workedBlocks(this.result.heads[0], this.result.X_in, matrix(s, "W_q"), tokens(s), s.focus,
       (key, values) => this.t(key, values), s.positions), this.language);
