@@ -33,8 +33,9 @@ def round_half_up(x, places: int = 2) -> Decimal:
 
 
 def fmt(x, places: int = 2, language: str = "en") -> str:
-    """x with exactly `places` decimals under the rule; never '-0.00'; written in `language`."""
-    text = str(round_half_up(x, places))
+    """x with exactly `places` decimals under the rule, in fixed notation at any precision (str()
+    of a Decimal would write 1e-9 at 10 places as '1.0E-9'); never '-0.00'; written in `language`."""
+    text = format(round_half_up(x, places), "f")
     text = text[1:] if text.startswith("-") and Decimal(text) == 0 else text
     return written(text, language)
 

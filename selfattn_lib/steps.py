@@ -269,9 +269,10 @@ def _visible(result: AttentionResult, i: int) -> range:
 # --- the steps -------------------------------------------------------------------------------
 
 def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAULT_LANGUAGE,
-                    positions=False) -> Rendered:
+                    positions=False, vector=None) -> Rendered:
     """q_i = x_i W^Q (or k, v), with one component written out as a sum of products.
-    `positions`: X holds x_i + p_i (the word plus its position's encoding), and is called so."""
+    `positions`: X holds x_i + p_i (the word plus its position's encoding), and is called so.
+    `vector`: q_i as already computed (a result's Q[i]), so the steps show that very number."""
     if name not in _MATRIX_LETTER:
         raise ValueError(f"name must be one of 'q', 'k', 'v'; got {name!r}")
     letter = _MATRIX_LETTER[name]
@@ -284,7 +285,7 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
         )
     i = _check_index("i", i, X.shape[0], "token")
     c = _check_index("component", component, W.shape[1], "column of W")
-    vector = project(X, W)[i]  # a ValueError if X W overflows
+    vector = project(X, W)[i] if vector is None else np.asarray(vector, dtype=float)  # project: a ValueError if X W overflows
     places = _places_for_products(X[i], W[:, c], vector[c])
     s, t = i + 1, c + 1
     x = rf"(x_{{{s}}} + p_{{{s}}})" if positions else f"x_{{{s}}}"
@@ -312,8 +313,10 @@ def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANG
     i = _check_index("i", i, result.n, "token")
     j = _check_index("j", j, result.n, "token")
     s, t = i + 1, j + 1
-    with np.errstate(over="ignore"):  # shown as inf; the score itself is finite
-        dot = float(result.Q[i] @ result.K[j])
+    # term by term, in order, as written out (and as the page's steps.js adds them: the same bits)
+    dot = 0.0
+    for a, b in zip(result.Q[i].tolist(), result.K[j].tolist()):
+        dot += a * b  # a float's overflow is inf, shown as such; the score itself is finite
     say = strings.speaker(language, learner=False)  # the step's prose in `language`
     places = _places_for_products(result.Q[i], result.K[j], dot)
     blocks = [
@@ -364,7 +367,7 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
                f"\\sum_k e^{{\\mathrm{{score}}(x_{{{s}}}, x_k)}}$")
     blocks = [("text", say("step_softmax", s=s, word=_word(tokens, i), over=over, formula=formula))]
     if shift:
-        blocks.append(("text", say("step_softmax_shift", top=_num(top))))
+        blocks.append(("text", say("step_softmax_shift", top=f"${_num(top)}$")))
     terms = " + ".join(power(x) for x in row) + " = "
     if len(exps) > 1:  # one term is its own sum: "e^{0.73} = 2.08", not "= 2.08 = 2.08"
         terms += " + ".join(_num(e, places) for e in exps) + " = "
@@ -432,23 +435,26 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LA
     i = _check_index("i", i, result.n, "token")
     s = i + 1
     say = strings.speaker(language, learner=False)  # the step's prose in `language`
-    parts = [Rendered([("heading", say("step_worked", s=s, word=_word(tokens, i),
-                                       mode=mode_label(result, language)))])]
-    parts.append(Rendered([("text", say("step_1"))]))
-    parts.append(projection_step(X, W_q, i, "q", 0, tokens, language=language, positions=positions))
+    # Each step function writes its own numbers in `language`'s way; the lines made here are
+    # written here, each block once (writing twice would group a decimal's digits as thousands).
+    parts = [_written([("heading", say("step_worked", s=s, word=_word(tokens, i),
+                                       mode=mode_label(result, language)))], language)]
+    parts.append(_written([("text", say("step_1"))], language))
+    parts.append(projection_step(X, W_q, i, "q", 0, tokens, language=language, positions=positions,
+                                 vector=result.Q[i]))
     visible = list(_visible(result, i))
     rows = [[f"{j + 1}{_word(tokens, j)}", f"$k_{{{j + 1}}}$", *map(_fixed, result.K[j])] for j in visible]
     rows += [[f"{j + 1}{_word(tokens, j)}", f"$v_{{{j + 1}}}$", *map(_fixed, result.V[j])] for j in visible]
     header = [say("step_column_token"), say("step_column_vector"), *[str(c + 1) for c in range(max(result.d_k, result.d_v))]]
     rows = [r + [""] * (len(header) - len(r)) for r in rows]
-    parts.append(Rendered([("text", say("step_keys_values")), ("table", header, rows)]))
-    parts.append(Rendered([("text", say("step_2"))]))
+    parts.append(_written([("text", say("step_keys_values")), ("table", header, rows)], language))
+    parts.append(_written([("text", say("step_2"))], language))
     parts += [score_step(result, i, j, tokens, language=language) for j in visible]
-    parts.append(Rendered([("text", say("step_3"))]))
+    parts.append(_written([("text", say("step_3"))], language))
     parts.append(softmax_step(result, i, tokens, language=language))
-    parts.append(Rendered([("text", say("step_4"))]))
+    parts.append(_written([("text", say("step_4"))], language))
     parts.append(output_step(result, i, tokens, language=language))
-    return _written([block for part in parts for block in part.blocks], language)
+    return Rendered([block for part in parts for block in part.blocks])
 
 
 def mode_label(result: AttentionResult, language: str = DEFAULT_LANGUAGE) -> str:

@@ -192,10 +192,6 @@ STRINGS: dict[str, dict[str, str]] = {
         # the explorer in the page (selfattn_lib/explorer/explorer.js): every word it shows
         "explorer_keys_help": "In a matrix, arrow keys move between boxes, Enter applies a number and "
                               "Escape puts back the one in use.",
-        "explorer_steps_waiting": "The step by step is being written for this state…",
-        "explorer_steps_no_kernel": "The step by step is written by the Python library: run this "
-                                    "explorer in a notebook to see it for the numbers above (here it "
-                                    "shows the chapter's example only).",
         "explorer_scores_alt": "Scores for {n} tokens ({mode}), from {low} to {high}; the table holds "
                                "every value.",
         "explorer_weights_alt": "Attention weights α for {n} tokens ({mode}); the focus row {focus} is "

@@ -134,10 +134,6 @@ PORTUGUESE: dict[str, str] = {
     # o explorador na página (selfattn_lib/explorer/explorer.js): cada palavra que ele mostra
     "explorer_keys_help": "Numa matriz, as setas passam de uma caixa a outra, Enter aplica um número e "
                           "Escape devolve o que está em uso.",
-    "explorer_steps_waiting": "O passo a passo está sendo escrito para este estado…",
-    "explorer_steps_no_kernel": "O passo a passo é escrito pela biblioteca Python: rode este explorador "
-                                "num notebook para vê-lo com os números acima (aqui ele mostra só o "
-                                "exemplo do capítulo).",
     "explorer_scores_alt": "Pontuações de {n} tokens ({mode}), de {low} a {high}; a tabela traz todos "
                            "os valores.",
     "explorer_weights_alt": "Pesos de atenção α de {n} tokens ({mode}); a linha em foco {focus} está "

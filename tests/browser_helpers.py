@@ -480,7 +480,7 @@ class ExplorerPage:
         return self.root.evaluate(_EXPLORER_STATE, list(EDITOR_ORDER))
 
     def settled(self, timeout_ms: int = 30_000) -> dict:
-        """The state once the kernel's steps for it have arrived (at once on a plain page)."""
+        """The state once the worked steps for it are written (just after the other views)."""
         self.page.wait_for_function(
             "root => { const s = root.querySelector('.selfattn-steps-body');"
             "          return !s || s.getAttribute('aria-busy') !== 'true'; }",

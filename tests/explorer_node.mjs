@@ -4,8 +4,9 @@
 //   node tests/explorer_node.mjs CASES.json
 import { readFileSync } from "node:fs";
 import * as page from "../selfattn_lib/explorer/explorer.js";
+import * as steps from "../selfattn_lib/explorer/steps.js";
 
-const { rules, cases } = JSON.parse(readFileSync(process.argv[2], "utf-8"));
+const { rules, strings, cases } = JSON.parse(readFileSync(process.argv[2], "utf-8"));
 
 function refused(error) {
   if (!(error instanceof page.InputError)) throw error;
@@ -33,6 +34,16 @@ function run(c) {
         return { ok: true, value: { tokens: page.tokens(s), X: page.matrix(s, "X"), n_heads: s.n_heads, focus: s.focus } };
       }
       case "toJson": return { ok: true, value: page.toJson(c.state) };
+      case "steps": {  // the worked steps of the focus token, as the page writes them
+        const r = page.validate(c.state, rules);
+        const say = (key, values) => page.format(strings[c.language][key], values || {});
+        const blocks = steps.workedBlocks(r.heads[0], r.X_in, page.matrix(c.state, "W_q"), page.tokens(c.state),
+          c.state.focus, say, c.state.positions, c.language);
+        const head = r.heads[0];
+        return { ok: true, blocks, page: steps.pageBlocks(blocks, c.language), X_in: r.X_in,
+          head: { Q: head.Q, K: head.K, V: head.V, scores: head.scores, weights: head.weights, output: head.output } };
+      }
+      case "stepsFmt": return { ok: true, value: steps.fmt(c.x, c.places) };
       default: throw new Error(`unknown op ${c.op}`);
     }
   } catch (error) {

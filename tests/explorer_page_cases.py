@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from selfattn_lib.explorer.payload import strings_for
 from selfattn_lib.explorer.state import RULES
 
 HERE = Path(__file__).resolve().parent
@@ -27,7 +28,7 @@ def run_page(cases: list[dict]) -> list[dict]:
     """The page module's answer to each case (see explorer_node.mjs for the ops)."""
     need_node()
     with tempfile.NamedTemporaryFile("w", suffix=".json", delete=False, encoding="utf-8") as f:
-        json.dump({"rules": RULES, "cases": cases}, f)
+        json.dump({"rules": RULES, "strings": {lang: strings_for(lang) for lang in ("en", "pt")}, "cases": cases}, f)
         path = f.name
     try:
         done = subprocess.run([NODE, str(HERE / "explorer_node.mjs"), path], capture_output=True, text=True,

@@ -294,7 +294,7 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
     check_shown_numbers(explorer, start)
     assert start["mask"] == label("causal") and start["scaled"]
 
-    # 1. a W^Q cell: Q, the heatmaps and every number downstream follow (the steps from the kernel)
+    # 1. a W^Q cell: Q, the heatmaps and every number downstream follow (the steps too, written in the page)
     old = explorer.matrices(start)["W_q"][0][0]
     explorer.type_into(explorer.cell("W_q", 0, 0), "0.9")
     edited = explorer.settled()

@@ -23,6 +23,9 @@ sys.path.insert(0, str(REPO / "tools"))
 import explorer_page  # noqa: E402
 
 from selfattn_lib.explorer import MODULE_FILES, page_payload  # noqa: E402
+from selfattn_lib import steps  # noqa: E402
+from selfattn_lib.explorer import ExplorerState, validate  # noqa: E402
+from selfattn_lib.explorer.steps_view import page_blocks  # noqa: E402
 from selfattn_lib.explorer.payload import STRING_KEYS  # noqa: E402
 from selfattn_lib.strings import text  # noqa: E402
 
@@ -103,13 +106,18 @@ def test_the_page_is_interactive_without_a_kernel(page):
     explorer = explorer_in(page, "en")
     start = explorer.state()
     check_numbers(explorer, start)
-    assert start["steps_busy"] is False and "token 3" in start["step_heading"]  # the payload's steps
+    assert start["steps_busy"] is False and "token 3" in start["step_heading"]
     explorer.type_into(explorer.cell("X", 1, 0), "5")
     edited = explorer.state()
     assert explorer.matrices(edited)["X"][1][0] == 5 and edited["heatmaps"] != start["heatmaps"]
     check_numbers(explorer, edited)
-    # the steps are written by the Python library: the page says so instead of showing stale ones
-    assert explorer.root.locator(".selfattn-steps-body").text_content() == text("explorer_steps_no_kernel")
+    # no kernel, yet the worked steps follow the edit (steps.js, written just after the frame that
+    # shows the other views), reading as steps.py's for that state
+    explorer.settled()
+    assert explorer.root.locator(".selfattn-steps-body").text_content() == steps_text(page, "en")
+    explorer.root.locator(".selfattn-focus select").select_option("0")
+    explorer.settled()
+    assert explorer.root.locator(".selfattn-steps-body").text_content() == steps_text(page, "en")
     explorer.root.locator(".selfattn-mask label", has_text=text("bidirectional")).click()
     explorer.root.locator("button.selfattn-add").click()
     grown = explorer.state()
@@ -120,6 +128,23 @@ def test_the_page_is_interactive_without_a_kernel(page):
     assert pt.state()["tables"]["Q"][0][0] == "0,2000"
     explorer.root.locator("button.selfattn-reset-all").click()
     assert explorer.state()["tables"] == start["tables"]
+
+
+def steps_text(page, language) -> str:
+    """The text of steps.py's worked steps for the state the page shows, as the page draws them."""
+    data = page.evaluate(f"window.explorer_{language}.model.get('page_state')")
+    state = ExplorerState.from_page({k: v for k, v in data.items() if k != "rev"})
+    worked = steps.worked_steps(validate(state), state.X_in, state.W_q, state.tokens, state.focus, language=language,
+                                positions=state.positions)
+
+    def flat(nodes):
+        return "".join(n if isinstance(n, str) else flat(n[1]) for n in nodes)
+
+    out = []
+    for block in page_blocks(worked, language):
+        cells = block["head"] + [c for row in block["rows"] for c in row] if block["k"] == "table" else [block["c"]]
+        out += [flat(c) for c in cells]
+    return "".join(out)
 
 
 def test_heads_and_positions_in_the_page(page):

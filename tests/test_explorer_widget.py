@@ -1,13 +1,15 @@
 """The explorer's kernel side (selfattn_lib.explorer.widget): the page proposes a state in the
 one synced trait `page_state`; the kernel validates it with state.py's rules, keeps it as the
-state of record and sends the worked steps back, or refuses, puts the page back and says why.
-Driven from Python as the page drives it (the page itself: test_explorer_page*.py)."""
+state of record (the page writes the worked steps itself: steps.js, run here in node), or refuses,
+puts the page back and says why. Driven from Python as the page drives it (the page itself:
+test_explorer_page*.py)."""
 import json
 
 import numpy as np
 import pytest
 from ipywidgets.widgets import widget as ipywidget
 
+from explorer_page_cases import run_page
 from selfattn_lib import chapter_example, multi_head_attention, self_attention, steps
 from selfattn_lib.explorer import AttentionExplorer, ExplorerState, InputError, page_payload
 from selfattn_lib.explorer.steps_view import page_blocks
@@ -28,6 +30,13 @@ def propose(explorer, **changes):
     return data
 
 
+def page_steps(state, language="en"):
+    """The worked steps the page draws for `state` (steps.js in node), as nodes."""
+    answer = run_page([{"op": "steps", "state": state.to_page(), "language": language}])[0]
+    assert answer["ok"], answer
+    return answer["page"]
+
+
 def with_cell(explorer, name, row, col, value):
     store = json.loads(json.dumps(explorer.page_state["store"]))
     store[name][row][col] = value
@@ -40,10 +49,10 @@ def test_starts_on_the_chapter_example(explorer):
     np.testing.assert_array_equal(explorer.result.output, reference.output)
     assert explorer.tokens == list(ex.tokens) and explorer.state.focus == 2
     assert explorer.page_state == {**explorer.state.to_page(), "rev": 0}
-    assert explorer.steps["rev"] == 0 and explorer.steps["blocks"]
+    assert "steps" not in explorer.trait_names(sync=True)  # the page writes them (steps.js)
 
 
-def test_an_accepted_edit_becomes_the_state_of_record_and_gets_its_steps(explorer):
+def test_an_accepted_edit_becomes_the_state_of_record_and_the_page_writes_its_steps(explorer):
     ex = chapter_example()
     with_cell(explorer, "W_q", 0, 0, 0.9)
     W_q = ex.W_q.copy()
@@ -52,7 +61,7 @@ def test_an_accepted_edit_becomes_the_state_of_record_and_gets_its_steps(explore
     np.testing.assert_array_equal(explorer.result.weights, reference.weights)
     assert explorer.state.W_q[0, 0] == 0.9 and explorer.refusal == {}
     worked = steps.worked_steps(reference, ex.X, W_q, list(ex.tokens), 2)
-    assert explorer.steps == {"rev": 1, "blocks": page_blocks(worked)}
+    assert page_steps(explorer.state) == page_blocks(worked)
 
 
 def test_several_heads_and_positions_are_the_librarys(explorer):
@@ -60,7 +69,6 @@ def test_several_heads_and_positions_are_the_librarys(explorer):
     state = explorer.state
     reference = multi_head_attention(state.X_in, state.W_q, state.W_k, state.W_v, state.W_o, 2)
     np.testing.assert_array_equal(explorer.result.output, reference.output)
-    assert explorer.steps["blocks"] == []  # the steps follow one head: the page says so
 
 
 @pytest.mark.parametrize("changes, key", [
@@ -103,7 +111,7 @@ def test_notebook_code_changes_reach_the_page(explorer):
     config = json.loads(explorer.to_json())
     config["focus"] = 0
     explorer.load_json(json.dumps(config))
-    assert explorer.page_state["focus"] == 0 and explorer.steps["rev"] == explorer.page_state["rev"]
+    assert explorer.page_state["focus"] == 0
     with pytest.raises(InputError):
         explorer.load_json("{")
     assert explorer.state.focus == 0
@@ -160,7 +168,9 @@ def test_the_portuguese_explorer_speaks_portuguese():
     with_cell(explorer, "X", 0, 0, 1e13)
     assert explorer.refusal["message"].startswith(text("too_large", "pt", name="X", value="10000000000000",
                                                        limit="1e+12", row=1, col=1)[:20])
-    assert any("0,90" in json.dumps(b, ensure_ascii=False) for b in explorer.steps["blocks"] if b["k"] == "math")
+    with_cell(explorer, "W_q", 0, 0, 0.9)
+    blocks = page_steps(explorer.state, "pt")
+    assert any("0,90" in json.dumps(b, ensure_ascii=False) for b in blocks if b["k"] == "math")
 
 
 def test_the_static_picture_draws_labels_as_typed_never_as_mathtext():
@@ -176,7 +186,7 @@ def test_the_static_picture_draws_labels_as_typed_never_as_mathtext():
 def test_with_positions_the_steps_call_the_input_x_plus_p(explorer):
     """The steps wrote "x_3 = [...]" for the numbers of x_3 + p_3."""
     propose(explorer, positions=True)
-    maths = [json.dumps(b["c"], ensure_ascii=False) for b in explorer.steps["blocks"] if b["k"] == "math"]
+    maths = [json.dumps(b["c"], ensure_ascii=False) for b in page_steps(explorer.state) if b["k"] == "math"]
     assert maths[0].startswith('["(x", ["sub", ["3"]], " + p", ["sub", ["3"]], ")')
     first = [float(v) for v in maths[0].split("[")[-1].split("]")[0].split(",")]
     np.testing.assert_allclose(first, explorer.state.X_in[2], atol=0.006)
@@ -188,7 +198,7 @@ def test_the_worked_steps_show_a_label_as_typed(label):
     """The steps view read labels as MathJax (\\(\\frac{1}{2}\\) typeset); the page gets them as text."""
     ex = chapter_example()
     state = ExplorerState.of(["O", label, "preto"], ex.X, ex.W_q, ex.W_k, ex.W_v, focus=1)
-    blocks = AttentionExplorer(state).steps["blocks"]
+    blocks = page_steps(state)
 
     def flat(nodes):
         return "".join(n if isinstance(n, str) else flat(n[1]) for n in nodes)
@@ -225,12 +235,25 @@ def test_every_word_key_the_page_module_asks_for_is_sent_and_exists():
     from selfattn_lib import strings
     from selfattn_lib.explorer.payload import STRING_KEYS
 
-    source = (Path(__file__).resolve().parents[1] / "selfattn_lib" / "explorer" / "explorer.js").read_text()
+    folder = Path(__file__).resolve().parents[1] / "selfattn_lib" / "explorer"
+    source = (folder / "explorer.js").read_text() + (folder / "steps.js").read_text()
     source = re.sub(r"(?m)^\s*//.*$|\s//\s.*$", "", source)  # comments name files, not keys
-    asked = set(re.findall(r'(?:\bt|this\.t|InputError|bad)\(\s*"([a-z_]+)"', source))
+    asked = set(re.findall(r'(?:\bt|this\.t|InputError|bad|say)\(\s*"([a-z_0-9]+)"', source))
     asked |= set(re.findall(r'strings\.([a-z_]+)', source))
     asked |= set(re.findall(r'this\.t\(\w+ \? "([a-z_]+)" : "([a-z_]+)"\)', source) and
                  [k for pair in re.findall(r'"([a-z_]+)" : "([a-z_]+)"', source) for k in pair])
     assert len(asked) > 60
     assert asked <= set(STRING_KEYS), sorted(asked - set(STRING_KEYS))
     assert set(STRING_KEYS) <= set(strings.STRINGS["en"]) and set(STRING_KEYS) <= set(strings.STRINGS["pt"])
+
+
+def test_explorers_share_one_module_and_each_keeps_a_few_kB_of_state():
+    """Each explorer stored the 61 kB module and its stylesheet in its own model: 85-107 kB of
+    notebook state per explorer. Now one shared model holds them (loader.js reaches it)."""
+    english, portuguese = AttentionExplorer(), AttentionExplorer(language="pt")
+    assert english.library is portuguese.library
+    assert english.library.strings["pt"] == portuguese.strings != english.strings
+    assert "function workedBlocks" not in english._esm and len(english._esm) < 3_000  # the loader only
+    assert "function workedBlocks" in english.library.source  # the module, with steps.js inlined
+    for explorer in (english, portuguese):
+        assert sum(len(json.dumps(v)) for v in explorer.get_state().values()) < 20_000

@@ -376,7 +376,8 @@ def test_the_source_check_finds_a_literal_sentence():
 # (0,305; 100.000; 44,2 %). Code, and what is typed into code, stays Python: a `code span` or a
 # learner's own answer quoted back ('...' or “...”) is not checked.
 
-PYTHON_NUMBER = re.compile(r"(?<![\w.,{])[-−]?\d+\.\d+|(?<![\w.,])\d{5,}(?![\w.,]*\d)")
+PYTHON_NUMBER = re.compile(r"(?<![\w.,{])[-−]?\d+\.\d+|(?<![\w.,])(?<!\{,\})\d{5,}(?![\w.,]*\d)")
+GROUPED_DECIMALS = re.compile(r"\{,\}\d+\.\d+")  # 1{,}06.2119: a decimal part written as thousands
 BRAZILIAN_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")  # 100.000 (but 0.305 is Python's)
 
 
@@ -385,13 +386,16 @@ def python_numbers(text: str) -> list[str]:
     text = re.sub(r"`[^`\n]*`|'[^'\n]*'|“[^”\n]*”", " ", text)
     text = re.sub(r"\bveio \[[^\]]*\]|\bveio \S+|[\d.e+-]+(\.\.\.|…)", " ", text)  # a learner's answer echoed as typed
     text = re.sub(r"\b(Corolário|Lema|Teorema|Proposição|Seção) \d+(\.\d+)+", " ", text)  # numbering
-    return [n for n in PYTHON_NUMBER.findall(text) if not BRAZILIAN_THOUSANDS.match(n.lstrip("-−"))]
+    return [n for n in PYTHON_NUMBER.findall(text) if not BRAZILIAN_THOUSANDS.match(n.lstrip("-−"))] \
+        + GROUPED_DECIMALS.findall(text)
 
 
 def test_the_number_check_tells_the_ways_apart():
     assert python_numbers("o peso 0.31 de 100000 tokens, acurácia 44.2%") == ["0.31", "100000", "44.2"]
     assert python_numbers("o peso 0,31 de 100.000 tokens, acurácia 44,2 %; d_k = 1024; q_{3,1}") == []
     assert python_numbers("digite `0.305` ou veio '0.5'") == []
+    # TeX's decimal comma: its decimals are never thousands (written twice, they would be)
+    assert python_numbers("$q = 1{,}062119$") == [] and python_numbers("$q = 1{,}62.119$") == ["{,}62.119"]
 
 
 def test_every_checker_message_writes_numbers_with_a_decimal_comma():
@@ -479,8 +483,13 @@ def test_the_explorers_steps_and_picture_write_numbers_with_a_decimal_comma():
     from selfattn_lib.widgets import AttentionExplorer
     from test_editions import block_words
 
+    from selfattn_lib import steps
+    from selfattn_lib.explorer.steps_view import page_blocks
+
     explorer = AttentionExplorer(language="pt")
-    steps_text = " ".join(block_words(block) for block in explorer.steps["blocks"])
+    state = explorer.state  # the steps the page writes are these (test_explorer_page_steps.py)
+    worked = steps.worked_steps(explorer.result, state.X, state.W_q, state.tokens, state.focus, language="pt")
+    steps_text = " ".join(block_words(block) for block in page_blocks(worked, "pt"))
     assert "Passo 1" in steps_text and "0,90" in steps_text and python_numbers(steps_text) == [], steps_text[:300]
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.text import Text

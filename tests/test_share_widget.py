@@ -71,7 +71,7 @@ def test_the_widget_module_holds_share_and_export_inlined(tmp_path):
     """The text anywidget loads has no relative import left, and node can load it whole."""
     source = module_text()
     assert './share.js"' not in source and './export.js"' not in source
-    assert source.count('from "data:text/javascript;charset=utf-8,') == 2
+    assert source.count('from "data:text/javascript;charset=utf-8,') == 3  # steps.js, share.js, export.js
     node = shutil.which("node")
     if node is None:
         pytest.skip("node is not installed")

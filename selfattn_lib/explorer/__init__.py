@@ -1,7 +1,7 @@
 """The attention explorer: one folder for its state (state.py: ExplorerState, validate, the
 parsing rules), its limits and colours (rules.json, read by Python and the page), its widget
-(widget.py: an anywidget) and its page module (explorer.js; standalone.js mounts it on a plain
-HTML page without Jupyter).
+(widget.py: an anywidget) and its page modules (explorer.js; steps.js, the worked steps;
+standalone.js mounts them on a plain HTML page without Jupyter).
 
     from selfattn_lib.explorer import AttentionExplorer, page_payload
 """
@@ -14,7 +14,7 @@ __all__ = ["AttentionExplorer", "ExplorerState", "InputError", "validate", "page
            "MODULE_FILES"]
 
 # The files a plain page serves beside its HTML (tools/explorer_page.py copies them).
-MODULE_FILES = ("explorer.js", "standalone.js", "explorer.css", "share.js", "export.js")
+MODULE_FILES = ("explorer.js", "steps.js", "standalone.js", "explorer.css", "share.js", "export.js")
 
 
 def __getattr__(name):

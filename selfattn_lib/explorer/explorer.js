@@ -3,13 +3,15 @@
 //
 // The kernel (widget.py) keeps the state of record: an edit is checked here with the rules both
 // sides read (rules.json, sent by the model) and the same parsing as state.py, drawn at once, then
-// proposed in the one synced trait `page_state`; the kernel validates it again and sends back the
-// worked steps (steps.py is their only author). No word is written in this file: every text comes
-// from the model's `strings` (strings.py / strings_pt.py). A learner's label is always set with
-// textContent, never read as markup.
+// proposed in the one synced trait `page_state`; the kernel validates it again. The worked steps
+// are written here too, by steps.js, whose text a test requires to be steps.py's for the same
+// state. No word is written in this file: every text comes from the model's `strings`
+// (strings.py / strings_pt.py). A learner's label is always set with textContent, never read as
+// markup.
 //
 // A link to a state (share.js: its format) and the pictures a learner downloads (export.js: SVG and
-// PNG) come from two modules of their own; in a notebook widget.py hands them over inlined.
+// PNG) come from modules of their own; in a notebook widget.module_text hands them over inlined.
+import { pageBlocks, workedBlocks } from "./steps.js";
 import { LinkError, decodeLink, linkFor } from "./share.js";
 import { contributionsSvg, heatmapSvg, savePicture } from "./export.js";
 
@@ -596,13 +598,11 @@ class Explorer {
     this.build();
     this.paint();
     this.onState = () => this.fromKernel();
-    this.onSteps = () => this.paintSteps();
     this.onRefusal = () => {
       const refusal = this.model.get("refusal");
       if (refusal && refusal.message) this.say(this.main, format(this.strings.explorer_kernel_refused, { error: refusal.message }));
     };
     model.on("change:page_state", this.onState);
-    model.on("change:steps", this.onSteps);
     model.on("change:refusal", this.onRefusal);
     // a link: opened here on a plain page (its fragment), said by the kernel in a notebook
     this.onLink = () => this.openLink(this.model.get("link"), false);
@@ -612,8 +612,8 @@ class Explorer {
   }
 
   destroy() {
+    this.stepsToken = -1;  // steps on their way are not written
     this.model.off("change:page_state", this.onState);
-    this.model.off("change:steps", this.onSteps);
     this.model.off("change:refusal", this.onRefusal);
     this.model.off("change:link", this.onLink);
     clearTimeout(this.linkTimer);
@@ -1067,6 +1067,7 @@ class Explorer {
     this.paintControls();
     this.paintViews();
     this.paintSteps();
+    this.painted = true;
     // the link box: never an older state's link; written a moment after the frame (a link of 16
     // tokens, d = 10, takes about 1 ms in node, benchmarks/share_link.py: the repaint keeps its
     // frame to itself), and at once on "Copy link"
@@ -1323,17 +1324,26 @@ class Explorer {
       this.exportButtons(picture, this.t("export_file_contributions", { token: i + 1 }), title)]);
   }
 
+  // The worked steps are written after the frame that shows every other view (at 16 tokens they
+  // take longer than all the rest); meanwhile aria-busy says they are on their way. The first
+  // render writes them at once.
   paintSteps() {
+    const token = this.stepsToken = (this.stepsToken || 0) + 1;
     if (!this.panels.has("steps")) { this.steps.replaceChildren(); return; }
-    const steps = this.model.get("steps") || {};
-    if (this.st.n_heads > 1) { this.steps.replaceChildren(h("p", { text: this.t("explorer_heads_one_head_only") })); return; }
-    if (steps.rev !== this.rev) {
-      this.steps.setAttribute("aria-busy", "true");
-      this.steps.replaceChildren(h("p", { class: "selfattn-note", text: this.t(this.kernel ? "explorer_steps_waiting" : "explorer_steps_no_kernel") }));
-      return;
-    }
     this.steps.removeAttribute("aria-busy");
-    this.steps.replaceChildren(...(steps.blocks || []).map(b => {
+    if (this.st.n_heads > 1) { this.steps.replaceChildren(h("p", { text: this.t("explorer_heads_one_head_only") })); return; }
+    if (!this.painted || typeof requestAnimationFrame !== "function") { this.writeSteps(); return; }
+    this.steps.setAttribute("aria-busy", "true");
+    requestAnimationFrame(() => setTimeout(() => {
+      if (token === this.stepsToken) { this.writeSteps(); this.steps.removeAttribute("aria-busy"); }
+    }, 0));
+  }
+
+  writeSteps() {
+    const s = this.st;
+    const blocks = pageBlocks(workedBlocks(this.result.heads[0], this.result.X_in, matrix(s, "W_q"), tokens(s), s.focus,
+      (key, values) => this.t(key, values), s.positions, this.language), this.language);
+    this.steps.replaceChildren(...blocks.map(b => {
       if (b.k === "heading") return h("h4", {}, nodes(b.c));
       if (b.k === "math") return h("p", { class: "selfattn-math" }, nodes(b.c));
       if (b.k === "text") return h("p", {}, nodes(b.c));

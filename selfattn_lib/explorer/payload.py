@@ -2,14 +2,12 @@
 example and a first state. The widget sends it as traits; a plain page passes it to `mount`."""
 from __future__ import annotations
 
-from .. import steps
 from ..example import CHAPTER_SENTENCE, chapter_example
 from ..strings import STRINGS, text
 from .share import SHARE
 from .state import RULES, ExplorerState, InputError, validate
-from .steps_view import page_blocks
 
-__all__ = ["page_payload", "STRING_KEYS", "chapter_state", "steps_blocks", "PANELS"]
+__all__ = ["page_payload", "STRING_KEYS", "chapter_state", "PANELS"]
 
 PANELS = ("Q", "K", "V", "scores", "weights", "contributions", "output", "steps")
 
@@ -26,7 +24,12 @@ STRING_KEYS = (
     "explorer_heads_view_concat", "explorer_heads_view_output", "explorer_heads_one_head_only",
     "save_title", "json_label", "json_placeholder", "export", "load", "explorer_file", "explorer_download",
     "exported", "loaded", "view_Q", "view_K", "view_V", "view_output", "view_steps",
-    "explorer_steps_waiting", "explorer_steps_no_kernel", "explorer_kernel_refused",
+    "explorer_kernel_refused",
+    # the worked steps (steps.js writes them as steps.py does)
+    "step_projection", "step_projection_component", "step_projection_all", "step_score", "step_score_unscaled",
+    "step_score_masked", "step_softmax", "step_softmax_all_tokens", "step_softmax_shift", "step_softmax_masked",
+    "step_softmax_sum", "step_output", "step_worked", "step_1", "step_keys_values", "step_2", "step_3", "step_4",
+    "step_column_score", "step_column_token", "step_column_vector",
     "plot_scores_title", "plot_scores_scaled", "plot_scores_unscaled", "plot_weights_title",
     "plot_key_axis", "plot_query_axis", "explorer_masked_cell", "explorer_scores_alt",
     "explorer_weights_alt", "alt_weights_row", "alt_contributions", "plot_contributions_title",
@@ -62,16 +65,6 @@ def strings_for(language: str) -> dict:
     return {key: text(key, language) for key in STRING_KEYS}
 
 
-def steps_blocks(state: ExplorerState, result, language: str) -> list:
-    """The worked steps of the focus token (steps.py writes them), as page blocks; [] with
-    several heads (the page then says the steps follow one head)."""
-    if state.n_heads > 1:
-        return []
-    worked = steps.worked_steps(result, state.X_in, state.W_q, state.tokens, state.focus, language=language,
-                                positions=state.positions)  # X + PE is called x_i + p_i, not x_i
-    return page_blocks(worked, language)
-
-
 def compact_rules() -> dict:
     """RULES with each colour scale as one string of 6-digit hex colours (a third of the size of
     the list: every explorer stores its traits in the notebook); explorer.js reads both forms."""
@@ -85,7 +78,7 @@ def page_payload(language: str = "en", state: ExplorerState | None = None) -> di
     A link in the page's address (`#state=...`) is opened over `state` by standalone.js."""
     state = chapter_state() if state is None else state
     try:
-        result = validate(state)
+        validate(state)
     except InputError as exc:
         raise ValueError(exc.message(language)) from None
     chapter = chapter_state().to_page()
@@ -98,7 +91,6 @@ def page_payload(language: str = "en", state: ExplorerState | None = None) -> di
         "panels": list(PANELS),
         "editors": ["X", "W_q", "W_k", "W_v"],
         "page_state": {**state.to_page(), "rev": 0},
-        "steps": {"rev": 0, "blocks": steps_blocks(state, result, language)},
         "refusal": {},
         "kernel": False,
         "share": SHARE,      # the site's address and the link limits (share.json)

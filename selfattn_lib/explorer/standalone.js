@@ -1,7 +1,7 @@
 // The explorer on a plain HTML page, without Jupyter: a small in-page model with anywidget's
 // model interface (get, set, on, off, save_changes) around `payload` (selfattn_lib.explorer.
 // page_payload), and the same render as in a notebook. With no kernel, the page's own checks
-// decide; the worked steps are those the payload carries (the state it was built for).
+// decide; the page writes the worked steps itself (steps.js), as in a notebook.
 import explorer from "./explorer.js";
 
 export function createModel(payload) {

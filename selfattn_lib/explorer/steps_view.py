@@ -32,14 +32,13 @@ def _merge(nodes: list) -> list:
 
 
 def _tidy(nodes: list, comma: bool) -> list:
-    """Spaces as a reader expects them ("[0.2, 0.7]", one space around "·"); with `comma`, the
-    decimal comma (Portuguese). Only for formulas and numbers, where no label ever appears."""
+    """Spaces as a reader expects them ("[0.2, 0.7]", one space around "·"); with `comma`
+    (Portuguese), "; " between a vector's numbers. The numbers themselves come written in the
+    learner's way from steps.py (rounding.written, its one author)."""
     out = []
     for node in nodes:
         if isinstance(node, str):
             node = re.sub(r" {2,}", " ", node).replace(" ,", ",").replace("[ ", "[").replace(" ]", "]")
-            if comma:
-                node = re.sub(r"(\d)\.(\d)", r"\1,\2", node)
             node = re.sub(r" *\x00 *", "; " if comma else ", ", node)
             out.append(node)
         else:
@@ -113,7 +112,6 @@ def _latex(s: str, i: int, closing: bool) -> tuple[list, int]:
     return _merge(nodes), i
 
 
-_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?(e[+-]?\d+)?")
 
 
 def text_nodes(source: str, comma: bool = False) -> list:
@@ -126,8 +124,6 @@ def text_nodes(source: str, comma: bool = False) -> list:
         if k % 2:
             nodes += latex_nodes(part, comma)
             continue
-        if comma and _NUMBER.fullmatch(part):  # a table's number (a label is never alone in a cell)
-            part = part.replace(".", ",")
         for b, piece in enumerate(re.split(r"\*\*", part)):
             plain = _ESCAPED.sub(r"\1", piece)
             nodes.append(["b", [plain]] if b % 2 else plain)
@@ -135,8 +131,8 @@ def text_nodes(source: str, comma: bool = False) -> list:
 
 
 def page_blocks(rendered, language: str = "en") -> list:
-    """Each block of a `steps.Rendered` as {"k": kind, ...} with nodes for its words; in
-    Portuguese every number with a decimal comma."""
+    """Each block of a `steps.Rendered` as {"k": kind, ...} with nodes for its words (its numbers
+    already written in `language`'s way by steps.py)."""
     comma = language == "pt"
     blocks = []
     for block in rendered.blocks:
@@ -144,7 +140,7 @@ def page_blocks(rendered, language: str = "en") -> list:
         if kind == "math":
             blocks.append({"k": "math", "c": latex_nodes(block[1], comma)})
         elif kind in ("text", "heading"):
-            blocks.append({"k": kind, "c": text_nodes(block[1])})
+            blocks.append({"k": kind, "c": text_nodes(block[1], comma)})  # its $math$ and numbers
         else:
             blocks.append({"k": "table", "head": [text_nodes(h) for h in block[1]],
                            "rows": [[text_nodes(c, comma) for c in row] for row in block[2]]})

@@ -3,11 +3,11 @@ page; this class keeps `ExplorerState` as the state of record.
 
 The page and the kernel share one small trait, `page_state` (tokens, every matrix's store, sizes,
 flags, focus, heads, positions). The page checks an edit with the rules it shares with
-`state.py` (rules.json, the same parsing), shows it at once and proposes it; here `validate`
-decides. Accepted: it becomes `.state` / `.result`, and the worked steps (written by steps.py,
-their one author) go back to the page. Refused (the two sides disagree, which the tests make
-rare): the page gets the state of record back and the kernel's message. One widget model per
-explorer, whatever the learner does.
+`state.py` (rules.json, the same parsing), shows it at once (the worked steps too: steps.js writes
+them as steps.py does) and proposes it; here `validate` decides. Accepted: it becomes `.state` /
+`.result`, and nothing goes back. Refused (the two sides disagree, which the tests make rare): the
+page gets the state of record back and the kernel's message. One widget model per explorer,
+whatever the learner does.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ import traitlets
 from .. import plots, steps
 from ..plots import ShownFigure
 from ..strings import DEFAULT_LANGUAGE, text
-from .payload import PANELS, chapter_state, page_payload, steps_blocks
+from .payload import PANELS, chapter_state, page_payload, strings_for
 from .share import open_link, state_from_link, state_link
 from .state import EDITORS, ExplorerState, InputError, validate
 
@@ -33,7 +33,7 @@ _IMPORT = re.compile(r'(from\s+)"\./([a-z_]+\.js)"')
 
 
 def module_text(name: str = "explorer.js") -> str:
-    """`name` with its imports of this folder's modules (share.js, export.js) inlined as data: URLs:
+    """`name` with its imports of this folder's modules (steps.js, share.js, export.js) inlined as data: URLs:
     anywidget loads a module as one text, from which a relative import cannot be resolved. On a
     plain page the same files are imported as they are."""
     source = (_HERE / name).read_text(encoding="utf-8")
@@ -46,7 +46,33 @@ def module_text(name: str = "explorer.js") -> str:
         return f'{match.group(1)}"data:text/javascript;charset=utf-8,{body}"'
 
     return _IMPORT.sub(inline, source)
+
+
 _HEADS_PER_ROW = 4
+
+
+class ExplorerModule(anywidget.AnyWidget):
+    """What every explorer of a kernel shares: the page module (`module_text`), its stylesheet and
+    its words per language. One model, so a saved notebook stores them once; each explorer's own
+    `_esm` is loader.js, which takes them from here (anywidget's widget references)."""
+
+    _esm = "export default { render() {} };"  # never displayed itself
+    source = traitlets.Unicode().tag(sync=True)
+    css = traitlets.Unicode().tag(sync=True)
+    strings = traitlets.Dict().tag(sync=True)  # {language: {key: text}}
+
+
+_shared: ExplorerModule | None = None
+
+
+def shared_module(language: str) -> ExplorerModule:
+    """The kernel's one ExplorerModule (a new one if it was closed), with `language`'s words."""
+    global _shared
+    if _shared is None or _shared.comm is None:
+        _shared = ExplorerModule(source=module_text(), css=(_HERE / "explorer.css").read_text(encoding="utf-8"))
+    if language not in _shared.strings:
+        _shared.strings = {**_shared.strings, language: strings_for(language)}
+    return _shared
 
 
 class AttentionExplorer(anywidget.AnyWidget):
@@ -56,18 +82,16 @@ class AttentionExplorer(anywidget.AnyWidget):
 
     `panels` chooses the views (any of PANELS), `editors` the matrices offered for editing."""
 
-    _esm = module_text()
-    _css = _HERE / "explorer.css"
+    _esm = (_HERE / "loader.js").read_text(encoding="utf-8")
 
     language = traitlets.Unicode(DEFAULT_LANGUAGE).tag(sync=True)
-    strings = traitlets.Dict().tag(sync=True)
+    library = anywidget.WidgetTrait().tag(sync=True)  # the shared module, stylesheet and words
     rules = traitlets.Dict().tag(sync=True)
     chapter = traitlets.Dict().tag(sync=True)
     sentence = traitlets.List().tag(sync=True)
     panels = traitlets.List().tag(sync=True)
     editors = traitlets.List().tag(sync=True)
     page_state = traitlets.Dict().tag(sync=True)  # the page's copy of the state (with its revision)
-    steps = traitlets.Dict().tag(sync=True)      # {"rev": revision, "blocks": worked steps}
     refusal = traitlets.Dict().tag(sync=True)    # {"rev", "message"}: the kernel said no
     kernel = traitlets.Bool(True).tag(sync=True)
     share = traitlets.Dict().tag(sync=True)          # the site's address and link limits (share.json)
@@ -92,13 +116,19 @@ class AttentionExplorer(anywidget.AnyWidget):
         payload["link_message"] = link_message or ""
         self._state, self._result = state, validate(state)
         self._rev = 0
-        payload.update(panels=list(panels), editors=list(editors), kernel=True)
+        payload.pop("strings")  # held once per kernel, by the shared module
+        payload.update(panels=list(panels), editors=list(editors), kernel=True, library=shared_module(language))
         super().__init__(**payload)
 
     # --- public ---------------------------------------------------------------------------------
     @property
     def result(self):
         return self._result
+
+    @property
+    def strings(self) -> dict:
+        """Every word the page shows, in the explorer's language."""
+        return self.library.strings[self.language]
 
     @property
     def state(self) -> ExplorerState:
@@ -173,7 +203,6 @@ class AttentionExplorer(anywidget.AnyWidget):
         self._rev += 1
         with self.hold_sync():
             self.page_state = {**state.to_page(), "rev": self._rev}
-            self.steps = {"rev": self._rev, "blocks": steps_blocks(state, result, self.language)}
 
     @traitlets.observe("page_state")
     def _on_state(self, change) -> None:
@@ -192,15 +221,9 @@ class AttentionExplorer(anywidget.AnyWidget):
             self._refuse(f"{type(exc).__name__}: {str(exc)[:200]}")
             return
         self._state, self._result = state, result
-        try:
-            blocks = steps_blocks(state, result, self.language)
-        except Exception:  # noqa: BLE001 - the numbers stand; the steps say they could not be written
-            blocks = []
-        self.steps = {"rev": rev, "blocks": blocks}
 
     def _refuse(self, message: str) -> None:
         self._rev += 1
         with self.hold_sync():
             self.refusal = {"rev": self._rev, "message": message}
             self.page_state = {**self._state.to_page(), "rev": self._rev}
-            self.steps = {"rev": self._rev, "blocks": steps_blocks(self._state, self._result, self.language)}
