@@ -336,6 +336,11 @@ def close_current(page) -> list[str]:
     return page.evaluate("() => [...document.querySelectorAll('.jp-Dialog')].map(d => d.innerText)")
 
 
+def discard(page) -> None:
+    """The close question's Discard button (the one on screen: a dialog being dismissed may linger)."""
+    page.locator(".jp-Dialog button", has_text=re.compile("Discard|Don.t Save")).filter(visible=True).first.click()
+
+
 def run_all(page) -> None:
     """Run > Run All Cells, as a learner does (the stored outputs stay until each cell replaces its own)."""
     page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells').catch(() => null); }")
@@ -362,7 +367,7 @@ def test_running_every_cell_of_an_unedited_notebook_then_closing_it_asks_nothing
     run_all(page)
     dialogs = close_current(page)
     if dialogs:  # leave the notebook as it was for the tests that follow, whatever happens
-        page.locator(".jp-Dialog button", has_text=re.compile("Discard|Don.t Save")).first.click()
+        discard(page)
     assert digests(clone) == before, "running and closing a notebook changed files"
     assert dialogs == [], f"closing a notebook that was run but not edited asks: {dialogs}"
 
@@ -378,7 +383,7 @@ def test_closing_a_notebook_whose_cell_the_learner_edited_still_asks_to_save(pag
         cell.model.sharedModel.setSource(cell.model.sharedModel.getSource() + '\\n# my own line'); }""")
     dialogs = close_current(page)
     assert len(dialogs) == 1 and "Save" in dialogs[0], f"closing an edited notebook did not ask to save: {dialogs}"
-    page.locator(".jp-Dialog button", has_text=re.compile("Discard|Don.t Save")).first.click()
+    discard(page)
     page.wait_for_timeout(1000)
     assert ENGLISH not in open_paths(page)
     assert digests(clone) == before
