@@ -329,6 +329,66 @@ def test_opening_and_closing_a_notebook_without_an_edit_asks_nothing_and_changes
     assert digests(clone) == before, "opening and closing a notebook changed files"
 
 
+def close_current(page) -> list[str]:
+    """Close the notebook in front as a learner does (File > Close Tab); the questions it asks."""
+    page.evaluate("() => { window.jupyterapp.commands.execute('application:close'); }")
+    page.wait_for_timeout(1500)
+    return page.evaluate("() => [...document.querySelectorAll('.jp-Dialog')].map(d => d.innerText)")
+
+
+def discard(page) -> None:
+    """The close question's Discard button (the one on screen: a dialog being dismissed may linger)."""
+    page.locator(".jp-Dialog button", has_text=re.compile("Discard|Don.t Save")).filter(visible=True).first.click()
+
+
+def run_all(page) -> None:
+    """Run > Run All Cells, as a learner does (the stored outputs stay until each cell replaces its own)."""
+    page.evaluate("() => { window.jupyterapp.commands.execute('notebook:run-all-cells').catch(() => null); }")
+    page.wait_for_timeout(300)
+    for _ in range(2):  # twice, a moment apart: finished, not between two cells
+        page.wait_for_function(bh._RUN_FINISHED, timeout=120_000)
+        page.wait_for_timeout(300)
+
+
+# JupyterLab 4.6 gives no setting for this, and a lab extension needs a build step: the notebook's
+# shared model (@jupyter/ydoc's YCodeCell) sets `dirty = true` itself on every output and execution
+# count a run writes (setExecutionCount, updateOutputs, appendStreamOutput, clearOutputs), and the
+# document manager's close (_maybeClose) asks "Save changes?" whenever the model is dirty. Strict:
+# the day a release (or an extension of ours) makes this pass, the marker must go.
+@pytest.mark.xfail(
+    strict=True,
+    reason="JupyterLab 4.6 marks a notebook unsaved when a run rewrites its outputs; no setting changes that",
+)
+def test_running_every_cell_of_an_unedited_notebook_then_closing_it_asks_nothing_and_changes_no_file(page, lab, clone):
+    before = digests(clone)
+    land(page, lab.url)
+    wait_for_document(page, ENGLISH)
+    wait_for_kernel(page)
+    run_all(page)
+    dialogs = close_current(page)
+    if dialogs:  # leave the notebook as it was for the tests that follow, whatever happens
+        discard(page)
+    assert digests(clone) == before, "running and closing a notebook changed files"
+    assert dialogs == [], f"closing a notebook that was run but not edited asks: {dialogs}"
+
+
+def test_closing_a_notebook_whose_cell_the_learner_edited_still_asks_to_save(page, lab, clone):
+    before = digests(clone)
+    land(page, lab.url)
+    wait_for_document(page, ENGLISH)
+    wait_for_kernel(page)
+    run_all(page)
+    page.evaluate("""() => { const w = window.jupyterapp.shell.currentWidget;
+        const cell = w.content.widgets.find(c => c.model.type === 'code');
+        cell.model.sharedModel.setSource(cell.model.sharedModel.getSource() + '\\n# my own line'); }""")
+    dialogs = close_current(page)
+    assert len(dialogs) == 1 and "Save" in dialogs[0], f"closing an edited notebook did not ask to save: {dialogs}"
+    discard(page)
+    page.wait_for_timeout(1000)
+    assert ENGLISH not in open_paths(page)
+    assert digests(clone) == before
+
+
 # --- one workspace per edition ------------------------------------------------------------------
 
 
