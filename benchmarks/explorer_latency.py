@@ -14,6 +14,7 @@ ipywidgets explorer) and now.
 Targets: edit -> repainted within one frame (16 ms); first render < 150 ms; kernel < 5 ms CPU per
 accepted edit; < 20 kB of state per explorer; models constant.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -38,9 +39,25 @@ from selfattn_lib.explorer import AttentionExplorer, ExplorerState  # noqa: E402
 
 OLD_COMMIT = "2d73db1"
 OLD_FILES = ["selfattn_lib/widgets.py", "selfattn_lib/explorer_heads.py", "selfattn_lib/explorer_state.py"]
-NEW_FILES = ["selfattn_lib/widgets.py", *(f"selfattn_lib/explorer/{n}" for n in (
-    "__init__.py", "state.py", "widget.py", "payload.py", "steps_view.py", "explorer.js", "steps.js", "loader.js", "standalone.js",
-    "explorer.css", "rules.json"))]
+NEW_FILES = [
+    "selfattn_lib/widgets.py",
+    *(
+        f"selfattn_lib/explorer/{n}"
+        for n in (
+            "__init__.py",
+            "state.py",
+            "widget.py",
+            "payload.py",
+            "steps_view.py",
+            "explorer.js",
+            "steps.js",
+            "loader.js",
+            "standalone.js",
+            "explorer.css",
+            "rules.json",
+        )
+    ),
+]
 
 
 def big_state(n=16, d=8, heads=4, seed=0) -> ExplorerState:
@@ -52,8 +69,11 @@ def big_state(n=16, d=8, heads=4, seed=0) -> ExplorerState:
 
 def kernel_figures(repeats: int) -> dict:
     out = {}
-    for name, state in (("chapter (3 tokens, 1 head)", None), ("16 tokens, d = 8, 1 head", big_state(heads=1)),
-                        ("16 tokens, d = 8, 4 heads", big_state())):
+    for name, state in (
+        ("chapter (3 tokens, 1 head)", None),
+        ("16 tokens, d = 8, 1 head", big_state(heads=1)),
+        ("16 tokens, d = 8, 4 heads", big_state()),
+    ):
         start = time.perf_counter()
         explorer = AttentionExplorer(state) if state is not None else AttentionExplorer()
         build = time.perf_counter() - start
@@ -74,6 +94,7 @@ def kernel_figures(repeats: int) -> dict:
         if shared is not None:
             out[name]["shared_module_once_kB"] = sum(len(json.dumps(v)) for v in shared.get_state().values()) / 1000
     from ipywidgets.widgets import widget as ipywidget
+
     before = len(ipywidget._instances)
     explorer = AttentionExplorer()
     made = len(ipywidget._instances) - before
@@ -88,12 +109,15 @@ def kernel_figures(repeats: int) -> dict:
 
 
 def code_size() -> dict:
-    old = sum(len(subprocess.run(["git", "show", f"{OLD_COMMIT}:{f}"], cwd=ROOT, capture_output=True).stdout)
-              for f in OLD_FILES)
+    old = sum(
+        len(subprocess.run(["git", "show", f"{OLD_COMMIT}:{f}"], cwd=ROOT, capture_output=True).stdout)
+        for f in OLD_FILES
+    )
     new = sum((ROOT / f).stat().st_size for f in NEW_FILES)
     lines = lambda files, read: sum(read(f).count(b"\n") for f in files)  # noqa: E731
-    old_lines = lines(OLD_FILES, lambda f: subprocess.run(["git", "show", f"{OLD_COMMIT}:{f}"], cwd=ROOT,
-                                                          capture_output=True).stdout)
+    old_lines = lines(
+        OLD_FILES, lambda f: subprocess.run(["git", "show", f"{OLD_COMMIT}:{f}"], cwd=ROOT, capture_output=True).stdout
+    )
     new_lines = lines(NEW_FILES, lambda f: (ROOT / f).read_bytes())
     return {"before_kB": old / 1000, "before_lines": old_lines, "after_kB": new / 1000, "after_lines": new_lines}
 
@@ -124,6 +148,7 @@ def browser_figures(repeats: int) -> dict:
     if why:
         return {"skipped": why}
     import explorer_page
+
     from selfattn_lib.explorer import page_payload
 
     out = {}
@@ -146,18 +171,24 @@ def browser_figures(repeats: int) -> dict:
                 page.wait_for_selector("body[data-ready=true]")
                 renders.append(page.evaluate("() => window.__render"))
             times = page.evaluate(_TIMED_EDITS, [".selfattn-explorer", repeats])
-            name = "plain page, 16 tokens, 4 heads" if heads == 4 else "plain page, 16 tokens, 1 head (worked steps drawn)"
+            name = (
+                "plain page, 16 tokens, 4 heads" if heads == 4 else "plain page, 16 tokens, 1 head (worked steps drawn)"
+            )
             out[name] = summary(times) | {
                 "first render ms (median of 5)": statistics.median(r["render_ms"] for r in renders),
-                "module import ms (median of 5)": statistics.median(r["import_ms"] for r in renders)}
+                "module import ms (median of 5)": statistics.median(r["import_ms"] for r in renders),
+            }
         page.goto(f"{base}/index.html")
         page.wait_for_selector("body[data-ready=true]")
         page.evaluate("() => document.querySelectorAll('details').forEach(d => { d.open = true; })")
         import axe_playwright_python
+
         page.add_script_tag(path=str(Path(axe_playwright_python.__file__).with_name("axe.min.js")))
         report = page.evaluate("""() => axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag',
             values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})""")
-        out["axe-core, every rule, plain page"] = f"{len(report['violations'])} violation(s) (axe {report['testEngine']['version']})"
+        out["axe-core, every rule, plain page"] = (
+            f"{len(report['violations'])} violation(s) (axe {report['testEngine']['version']})"
+        )
         server.shutdown()
         out |= jupyterlab_figures(browser, repeats)
         browser.close()
@@ -165,7 +196,8 @@ def browser_figures(repeats: int) -> dict:
 
 
 def write_big_page(folder: Path, heads: int, payload: dict) -> None:
-    (folder / f"big{heads}.html").write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+    (folder / f"big{heads}.html").write_text(
+        f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <link rel="icon" href="data:,"><link rel="stylesheet" href="explorer/explorer.css"><title>16 tokens</title></head>
 <body><main><div id="x"></div></main><script type="module">
 const t0 = performance.now();
@@ -175,19 +207,24 @@ mount(document.getElementById("x"), {json.dumps(payload)});
 const t2 = performance.now();
 window.__render = {{import_ms: t1 - t0, render_ms: t2 - t1}};
 document.body.dataset.ready = "true";
-</script></body></html>""", encoding="utf-8")
+</script></body></html>""",
+        encoding="utf-8",
+    )
 
 
 def jupyterlab_figures(browser, repeats: int) -> dict:
-    import nbformat
     import browser_helpers as bh
+    import nbformat
 
     root = Path(tempfile.mkdtemp())
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(
-        "import sys; sys.path.insert(0, %r)\nfrom explorer_latency import big_state\n"
-        "from selfattn_lib.explorer import AttentionExplorer\nAttentionExplorer(big_state())" % str(ROOT / "benchmarks"))]
+    nb.cells = [
+        nbformat.v4.new_code_cell(
+            f"import sys; sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\nfrom explorer_latency import big_state\n"
+            "from selfattn_lib.explorer import AttentionExplorer\nAttentionExplorer(big_state())"
+        )
+    ]
     (root / "bench").mkdir()
     nbformat.write(nb, root / "bench" / "big.ipynb")
     with bh.LabServer(root, Path(tempfile.mkdtemp())) as lab:
@@ -206,8 +243,13 @@ def jupyterlab_figures(browser, repeats: int) -> dict:
 def summary(times) -> dict:
     work = sorted(t[0] for t in times)
     frame = sorted(t[1] for t in times)
-    return {"edits": len(times), "work ms median": statistics.median(work), "work ms max": work[-1],
-            "to next frame ms median": statistics.median(frame), "to next frame ms max": frame[-1]}
+    return {
+        "edits": len(times),
+        "work ms median": statistics.median(work),
+        "work ms max": work[-1],
+        "to next frame ms median": statistics.median(frame),
+        "to next frame ms max": frame[-1],
+    }
 
 
 def _rounded(value):

@@ -17,6 +17,7 @@ performance.md (the README "Performance" section, filled in from this run).
 Every comparison is timed side by side in one process, the candidates interleaved round by
 round, so a burst of load from elsewhere hits all of them alike. Figures are medians.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -46,17 +47,25 @@ from selfattn_lib import attention_scores, self_attention, self_attention_loop  
 
 D = 64  # d_model = d_k = d_v, as the issue asks
 GOAL_RATIO = 1.25
-NBVAL_COMMAND = ["-m", "pytest", "--nbval", "--nbval-current-env", "--nbval-sanitize-with",
-                 "tests/nbval_sanitize.cfg", "notebooks", "-q"]
+NBVAL_COMMAND = [
+    "-m",
+    "pytest",
+    "--nbval",
+    "--nbval-current-env",
+    "--nbval-sanitize-with",
+    "tests/nbval_sanitize.cfg",
+    "notebooks",
+    "-q",
+]
 
 FULL = {
     "bare_ns": (64, 256, 1024, 2048),
     "parallel_ns": (16, 64, 256, 1024, 2048),
-    "loop_max_n": 256,          # the loop takes ~0.4 s at n = 256 and grows as n^2
+    "loop_max_n": 256,  # the loop takes ~0.4 s at n = 256 and grows as n^2
     "memory_ns": (128, 256, 512, 1024, 2048, 4096),
     "import_repeats": 7,
-    "explorer_repeats": 15,     # each repeat redraws every figure twice (two cases)
-    "budget": 3.0,              # seconds of timing per size in items 1-3
+    "explorer_repeats": 15,  # each repeat redraws every figure twice (two cases)
+    "budget": 3.0,  # seconds of timing per size in items 1-3
 }
 QUICK = {
     "bare_ns": (64, 256),
@@ -146,6 +155,7 @@ def inputs(n, d=D, seed=0):
 
 # ---------------------------------------------------------------- the things compared
 
+
 def bare_attention(X, W_q, W_k, W_v, causal=True):
     """softmax(mask(Q K^T / sqrt(d_k))) V written inline: no checks, no intermediates kept."""
     Q, K, V = X @ W_q, X @ W_k, X @ W_v
@@ -179,6 +189,7 @@ def rnn_recurrence(X, W, U):
 
 # ---------------------------------------------------------------- items
 
+
 def bench_matrix_vs_bare(ns, budget):
     rows = []
     for n in ns:
@@ -186,12 +197,23 @@ def bench_matrix_vs_bare(ns, budget):
         library = self_attention(X, W_q, W_k, W_v).output
         if not np.allclose(library, bare_attention(X, W_q, W_k, W_v), rtol=1e-10, atol=1e-12):
             raise AssertionError(f"library and bare expression disagree at n = {n}")
-        times = interleaved({"library": lambda: self_attention(X, W_q, W_k, W_v),
-                             "bare": lambda: bare_attention(X, W_q, W_k, W_v)}, budget)
+        times = interleaved(
+            {"library": lambda: self_attention(X, W_q, W_k, W_v), "bare": lambda: bare_attention(X, W_q, W_k, W_v)},
+            budget,
+        )
         ratio, (low, high) = paired_ratio(times, "library", "bare")
-        rows.append({"n": n, "library_s": median(times["library"]), "bare_s": median(times["bare"]),
-                     "ratio": ratio, "ratio_q25": low, "ratio_q75": high,
-                     "goal_met": ratio <= GOAL_RATIO, "rounds": len(times["bare"])})
+        rows.append(
+            {
+                "n": n,
+                "library_s": median(times["library"]),
+                "bare_s": median(times["bare"]),
+                "ratio": ratio,
+                "ratio_q25": low,
+                "ratio_q75": high,
+                "goal_met": ratio <= GOAL_RATIO,
+                "rounds": len(times["bare"]),
+            }
+        )
     return rows
 
 
@@ -200,15 +222,18 @@ def bench_parallel(ns, loop_max_n, budget):
     rows = []
     for n in ns:
         X, W_q, W_k, W_v = inputs(n)
-        candidates = {"matrix": lambda: self_attention(X, W_q, W_k, W_v),
-                      "rnn": lambda: rnn_recurrence(X, W, U)}
+        candidates = {"matrix": lambda: self_attention(X, W_q, W_k, W_v), "rnn": lambda: rnn_recurrence(X, W, U)}
         if n <= loop_max_n:
             candidates["loop"] = lambda: self_attention_loop(X, W_q, W_k, W_v)
         times = interleaved(candidates, budget, min_repeats=3)
-        row = {"n": n, "matrix_s": median(times["matrix"]), "rnn_s": median(times["rnn"]),
-               "loop_s": median(times["loop"]) if "loop" in times else None,
-               "rnn_over_matrix": paired_ratio(times, "rnn", "matrix")[0],
-               "loop_over_matrix": paired_ratio(times, "loop", "matrix")[0] if "loop" in times else None}
+        row = {
+            "n": n,
+            "matrix_s": median(times["matrix"]),
+            "rnn_s": median(times["rnn"]),
+            "loop_s": median(times["loop"]) if "loop" in times else None,
+            "rnn_over_matrix": paired_ratio(times, "rnn", "matrix")[0],
+            "loop_over_matrix": paired_ratio(times, "loop", "matrix")[0] if "loop" in times else None,
+        }
         rows.append(row)
     return rows
 
@@ -219,17 +244,28 @@ def bench_score_matrix(ns, budget):
     for n in ns:
         X, W_q, W_k, W_v = inputs(n)
         Q, K = X @ W_q, X @ W_k
-        times = interleaved({"scores": lambda: attention_scores(Q, K),
-                             "full": lambda: self_attention(X, W_q, W_k, W_v)}, budget, min_repeats=3)
-        rows.append({"n": n, "scores_s": median(times["scores"]), "full_s": median(times["full"]),
-                     "scores_peak_bytes": peak_bytes(attention_scores, Q, K),
-                     "full_peak_bytes": peak_bytes(self_attention, X, W_q, W_k, W_v),
-                     "bare_peak_bytes": peak_bytes(bare_attention, X, W_q, W_k, W_v)})
+        times = interleaved(
+            {"scores": lambda: attention_scores(Q, K), "full": lambda: self_attention(X, W_q, W_k, W_v)},
+            budget,
+            min_repeats=3,
+        )
+        rows.append(
+            {
+                "n": n,
+                "scores_s": median(times["scores"]),
+                "full_s": median(times["full"]),
+                "scores_peak_bytes": peak_bytes(attention_scores, Q, K),
+                "full_peak_bytes": peak_bytes(self_attention, X, W_q, W_k, W_v),
+                "bare_peak_bytes": peak_bytes(bare_attention, X, W_q, W_k, W_v),
+            }
+        )
     fit_rows = [r for r in rows if r["n"] >= 256]  # below that, call overhead hides n^2
     if len(fit_rows) < 2:
         fit_rows = rows
-    fits = {key: fitted_exponent([r["n"] for r in fit_rows], [r[key] for r in fit_rows])
-            for key in ("scores_s", "full_s", "scores_peak_bytes", "full_peak_bytes")}
+    fits = {
+        key: fitted_exponent([r["n"] for r in fit_rows], [r[key] for r in fit_rows])
+        for key in ("scores_s", "full_s", "scores_peak_bytes", "full_peak_bytes")
+    }
     fits["fitted_on"] = [r["n"] for r in fit_rows]
     return rows, fits
 
@@ -246,8 +282,7 @@ def parse_importtime(stderr):
 
 def bench_import(repeats):
     """Fresh interpreters, interleaved: nothing, numpy alone, selfattn_lib (which loads numpy)."""
-    programs = {"python -c pass": "pass", "import numpy": "import numpy",
-                "import selfattn_lib": "import selfattn_lib"}
+    programs = {"python -c pass": "pass", "import numpy": "import numpy", "import selfattn_lib": "import selfattn_lib"}
     times = {name: [] for name in programs}
     numpy_us, package_us = [], []
     for r in range(repeats + 1):  # round 0 warms the file cache and is dropped
@@ -256,8 +291,13 @@ def bench_import(repeats):
             subprocess.run([sys.executable, "-c", code], cwd=ROOT, check=True)
             if r:
                 times[name].append(time.perf_counter() - start)
-        out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import selfattn_lib"],
-                             cwd=ROOT, check=True, capture_output=True, text=True)
+        out = subprocess.run(
+            [sys.executable, "-X", "importtime", "-c", "import selfattn_lib"],
+            cwd=ROOT,
+            check=True,
+            capture_output=True,
+            text=True,
+        )
         cumulative = parse_importtime(out.stderr)
         if r:
             numpy_us.append(cumulative["numpy"])
@@ -282,8 +322,9 @@ def bench_explorer(repeats=30):
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses and pickling look a module up by name
     spec.loader.exec_module(module)
-    function = next((getattr(module, name) for name in ("measure", "run")
-                     if callable(getattr(module, name, None))), None)
+    function = next(
+        (getattr(module, name) for name in ("measure", "run") if callable(getattr(module, name, None))), None
+    )
     printed = io.StringIO()
     saved_argv = sys.argv
     try:
@@ -325,10 +366,14 @@ def time_notebook(path, timeout=300):
     from nbclient.exceptions import CellExecutionError
 
     nb = nbformat.read(path, as_version=4)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}},
-                            store_widget_state=True,  # nbclient 0.11 fails on Output widgets without it
-                            record_timing=True)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,  # nbclient 0.11 fails on Output widgets without it
+        record_timing=True,
+    )
     error = None
     with tempfile.TemporaryFile("w+") as kernel_stderr:  # the kernel's start-up chatter, kept off the table
         start = time.perf_counter()
@@ -350,8 +395,10 @@ def _cell_seconds(nb):
     for cell in nb.cells:
         stamps = cell.get("metadata", {}).get("execution", {})
         if "iopub.execute_input" in stamps and "shell.execute_reply" in stamps:
-            begin, end = (datetime.fromisoformat(stamps[k].replace("Z", "+00:00"))
-                          for k in ("iopub.execute_input", "shell.execute_reply"))
+            begin, end = (
+                datetime.fromisoformat(stamps[k].replace("Z", "+00:00"))
+                for k in ("iopub.execute_input", "shell.execute_reply")
+            )
             seconds += (end - begin).total_seconds()
     return seconds
 
@@ -388,19 +435,20 @@ def profile_library(n, budget):
 
     stages = {  # stage -> (library call, bare call or None)
         # self_attention checks shapes and types up front, finiteness once on the scores and V
-        "input checks (shapes, types)": (check_inputs and (lambda: check_inputs(X, W_q, W_k, W_v, finite=False)),
-                                         None),
-        "projections X W (x3)": (lambda: [attention.project(X, W) for W in (W_q, W_k, W_v)],
-                                 lambda: [X @ W for W in (W_q, W_k, W_v)]),
-        "scores Q K^T / sqrt(d_k)": (lambda: attention.attention_scores(Q, K),
-                                     lambda: Q @ K.T / math.sqrt(K.shape[1])),
-        "finite check scores, V": (check_finite and (lambda: (check_finite("the scores", scores),
-                                                               check_finite("V", V))), None),
+        "input checks (shapes, types)": (check_inputs and (lambda: check_inputs(X, W_q, W_k, W_v, finite=False)), None),
+        "projections X W (x3)": (
+            lambda: [attention.project(X, W) for W in (W_q, W_k, W_v)],
+            lambda: [X @ W for W in (W_q, W_k, W_v)],
+        ),
+        "scores Q K^T / sqrt(d_k)": (lambda: attention.attention_scores(Q, K), lambda: Q @ K.T / math.sqrt(K.shape[1])),
+        "finite check scores, V": (
+            check_finite and (lambda: (check_finite("the scores", scores), check_finite("V", V))),
+            None,
+        ),
         "causal mask": (lambda: attention.causal_mask(n), lambda: np.tri(n, dtype=bool)),
         "masked softmax": (lambda: attention.softmax(scores, mask), bare_softmax),
         "weights V": (lambda: attention.combine_values(weights, V), lambda: weights @ V),
-        "AttentionResult": (lambda: attention.AttentionResult(Q, K, V, scores, weights, output, K.shape[1]),
-                            None),
+        "AttentionResult": (lambda: attention.AttentionResult(Q, K, V, scores, weights, output, K.shape[1]), None),
     }
     candidates = {}
     for stage, (library, bare) in stages.items():
@@ -409,33 +457,50 @@ def profile_library(n, budget):
         if bare:
             candidates[("bare", stage)] = bare
     times = interleaved(candidates, budget, max_repeats=200)
-    rows = [{"stage": stage,
-             "library_s": median(times[("library", stage)]) if ("library", stage) in times else None,
-             "bare_s": median(times[("bare", stage)]) if ("bare", stage) in times else None}
-            for stage in stages]
-    rows.append({"stage": "sum of the stages",
-                 "library_s": sum(r["library_s"] or 0.0 for r in rows),
-                 "bare_s": sum(r["bare_s"] or 0.0 for r in rows)})
+    rows = [
+        {
+            "stage": stage,
+            "library_s": median(times[("library", stage)]) if ("library", stage) in times else None,
+            "bare_s": median(times[("bare", stage)]) if ("bare", stage) in times else None,
+        }
+        for stage in stages
+    ]
+    rows.append(
+        {
+            "stage": "sum of the stages",
+            "library_s": sum(r["library_s"] or 0.0 for r in rows),
+            "bare_s": sum(r["bare_s"] or 0.0 for r in rows),
+        }
+    )
     return rows
 
 
 # ---------------------------------------------------------------- reporting
 
+
 def machine():
     cpu = platform.processor() or platform.machine()
     try:
-        names = [line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                 if line.startswith("model name")]
+        names = [
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ]
         cpu = names[0] if names else cpu
     except OSError:
         pass
     blas = np.show_config(mode="dicts").get("Build Dependencies", {}).get("blas", {})
-    return {"cpu": cpu, "cores": os.cpu_count(), "os": platform.platform(),
-            "python": platform.python_version(), "numpy": np.__version__,
-            "blas": f"{blas.get('name', '?')} {blas.get('version', '')}".strip(),
-            "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
-            "clock": "cpu time" if clock is CLOCK["cpu"] else "wall time",
-            "load_before": _load()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "numpy": np.__version__,
+        "blas": f"{blas.get('name', '?')} {blas.get('version', '')}".strip(),
+        "blas_threads": os.environ.get("OPENBLAS_NUM_THREADS", "default"),
+        "clock": "cpu time" if clock is CLOCK["cpu"] else "wall time",
+        "load_before": _load(),
+    }
 
 
 def _load():
@@ -449,8 +514,7 @@ def format_table(title, headers, rows):
     """A plain-text table: title, header, a rule, one line per row; columns right-aligned."""
     cells = [[str(h) for h in headers]] + [[str(c) for c in row] for row in rows]
     widths = [max(len(line[i]) for line in cells) for i in range(len(headers))]
-    lines = [title, "  ".join(h.rjust(w) for h, w in zip(cells[0], widths)),
-             "  ".join("-" * w for w in widths)]
+    lines = [title, "  ".join(h.rjust(w) for h, w in zip(cells[0], widths)), "  ".join("-" * w for w in widths)]
     lines += ["  ".join(c.rjust(w) for c, w in zip(line, widths)) for line in cells[1:]]
     return "\n".join(lines)
 
@@ -469,52 +533,115 @@ def mib(size):
 def tables(results):
     out = []
     for n, rows in results.get("profile", {}).items():
-        out.append(format_table(
-            f"profile of self_attention at n = {n} (microseconds per call, median; each stage timed on its "
-            f"own, so the sum differs from a whole call: item 1 has those)",
-            ["stage", "library us", "bare us"],
-            [[r["stage"], "-" if r["library_s"] is None else f"{r['library_s'] * 1e6:.1f}",
-              "-" if r["bare_s"] is None else f"{r['bare_s'] * 1e6:.1f}"] for r in rows]))
+        out.append(
+            format_table(
+                f"profile of self_attention at n = {n} (microseconds per call, median; each stage timed on its "
+                f"own, so the sum differs from a whole call: item 1 has those)",
+                ["stage", "library us", "bare us"],
+                [
+                    [
+                        r["stage"],
+                        "-" if r["library_s"] is None else f"{r['library_s'] * 1e6:.1f}",
+                        "-" if r["bare_s"] is None else f"{r['bare_s'] * 1e6:.1f}",
+                    ]
+                    for r in rows
+                ],
+            )
+        )
     if "bare" in results:
-        out.append(format_table(
-            f"1. self_attention vs bare numpy (d_model = d_k = d_v = {D}, causal; "
-            f"ratio = median of per-round ratios, goal <= {GOAL_RATIO})",
-            ["n", "library ms", "bare ms", "ratio", "25-75 %", "goal", "rounds"],
-            [[r["n"], ms(r["library_s"]), ms(r["bare_s"]), f"{r['ratio']:.2f}",
-              f"{r['ratio_q25']:.2f}-{r['ratio_q75']:.2f}", "met" if r["goal_met"] else "MISSED",
-              r["rounds"]] for r in results["bare"]]))
+        out.append(
+            format_table(
+                f"1. self_attention vs bare numpy (d_model = d_k = d_v = {D}, causal; "
+                f"ratio = median of per-round ratios, goal <= {GOAL_RATIO})",
+                ["n", "library ms", "bare ms", "ratio", "25-75 %", "goal", "rounds"],
+                [
+                    [
+                        r["n"],
+                        ms(r["library_s"]),
+                        ms(r["bare_s"]),
+                        f"{r['ratio']:.2f}",
+                        f"{r['ratio_q25']:.2f}-{r['ratio_q75']:.2f}",
+                        "met" if r["goal_met"] else "MISSED",
+                        r["rounds"],
+                    ]
+                    for r in results["bare"]
+                ],
+            )
+        )
     if "parallel" in results:
-        out.append(format_table(
-            "2. per-token loop vs matrix form vs RNN recurrence h_t = tanh(x_t W + h_{t-1} U), "
-            f"width {D}",
-            ["n", "loop ms", "matrix ms", "RNN ms", "loop/matrix", "RNN/matrix"],
-            [[r["n"], ms(r["loop_s"]), ms(r["matrix_s"]), ms(r["rnn_s"]),
-              "-" if r["loop_over_matrix"] is None else f"{r['loop_over_matrix']:.0f}",
-              f"{r['rnn_over_matrix']:.2f}"] for r in results["parallel"]]))
+        out.append(
+            format_table(
+                f"2. per-token loop vs matrix form vs RNN recurrence h_t = tanh(x_t W + h_{{t-1}} U), width {D}",
+                ["n", "loop ms", "matrix ms", "RNN ms", "loop/matrix", "RNN/matrix"],
+                [
+                    [
+                        r["n"],
+                        ms(r["loop_s"]),
+                        ms(r["matrix_s"]),
+                        ms(r["rnn_s"]),
+                        "-" if r["loop_over_matrix"] is None else f"{r['loop_over_matrix']:.0f}",
+                        f"{r['rnn_over_matrix']:.2f}",
+                    ]
+                    for r in results["parallel"]
+                ],
+            )
+        )
     if "scores" in results:
         fits = results["score_fits"]
-        out.append(format_table(
-            "3. score matrix Q K^T / sqrt(d_k) and the whole pass: time and peak memory "
-            f"(fitted exponents on n = {', '.join(map(str, fits['fitted_on']))})",
-            ["n", "scores ms", "scores peak MiB", "full pass ms", "full peak MiB", "full peak / (8 n^2)",
-             "bare peak / (8 n^2)"],
-            [[r["n"], ms(r["scores_s"]), mib(r["scores_peak_bytes"]), ms(r["full_s"]),
-              mib(r["full_peak_bytes"]), f"{r['full_peak_bytes'] / (8 * r['n'] ** 2):.2f}",
-              f"{r['bare_peak_bytes'] / (8 * r['n'] ** 2):.2f}"]
-             for r in results["scores"]]
-            + [["exponent", f"{fits['scores_s']:.2f}", f"{fits['scores_peak_bytes']:.2f}",
-                f"{fits['full_s']:.2f}", f"{fits['full_peak_bytes']:.2f}", "", ""]]))
+        out.append(
+            format_table(
+                "3. score matrix Q K^T / sqrt(d_k) and the whole pass: time and peak memory "
+                f"(fitted exponents on n = {', '.join(map(str, fits['fitted_on']))})",
+                [
+                    "n",
+                    "scores ms",
+                    "scores peak MiB",
+                    "full pass ms",
+                    "full peak MiB",
+                    "full peak / (8 n^2)",
+                    "bare peak / (8 n^2)",
+                ],
+                [
+                    [
+                        r["n"],
+                        ms(r["scores_s"]),
+                        mib(r["scores_peak_bytes"]),
+                        ms(r["full_s"]),
+                        mib(r["full_peak_bytes"]),
+                        f"{r['full_peak_bytes'] / (8 * r['n'] ** 2):.2f}",
+                        f"{r['bare_peak_bytes'] / (8 * r['n'] ** 2):.2f}",
+                    ]
+                    for r in results["scores"]
+                ]
+                + [
+                    [
+                        "exponent",
+                        f"{fits['scores_s']:.2f}",
+                        f"{fits['scores_peak_bytes']:.2f}",
+                        f"{fits['full_s']:.2f}",
+                        f"{fits['full_peak_bytes']:.2f}",
+                        "",
+                        "",
+                    ]
+                ],
+            )
+        )
     if "import" in results:
         r = results["import"]
-        out.append(format_table(
-            f"4. import cost in a fresh process (median of {r['repeats']})",
-            ["measure", "ms"],
-            [["python -c pass (process)", ms(r["python -c pass"])],
-             ["python -c 'import numpy' (process)", ms(r["import numpy"])],
-             ["python -c 'import selfattn_lib' (process)", ms(r["import selfattn_lib"])],
-             ["-X importtime: numpy", ms(r["importtime_numpy_s"])],
-             ["-X importtime: selfattn_lib (includes numpy)", ms(r["importtime_selfattn_lib_s"])],
-             ["selfattn_lib beyond numpy", ms(r["importtime_selfattn_lib_s"] - r["importtime_numpy_s"])]]))
+        out.append(
+            format_table(
+                f"4. import cost in a fresh process (median of {r['repeats']})",
+                ["measure", "ms"],
+                [
+                    ["python -c pass (process)", ms(r["python -c pass"])],
+                    ["python -c 'import numpy' (process)", ms(r["import numpy"])],
+                    ["python -c 'import selfattn_lib' (process)", ms(r["import selfattn_lib"])],
+                    ["-X importtime: numpy", ms(r["importtime_numpy_s"])],
+                    ["-X importtime: selfattn_lib (includes numpy)", ms(r["importtime_selfattn_lib_s"])],
+                    ["selfattn_lib beyond numpy", ms(r["importtime_selfattn_lib_s"] - r["importtime_numpy_s"])],
+                ],
+            )
+        )
     if "explorer" in results:
         e = results["explorer"]
         if e is None:
@@ -523,44 +650,76 @@ def tables(results):
             body = e.get("printed") or json.dumps(e.get("returned"), indent=2)
             out.append("5. explorer update latency (benchmarks/explorer_latency.py)\n" + body)
     if "notebooks" in results:
-        rows = [[r["notebook"], f"{r['total_s']:.1f}", f"{r['cells_s']:.1f}", r["error"] or "ok"]
-                for r in results["notebooks"]]
-        rows.append(["all notebooks", f"{sum(r['total_s'] for r in results['notebooks']):.1f}",
-                     f"{sum(r['cells_s'] for r in results['notebooks']):.1f}", ""])
-        out.append(format_table("6. notebooks, each in a fresh kernel (not written back)",
-                                ["notebook", "total s", "in cells s", "status"], rows))
+        rows = [
+            [r["notebook"], f"{r['total_s']:.1f}", f"{r['cells_s']:.1f}", r["error"] or "ok"]
+            for r in results["notebooks"]
+        ]
+        rows.append(
+            [
+                "all notebooks",
+                f"{sum(r['total_s'] for r in results['notebooks']):.1f}",
+                f"{sum(r['cells_s'] for r in results['notebooks']):.1f}",
+                "",
+            ]
+        )
+        out.append(
+            format_table(
+                "6. notebooks, each in a fresh kernel (not written back)",
+                ["notebook", "total s", "in cells s", "status"],
+                rows,
+            )
+        )
     if "nbval" in results:
         r = results["nbval"]
-        out.append(f"6. whole nbval run: {r['seconds']:.1f} s, exit code {r['returncode']} "
-                   f"({r['summary']})")
+        out.append(f"6. whole nbval run: {r['seconds']:.1f} s, exit code {r['returncode']} ({r['summary']})")
     return "\n\n".join(out)
 
 
 def plot(results, path):
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
     fig, axes = plt.subplots(2, 3, figsize=(17, 9.5), constrained_layout=True)
     m = results["machine"]
-    fig.suptitle(f"What self-attention costs, measured ({m['cpu']}, {m['cores']} cores, numpy {m['numpy']}, "
-                 f"BLAS threads: {m['blas_threads']}, items 1-3 in {m.get('clock', 'wall time')})", fontsize=14)
+    fig.suptitle(
+        f"What self-attention costs, measured ({m['cpu']}, {m['cores']} cores, numpy {m['numpy']}, "
+        f"BLAS threads: {m['blas_threads']}, items 1-3 in {m.get('clock', 'wall time')})",
+        fontsize=14,
+    )
 
     ax = axes[0, 0]
     if "bare" in results:
         rows = results["bare"]
         labels = [str(r["n"]) for r in rows]
-        bars = ax.bar(labels, [r["ratio"] for r in rows], color=["#4c72b0" if r["goal_met"] else "#c44e52"
-                                                                  for r in rows])
-        ax.errorbar(labels, [r["ratio"] for r in rows], fmt="none", ecolor="black", capsize=4,
-                    yerr=[[r["ratio"] - r["ratio_q25"] for r in rows], [r["ratio_q75"] - r["ratio"] for r in rows]])
-        ax.bar_label(bars, [f"x{r['ratio']:.2f}\n{ms(r['library_s'])} vs\n{ms(r['bare_s'])} ms" for r in rows],
-                     label_type="center", color="white", fontsize=9)
+        bars = ax.bar(
+            labels, [r["ratio"] for r in rows], color=["#4c72b0" if r["goal_met"] else "#c44e52" for r in rows]
+        )
+        ax.errorbar(
+            labels,
+            [r["ratio"] for r in rows],
+            fmt="none",
+            ecolor="black",
+            capsize=4,
+            yerr=[[r["ratio"] - r["ratio_q25"] for r in rows], [r["ratio_q75"] - r["ratio"] for r in rows]],
+        )
+        ax.bar_label(
+            bars,
+            [f"x{r['ratio']:.2f}\n{ms(r['library_s'])} vs\n{ms(r['bare_s'])} ms" for r in rows],
+            label_type="center",
+            color="white",
+            fontsize=9,
+        )
         ax.axhline(GOAL_RATIO, color="black", linestyle="--", label=f"goal: {GOAL_RATIO}")
         ax.axhline(1.0, color="grey", linewidth=0.8)
         ax.set_ylim(0, max([GOAL_RATIO] + [r["ratio_q75"] for r in rows]) * 1.15)
-        _axes(ax, "1. self_attention time / bare numpy time\n(bar: median, whisker: 25-75 %)", "n (tokens)",
-              "ratio (1 = same speed)")
+        _axes(
+            ax,
+            "1. self_attention time / bare numpy time\n(bar: median, whisker: 25-75 %)",
+            "n (tokens)",
+            "ratio (1 = same speed)",
+        )
 
     ax = axes[0, 1]
     if "parallel" in results:
@@ -568,14 +727,15 @@ def plot(results, path):
         looped = [r for r in rows if r["loop_s"] is not None]
         ax.loglog([r["n"] for r in looped], [r["loop_s"] * 1e3 for r in looped], "^-", label="per-token loop")
         ax.loglog([r["n"] for r in rows], [r["matrix_s"] * 1e3 for r in rows], "o-", label="matrix form")
-        ax.loglog([r["n"] for r in rows], [r["rnn_s"] * 1e3 for r in rows], "s--",
-                  label="RNN recurrence (n steps in a row)")
-        _axes(ax, "2. Loop vs matrix form vs RNN", "n (tokens)", "time per call (ms)",
-              ns=[r["n"] for r in rows])
+        ax.loglog(
+            [r["n"] for r in rows], [r["rnn_s"] * 1e3 for r in rows], "s--", label="RNN recurrence (n steps in a row)"
+        )
+        _axes(ax, "2. Loop vs matrix form vs RNN", "n (tokens)", "time per call (ms)", ns=[r["n"] for r in rows])
 
     for ax, key, peak, unit, title in (
-            (axes[0, 2], "scores_s", "full_s", "ms", "3. Time vs n (log-log fit)"),
-            (axes[1, 0], "scores_peak_bytes", "full_peak_bytes", "MiB", "3. Peak memory vs n (tracemalloc)")):
+        (axes[0, 2], "scores_s", "full_s", "ms", "3. Time vs n (log-log fit)"),
+        (axes[1, 0], "scores_peak_bytes", "full_peak_bytes", "MiB", "3. Peak memory vs n (tracemalloc)"),
+    ):
         if "scores" not in results:
             continue
         rows, fits = results["scores"], results["score_fits"]
@@ -585,8 +745,13 @@ def plot(results, path):
             ax.loglog(ns, [r[k] * scale for r in rows], style, label=f"{label}: fitted n^{fits[k]:.2f}")
         last = rows[-1][key] * scale
         ax.loglog(ns, last * (ns / ns[-1]) ** 2, ":", color="grey", label="n^2 for reference")
-        _axes(ax, title, "n (tokens)", f"{'time per call' if unit == 'ms' else 'peak memory'} ({unit})",
-              ns=[r["n"] for r in rows])
+        _axes(
+            ax,
+            title,
+            "n (tokens)",
+            f"{'time per call' if unit == 'ms' else 'peak memory'} ({unit})",
+            ns=[r["n"] for r in rows],
+        )
 
     ax = axes[1, 1]
     if "import" in results:
@@ -598,8 +763,13 @@ def plot(results, path):
         ax.invert_yaxis()
         ax.set_xlim(0, max(values) * 1.25)
         own = (r["importtime_selfattn_lib_s"] - r["importtime_numpy_s"]) * 1e3
-        _axes(ax, f"4. Fresh process, import cost\n(-X importtime: selfattn_lib's own modules {own:.0f} ms)",
-              "wall time of the process (ms)", None, legend=False)
+        _axes(
+            ax,
+            f"4. Fresh process, import cost\n(-X importtime: selfattn_lib's own modules {own:.0f} ms)",
+            "wall time of the process (ms)",
+            None,
+            legend=False,
+        )
 
     ax = axes[1, 2]
     if "notebooks" in results:
@@ -622,8 +792,14 @@ def plot(results, path):
     if explorer and explorer.get("printed"):
         lines = [line for line in explorer["printed"].splitlines() if not line.startswith("machine:")]
         fig.get_layout_engine().set(rect=(0, 0.02 * (len(lines) + 2), 1, 1 - 0.02 * (len(lines) + 2)))
-        fig.text(0.01, 0.005, "5. explorer update latency (benchmarks/explorer_latency.py)\n" + "\n".join(lines),
-                 fontsize=9, family="monospace", va="bottom")
+        fig.text(
+            0.01,
+            0.005,
+            "5. explorer update latency (benchmarks/explorer_latency.py)\n" + "\n".join(lines),
+            fontsize=9,
+            family="monospace",
+            va="bottom",
+        )
     Path(path).parent.mkdir(parents=True, exist_ok=True)
     fig.savefig(path, dpi=110)
     plt.close(fig)
@@ -634,6 +810,7 @@ def _axes(ax, title, xlabel, ylabel, legend=True, ns=None):
     ax.set_title(title, fontsize=12)
     if ns is not None:  # label the measured sizes, not powers of ten
         from matplotlib.ticker import NullFormatter
+
         ax.set_xticks(list(ns), labels=[str(n) for n in ns])
         ax.xaxis.set_minor_formatter(NullFormatter())
     ax.set_xlabel(xlabel)
@@ -647,50 +824,80 @@ def _axes(ax, title, xlabel, ylabel, legend=True, ns=None):
 def performance_markdown(results, command):
     """The README "Performance" section, filled in from this run."""
     m = results["machine"]
-    text = ["## Performance", "",
-            f"Measured on {m['cpu']}, {m['cores']} cores, {m['os']}, Python {m['python']}, "
-            f"numpy {m['numpy']} ({m['blas']}, BLAS threads: {m['blas_threads']}; items 1-3 in "
-            f"{m['clock']}); "
-            f"load average {m['load_before']} before the run. Reproduce with:", "",
-            "```", command, "```", "",
-            "Medians over repeated runs; every comparison is timed side by side in one process. "
-            f"d_model = d_k = d_v = {D}, causal mask on.", ""]
+    text = [
+        "## Performance",
+        "",
+        f"Measured on {m['cpu']}, {m['cores']} cores, {m['os']}, Python {m['python']}, "
+        f"numpy {m['numpy']} ({m['blas']}, BLAS threads: {m['blas_threads']}; items 1-3 in "
+        f"{m['clock']}); "
+        f"load average {m['load_before']} before the run. Reproduce with:",
+        "",
+        "```",
+        command,
+        "```",
+        "",
+        "Medians over repeated runs; every comparison is timed side by side in one process. "
+        f"d_model = d_k = d_v = {D}, causal mask on.",
+        "",
+    ]
     if "bare" in results:
         text += ["| n | `self_attention` | bare numpy | ratio (goal <= 1.25) |", "|---:|---:|---:|---:|"]
-        text += [f"| {r['n']} | {ms(r['library_s'])} ms | {ms(r['bare_s'])} ms | {r['ratio']:.2f} |"
-                 for r in results["bare"]] + [""]
+        text += [
+            f"| {r['n']} | {ms(r['library_s'])} ms | {ms(r['bare_s'])} ms | {r['ratio']:.2f} |" for r in results["bare"]
+        ] + [""]
     if "parallel" in results:
-        text += ["The per-token loop follows the chapter's equations one token at a time; the matrix form "
-                 "does the same arithmetic in a few array operations; the RNN recurrence "
-                 "h_t = tanh(x_t W + h_{t-1} U) of the same width must take its n steps one after another.", "",
-                 "| n | per-token loop | matrix form | RNN recurrence |", "|---:|---:|---:|---:|"]
-        text += [f"| {r['n']} | {ms(r['loop_s'])}{' ms' if r['loop_s'] else ''} | {ms(r['matrix_s'])} ms | "
-                 f"{ms(r['rnn_s'])} ms |" for r in results["parallel"]] + [""]
+        text += [
+            "The per-token loop follows the chapter's equations one token at a time; the matrix form "
+            "does the same arithmetic in a few array operations; the RNN recurrence "
+            "h_t = tanh(x_t W + h_{t-1} U) of the same width must take its n steps one after another.",
+            "",
+            "| n | per-token loop | matrix form | RNN recurrence |",
+            "|---:|---:|---:|---:|",
+        ]
+        text += [
+            f"| {r['n']} | {ms(r['loop_s'])}{' ms' if r['loop_s'] else ''} | {ms(r['matrix_s'])} ms | "
+            f"{ms(r['rnn_s'])} ms |"
+            for r in results["parallel"]
+        ] + [""]
     if "scores" in results:
         f = results["score_fits"]
         big = results["scores"][-1]
-        text += [f"Score matrix: time grows as n^{f['scores_s']:.2f} and peak memory as "
-                 f"n^{f['scores_peak_bytes']:.2f} (least squares on log-log, n = "
-                 f"{', '.join(map(str, f['fitted_on']))}); at n = {big['n']} it takes "
-                 f"{ms(big['scores_s'])} ms and {mib(big['scores_peak_bytes'])} MiB, and the whole pass "
-                 f"{ms(big['full_s'])} ms and {mib(big['full_peak_bytes'])} MiB at its peak.", ""]
+        text += [
+            f"Score matrix: time grows as n^{f['scores_s']:.2f} and peak memory as "
+            f"n^{f['scores_peak_bytes']:.2f} (least squares on log-log, n = "
+            f"{', '.join(map(str, f['fitted_on']))}); at n = {big['n']} it takes "
+            f"{ms(big['scores_s'])} ms and {mib(big['scores_peak_bytes'])} MiB, and the whole pass "
+            f"{ms(big['full_s'])} ms and {mib(big['full_peak_bytes'])} MiB at its peak.",
+            "",
+        ]
     if "import" in results:
         r = results["import"]
-        text += [f"`import selfattn_lib` in a fresh process: {ms(r['import selfattn_lib'])} ms, against "
-                 f"{ms(r['import numpy'])} ms for `import numpy` alone ({ms(r['python -c pass'])} ms for an "
-                 f"empty interpreter); `-X importtime` puts selfattn_lib's own modules at "
-                 f"{ms(r['importtime_selfattn_lib_s'] - r['importtime_numpy_s'])} ms on top of numpy's "
-                 f"{ms(r['importtime_numpy_s'])} ms.", ""]
+        text += [
+            f"`import selfattn_lib` in a fresh process: {ms(r['import selfattn_lib'])} ms, against "
+            f"{ms(r['import numpy'])} ms for `import numpy` alone ({ms(r['python -c pass'])} ms for an "
+            f"empty interpreter); `-X importtime` puts selfattn_lib's own modules at "
+            f"{ms(r['importtime_selfattn_lib_s'] - r['importtime_numpy_s'])} ms on top of numpy's "
+            f"{ms(r['importtime_numpy_s'])} ms.",
+            "",
+        ]
     if results.get("explorer") and results["explorer"].get("printed"):
         lines = [line for line in results["explorer"]["printed"].splitlines() if not line.startswith("machine:")]
-        text += ["Explorer update latency, in the kernel (`benchmarks/explorer_latency.py`):", "", "```",
-                 *lines, "```", ""]
+        text += [
+            "Explorer update latency, in the kernel (`benchmarks/explorer_latency.py`):",
+            "",
+            "```",
+            *lines,
+            "```",
+            "",
+        ]
     if "notebooks" in results:
         total = sum(r["total_s"] for r in results["notebooks"])
-        text += [f"Notebooks, each in a fresh kernel: {total:.1f} s for all "
-                 f"{len(results['notebooks'])} (slowest: "
-                 f"{max(results['notebooks'], key=lambda r: r['total_s'])['notebook']}, "
-                 f"{max(r['total_s'] for r in results['notebooks']):.1f} s)."]
+        text += [
+            f"Notebooks, each in a fresh kernel: {total:.1f} s for all "
+            f"{len(results['notebooks'])} (slowest: "
+            f"{max(results['notebooks'], key=lambda r: r['total_s'])['notebook']}, "
+            f"{max(r['total_s'] for r in results['notebooks']):.1f} s)."
+        ]
     if "nbval" in results:
         text += [f"The whole nbval run: {results['nbval']['seconds']:.1f} s ({results['nbval']['summary']})."]
     return "\n".join(text).rstrip() + "\n"
@@ -698,19 +905,28 @@ def performance_markdown(results, command):
 
 # ---------------------------------------------------------------- main
 
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="small sizes, few repeats, no notebooks")
     parser.add_argument("--skip-notebooks", action="store_true", help="skip item 6 (notebooks and nbval)")
     parser.add_argument("--skip-nbval", action="store_true", help="time the notebooks but not the nbval run")
     parser.add_argument("--skip-explorer", action="store_true", help="skip item 5")
-    parser.add_argument("--profile", action="store_true",
-                        help="also time self_attention stage by stage beside the bare expression")
-    parser.add_argument("--blas-threads", type=int, metavar="N",
-                        help="restart with OPENBLAS_NUM_THREADS=N (1 steadies figures on a busy machine)")
-    parser.add_argument("--cpu-time", action="store_true",
-                        help="time items 1-3 in CPU time of this process, not wall time (with "
-                             "--blas-threads 1: waiting for a busy CPU is then not counted)")
+    parser.add_argument(
+        "--profile", action="store_true", help="also time self_attention stage by stage beside the bare expression"
+    )
+    parser.add_argument(
+        "--blas-threads",
+        type=int,
+        metavar="N",
+        help="restart with OPENBLAS_NUM_THREADS=N (1 steadies figures on a busy machine)",
+    )
+    parser.add_argument(
+        "--cpu-time",
+        action="store_true",
+        help="time items 1-3 in CPU time of this process, not wall time (with "
+        "--blas-threads 1: waiting for a busy CPU is then not counted)",
+    )
     parser.add_argument("--out", type=Path, default=OUT, help="where the plot and results go")
     argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
@@ -733,13 +949,17 @@ def main(argv=None):
         return value
 
     if args.profile:
-        results["profile"] = {n: step(f"profile at n = {n}", profile_library, n, sizes["budget"])
-                              for n in (sizes["bare_ns"][0], sizes["bare_ns"][-1])}
+        results["profile"] = {
+            n: step(f"profile at n = {n}", profile_library, n, sizes["budget"])
+            for n in (sizes["bare_ns"][0], sizes["bare_ns"][-1])
+        }
     results["bare"] = step("1. library vs bare", bench_matrix_vs_bare, sizes["bare_ns"], sizes["budget"])
-    results["parallel"] = step("2. loop / matrix / RNN", bench_parallel, sizes["parallel_ns"],
-                               sizes["loop_max_n"], sizes["budget"])
-    results["scores"], results["score_fits"] = step("3. score matrix", bench_score_matrix,
-                                                    sizes["memory_ns"], sizes["budget"])
+    results["parallel"] = step(
+        "2. loop / matrix / RNN", bench_parallel, sizes["parallel_ns"], sizes["loop_max_n"], sizes["budget"]
+    )
+    results["scores"], results["score_fits"] = step(
+        "3. score matrix", bench_score_matrix, sizes["memory_ns"], sizes["budget"]
+    )
     results["import"] = step("4. import", bench_import, sizes["import_repeats"])
     if not args.skip_explorer:
         results["explorer"] = step("5. explorer latency", bench_explorer, sizes["explorer_repeats"])
@@ -759,12 +979,16 @@ def main(argv=None):
     figure = plot(results, args.out / "benchmarks.png")
     (args.out / "results.json").write_text(json.dumps(results, indent=2, default=_plain))
     (args.out / "performance.md").write_text(performance_markdown(results, command))
-    print(f"\nall done in {results['elapsed_s']:.0f} s; plot: {figure.relative_to(ROOT) if figure.is_relative_to(ROOT) else figure}"
-          f"; figures: {args.out / 'results.json'}; README section: {args.out / 'performance.md'}")
+    print(
+        f"\nall done in {results['elapsed_s']:.0f} s; plot: {figure.relative_to(ROOT) if figure.is_relative_to(ROOT) else figure}"
+        f"; figures: {args.out / 'results.json'}; README section: {args.out / 'performance.md'}"
+    )
     load = results["machine"]["load_before"]
     if load is not None and load > 0.5 * (os.cpu_count() or 1):
-        print(f"note: load average was {load} before the run: other work shared the CPU, the "
-              f"figures are noisy", flush=True)
+        print(
+            f"note: load average was {load} before the run: other work shared the CPU, the figures are noisy",
+            flush=True,
+        )
     return 0
 
 

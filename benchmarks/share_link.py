@@ -7,6 +7,7 @@ and for 8 and 16 tokens with a sentence's words as labels: numbers of one decima
 type, and the explorer's seeded fill) and full float64 numbers (the worst a state holds). Times:
 share.js in node (the page's module), median over 200 calls after 50 warm-up calls.
 """
+
 from __future__ import annotations
 
 import json
@@ -60,21 +61,33 @@ def main() -> None:
     node = shutil.which("node")
     times = None
     if node:
-        data = [{"tokens": s.tokens, **{k: s.matrix(k).tolist() for k in MATRICES}, "causal": s.causal,
-                 "scaled": s.scaled, "focus": s.focus, "n_heads": s.n_heads, "positions": s.positions}
-                for s in cases.values()]
+        data = [
+            {
+                "tokens": s.tokens,
+                **{k: s.matrix(k).tolist() for k in MATRICES},
+                "causal": s.causal,
+                "scaled": s.scaled,
+                "focus": s.focus,
+                "n_heads": s.n_heads,
+                "positions": s.positions,
+            }
+            for s in cases.values()
+        ]
         with tempfile.TemporaryDirectory() as tmp:
             script, cases_file = Path(tmp) / "bench.mjs", Path(tmp) / "cases.json"
             script.write_text(NODE % json.dumps((ROOT / "selfattn_lib/explorer/share.js").as_uri()))
             cases_file.write_text(json.dumps({"config": share.SHARE, "rules": RULES, "states": data}))
-            times = json.loads(subprocess.run([node, str(script), str(cases_file)], capture_output=True, text=True,
-                                              check=True).stdout)
+            times = json.loads(
+                subprocess.run([node, str(script), str(cases_file)], capture_output=True, text=True, check=True).stdout
+            )
     print(f"{'state':42} {'link chars':>10} {'write ms':>9} {'read ms':>8}")
     for k, (name, length) in enumerate(rows.items()):
         t = times[k] if times else {"write": float("nan"), "read": float("nan")}
         print(f"{name:42} {length:>10} {t['write']:>9.3f} {t['read']:>8.3f}")
-    print(f"(site address: {share.explorer_url('en')}, {len(share.explorer_url('en')) + 7} characters of each link; "
-          f"long above {share.LONG_LINK}, refused above {share.MAX_LINK})")
+    print(
+        f"(site address: {share.explorer_url('en')}, {len(share.explorer_url('en')) + 7} characters of each link; "
+        f"long above {share.LONG_LINK}, refused above {share.MAX_LINK})"
+    )
 
 
 if __name__ == "__main__":

@@ -44,9 +44,23 @@ __all__ = [
     "softmax",
 ]
 
-_LAZY_SUBMODULES = {"plots", "steps", "widgets", "audit", "exercises", "training", "strings",
-                    "positions", "multihead", "multihead_training", "corpus", "language_model",
-                    "plots_more", "exercises_more", "solutions"}
+_LAZY_SUBMODULES = {
+    "plots",
+    "steps",
+    "widgets",
+    "audit",
+    "exercises",
+    "training",
+    "strings",
+    "positions",
+    "multihead",
+    "multihead_training",
+    "corpus",
+    "language_model",
+    "plots_more",
+    "exercises_more",
+    "solutions",
+}
 
 
 def __getattr__(name):

@@ -13,6 +13,7 @@ the same way in every notebook.
 
 Every sentence is a `strings` key ("exercises.*"), in the language the caller passes.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -26,8 +27,19 @@ import numpy as np
 from .attention import _preview
 from .strings import text
 
-__all__ = ["read_numbers", "read_number", "read_whole_numbers", "read_whole_number",
-           "decimal_comma", "shorten", "error_text", "error_detail", "NOT_NUMBERS", "DECIMAL_COMMA", "OTHER"]
+__all__ = [
+    "read_numbers",
+    "read_number",
+    "read_whole_numbers",
+    "read_whole_number",
+    "decimal_comma",
+    "shorten",
+    "error_text",
+    "error_detail",
+    "NOT_NUMBERS",
+    "DECIMAL_COMMA",
+    "OTHER",
+]
 
 NOT_NUMBERS = "not_numbers"
 DECIMAL_COMMA = "decimal_comma"  # 0,305 typed for 0.305: Python reads two whole numbers
@@ -59,7 +71,7 @@ def error_detail(exc: BaseException, limit: int = 200) -> str:
 
 
 def error_text(exc: BaseException, limit: int = 200) -> str:
-    """"AxisError: axis 1 is out of bounds ...": the type and the exception's own text."""
+    """ "AxisError: axis 1 is out of bounds ...": the type and the exception's own text."""
     detail = error_detail(exc, limit)
     name = type(exc).__name__
     return name if detail == name else f"{name}: {detail}"
@@ -96,8 +108,7 @@ def read_numbers(value, language: str):
             if isinstance(entry, numbers.Complex) and not isinstance(entry, numbers.Real):
                 return None, (_t("got_complex", language), OTHER)
             if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Real):
-                return None, (_t("got_entry", language, got=shorten(entry),
-                                 type=type(entry).__name__), NOT_NUMBERS)
+                return None, (_t("got_entry", language, got=shorten(entry), type=type(entry).__name__), NOT_NUMBERS)
             try:
                 float(entry)
             except OverflowError:
@@ -112,12 +123,13 @@ def read_numbers(value, language: str):
     if kind in "US":  # a list with text in it: quote the text, not numpy's "<U32"
         entry = _first_text(value)
         entry = str(array.flat[0]) if entry is None else entry
-        return None, (_t("got_entry", language, got=shorten(entry), type=type(entry).__name__),
-                      NOT_NUMBERS)
+        return None, (_t("got_entry", language, got=shorten(entry), type=type(entry).__name__), NOT_NUMBERS)
     if kind not in "iuf":
         kind = {"b": "bool", "c": "complex"}.get(kind, "other")  # text and numbers are read above
-        return None, (_t("got_dtype", language, type=type(value).__name__, dtype=array.dtype,
-                         kind=_t("kind_" + kind, language)), NOT_NUMBERS)
+        return None, (
+            _t("got_dtype", language, type=type(value).__name__, dtype=array.dtype, kind=_t("kind_" + kind, language)),
+            NOT_NUMBERS,
+        )
     with np.errstate(over="ignore"):  # a long double beyond float64 becomes inf: not correct
         return array.astype(float), None
 
@@ -148,8 +160,11 @@ def decimal_comma(value, array: np.ndarray, expected_shape: tuple, language: str
     if expected_shape in ((), (1,)):
         doubled = array.shape == (2,)
     else:
-        doubled = array.shape[:-1] == tuple(expected_shape[:-1]) and array.ndim == len(expected_shape) \
+        doubled = (
+            array.shape[:-1] == tuple(expected_shape[:-1])
+            and array.ndim == len(expected_shape)
             and array.shape[-1] == 2 * expected_shape[-1]
+        )
     if not doubled:
         return None
     pairs = array.reshape(-1, 2)

@@ -2,6 +2,7 @@
 
 Every function is pure: numpy arrays in, numpy arrays out, no printing, no state.
 """
+
 from __future__ import annotations
 
 import math
@@ -42,8 +43,14 @@ class LearnerError(ValueError):
         super().__init__(self.message(learner_language()))
 
     def message(self, language: str = DEFAULT_LANGUAGE) -> str:
-        terms = {name: "" if term is None else text(term, language) if isinstance(term, str)
-                 else text(term[0], language, **term[1]) for name, term in self.terms.items()}
+        terms = {
+            name: ""
+            if term is None
+            else text(term, language)
+            if isinstance(term, str)
+            else text(term[0], language, **term[1])
+            for name, term in self.terms.items()
+        }
         return text(self.key, language, **self.values, **terms)
 
 
@@ -51,12 +58,12 @@ class LearnerError(ValueError):
 class AttentionResult:
     """Every intermediate of one self-attention pass (n tokens)."""
 
-    Q: np.ndarray        # (n, d_k)  queries q_i as rows
-    K: np.ndarray        # (n, d_k)  keys k_j as rows
-    V: np.ndarray        # (n, d_v)  values v_j as rows
-    scores: np.ndarray   # (n, n)    q_i . k_j (/ sqrt(d_k) when scaled), before any mask
+    Q: np.ndarray  # (n, d_k)  queries q_i as rows
+    K: np.ndarray  # (n, d_k)  keys k_j as rows
+    V: np.ndarray  # (n, d_v)  values v_j as rows
+    scores: np.ndarray  # (n, n)    q_i . k_j (/ sqrt(d_k) when scaled), before any mask
     weights: np.ndarray  # (n, n)    alpha_ij; masked entries exactly 0.0; rows sum to 1
-    output: np.ndarray   # (n, d_v)  a_i as rows
+    output: np.ndarray  # (n, d_v)  a_i as rows
     d_k: int
     causal: bool = True
     scaled: bool = True
@@ -113,8 +120,9 @@ def _as_float_array(value, name: str, copy: bool, ndims=(2,)) -> np.ndarray:
     if array.dtype.kind not in "iuf":
         raise LearnerError("core.not_numbers", name=name, dtype=str(array.dtype), got=_preview(value))
     if ndims is not None and array.ndim not in ndims:
-        raise LearnerError("core.ndim", terms={"shape": _shape_words(ndims)}, name=name, ndim=array.ndim,
-                           shape_got=str(array.shape))
+        raise LearnerError(
+            "core.ndim", terms={"shape": _shape_words(ndims)}, name=name, ndim=array.ndim, shape_got=str(array.shape)
+        )
     if ndims is None and array.ndim == 0:
         raise LearnerError("core.single_number", name=name, got=_preview(value))
     if array.size == 0:
@@ -152,13 +160,19 @@ def _object_numbers(array: np.ndarray, name: str, value) -> np.ndarray:
     """An object array as float64 if every entry is a real number that fits, else a ValueError."""
     for index, entry in np.ndenumerate(array):
         if isinstance(entry, (bool, np.bool_)) or not isinstance(entry, numbers.Real):
-            raise LearnerError("core.not_a_number", terms={"where": _where(index)}, name=name,
-                               got=_preview(entry), type=type(entry).__name__)
+            raise LearnerError(
+                "core.not_a_number",
+                terms={"where": _where(index)},
+                name=name,
+                got=_preview(entry),
+                type=type(entry).__name__,
+            )
         try:
             float(entry)
         except OverflowError:
-            raise LearnerError("core.too_large", terms={"where": _where(index)}, name=name,
-                               got=_preview(entry, 30)) from None
+            raise LearnerError(
+                "core.too_large", terms={"where": _where(index)}, name=name, got=_preview(entry, 30)
+            ) from None
     return array.astype(float)
 
 
@@ -208,8 +222,11 @@ def _finite_result(name: str, compute, *args) -> np.ndarray:
 
 
 # The intermediate values `_overflow` names in words (the others are symbols: Q, K, V, X W).
-_OVERFLOW_TERMS = {"the scores": "core.the_scores", "the output": "core.the_output",
-                   "the output concat @ W_o": "core.the_output_concat"}
+_OVERFLOW_TERMS = {
+    "the scores": "core.the_scores",
+    "the output": "core.the_output",
+    "the output concat @ W_o": "core.the_output_concat",
+}
 
 
 def _overflow(name: str) -> ValueError:
@@ -311,8 +328,9 @@ def _as_mask(mask, shape: tuple) -> np.ndarray:
         if np.broadcast_shapes(mask.shape, shape) != shape:
             raise ValueError
     except ValueError:
-        raise ValueError(f"mask must have the shape of scores, {shape} (or one that broadcasts to "
-                         f"it); got shape {mask.shape}") from None
+        raise ValueError(
+            f"mask must have the shape of scores, {shape} (or one that broadcasts to it); got shape {mask.shape}"
+        ) from None
     return mask
 
 
@@ -352,8 +370,9 @@ def _check_inputs(X, W_q, W_k, W_v, finite=True):
     d_model = X.shape[1]
     for name, W in (("W_q", W_q), ("W_k", W_k), ("W_v", W_v)):
         if W.shape[0] != d_model:
-            raise LearnerError("core.rows_match_x", name=name, d_model=d_model, n=X.shape[0],
-                               rows=W.shape[0], cols=W.shape[1])
+            raise LearnerError(
+                "core.rows_match_x", name=name, d_model=d_model, n=X.shape[0], rows=W.shape[0], cols=W.shape[1]
+            )
     if W_q.shape[1] != W_k.shape[1]:
         raise LearnerError("core.d_k_match", q=W_q.shape[1], k=W_k.shape[1])
     return X, W_q, W_k, W_v

@@ -4,6 +4,7 @@
 printed) with the value the library computes from the chapter's own X and W, and says where
 each chain of computation went wrong. The exercise checks of notebook 07 live here too.
 """
+
 from __future__ import annotations
 
 import html
@@ -14,11 +15,17 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from . import answers
-from .attention import (AttentionResult, LearnerError, _as_float_array, _flag, _preview, _require_finite, as_matrix,
-                        self_attention)
+from . import answers, rounding
+from .attention import (
+    AttentionResult,
+    LearnerError,
+    _as_float_array,
+    _flag,
+    _require_finite,
+    as_matrix,
+    self_attention,
+)
 from .example import chapter_example
-from . import rounding
 from .strings import DEFAULT_LANGUAGE, speaker, text
 
 __all__ = [
@@ -60,8 +67,12 @@ DOES_NOT_FOLLOW = "does not follow from the chapter's own previous numbers"
 # The formalization's four steps, in English (`step_name(step, language)` for another language).
 STEP_NAMES = {step: text(f"audit.step_{step}") for step in (1, 2, 3, 4)}
 
-_CHAIN_KEYS = {CORRECT: "correct", WRONG_FROM_THE_START: "wrong_from_the_start",
-               CARRIED_FORWARD: "carried_forward", DOES_NOT_FOLLOW: "does_not_follow"}
+_CHAIN_KEYS = {
+    CORRECT: "correct",
+    WRONG_FROM_THE_START: "wrong_from_the_start",
+    CARRIED_FORWARD: "carried_forward",
+    DOES_NOT_FOLLOW: "does_not_follow",
+}
 
 
 def chain_label(chain: str, language: str = DEFAULT_LANGUAGE) -> str:
@@ -121,19 +132,19 @@ def agreement_interval(printed: str) -> tuple[float, float]:
 class AuditRecord:
     """One number of the chapter's worked example, checked."""
 
-    step: int                  # 1..4, the formalization's step the quantity belongs to
-    quantity: str              # "q_1", "score(x_2, x_1)", "alpha_21", "a_3"
-    printed_in: int            # the chapter's "Passo" where it is printed
-    printed: str               # as printed, e.g. "0.2 0.8 0.6 0.8"
-    chapter: float | tuple     # the printed value(s)
-    computed: float | tuple    # from the chapter's own X, W_q, W_k, W_v (the correct value)
+    step: int  # 1..4, the formalization's step the quantity belongs to
+    quantity: str  # "q_1", "score(x_2, x_1)", "alpha_21", "a_3"
+    printed_in: int  # the chapter's "Passo" where it is printed
+    printed: str  # as printed, e.g. "0.2 0.8 0.6 0.8"
+    chapter: float | tuple  # the printed value(s)
+    computed: float | tuple  # from the chapter's own X, W_q, W_k, W_v (the correct value)
     difference: float | tuple  # chapter - computed
     from_chapter: float | tuple  # recomputed from the chapter's own earlier printed numbers
-    inputs: tuple              # the quantities it is computed from (empty: from X and W)
-    verdict: str               # "correct" or "wrong" (within the chapter's printed rounding)
-    chain: str                 # CORRECT, WRONG_FROM_THE_START, CARRIED_FORWARD or DOES_NOT_FOLLOW
-    wrong_components: tuple    # 1-based components that disagree with the correct value
-    note: str                  # the reason, in one or two sentences
+    inputs: tuple  # the quantities it is computed from (empty: from X and W)
+    verdict: str  # "correct" or "wrong" (within the chapter's printed rounding)
+    chain: str  # CORRECT, WRONG_FROM_THE_START, CARRIED_FORWARD or DOES_NOT_FOLLOW
+    wrong_components: tuple  # 1-based components that disagree with the correct value
+    note: str  # the reason, in one or two sentences
     scaled: bool
 
     @property
@@ -157,7 +168,7 @@ def _parse(text: str):
 
 def _agrees(printed, exact, decimals: int) -> np.ndarray:
     """Per component: could `exact`, rounded to `decimals` places, have been printed as `printed`?"""
-    tolerance = 0.5 * 10.0 ** -decimals + ROUNDING_GRACE  # the rule of agreement_interval
+    tolerance = 0.5 * 10.0**-decimals + ROUNDING_GRACE  # the rule of agreement_interval
     return np.abs(np.subtract(printed, exact)) <= tolerance
 
 
@@ -267,22 +278,30 @@ def _note(quantity, chain, printed, correct, own, inputs, scaled, agrees_correct
     kind = _quantity_kind(quantity)
     if chain == WRONG_FROM_THE_START:
         letter = kind[1]
-        return (f"x_{kind[2]} W^{letter.upper()} = {correct_text}; the chapter prints "
-                f"{printed_text(printed)} ({_components(agrees_correct)}).")
+        return (
+            f"x_{kind[2]} W^{letter.upper()} = {correct_text}; the chapter prints "
+            f"{printed_text(printed)} ({_components(agrees_correct)})."
+        )
     names = ", ".join(inputs)
     if chain == CARRIED_FORWARD:
-        text = (f"From the chapter's own {names} it is {format_value(own, 5)}, which the chapter prints "
-                f"as {printed_text(printed)} (within the audit's rounding margin): the error is inherited. "
-                f"The correct value is {correct_text}.")
+        text = (
+            f"From the chapter's own {names} it is {format_value(own, 5)}, which the chapter prints "
+            f"as {printed_text(printed)} (within the audit's rounding margin): the error is inherited. "
+            f"The correct value is {correct_text}."
+        )
     else:
         which = ""
         if isinstance(own, tuple):
             which = f" ({_components(agrees_own, 'off')})"
-        text = (f"From the chapter's own {names} it should be {format_value(own)}, "
-                f"not {printed_text(printed)}{which}; the correct value is {correct_text}.")
+        text = (
+            f"From the chapter's own {names} it should be {format_value(own)}, "
+            f"not {printed_text(printed)}{which}; the correct value is {correct_text}."
+        )
     if quantity == "score(x_1, x_1)":
-        text += (" The chapter even writes the products out (0.2·0.7 + 0.8·0.6 + 0.6·0.9 + 0.8·0.2), "
-                 f"and they add up to {format_value(own if not scaled else own * 2)}.")
+        text += (
+            " The chapter even writes the products out (0.2·0.7 + 0.8·0.6 + 0.6·0.9 + 0.8·0.2), "
+            f"and they add up to {format_value(own if not scaled else own * 2)}."
+        )
     if kind[0] == "score" and scaled:
         text += " The chapter never divides by sqrt(d_k) = 2."
     return text
@@ -358,11 +377,13 @@ def chapter_result() -> AttentionResult:
         for j in range(1, i + 1):
             scores[i - 1, j - 1] = chapter[f"score(x_{i}, x_{j})"]
             weights[i - 1, j - 1] = chapter[f"alpha_{i}{j}"]
-    return AttentionResult(rows("q"), rows("k"), rows("v"), scores, weights, rows("a"),
-                           d_k=4, causal=True, scaled=False)
+    return AttentionResult(
+        rows("q"), rows("k"), rows("v"), scores, weights, rows("a"), d_k=4, causal=True, scaled=False
+    )
 
 
 # --- the audit as a table, for a notebook --------------------------------------------------------
+
 
 class HTMLText(str):
     """HTML that a notebook shows rendered; plain-text views get the table as text."""
@@ -377,7 +398,7 @@ class HTMLText(str):
 
 _ROW_STYLE = {
     WRONG_FROM_THE_START: "background:#f8c9c4;color:#000",  # red: the first error of a chain
-    DOES_NOT_FOLLOW: "background:#fde2b8;color:#000",       # orange: a new error, later in the chain
+    DOES_NOT_FOLLOW: "background:#fde2b8;color:#000",  # orange: a new error, later in the chain
     CARRIED_FORWARD: "",
     CORRECT: "background:#d4edda;color:#000",
 }
@@ -389,9 +410,13 @@ def audit_table(records, language: str = DEFAULT_LANGUAGE) -> HTMLText:
     scaled = records[0].scaled if records else False
     say = lambda key, **values: text("audit." + key, language, **values)  # noqa: E731
     cell = 'style="padding:2px 8px;text-align:left;vertical-align:top"'
-    header = (say("column_quantity"), say("column_printed"),
-              say("column_correct_scaled" if scaled else "column_correct_unscaled"),
-              say("column_own"), say("column_verdict"))
+    header = (
+        say("column_quantity"),
+        say("column_printed"),
+        say("column_correct_scaled" if scaled else "column_correct_unscaled"),
+        say("column_own"),
+        say("column_verdict"),
+    )
     markers = {WRONG_FROM_THE_START: say("marker_first_error"), DOES_NOT_FOLLOW: say("marker_new_error")}
     parts = ['<table style="border-collapse:collapse;font-size:90%">']
     for step in sorted({r.step for r in records}):
@@ -404,11 +429,19 @@ def audit_table(records, language: str = DEFAULT_LANGUAGE) -> HTMLText:
             own = format_value(r.from_chapter, 5, language) if r.inputs else say("from_x_and_w")
             # the label in the learner's language; check_labels reads it (and the English constant)
             verdict = f"<b>{html.escape(chain_label(r.chain, language))}</b>"
-            values = (f"{r.quantity}{where}", printed, format_value(r.computed, language=language),
-                      own, f"{verdict}{marker}")
+            values = (
+                f"{r.quantity}{where}",
+                printed,
+                format_value(r.computed, language=language),
+                own,
+                f"{verdict}{marker}",
+            )
             style = _ROW_STYLE[r.chain]
-            parts.append(f'<tr style="{style}">' + "".join(
-                f"<td {cell}>{v if v.startswith('<b>') else html.escape(v)}</td>" for v in values) + "</tr>")
+            parts.append(
+                f'<tr style="{style}">'
+                + "".join(f"<td {cell}>{v if v.startswith('<b>') else html.escape(v)}</td>" for v in values)
+                + "</tr>"
+            )
     parts.append("</table>")
     return HTMLText("".join(parts))
 
@@ -416,11 +449,15 @@ def audit_table(records, language: str = DEFAULT_LANGUAGE) -> HTMLText:
 def chain_table(chain, language: str = DEFAULT_LANGUAGE) -> HTMLText:
     """A chain of (quantity, value) pairs, e.g. `student_chain()`, as a two-column table."""
     cell = 'style="padding:2px 8px;text-align:left"'
-    rows = "".join(f"<tr><td {cell}>{html.escape(name)}</td><td {cell}>{html.escape(format_value(value, language=language))}</td></tr>"
-                   for name, value in chain)
+    rows = "".join(
+        f"<tr><td {cell}>{html.escape(name)}</td><td {cell}>{html.escape(format_value(value, language=language))}</td></tr>"
+        for name, value in chain
+    )
     quantity, written = (html.escape(text("audit." + key, language)) for key in ("column_quantity", "column_written"))
-    return HTMLText(f'<table style="border-collapse:collapse"><tr><th {cell}>{quantity}</th>'
-                    f'<th {cell}>{written}</th></tr>{rows}</table>')
+    return HTMLText(
+        f'<table style="border-collapse:collapse"><tr><th {cell}>{quantity}</th>'
+        f"<th {cell}>{written}</th></tr>{rows}</table>"
+    )
 
 
 def dependence_table(changed, tokens, language: str = DEFAULT_LANGUAGE) -> HTMLText:
@@ -428,13 +465,16 @@ def dependence_table(changed, tokens, language: str = DEFAULT_LANGUAGE) -> HTMLT
     changed = np.asarray(changed, dtype=bool)
     cell = 'style="padding:2px 8px;text-align:center"'
     say = lambda key, **values: html.escape(text("audit." + key, language, **values))  # noqa: E731
-    head = "".join(f"<th {cell}>{say('input_changed', j=j + 1, token=str(tokens[j]))}</th>"
-                   for j in range(changed.shape[1]))
+    head = "".join(
+        f"<th {cell}>{say('input_changed', j=j + 1, token=str(tokens[j]))}</th>" for j in range(changed.shape[1])
+    )
     changes, identical = say("output_changes"), say("output_identical")
     rows = "".join(
-        f"<tr><th {cell}>a_{i + 1}</th>" + "".join(
-            f"<td {cell}>{changes if c else identical}</td>" for c in changed[i]) + "</tr>"
-        for i in range(changed.shape[0]))
+        f"<tr><th {cell}>a_{i + 1}</th>"
+        + "".join(f"<td {cell}>{changes if c else identical}</td>" for c in changed[i])
+        + "</tr>"
+        for i in range(changed.shape[0])
+    )
     return HTMLText(f'<table style="border-collapse:collapse"><tr><th {cell}></th>{head}</tr>{rows}</table>')
 
 
@@ -443,6 +483,7 @@ def dependence_table(changed, tokens, language: str = DEFAULT_LANGUAGE) -> HTMLT
 # The counterexample's translation (notebook 07, ERRATA.md): every x_i moved 2 along its first axis.
 LEMMA_T = (2.0, 0.0, 0.0, 0.0)
 
+
 @dataclass(frozen=True, eq=False)
 class TranslationEffect:
     """Self-attention before and after every x_i is moved by the same vector t."""
@@ -450,9 +491,9 @@ class TranslationEffect:
     t: np.ndarray
     before: AttentionResult
     after: AttentionResult
-    row_term: np.ndarray     # (n,) q_i . (t W^K): the same for every j of row i, harmless
+    row_term: np.ndarray  # (n,) q_i . (t W^K): the same for every j of row i, harmless
     column_term: np.ndarray  # (n,) (t W^Q) . k_j: depends on j, so it changes the weights
-    constant_term: float     # (t W^Q) . (t W^K): the same everywhere, harmless
+    constant_term: float  # (t W^Q) . (t W^K): the same everywhere, harmless
     value_shift: np.ndarray  # (d_v,) t W^V: added to every value vector
 
     @property
@@ -487,11 +528,15 @@ def translation_effect(X, W_q, W_k, W_v, t, causal: bool = True, scaled: bool = 
         tq, tk, tv = t @ _floats(W_q), t @ _floats(W_k), t @ _floats(W_v)
         terms = (before.Q @ tk, before.K @ tq, tq @ tk)
     if not (np.isfinite(moved).all() and all(np.isfinite(a).all() for a in (tq, tk, tv, *terms))):
-        raise ValueError("the inputs are too large: X + t or t's projections overflowed the float64 "
-                         "range (about 1.8e308); use a smaller t")
+        raise ValueError(
+            "the inputs are too large: X + t or t's projections overflowed the float64 "
+            "range (about 1.8e308); use a smaller t"
+        )
     after = self_attention(moved, W_q, W_k, W_v, causal=causal, scaled=scaled)
     return TranslationEffect(
-        t=t, before=before, after=after,
+        t=t,
+        before=before,
+        after=after,
         row_term=terms[0],
         column_term=terms[1],
         constant_term=float(terms[2]),
@@ -506,11 +551,16 @@ def _floats(W) -> np.ndarray:
 
 # --- Theorem 1, Proposition 1, Corollary 1.1 --------------------------------------------------------
 
+
 def output_dependence(X, W_q, W_k, W_v, causal: bool = True, scaled: bool = True, delta: float = 1.0) -> np.ndarray:
     """(n, n) booleans: [i, j] is True when changing x_j (every component + delta) changes a_i at all."""
     X = as_matrix(X, "X")
-    if isinstance(delta, (bool, np.bool_)) or not isinstance(delta, numbers.Real) \
-            or not (-1e300 < delta < 1e300) or delta == 0:  # compared, not float()ed: 10**400 is an int
+    if (
+        isinstance(delta, (bool, np.bool_))
+        or not isinstance(delta, numbers.Real)
+        or not (-1e300 < delta < 1e300)
+        or delta == 0
+    ):  # compared, not float()ed: 10**400 is an int
         raise ValueError(f"delta must be a finite, non-zero number (the change added to x_j); got {_short(delta)}")
     base = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled).output
     changed = np.zeros((len(X), len(X)), dtype=bool)
@@ -536,6 +586,7 @@ def prefix_gap(X, W_q, W_k, W_v, scaled: bool = True) -> np.ndarray:
 
 
 # --- exercises: instant checks ------------------------------------------------------------------
+
 
 def _key(name) -> str:
     """Loose spelling of a quantity: 'score(x_2, x_2)', 'score(x2,x2)', 'α_21', 'alpha21' all match."""
@@ -610,30 +661,105 @@ def check_first_wrong(answer, language: str = DEFAULT_LANGUAGE) -> str:
 #  4. The label is the one label named without negation; a label named only negated, or two
 #     labels named, is not a choice: the learner is asked to name exactly one.
 _LABEL_PHRASES = (
-    (DOES_NOT_FOLLOW, ("does not follow", "do not follow", "did not follow", "not follow",
-                       "new error", "own error", "introduces an error", "introduces the error")),
+    (
+        DOES_NOT_FOLLOW,
+        (
+            "does not follow",
+            "do not follow",
+            "did not follow",
+            "not follow",
+            "new error",
+            "own error",
+            "introduces an error",
+            "introduces the error",
+        ),
+    ),
     (WRONG_FROM_THE_START, ("wrong from the start", "from the start", "start", "origin", "origin of")),
-    (CARRIED_FORWARD, ("error carried forward", "carried forward", "carried", "carry", "forward",
-                       "inherited", "inherits", "propagated", "propagates")),
+    (
+        CARRIED_FORWARD,
+        (
+            "error carried forward",
+            "carried forward",
+            "carried",
+            "carry",
+            "forward",
+            "inherited",
+            "inherits",
+            "propagated",
+            "propagates",
+        ),
+    ),
     (CORRECT, ("correct", "right", "ok", "okay", "true", "fine", "accurate")),
 )
-_NOT_CORRECT_WORDS = ("wrong", "incorrect", "false", "error", "mistake", "mistaken", "erroneous",
-                      "bad", "inaccurate", "off")
+_NOT_CORRECT_WORDS = (
+    "wrong",
+    "incorrect",
+    "false",
+    "error",
+    "mistake",
+    "mistaken",
+    "erroneous",
+    "bad",
+    "inaccurate",
+    "off",
+)
 _NEGATORS = ("not", "never", "nor", "neither", "hardly")
 # The Portuguese edition reads the same four labels in Portuguese too (the table shows both), by
 # the same rule with Portuguese negations ("não", "nunca", "nem"); "no" is not a negation there
 # ("erro no início"). The English phrases still count: the code's labels are English.
 _LABEL_PHRASES_PT = (
-    (DOES_NOT_FOLLOW, ("não decorre", "nao decorre", "não segue", "nao segue", "erro novo",
-                       "novo erro", "erro próprio", "erro proprio")),
-    (WRONG_FROM_THE_START, ("errado desde o início", "errado desde o inicio", "desde o início",
-                            "desde o inicio", "início", "inicio", "origem")),
-    (CARRIED_FORWARD, ("erro propagado", "propagado", "propagada", "propaga", "herdado", "herdada",
-                       "herda", "arrastado", "arrastada")),
+    (
+        DOES_NOT_FOLLOW,
+        (
+            "não decorre",
+            "nao decorre",
+            "não segue",
+            "nao segue",
+            "erro novo",
+            "novo erro",
+            "erro próprio",
+            "erro proprio",
+        ),
+    ),
+    (
+        WRONG_FROM_THE_START,
+        (
+            "errado desde o início",
+            "errado desde o inicio",
+            "desde o início",
+            "desde o inicio",
+            "início",
+            "inicio",
+            "origem",
+        ),
+    ),
+    (
+        CARRIED_FORWARD,
+        (
+            "erro propagado",
+            "propagado",
+            "propagada",
+            "propaga",
+            "herdado",
+            "herdada",
+            "herda",
+            "arrastado",
+            "arrastada",
+        ),
+    ),
     (CORRECT, ("correto", "correta", "certo", "certa")),
 )
-_NOT_CORRECT_WORDS_PT = ("errado", "errada", "incorreto", "incorreta", "falso", "falsa", "erro",
-                         "equivocado", "equivocada")
+_NOT_CORRECT_WORDS_PT = (
+    "errado",
+    "errada",
+    "incorreto",
+    "incorreta",
+    "falso",
+    "falsa",
+    "erro",
+    "equivocado",
+    "equivocada",
+)
 _NEGATORS_PT = ("não", "nao", "nunca", "nem")
 # Answers longer than this are not a label: refused before any reading (bounded work).
 _MAX_LABEL_LENGTH = 200
@@ -649,11 +775,11 @@ def _clauses(text: str, portuguese: bool = False) -> list[list[str]]:
 def _find(words: list[str], phrase: str):
     """Start positions of `phrase` (a run of words) in `words`."""
     target = phrase.split()
-    return [k for k in range(len(words) - len(target) + 1) if words[k:k + len(target)] == target]
+    return [k for k in range(len(words) - len(target) + 1) if words[k : k + len(target)] == target]
 
 
 def _negated(words: list[str], start: int, portuguese: bool = False) -> bool:
-    before = words[max(0, start - 3):start]
+    before = words[max(0, start - 3) : start]
     if portuguese:
         return any(w in _NEGATORS or w in _NEGATORS_PT for w in before)
     return any(w in _NEGATORS for w in before) or (start > 0 and words[start - 1] == "no")
@@ -671,8 +797,7 @@ def _read_label(answer, language: str = DEFAULT_LANGUAGE):
     say = _speaker(language)
     portuguese = language == "pt"
     if not isinstance(answer, str):
-        return None, say("label_not_text", example=repr(chain_label(CORRECT, language)),
-                         type=type(answer).__name__)
+        return None, say("label_not_text", example=repr(chain_label(CORRECT, language)), type=type(answer).__name__)
     answer_text = answer
     if len(answer_text) > _MAX_LABEL_LENGTH:
         return None, say("label_too_long", length=len(answer_text))
@@ -684,9 +809,9 @@ def _read_label(answer, language: str = DEFAULT_LANGUAGE):
             for phrase in sorted(phrases, key=len, reverse=True):
                 size = len(phrase.split())
                 for k in _find(words, phrase):
-                    if any(used[k:k + size]):
+                    if any(used[k : k + size]):
                         continue
-                    used[k:k + size] = [True] * size
+                    used[k : k + size] = [True] * size
                     (denied if _negated(words, k, portuguese) else named).add(label)
         for k, word in enumerate(words):
             if word in not_correct and not used[k]:
@@ -721,8 +846,7 @@ def check_labels(answers: dict, language: str = DEFAULT_LANGUAGE) -> str:
     if answers is None:
         return say("labels_unanswered")
     if not isinstance(answers, dict):
-        return say("labels_not_dict", example=repr(chain_label(CORRECT, language)),
-                   type=type(answers).__name__)
+        return say("labels_not_dict", example=repr(chain_label(CORRECT, language)), type=type(answers).__name__)
     if len(answers) > _MAX_LABELS:
         return say("labels_too_many", count=len(answers), printed=len(CHAPTER_PRINTED))
     if all(answer is None for answer in answers.values()):
@@ -742,15 +866,19 @@ def check_labels(answers: dict, language: str = DEFAULT_LANGUAGE) -> str:
         own, correct = format_value(record.from_chapter, 5, language), format_value(record.computed, language=language)
         inputs, printed = ", ".join(record.inputs), printed_text(record.printed, language)
         if label is None:
-            lines.append(say("labels_use_one", quantity=record.quantity, labels=four,
-                             problem=f"{_short(answer)}: {why}. " if why else ""))
+            lines.append(
+                say(
+                    "labels_use_one",
+                    quantity=record.quantity,
+                    labels=four,
+                    problem=f"{_short(answer)}: {why}. " if why else "",
+                )
+            )
         elif label == record.chain:
             right += 1
-            lines.append(say("labels_right", quantity=record.quantity,
-                             label=chain_label(record.chain, language)))
+            lines.append(say("labels_right", quantity=record.quantity, label=chain_label(record.chain, language)))
         elif label == CORRECT:
-            lines.append(say("labels_not_correct", quantity=record.quantity, correct=correct,
-                             printed=printed))
+            lines.append(say("labels_not_correct", quantity=record.quantity, correct=correct, printed=printed))
         elif label == WRONG_FROM_THE_START:
             lines.append(say("labels_not_start", quantity=record.quantity, inputs=inputs))
         elif record.chain == CORRECT:
@@ -758,12 +886,18 @@ def check_labels(answers: dict, language: str = DEFAULT_LANGUAGE) -> str:
         elif record.chain == WRONG_FROM_THE_START:
             lines.append(say("labels_is_start", quantity=record.quantity))
         elif label == CARRIED_FORWARD:
-            lines.append(say("labels_not_carried", quantity=record.quantity, inputs=inputs, own=own,
-                             printed=printed))
+            lines.append(say("labels_not_carried", quantity=record.quantity, inputs=inputs, own=own, printed=printed))
         else:
-            lines.append(say("labels_is_carried", quantity=record.quantity, inputs=inputs, own=own,
-                             printed=printed,
-                             grace=ROUNDING_GRACE))
+            lines.append(
+                say(
+                    "labels_is_carried",
+                    quantity=record.quantity,
+                    inputs=inputs,
+                    own=own,
+                    printed=printed,
+                    grace=ROUNDING_GRACE,
+                )
+            )
     lines.append(say("labels_score", right=right, total=len(answers)))
     return "\n".join(lines)
 
@@ -772,8 +906,7 @@ def _short(value, limit: int = answers.ECHO) -> str:
     return answers.shorten(value, limit)
 
 
-def check_corrected_score(value, i: int = 3, j: int = 2, scaled: bool = True,
-                          language: str = DEFAULT_LANGUAGE) -> str:
+def check_corrected_score(value, i: int = 3, j: int = 2, scaled: bool = True, language: str = DEFAULT_LANGUAGE) -> str:
     """Exercise 3: the correct score(x_i, x_j) (1-based, as the chapter writes it) from X and W."""
     say = _speaker(language)
     example = chapter_example()

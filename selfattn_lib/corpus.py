@@ -7,23 +7,39 @@ The determiner agrees with its noun, and the state ("cansado" / "cansada") agree
 noun three words back: to predict its ending a model must look back, past the verb and the
 adverb. `is_sentence` says whether a list of words is one of the grammar's sentences.
 """
+
 from __future__ import annotations
 
 import numpy as np
 
 from .positions import check_count
 
-__all__ = ["START", "END", "VOCABULARY", "make_corpus", "is_sentence", "encode", "decode",
-           "best_possible_loss", "grammar_losses"]
+__all__ = [
+    "START",
+    "END",
+    "VOCABULARY",
+    "make_corpus",
+    "is_sentence",
+    "encode",
+    "decode",
+    "best_possible_loss",
+    "grammar_losses",
+]
 
 START, END = "<s>", "."
 _DETERMINERS = {"o": 1, "um": 1, "a": -1, "uma": -1}
-_NOUNS = (("gato", "gata"), ("menino", "menina"), ("lobo", "loba"), ("aluno", "aluna"),
-          ("cão", "cadela"), ("tio", "tia"))
+_NOUNS = (
+    ("gato", "gata"),
+    ("menino", "menina"),
+    ("lobo", "loba"),
+    ("aluno", "aluna"),
+    ("cão", "cadela"),
+    ("tio", "tia"),
+)
 _STATES = ("cansad", "assustad", "molhad", "sentad")  # + "o" / "a"
-_RESTING = ("dormiu", "correu", "chegou", "caiu")      # no object: "o gato dormiu"
+_RESTING = ("dormiu", "correu", "chegou", "caiu")  # no object: "o gato dormiu"
 _ADVERBS = ("ontem", "hoje", "cedo", "tarde")
-_SEEING = ("viu", "chamou", "seguiu")                  # with an object: "viu o cão"
+_SEEING = ("viu", "chamou", "seguiu")  # with an object: "viu o cão"
 
 _GENDER = dict(_DETERMINERS)
 for _m, _f in _NOUNS:
@@ -31,8 +47,15 @@ for _m, _f in _NOUNS:
 for _stem in _STATES:
     _GENDER[_stem + "o"], _GENDER[_stem + "a"] = 1, -1
 
-VOCABULARY = ((START, END) + tuple(_DETERMINERS) + tuple(w for pair in _NOUNS for w in pair)
-              + _RESTING + _SEEING + _ADVERBS + tuple(s + e for s in _STATES for e in "oa"))
+VOCABULARY = (
+    (START, END)
+    + tuple(_DETERMINERS)
+    + tuple(w for pair in _NOUNS for w in pair)
+    + _RESTING
+    + _SEEING
+    + _ADVERBS
+    + tuple(s + e for s in _STATES for e in "oa")
+)
 _INDEX = {word: i for i, word in enumerate(VOCABULARY)}
 _NOUN_WORDS = {w for pair in _NOUNS for w in pair}
 
@@ -52,8 +75,7 @@ def make_corpus(size, seed=0) -> list:
         det, noun = _noun_phrase(rng)
         if rng.random() < 0.5:
             state = _STATES[rng.integers(len(_STATES))] + ("o" if _GENDER[noun] > 0 else "a")
-            words = [det, noun, _RESTING[rng.integers(len(_RESTING))],
-                     _ADVERBS[rng.integers(len(_ADVERBS))], state]
+            words = [det, noun, _RESTING[rng.integers(len(_RESTING))], _ADVERBS[rng.integers(len(_ADVERBS))], state]
         else:
             words = [det, noun, _SEEING[rng.integers(len(_SEEING))], *_noun_phrase(rng)]
         sentences.append([START, *words, END])
@@ -74,8 +96,12 @@ def is_sentence(words) -> bool:
     if not phrase(words[0], words[1]):
         return False
     if words[2] in _RESTING:
-        return (words[3] in _ADVERBS and words[4][:-1] in _STATES and words[4] in _GENDER
-                and _GENDER[words[4]] == _GENDER[words[1]])
+        return (
+            words[3] in _ADVERBS
+            and words[4][:-1] in _STATES
+            and words[4] in _GENDER
+            and _GENDER[words[4]] == _GENDER[words[1]]
+        )
     return words[2] in _SEEING and phrase(words[3], words[4])
 
 
@@ -83,8 +109,7 @@ def encode(words) -> np.ndarray:
     """Word list -> array of vocabulary indices; an unknown word is a ValueError naming it."""
     unknown = [w for w in words if w not in _INDEX]
     if unknown:
-        raise ValueError(f"words must be in the corpus vocabulary ({len(VOCABULARY)} words); "
-                         f"got unknown {unknown[:5]}")
+        raise ValueError(f"words must be in the corpus vocabulary ({len(VOCABULARY)} words); got unknown {unknown[:5]}")
     return np.array([_INDEX[w] for w in words], dtype=int)
 
 
@@ -106,13 +131,13 @@ def best_possible_loss() -> float:
 
     nouns_per_gender = len(_NOUNS)
     dets_per_gender = len(_DETERMINERS) // 2
-    first = math.log(2 * dets_per_gender)                   # <s> -> determiner (either gender)
-    noun = math.log(nouns_per_gender)                       # determiner -> noun of its gender
+    first = math.log(2 * dets_per_gender)  # <s> -> determiner (either gender)
+    noun = math.log(nouns_per_gender)  # determiner -> noun of its gender
     # noun -> verb: a resting verb or a seeing verb, each pattern with probability 1/2
     verb = 0.5 * math.log(2 * len(_RESTING)) + 0.5 * math.log(2 * len(_SEEING))
     fourth = 0.5 * math.log(len(_ADVERBS)) + 0.5 * math.log(2 * dets_per_gender)
-    fifth = 0.5 * math.log(len(_STATES)) + 0.5 * noun       # state (gender fixed) or a noun
-    end = 0.0                                               # "." always comes last
+    fifth = 0.5 * math.log(len(_STATES)) + 0.5 * noun  # state (gender fixed) or a noun
+    end = 0.0  # "." always comes last
     return (first + noun + verb + fourth + fifth + end) / 6
 
 
@@ -133,12 +158,12 @@ def grammar_losses(sentences) -> np.ndarray:
         words = [w for w in words if w != START]
         resting = words[2] in _RESTING
         probabilities = [
-            1 / dets,                                           # the determiner: 2 per gender
-            1 / len(_NOUNS),                                    # a noun of its gender
+            1 / dets,  # the determiner: 2 per gender
+            1 / len(_NOUNS),  # a noun of its gender
             0.5 / (len(_RESTING) if resting else len(_SEEING)),  # the pattern, then the verb
-            1 / (len(_ADVERBS) if resting else dets),           # an adverb, or a determiner
-            1 / (len(_STATES) if resting else len(_NOUNS)),     # a state or a noun, gender fixed
-            1.0,                                                # "." always comes last
+            1 / (len(_ADVERBS) if resting else dets),  # an adverb, or a determiner
+            1 / (len(_STATES) if resting else len(_NOUNS)),  # a state or a noun, gender fixed
+            1.0,  # "." always comes last
         ]
         out.append(-sum(math.log(p) for p in probabilities) / len(probabilities))
     return np.array(out)

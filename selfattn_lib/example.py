@@ -1,4 +1,5 @@
 """The chapter's worked example (3 tokens, d_model = d_k = d_v = 4), exactly as printed."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -14,7 +15,7 @@ CHAPTER_SENTENCE = ("O", "gato", "preto", "correu", "rapidamente")
 @dataclass(frozen=True, eq=False)
 class ChapterExample:
     tokens: tuple[str, ...]
-    X: np.ndarray    # (3, 4): rows x_1, x_2, x_3
+    X: np.ndarray  # (3, 4): rows x_1, x_2, x_3
     W_q: np.ndarray  # (4, 4)
     W_k: np.ndarray  # (4, 4)
     W_v: np.ndarray  # (4, 4)
@@ -24,27 +25,36 @@ def chapter_example() -> ChapterExample:
     """A fresh copy of the chapter's inputs, so editing one never changes another."""
     return ChapterExample(
         tokens=CHAPTER_SENTENCE[:3],
-        X=np.array([
-            [1, 0, 2, 1],
-            [0, 2, 1, 1],
-            [1, 1, 0, 2],
-        ], dtype=float),
-        W_q=np.array([
-            [0.1, 0.2, -0.1, 0.3],
-            [0.2, 0.1, 0.1, -0.2],
-            [-0.1, 0.3, 0.2, 0.1],
-            [0.3, -0.2, 0.1, 0.2],
-        ]),
-        W_k=np.array([
-            [0.2, -0.1, 0.3, 0.1],
-            [0.1, 0.2, -0.2, 0.3],
-            [0.3, 0.1, 0.1, -0.1],
-            [-0.1, 0.3, 0.2, 0.2],
-        ]),
-        W_v=np.array([
-            [0.1, 0.3, 0.2, -0.1],
-            [0.2, -0.2, 0.1, 0.3],
-            [-0.1, 0.1, 0.3, 0.2],
-            [0.3, 0.2, -0.1, 0.1],
-        ]),
+        X=np.array(
+            [
+                [1, 0, 2, 1],
+                [0, 2, 1, 1],
+                [1, 1, 0, 2],
+            ],
+            dtype=float,
+        ),
+        W_q=np.array(
+            [
+                [0.1, 0.2, -0.1, 0.3],
+                [0.2, 0.1, 0.1, -0.2],
+                [-0.1, 0.3, 0.2, 0.1],
+                [0.3, -0.2, 0.1, 0.2],
+            ]
+        ),
+        W_k=np.array(
+            [
+                [0.2, -0.1, 0.3, 0.1],
+                [0.1, 0.2, -0.2, 0.3],
+                [0.3, 0.1, 0.1, -0.1],
+                [-0.1, 0.3, 0.2, 0.2],
+            ]
+        ),
+        W_v=np.array(
+            [
+                [0.1, 0.3, 0.2, -0.1],
+                [0.2, -0.2, 0.1, 0.3],
+                [-0.1, 0.1, 0.3, 0.2],
+                [0.3, 0.2, -0.1, 0.1],
+            ]
+        ),
     )

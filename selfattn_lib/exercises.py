@@ -10,6 +10,7 @@ Indices i, j are 0-based, as in Python; messages use the chapter's 1-based subsc
 `language` the check is given (the notebook's LANGUAGE; "en" by default). Every sentence is a
 `strings` key "exercises.*", so the Portuguese edition's hints name the same mistakes.
 """
+
 from __future__ import annotations
 
 import contextvars
@@ -52,32 +53,32 @@ NEAR = 0.03
 UNANSWERED = "unanswered"
 NOT_NUMBERS = "not_numbers"
 SHAPE = "shape"
-UNSCALED = "unscaled"            # forgot to divide by sqrt(d_k)
+UNSCALED = "unscaled"  # forgot to divide by sqrt(d_k)
 DIVIDED_BY_DK = "divided_by_dk"  # divided by d_k instead of sqrt(d_k)
-SCALED = "scaled"                # divided by sqrt(d_k) where the exercise asks for the raw dot product
-WRONG_MATRIX = "wrong_matrix"    # W^K where W^Q belongs (or any role swapped)
-SWAPPED = "swapped"              # q_j . k_i instead of q_i . k_j
-WRONG_TOKEN = "wrong_token"      # off by one: 1-based subscript used as a 0-based index
-ROW_SUM = "row_sum"              # a row of weights that does not sum to 1
-FUTURE = "future"                # a weight given to a future token
-ORDER = "order"                  # a matrix product in the wrong order (or its transpose)
-NO_SOFTMAX = "no_softmax"        # scores given where weights were asked
-NO_EXP = "no_exp"                # scores divided by their row's sum: normalised without exp
+SCALED = "scaled"  # divided by sqrt(d_k) where the exercise asks for the raw dot product
+WRONG_MATRIX = "wrong_matrix"  # W^K where W^Q belongs (or any role swapped)
+SWAPPED = "swapped"  # q_j . k_i instead of q_i . k_j
+WRONG_TOKEN = "wrong_token"  # off by one: 1-based subscript used as a 0-based index
+ROW_SUM = "row_sum"  # a row of weights that does not sum to 1
+FUTURE = "future"  # a weight given to a future token
+ORDER = "order"  # a matrix product in the wrong order (or its transpose)
+NO_SOFTMAX = "no_softmax"  # scores given where weights were asked
+NO_EXP = "no_exp"  # scores divided by their row's sum: normalised without exp
 TRANSPOSED_WEIGHT = "transposed_weight"  # x W^T where x W belongs (X @ W_k.T)
-WEIGHT_NOT_SCORE = "weight_not_score"    # a weight alpha_ij given where the score is asked
-MASK_ZERO = "mask_zero"          # the mask written as a score of 0 instead of -inf
-ONE_TERM = "one_term"            # one term alpha_ij v_j of the sum a_i, not the whole sum
+WEIGHT_NOT_SCORE = "weight_not_score"  # a weight alpha_ij given where the score is asked
+MASK_ZERO = "mask_zero"  # the mask written as a score of 0 instead of -inf
+ONE_TERM = "one_term"  # one term alpha_ij v_j of the sum a_i, not the whole sum
 WEIGHTS_SWAPPED = "weights_swapped"  # each weight paired with the other token's value
-ONLY_ITSELF = "only_itself"      # only the changed token's own output listed
-RANGE = "range"                  # a token or output subscript that does not exist
-NOT_FINITE = "not_finite"        # a learner's function returning nan or inf on ordinary input
+ONLY_ITSELF = "only_itself"  # only the changed token's own output listed
+RANGE = "range"  # a token or output subscript that does not exist
+NOT_FINITE = "not_finite"  # a learner's function returning nan or inf on ordinary input
 DECIMAL_COMMA = answers.DECIMAL_COMMA  # 0,305 typed: Python reads the tuple (0, 305)
-UNWEIGHTED = "unweighted"        # a plain mean of the values, every alpha_ij taken as equal
+UNWEIGHTED = "unweighted"  # a plain mean of the values, every alpha_ij taken as equal
 MASKED_SCORES = "masked_scores"  # the mask applied to the scores matrix itself
-NEAR_MISS = "near_miss"          # right idea, numbers off by rounding
-OVERFLOW = "overflow"            # naive softmax: exp of a large score
-ERROR = "error"                  # the learner's function raised an exception
-ARGUMENT = "argument"            # the check itself was called with an index or option it cannot use
+NEAR_MISS = "near_miss"  # right idea, numbers off by rounding
+OVERFLOW = "overflow"  # naive softmax: exp of a large score
+ERROR = "error"  # the learner's function raised an exception
+ARGUMENT = "argument"  # the check itself was called with an index or option it cannot use
 OTHER = "other"
 
 _ROLE = {"q": ("query", "Q"), "k": ("key", "K"), "v": ("value", "V")}
@@ -164,6 +165,7 @@ def _answers(check):
             return refused.feedback
         finally:
             _LANGUAGE.reset(token)
+
     return wrapper
 
 
@@ -247,8 +249,11 @@ def _whole_numbers(answer, at_most: int = 100, sets: bool = False):
 
 def _fit(array: np.ndarray, shape: tuple) -> np.ndarray:
     """Accept a (1, d) or (d, 1) answer where a vector of d numbers is expected."""
-    if array.shape != shape and array.size == math.prod(shape) and array.squeeze().shape == tuple(
-            s for s in shape if s != 1):
+    if (
+        array.shape != shape
+        and array.size == math.prod(shape)
+        and array.squeeze().shape == tuple(s for s in shape if s != 1)
+    ):
         return array.reshape(shape)
     return array
 
@@ -263,8 +268,7 @@ def _judge(array, expected, mistakes, what, success, generic=()):
     array = _fit(array, expected.shape)
     if _close(array, expected):
         return _right(success)
-    matches = [m for m in mistakes if m.value is not None and not _close(m.value, expected)
-               and _close(array, m.value)]
+    matches = [m for m in mistakes if m.value is not None and not _close(m.value, expected) and _close(array, m.value)]
     if matches:
         return _diagnose(array, matches)
     if array.shape != expected.shape:
@@ -326,6 +330,7 @@ def _vector_text(v) -> str:
 
 # --- 01 projections ---------------------------------------------------------------------------
 
+
 @_answers
 def check_projection(answer, i, name="q", example=None, language=DEFAULT_LANGUAGE) -> Feedback:
     """q_i = x_i W^Q (or k_i, v_i) for token i (0-based) of the example."""
@@ -342,22 +347,28 @@ def check_projection(answer, i, name="q", example=None, language=DEFAULT_LANGUAG
     W = weights[name]
     expected = X[i] @ W
     mistakes = [
-        _Mistake((WRONG_MATRIX,), X[i] @ weights[other],
-                 _t("projection_wrong_matrix", other=_ROLE[other][1], letter=letter, role=role,
-                    name=name, s=s))
-        for other in weights if other != name
+        _Mistake(
+            (WRONG_MATRIX,),
+            X[i] @ weights[other],
+            _t("projection_wrong_matrix", other=_ROLE[other][1], letter=letter, role=role, name=name, s=s),
+        )
+        for other in weights
+        if other != name
     ]
-    mistakes.append(_Mistake((TRANSPOSED_WEIGHT,), _product(X[i], W.T),
-                             _t("projection_transposed_weight", letter=letter, name=name)))
-    mistakes.append(_Mistake((ORDER,), _product(W, X[i]),
-                             _t("projection_order", s=s, letter=letter, i=i, name=name)))
+    mistakes.append(
+        _Mistake(
+            (TRANSPOSED_WEIGHT,), _product(X[i], W.T), _t("projection_transposed_weight", letter=letter, name=name)
+        )
+    )
+    mistakes.append(_Mistake((ORDER,), _product(W, X[i]), _t("projection_order", s=s, letter=letter, i=i, name=name)))
     for j in range(len(X)):
         if j != i:
-            mistakes.append(_Mistake((WRONG_TOKEN,), X[j] @ W,
-                                     _t("projection_wrong_token", name=name, t=j + 1, role=role,
-                                        s=s, i=i)))
-    return _judge(array, expected, mistakes, what,
-                  _t("projection_right", name=name, s=s, letter=letter))
+            mistakes.append(
+                _Mistake(
+                    (WRONG_TOKEN,), X[j] @ W, _t("projection_wrong_token", name=name, t=j + 1, role=role, s=s, i=i)
+                )
+            )
+    return _judge(array, expected, mistakes, what, _t("projection_right", name=name, s=s, letter=letter))
 
 
 @_answers
@@ -374,14 +385,18 @@ def check_projection_matrix(answer, name="k", example=None, language=DEFAULT_LAN
     W = weights[name]
     expected = X @ W
     mistakes = [
-        _Mistake((WRONG_MATRIX,), X @ weights[other],
-                 _t("matrix_wrong_matrix", other=_ROLE[other][1], letter=letter, name=name, role=role))
-        for other in weights if other != name
+        _Mistake(
+            (WRONG_MATRIX,),
+            X @ weights[other],
+            _t("matrix_wrong_matrix", other=_ROLE[other][1], letter=letter, name=name, role=role),
+        )
+        for other in weights
+        if other != name
     ]
-    mistakes.append(_Mistake((TRANSPOSED_WEIGHT,), _product(X, W.T),
-                             _t("projection_transposed_weight", letter=letter, name=name)))
-    mistakes.append(_Mistake((ORDER,), _product(W, X.T),
-                             _t("matrix_order", letter=letter, name=name)))
+    mistakes.append(
+        _Mistake((TRANSPOSED_WEIGHT,), _product(X, W.T), _t("projection_transposed_weight", letter=letter, name=name))
+    )
+    mistakes.append(_Mistake((ORDER,), _product(W, X.T), _t("matrix_order", letter=letter, name=name)))
     mistakes.append(_Mistake((ORDER,), expected.T, _t("matrix_transposed", letter=letter, name=name)))
     return _judge(array, expected, mistakes, what, _t("matrix_right", letter=letter, role=role))
 
@@ -409,6 +424,7 @@ def check_projection_shape(answer, n, d_model, d_k, language=DEFAULT_LANGUAGE) -
 
 
 # --- 02 scores ---------------------------------------------------------------------------------
+
 
 def _scale_variants(scaled: bool, d_k: int):
     """(codes, factor, hint) for the right scaling first, then the scaling mistakes."""
@@ -462,15 +478,13 @@ def check_score(answer, i, j, scaled=True, example=None, language=DEFAULT_LANGUA
     # round (reading the call's i=2, j=1 as subscripts gives Q[1] @ K[0]).
     for a, b in itertools.product(range(result.n), repeat=2):
         if (a, b) not in ((i, j), (j, i)) and abs(a - i) <= 1 and abs(b - j) <= 1:  # (j, i): SWAPPED
-            pairs.append(((WRONG_TOKEN,), Q[a] @ K[b],
-                          _hint("score_index", a=a + 1, b=b + 1, s=s, t=t, i=i, j=j)))
+            pairs.append(((WRONG_TOKEN,), Q[a] @ K[b], _hint("score_index", a=a + 1, b=b + 1, s=s, t=t, i=i, j=j)))
     mistakes = _combine(pairs, _scale_variants(scaled, result.d_k))
     mistakes = _weights_for_scores(result, mistakes, lambda w: w[i, j], s, t)
     expected = np.asarray(result.scores[i, j])
     how = "q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j"
     name = f"score(x_{s}, x_{t}) = {how}" if scaled else f"q_{s} . k_{t}"
-    return _judge(array, expected, mistakes, what,
-                  f"{name} = {written(f'{float(expected):.4f}', _LANGUAGE.get())}.")
+    return _judge(array, expected, mistakes, what, f"{name} = {written(f'{float(expected):.4f}', _LANGUAGE.get())}.")
 
 
 def _weights_for_scores(result, mistakes, pick, s, t):
@@ -482,8 +496,7 @@ def _weights_for_scores(result, mistakes, pick, s, t):
         for scaled in (True, False):
             root = math.sqrt(result.d_k) if scaled else 1.0
             w = softmax(result.Q @ result.K.T / root, causal_mask(result.n) if causal else None)
-            weights.append(_Mistake((WEIGHT_NOT_SCORE,), np.asarray(pick(w)),
-                                    _hint("weight_not_score", s=s, t=t)))
+            weights.append(_Mistake((WEIGHT_NOT_SCORE,), np.asarray(pick(w)), _hint("weight_not_score", s=s, t=t)))
     return weights + mistakes
 
 
@@ -507,15 +520,16 @@ def check_scores(answer, scaled=True, example=None, language=DEFAULT_LANGUAGE) -
     mistakes = _combine(pairs, _scale_variants(scaled, result.d_k))
     future = ~causal_mask(result.n)
     for fill in (-np.inf, 0.0):
-        mistakes.append(_Mistake((MASKED_SCORES,), np.where(future, fill, result.scores),
-                                 _t("scores_masked")))
+        mistakes.append(_Mistake((MASKED_SCORES,), np.where(future, fill, result.scores), _t("scores_masked")))
     mistakes = _weights_for_scores(result, mistakes, lambda w: w, "i", "j")
     expected = result.scores
-    return _judge(array, expected, mistakes, what,
-                  _t("scores_right", formula="q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j"))
+    return _judge(
+        array, expected, mistakes, what, _t("scores_right", formula="q_i . k_j / sqrt(d_k)" if scaled else "q_i . k_j")
+    )
 
 
 # --- 03 softmax, 05/06 the weights -------------------------------------------------------------
+
 
 def _weight_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     """(codes, weights matrix, hint) for the ways a weights matrix commonly goes wrong."""
@@ -525,19 +539,35 @@ def _weight_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
     root = math.sqrt(right.d_k)
     out = []
     if causal:
-        out.append(((FUTURE,), self_attention(X, W_q, W_k, W_v, causal=False, scaled=scaled).weights,
-                    _t("weights_future")))
+        out.append(
+            ((FUTURE,), self_attention(X, W_q, W_k, W_v, causal=False, scaled=scaled).weights, _t("weights_future"))
+        )
         unmasked = softmax(right.scores)
         out.append(((ROW_SUM, FUTURE), unmasked * causal_mask(n), _t("weights_not_renormalised")))
     if scaled:
-        out.append(((UNSCALED,), self_attention(X, W_q, W_k, W_v, causal=causal, scaled=False).weights,
-                    _t("weights_unscaled", root=f"{root:g}")))
+        out.append(
+            (
+                (UNSCALED,),
+                self_attention(X, W_q, W_k, W_v, causal=causal, scaled=False).weights,
+                _t("weights_unscaled", root=f"{root:g}"),
+            )
+        )
     else:  # the slip the other way: the scaled weights where the unscaled ones are asked for
-        out.append(((UNSCALED,), self_attention(X, W_q, W_k, W_v, causal=causal, scaled=True).weights,
-                    _t("weights_scaled", root=f"{root:g}")))
+        out.append(
+            (
+                (UNSCALED,),
+                self_attention(X, W_q, W_k, W_v, causal=causal, scaled=True).weights,
+                _t("weights_scaled", root=f"{root:g}"),
+            )
+        )
     if scaled:  # divided by d_k, not its square root
-        out.append(((DIVIDED_BY_DK,), softmax(right.scores / root, mask),
-                    _hint("weights_divided_by_dk", d_k=right.d_k, root=f"{root:g}")))
+        out.append(
+            (
+                (DIVIDED_BY_DK,),
+                softmax(right.scores / root, mask),
+                _hint("weights_divided_by_dk", d_k=right.d_k, root=f"{root:g}"),
+            )
+        )
     transposed = _transposed_weights(X, W_q, W_k, W_v, causal, scaled)
     if transposed is not None:
         out.append(((TRANSPOSED_WEIGHT,), transposed.weights, _hint("weights_transposed_weight")))
@@ -569,10 +599,14 @@ def _row_sum_rule(what):
         if not np.isclose(sums, 1.0, rtol=0, atol=0.011).all():
             bad = np.atleast_1d(sums)
             row = int(np.argmax(np.abs(bad - 1))) if bad.size > 1 else None
-            where = (_t("row_sums_to", row=row + 1, total=written(f"{bad[row]:.4g}", _LANGUAGE.get())) if row is not None
-                     else _t("it_sums_to", total=written(f"{bad[0]:.4g}", _LANGUAGE.get())))
+            where = (
+                _t("row_sums_to", row=row + 1, total=written(f"{bad[row]:.4g}", _LANGUAGE.get()))
+                if row is not None
+                else _t("it_sums_to", total=written(f"{bad[0]:.4g}", _LANGUAGE.get()))
+            )
             return _wrong(_t("row_sum", what=what, where=where), ROW_SUM)
         return None
+
     return rule
 
 
@@ -583,12 +617,12 @@ def _future_rule(mask):
             i, j = np.argwhere(np.atleast_2d(leaked))[0]
             return _wrong(_t("future", weight=written(f"{np.atleast_2d(array)[i, j]:.4g}", _LANGUAGE.get())), FUTURE)
         return None
+
     return rule
 
 
 @_answers
-def check_weights_row(answer, i, causal=True, scaled=True, example=None,
-                      language=DEFAULT_LANGUAGE) -> Feedback:
+def check_weights_row(answer, i, causal=True, scaled=True, example=None, language=DEFAULT_LANGUAGE) -> Feedback:
     """alpha_ij for one token i (0-based), j = 1..n (only j <= i may be non-zero when causal)."""
     causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _inputs(example)
@@ -602,13 +636,20 @@ def check_weights_row(answer, i, causal=True, scaled=True, example=None,
     if causal and array.shape == (i + 1,) and i + 1 < n:
         array = np.concatenate([array, np.zeros(n - i - 1)])  # the visible part only: fine
     mistakes = [_Mistake(codes, value[i], hint) for codes, value, hint in variants]
-    mistakes += [_Mistake((WRONG_TOKEN,), expected[j], _hint("weights_row", got=j + 1, s=s, i=i))
-                 for j in range(n) if j != i]  # another token's row: the 0-based slip
+    mistakes += [
+        _Mistake((WRONG_TOKEN,), expected[j], _hint("weights_row", got=j + 1, s=s, i=i)) for j in range(n) if j != i
+    ]  # another token's row: the 0-based slip
     rules = [_row_sum_rule(what)]
     if causal:
         rules.insert(0, _future_rule(causal_mask(n)[i]))
-    return _judge(array, expected[i], mistakes, what,
-                  _t("weights_row_right_causal", s=s) if causal else _t("weights_row_right", s=s), rules)
+    return _judge(
+        array,
+        expected[i],
+        mistakes,
+        what,
+        _t("weights_row_right_causal", s=s) if causal else _t("weights_row_right", s=s),
+        rules,
+    )
 
 
 @_answers
@@ -625,11 +666,11 @@ def check_weights(answer, causal=True, scaled=True, example=None, language=DEFAU
     rules = [_row_sum_rule(what)]
     if causal:
         rules.insert(0, _future_rule(causal_mask(len(X))))
-    return _judge(array, expected, mistakes, what,
-                  _t("weights_right_causal") if causal else _t("weights_right"), rules)
+    return _judge(array, expected, mistakes, what, _t("weights_right_causal") if causal else _t("weights_right"), rules)
 
 
 # --- 04/05 combining the values ----------------------------------------------------------------
+
 
 def _plain_mean(n: int, causal: bool) -> np.ndarray:
     """Weights of a plain average: 1/i over tokens 1..i when causal, 1/n over all otherwise."""
@@ -660,15 +701,13 @@ def _output_mistakes(X, W_q, W_k, W_v, causal: bool, scaled: bool):
         ((WRONG_MATRIX,), weights @ right.Q, _t("output_queries")),
         ((UNWEIGHTED,), _plain_mean(right.n, causal) @ V, _hint("unweighted_mean")),
         ((UNWEIGHTED,), _plain_mean(right.n, False) @ V, _hint("unweighted_mean")),
-        ((ROW_SUM,), np.ones_like(weights) * (causal_mask(right.n) if causal else 1.0) @ V,
-         _t("output_unweighted")),
+        ((ROW_SUM,), np.ones_like(weights) * (causal_mask(right.n) if causal else 1.0) @ V, _t("output_unweighted")),
     ]
     return right, out
 
 
 @_answers
-def check_output_row(answer, i, causal=True, scaled=True, example=None,
-                     language=DEFAULT_LANGUAGE) -> Feedback:
+def check_output_row(answer, i, causal=True, scaled=True, example=None, language=DEFAULT_LANGUAGE) -> Feedback:
     """a_i = sum_j alpha_ij v_j for token i (0-based)."""
     causal, scaled = _flag(causal, "causal"), _flag(scaled, "scaled")
     X, W_q, W_k, W_v = _inputs(example)
@@ -680,10 +719,18 @@ def check_output_row(answer, i, causal=True, scaled=True, example=None,
     if feedback is not None:
         return feedback
     mistakes = [_Mistake(codes, value[i], hint) for codes, value, hint in variants]
-    mistakes += [_Mistake((WRONG_TOKEN,), right.output[j], _hint("output_row", got=j + 1, s=s, i=i))
-                 for j in range(right.n) if j != i]
-    return _judge(array, right.output[i], mistakes, what,
-                  _t("output_row_right_causal", s=s) if causal else _t("output_row_right", s=s))
+    mistakes += [
+        _Mistake((WRONG_TOKEN,), right.output[j], _hint("output_row", got=j + 1, s=s, i=i))
+        for j in range(right.n)
+        if j != i
+    ]
+    return _judge(
+        array,
+        right.output[i],
+        mistakes,
+        what,
+        _t("output_row_right_causal", s=s) if causal else _t("output_row_right", s=s),
+    )
 
 
 @_answers
@@ -731,21 +778,29 @@ def check_softmax_function(fn, language=DEFAULT_LANGUAGE) -> Feedback:
                 warnings.simplefilter("ignore")
                 returned = fn(scores.copy())
         except Exception as exc:  # the learner's code: report any failure as a hint
-            return _wrong(_t("softmax_raised", error=type(exc).__name__,
-                             detail=answers.error_detail(exc), scores=_vector_text(scores)), ERROR)
+            return _wrong(
+                _t(
+                    "softmax_raised",
+                    error=type(exc).__name__,
+                    detail=answers.error_detail(exc),
+                    scores=_vector_text(scores),
+                ),
+                ERROR,
+            )
         if returned is None:
             return _wrong(_t("softmax_none", scores=_vector_text(scores)), UNANSWERED)
         got, problem = _numbers(returned)
         if problem is not None:
-            return _wrong(_t("softmax_not_numbers", scores=_vector_text(scores), got=problem[0]),
-                          problem[1])
+            return _wrong(_t("softmax_not_numbers", scores=_vector_text(scores), got=problem[0]), problem[1])
         if got.shape != expected.shape:
-            return _wrong(_t("softmax_shape", scores=_vector_text(scores), got=got.shape,
-                             expected=expected.shape), SHAPE)
+            return _wrong(
+                _t("softmax_shape", scores=_vector_text(scores), got=got.shape, expected=expected.shape), SHAPE
+            )
         if not np.isfinite(got).all():
             if np.abs(scores).max() < _SMALL:
-                return _wrong(_hint("softmax_not_finite", scores=_vector_text(scores),
-                                    got=_vector_text(got)), NOT_FINITE)
+                return _wrong(
+                    _hint("softmax_not_finite", scores=_vector_text(scores), got=_vector_text(got)), NOT_FINITE
+                )
             overflowed.append(row)
             continue
         with np.errstate(all="ignore"):
@@ -753,11 +808,20 @@ def check_softmax_function(fn, language=DEFAULT_LANGUAGE) -> Feedback:
         if np.allclose(got, plain, atol=1e-6) and not np.allclose(plain, expected, atol=1e-6):
             return _wrong(_hint("no_exp"), NO_EXP)
         if not np.isclose(got.sum(), 1.0, atol=1e-6):
-            return _wrong(_t("softmax_sum", scores=_vector_text(scores), total=written(f"{got.sum():.4g}", _LANGUAGE.get())),
-                          ROW_SUM)
+            return _wrong(
+                _t("softmax_sum", scores=_vector_text(scores), total=written(f"{got.sum():.4g}", _LANGUAGE.get())),
+                ROW_SUM,
+            )
         if not np.allclose(got, expected, atol=1e-6):
-            return _wrong(_t("softmax_values", scores=_vector_text(scores), got=_vector_text(got),
-                             expected=_vector_text(expected)), OTHER)
+            return _wrong(
+                _t(
+                    "softmax_values",
+                    scores=_vector_text(scores),
+                    got=_vector_text(got),
+                    expected=_vector_text(expected),
+                ),
+                OTHER,
+            )
     if overflowed:
         return _wrong(_t("softmax_overflow", scores=_vector_text(overflowed[0])), OVERFLOW)
     return _right(_t("softmax_right"))
@@ -765,15 +829,18 @@ def check_softmax_function(fn, language=DEFAULT_LANGUAGE) -> Feedback:
 
 # --- 06 causality ------------------------------------------------------------------------------
 
+
 @_answers
-def check_changed_outputs(answer, perturbed, causal=True, example=None,
-                          language=DEFAULT_LANGUAGE) -> Feedback:
+def check_changed_outputs(answer, perturbed, causal=True, example=None, language=DEFAULT_LANGUAGE) -> Feedback:
     """Which outputs a_i (1-based subscripts) change when token `perturbed` (1-based) changes."""
     causal = _flag(causal, "causal")
     X, W_q, W_k, W_v = _inputs(example)
     n = len(X)
-    if isinstance(perturbed, (bool, np.bool_)) or not isinstance(perturbed, (int, np.integer)) \
-            or not 1 <= perturbed <= n:
+    if (
+        isinstance(perturbed, (bool, np.bool_))
+        or not isinstance(perturbed, (int, np.integer))
+        or not 1 <= perturbed <= n
+    ):
         _refuse(_t("perturbed", n=n, got=_short(perturbed)))
     perturbed = int(perturbed)
     what = _t("changed_what", p=perturbed)

@@ -4,6 +4,7 @@ training), each with a hint for the specific mistake. Messages come from `string
 Every check returns an `exercises.Feedback`: truthy when right, its message the hint, in the
 `language` given (the notebook's LANGUAGE; "en" by default).
 """
+
 from __future__ import annotations
 
 import math
@@ -15,8 +16,15 @@ from .exercises import Feedback, _answers
 from .positions import positional_encoding
 from .strings import DEFAULT_LANGUAGE, text
 
-__all__ = ["check_positional_value", "check_last_row_same", "check_head_relation",
-           "check_concat_shape", "check_head_rows", "check_leak", "check_best_loss"]
+__all__ = [
+    "check_positional_value",
+    "check_last_row_same",
+    "check_head_relation",
+    "check_concat_shape",
+    "check_head_rows",
+    "check_leak",
+    "check_best_loss",
+]
 
 TOLERANCE = 0.0051  # as in exercises: an answer rounded to 2 decimals still counts
 
@@ -45,8 +53,7 @@ def _index(value, language):
         return None, _unanswered(language)
     whole = answers.read_whole_number(value)
     if whole is None:
-        return None, Feedback(False, text("ex_not_index", language, got=answers.shorten(value)),
-                              ("not_numbers",))
+        return None, Feedback(False, text("ex_not_index", language, got=answers.shorten(value)), ("not_numbers",))
     return whole, None
 
 
@@ -55,6 +62,7 @@ def _close(a, b):
 
 
 # --- notebook 10: word order ----------------------------------------------------------------
+
 
 @_answers
 def check_positional_value(value, pos, column, d_model, language=DEFAULT_LANGUAGE) -> Feedback:
@@ -72,18 +80,26 @@ def check_positional_value(value, pos, column, d_model, language=DEFAULT_LANGUAG
     i = column // 2
     even = column % 2 == 0
     if _close(value, expected):
-        return Feedback(True, text("pe_right", language, pos=pos, column=column, two_i=2 * i,
-                                   d_model=d_model, function="sin" if even else "cos", value=expected))
+        return Feedback(
+            True,
+            text(
+                "pe_right",
+                language,
+                pos=pos,
+                column=column,
+                two_i=2 * i,
+                d_model=d_model,
+                function="sin" if even else "cos",
+                value=expected,
+            ),
+        )
     other = math.cos if even else math.sin
     mistakes = [  # (mistake code, the number it gives, hint key)
         ("swapped", entry(pos, column, function=other), "pe_swapped"),
-        ("pair_index", entry(pos, column, lambda p, i: p / 10000 ** (2 * column / d_model)),
-         "pe_pair_index"),
-        ("degrees", entry(pos, column, lambda p, i: math.radians(p / 10000 ** (2 * i / d_model))),
-         "pe_degrees"),
-        ("precedence", entry(pos, column, lambda p, i: (p / 10000) ** (2 * i / d_model)),
-         "pe_precedence"),
-        ("precedence", entry(pos, column, lambda p, i: p / 10000 ** 2 * i / d_model), "pe_precedence"),
+        ("pair_index", entry(pos, column, lambda p, i: p / 10000 ** (2 * column / d_model)), "pe_pair_index"),
+        ("degrees", entry(pos, column, lambda p, i: math.radians(p / 10000 ** (2 * i / d_model))), "pe_degrees"),
+        ("precedence", entry(pos, column, lambda p, i: (p / 10000) ** (2 * i / d_model)), "pe_precedence"),
+        ("precedence", entry(pos, column, lambda p, i: p / 10000**2 * i / d_model), "pe_precedence"),
         ("no_function", pos / 10000 ** (2 * i / d_model), "pe_no_function"),
         ("position_from_1", entry(pos - 1, column), "pe_position_from_1"),
         ("column_from_1", entry(pos, column - 1) if column > 0 else math.nan, "pe_column_from_1"),
@@ -110,6 +126,7 @@ def check_last_row_same(answer, rows_equal: bool, language=DEFAULT_LANGUAGE) -> 
 
 # --- notebook 11: multi-head attention ----------------------------------------------------------
 
+
 @_answers
 def check_head_relation(answer, attention, language=DEFAULT_LANGUAGE) -> Feedback:
     """Exercise: which head takes the subject? `attention` (heads, [noun, subject]) is measured."""
@@ -119,11 +136,11 @@ def check_head_relation(answer, attention, language=DEFAULT_LANGUAGE) -> Feedbac
         return problem
     expected = int(np.argmax(attention[:, 1]))
     if head == expected:
-        return Feedback(True, text("heads_right", language, head=head,
-                                   weight=float(attention[head, 1])))
+        return Feedback(True, text("heads_right", language, head=head, weight=float(attention[head, 1])))
     if 0 <= head < len(attention):
-        return Feedback(False, text("heads_noun", language, head=head, weight=float(attention[head, 0])),
-                        ("wrong_head",))
+        return Feedback(
+            False, text("heads_noun", language, head=head, weight=float(attention[head, 0])), ("wrong_head",)
+        )
     return Feedback(False, text("heads_range", language, last=len(attention) - 1), ("range",))
 
 
@@ -134,13 +151,11 @@ def check_concat_shape(answer, n, n_heads, d_v, language=DEFAULT_LANGUAGE) -> Fe
         return _unanswered(language)
     whole = answers.read_whole_numbers(answer, at_most=10)
     if whole is None:  # text, a dict, 5.9, inf, [5, "6"]: not a shape (never int()'s truncation)
-        return Feedback(False, text("shape_expected", language, got=answers.shorten(answer)),
-                        ("not_shape",))
+        return Feedback(False, text("shape_expected", language, got=answers.shorten(answer)), ("not_shape",))
     shape = tuple(whole)
     width = n_heads * d_v
     if shape == (n, width):
-        return Feedback(True, text("concat_right", language, n=n, n_heads=n_heads, d_v=d_v,
-                                   width=width))
+        return Feedback(True, text("concat_right", language, n=n, n_heads=n_heads, d_v=d_v, width=width))
     if shape == (n, d_v):
         return Feedback(False, text("concat_one_head", language, n_heads=n_heads), ("one_head",))
     if shape == (n_heads, n, d_v):
@@ -164,16 +179,14 @@ def check_head_rows(answer, head, n_heads, d_v, language=DEFAULT_LANGUAGE) -> Fe
         answer = [answer]  # one row named on its own
     rows = answers.read_whole_numbers(answer, at_most=1000, sets=True)
     if rows is None:
-        return Feedback(False, text("rows_expected", language, got=answers.shorten(answer)),
-                        ("not_numbers",))
+        return Feedback(False, text("rows_expected", language, got=answers.shorten(answer)), ("not_numbers",))
     rows = set(rows)
 
     def block(h):
         return set(range(h * d_v, (h + 1) * d_v))
 
     if rows == block(head):
-        return Feedback(True, text("rows_right", language, head=head, first=head * d_v,
-                                   last=(head + 1) * d_v - 1))
+        return Feedback(True, text("rows_right", language, head=head, first=head * d_v, last=(head + 1) * d_v - 1))
     if rows == {head}:
         return Feedback(False, text("rows_head_index", language, d_v=d_v), ("head_index",))
     if rows == {r + 1 for r in block(head)}:
@@ -187,6 +200,7 @@ def check_head_rows(answer, head, n_heads, d_v, language=DEFAULT_LANGUAGE) -> Fe
 
 
 # --- notebook 12: the mask in training ---------------------------------------------------------
+
 
 @_answers
 def check_leak(answer, weights, t, language=DEFAULT_LANGUAGE) -> Feedback:
@@ -207,8 +221,7 @@ def check_leak(answer, weights, t, language=DEFAULT_LANGUAGE) -> Feedback:
         return Feedback(False, text("leak_self", language, t=t), ("self",))
     if j < t:
         return Feedback(False, text("leak_past", language, t=t), ("past",))
-    return Feedback(False, text("ex_other", language, hint=text("leak_hint", language, t=t)),
-                    ("other",))
+    return Feedback(False, text("ex_other", language, hint=text("leak_hint", language, t=t)), ("other",))
 
 
 @_answers
@@ -220,13 +233,15 @@ def check_best_loss(value, nouns_after=6, nouns_total=12, language=DEFAULT_LANGU
     expected = math.log(nouns_after)
     if _close(value, expected):
         return Feedback(True, text("best_right", language, value=expected))
-    for code, wrong, key in (("ignored_gender", math.log(nouns_total), "best_ignored_gender"),
-                             ("probability", 1 / nouns_after, "best_probability"),
-                             ("log2", math.log2(nouns_after), "best_other_log"),
-                             ("log10", math.log10(nouns_after), "best_other_log"),
-                             ("sign", math.log(1 / nouns_after), "best_sign"),
-                             ("zero", 0.0, "best_zero"),
-                             ("states", math.log(4), "best_states")):
+    for code, wrong, key in (
+        ("ignored_gender", math.log(nouns_total), "best_ignored_gender"),
+        ("probability", 1 / nouns_after, "best_probability"),
+        ("log2", math.log2(nouns_after), "best_other_log"),
+        ("log10", math.log10(nouns_after), "best_other_log"),
+        ("sign", math.log(1 / nouns_after), "best_sign"),
+        ("zero", 0.0, "best_zero"),
+        ("states", math.log(4), "best_states"),
+    ):
         if _close(value, wrong):
             return Feedback(False, text(key, language), (code,))
     return Feedback(False, text("ex_other", language, hint=text("best_hint", language)), ("other",))

@@ -13,6 +13,7 @@ training loss falls far lower, and the model is useless when it generates, one w
 because then the next word is not there yet. Every gradient is written out by hand; the
 tests check them against central finite differences.
 """
+
 from __future__ import annotations
 
 import math
@@ -24,26 +25,41 @@ from .attention import _flag, _preview, causal_mask, softmax
 from .corpus import END, START, VOCABULARY, decode, encode, is_sentence, make_corpus
 from .positions import check_count, learned_positions, positional_encoding
 from .training import (
-    check_finite_params, check_hyperparameters, combine_backward, guarded_step, guarded_update,
-    project_backward, scores_backward, softmax_backward,
+    check_finite_params,
+    check_hyperparameters,
+    combine_backward,
+    guarded_step,
+    guarded_update,
+    project_backward,
+    scores_backward,
+    softmax_backward,
 )
 
 __all__ = [
-    "LMParams", "init_lm", "LMForward", "lm_forward", "lm_loss_and_gradients",
-    "LMTraining", "train_lm", "prefix_loss", "generate", "LMExperiment", "run_lm_experiment",
+    "LMParams",
+    "init_lm",
+    "LMForward",
+    "lm_forward",
+    "lm_loss_and_gradients",
+    "LMTraining",
+    "train_lm",
+    "prefix_loss",
+    "generate",
+    "LMExperiment",
+    "run_lm_experiment",
     "share_of_sentences",
 ]
 
 
 @dataclass(frozen=True, eq=False)
 class LMParams:
-    E: np.ndarray      # (vocabulary, d)  one embedding row per word
-    P: np.ndarray      # (n, d)  positions: sinusoidal (fixed) or a learned table
-    W_q: np.ndarray    # (d, d_k)
-    W_k: np.ndarray    # (d, d_k)
-    W_v: np.ndarray    # (d, d)
+    E: np.ndarray  # (vocabulary, d)  one embedding row per word
+    P: np.ndarray  # (n, d)  positions: sinusoidal (fixed) or a learned table
+    W_q: np.ndarray  # (d, d_k)
+    W_k: np.ndarray  # (d, d_k)
+    W_v: np.ndarray  # (d, d)
     W_out: np.ndarray  # (d, vocabulary)
-    b: np.ndarray      # (vocabulary,)
+    b: np.ndarray  # (vocabulary,)
     learned_positions: bool = False
 
     NAMES = ("E", "P", "W_q", "W_k", "W_v", "W_out", "b")
@@ -54,16 +70,16 @@ class LMParams:
     def trained_names(self):
         return [name for name in self.NAMES if name != "P" or self.learned_positions]
 
-    def replace(self, **arrays) -> "LMParams":
+    def replace(self, **arrays) -> LMParams:
         values = {name: arrays.get(name, value) for name, value in self.items()}
         return LMParams(**values, learned_positions=self.learned_positions)
 
 
-def init_lm(rng, vocabulary: int, n: int, d: int = 12, d_k: int = 12, positions="sinusoidal",
-            scale=0.3) -> LMParams:
+def init_lm(rng, vocabulary: int, n: int, d: int = 12, d_k: int = 12, positions="sinusoidal", scale=0.3) -> LMParams:
     """Random small weights; positions "sinusoidal" (fixed) or "learned" (a trained table)."""
-    vocabulary, n, d, d_k = (check_count(v, name) for v, name in
-                             ((vocabulary, "vocabulary"), (n, "n"), (d, "d"), (d_k, "d_k")))
+    vocabulary, n, d, d_k = (
+        check_count(v, name) for v, name in ((vocabulary, "vocabulary"), (n, "n"), (d, "d"), (d_k, "d_k"))
+    )
     if positions not in ("sinusoidal", "learned"):
         raise ValueError(f"positions must be 'sinusoidal' or 'learned'; got {positions!r}")
     learned = positions == "learned"
@@ -81,13 +97,13 @@ def init_lm(rng, vocabulary: int, n: int, d: int = 12, d_k: int = 12, positions=
 
 @dataclass(frozen=True, eq=False)
 class LMForward:
-    words: np.ndarray    # (B, n) the input word indices
-    X: np.ndarray        # (B, n, d)
+    words: np.ndarray  # (B, n) the input word indices
+    X: np.ndarray  # (B, n, d)
     Q: np.ndarray
     K: np.ndarray
     V: np.ndarray
     weights: np.ndarray  # (B, n, n)
-    H: np.ndarray        # (B, n, d)
+    H: np.ndarray  # (B, n, d)
     log_probs: np.ndarray  # (B, n, vocabulary) log P(next word)
 
     @property
@@ -97,19 +113,23 @@ class LMForward:
 
 def _word_rows(params: LMParams, rows, name: str, columns: int):
     """`rows` as a 2-D int array of word indices (B, >= columns), or a ValueError naming `name`."""
-    expected = (f"{name} must be a 2-D array of word indices (whole numbers from 0 to "
-                f"{len(params.E) - 1}), one sentence per row")
+    expected = (
+        f"{name} must be a 2-D array of word indices (whole numbers from 0 to "
+        f"{len(params.E) - 1}), one sentence per row"
+    )
     try:
         array = np.asarray(rows)
     except (ValueError, TypeError):  # numpy 2 refuses ragged nested lists
         array = None
     if array is None or array.dtype.kind not in "iu" or array.ndim != 2:
-        got = (f"shape {array.shape}, type {array.dtype}" if array is not None and array.dtype != object
-               else _preview(rows))
+        got = (
+            f"shape {array.shape}, type {array.dtype}"
+            if array is not None and array.dtype != object
+            else _preview(rows)
+        )
         raise ValueError(f"{expected}; got {got}")
     if array.shape[0] < 1 or array.shape[1] < columns:
-        need = "at least one sentence" + (f" of at least {columns} words (a word and the next)"
-                                          if columns > 1 else "")
+        need = "at least one sentence" + (f" of at least {columns} words (a word and the next)" if columns > 1 else "")
         raise ValueError(f"{expected}, and {need}; got shape {array.shape}")
     outside = (array < 0) | (array >= len(params.E))
     if outside.any():
@@ -133,14 +153,13 @@ def lm_forward(params: LMParams, words, causal=True) -> LMForward:
     words = _word_rows(params, words, "words", columns=1)
     n = words.shape[1]
     if n > len(params.P):
-        raise ValueError(f"sequences can be at most {len(params.P)} words long (the position "
-                         f"table's rows); got {n}")
-    X = params.E[words] + params.P[:n]                       # (B, n, d)
+        raise ValueError(f"sequences can be at most {len(params.P)} words long (the position table's rows); got {n}")
+    X = params.E[words] + params.P[:n]  # (B, n, d)
     Q, K, V = X @ params.W_q, X @ params.W_k, X @ params.W_v
     scores = Q @ np.swapaxes(K, -1, -2) / math.sqrt(Q.shape[-1])
     weights = softmax(scores, causal_mask(n) if causal else None)
     H = X + weights @ V
-    logits = H @ params.W_out + params.b                      # (B, n, vocabulary)
+    logits = H @ params.W_out + params.b  # (B, n, vocabulary)
     # log softmax, stable: subtract each row's largest logit before exp (changes nothing)
     shifted = logits - logits.max(axis=-1, keepdims=True)
     log_probs = shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
@@ -163,26 +182,33 @@ def _loss_gradients_forward(params, sentences, causal):
     fwd = lm_forward(params, inputs, causal)
     loss = _cross_entropy(fwd.log_probs, targets)
     B, n = inputs.shape
-    dlogits = fwd.probs.copy()                                # softmax + cross-entropy: p - onehot
-    np.put_along_axis(dlogits, targets[..., None],
-                      np.take_along_axis(dlogits, targets[..., None], axis=-1) - 1.0, axis=-1)
+    dlogits = fwd.probs.copy()  # softmax + cross-entropy: p - onehot
+    np.put_along_axis(
+        dlogits, targets[..., None], np.take_along_axis(dlogits, targets[..., None], axis=-1) - 1.0, axis=-1
+    )
     dlogits /= B * n
     dW_out = project_backward(fwd.H, dlogits)
     db = dlogits.reshape(-1, dlogits.shape[-1]).sum(axis=0)
-    dH = dlogits @ params.W_out.T                             # (B, n, d)
-    dweights, dV = combine_backward(dH, fwd.weights, fwd.V)   # H = X + A: A gets dH as it is
+    dH = dlogits @ params.W_out.T  # (B, n, d)
+    dweights, dV = combine_backward(dH, fwd.weights, fwd.V)  # H = X + A: A gets dH as it is
     dscores = softmax_backward(dweights, fwd.weights)
     dQ, dK = scores_backward(dscores, fwd.Q, fwd.K)
     # X reaches the loss four ways: directly (residual) and through Q, K and V
     dX = dH + dQ @ params.W_q.T + dK @ params.W_k.T + dV @ params.W_v.T
     dE = np.zeros_like(params.E)
-    np.add.at(dE, inputs, dX)                                 # a word used twice adds up
+    np.add.at(dE, inputs, dX)  # a word used twice adds up
     dP = np.zeros_like(params.P)
     if params.learned_positions:
         dP[:n] = dX.sum(axis=0)
-    grads = params.replace(E=dE, P=dP, W_q=project_backward(fwd.X, dQ),
-                           W_k=project_backward(fwd.X, dK), W_v=project_backward(fwd.X, dV),
-                           W_out=dW_out, b=db)
+    grads = params.replace(
+        E=dE,
+        P=dP,
+        W_q=project_backward(fwd.X, dQ),
+        W_k=project_backward(fwd.X, dK),
+        W_v=project_backward(fwd.X, dV),
+        W_out=dW_out,
+        b=db,
+    )
     return loss, grads, fwd
 
 
@@ -191,11 +217,10 @@ class LMTraining:
     params: LMParams
     causal: bool
     losses: np.ndarray  # (steps,) loss on each step's batch, before its update
-    final_loss: float   # loss on the whole training set after the last step
+    final_loss: float  # loss on the whole training set after the last step
 
 
-def train_lm(params: LMParams, sentences, causal=True, steps=300, lr=0.03, batch_size=100,
-             seed=0) -> LMTraining:
+def train_lm(params: LMParams, sentences, causal=True, steps=300, lr=0.03, batch_size=100, seed=0) -> LMTraining:
     """Adam on random batches of `batch_size` sentences (drawn from `seed`: same seed, same run).
 
     Adam is gradient descent with a step size per weight, so embeddings and attention learn
@@ -232,8 +257,12 @@ def train_lm(params: LMParams, sentences, causal=True, steps=300, lr=0.03, batch
                 new[name] = getattr(params, name) - lr * m_hat / (np.sqrt(v_hat) + eps)
         guarded_update(step, lr, partial_run, new.values())
         params = params.replace(**new)
-    (final,) = guarded_step(steps, lr, partial_run, lambda: (
-        _cross_entropy(lm_forward(params, sentences[:, :-1], causal).log_probs, sentences[:, 1:]),))
+    (final,) = guarded_step(
+        steps,
+        lr,
+        partial_run,
+        lambda: (_cross_entropy(lm_forward(params, sentences[:, :-1], causal).log_probs, sentences[:, 1:]),),
+    )
     return LMTraining(params, causal, np.array(losses), final)
 
 
@@ -276,17 +305,20 @@ class LMExperiment:
     unmasked: LMTraining
 
 
-def run_lm_experiment(seed=0, train_size=1000, test_size=200, steps=300, lr=0.03, d=12, d_k=12,
-                      positions="sinusoidal", batch_size=100) -> LMExperiment:
+def run_lm_experiment(
+    seed=0, train_size=1000, test_size=200, steps=300, lr=0.03, d=12, d_k=12, positions="sinusoidal", batch_size=100
+) -> LMExperiment:
     """The same corpus and the same initial weights, trained once with the mask, once without."""
     train_sentences = make_corpus(train_size, seed=seed)
     test_sentences = make_corpus(test_size, seed=seed + 1)
     data = np.array([encode(s) for s in train_sentences])
-    initial = init_lm(np.random.default_rng(seed), len(VOCABULARY), data.shape[1] - 1, d, d_k,
-                      positions)
-    return LMExperiment(train_sentences, test_sentences,
-                        train_lm(initial, data, True, steps, lr, batch_size, seed),
-                        train_lm(initial, data, False, steps, lr, batch_size, seed))
+    initial = init_lm(np.random.default_rng(seed), len(VOCABULARY), data.shape[1] - 1, d, d_k, positions)
+    return LMExperiment(
+        train_sentences,
+        test_sentences,
+        train_lm(initial, data, True, steps, lr, batch_size, seed),
+        train_lm(initial, data, False, steps, lr, batch_size, seed),
+    )
 
 
 def share_of_sentences(samples) -> float:

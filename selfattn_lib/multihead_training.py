@@ -26,6 +26,7 @@ The backward steps inside each head are those of `training` (tested there); the 
 concatenation and W^O, are written out below, and the tests check the whole gradient against
 central finite differences.
 """
+
 from __future__ import annotations
 
 import math
@@ -36,16 +37,42 @@ import numpy as np
 from .attention import causal_mask, softmax
 from .positions import check_count
 from .training import (
-    ADJECTIVES, DETERMINERS, NOUNS, PERSONS, SEEING_VERBS, Lexicon, check_finite_params,
-    check_hyperparameters, check_share, combine_backward, guarded_step, guarded_update,
-    make_lexicon, project_backward, scores_backward, softmax_backward,
+    ADJECTIVES,
+    DETERMINERS,
+    NOUNS,
+    PERSONS,
+    SEEING_VERBS,
+    Lexicon,
+    check_finite_params,
+    check_hyperparameters,
+    check_share,
+    combine_backward,
+    guarded_step,
+    guarded_update,
+    make_lexicon,
+    project_backward,
+    scores_backward,
+    softmax_backward,
 )
 
 __all__ = [
-    "NOUN_STEMS", "SUBJECT_STEMS", "RELATIONS", "TwoRelationData", "make_two_relation_data",
-    "HeadParams", "init_head_params", "HeadForward", "head_forward", "head_loss_and_gradients",
-    "HeadTraining", "train_heads", "head_attention", "evaluate_heads", "ablate_head",
-    "TwoRelationExperiment", "run_two_relation_experiment",
+    "NOUN_STEMS",
+    "SUBJECT_STEMS",
+    "RELATIONS",
+    "TwoRelationData",
+    "make_two_relation_data",
+    "HeadParams",
+    "init_head_params",
+    "HeadForward",
+    "head_forward",
+    "head_loss_and_gradients",
+    "HeadTraining",
+    "train_heads",
+    "head_attention",
+    "evaluate_heads",
+    "ablate_head",
+    "TwoRelationExperiment",
+    "run_two_relation_experiment",
 ]
 
 # "pret-" and the like describe the noun; "cansad-" and the like describe the subject (a state).
@@ -58,9 +85,9 @@ NOUN_AT, SUBJECT_AT, LAST = 3, 0, 5
 
 @dataclass(frozen=True, eq=False)
 class TwoRelationData:
-    tokens: list      # B tuples of 6 words: "Ela viu o gato pret- cansad-"
-    X: np.ndarray     # (B, 6, d_model)
-    y: np.ndarray     # (B, 2)  column 0: noun feminine ("preta"); column 1: subject feminine
+    tokens: list  # B tuples of 6 words: "Ela viu o gato pret- cansad-"
+    X: np.ndarray  # (B, 6, d_model)
+    y: np.ndarray  # (B, 2)  column 0: noun feminine ("preta"); column 1: subject feminine
 
     def __len__(self):
         return len(self.tokens)
@@ -89,10 +116,16 @@ def make_two_relation_data(rng, lexicon: Lexicon, size: int, neutral_share=1 / 2
         noun = NOUNS[rng.integers(len(NOUNS))][int(rng.integers(2))]
         person = persons[rng.integers(len(persons))]
         det_options = neutral if rng.random() < neutral_share else gendered[lexicon.gender(noun)]
-        tokens.append((person, SEEING_VERBS[rng.integers(len(SEEING_VERBS))],
-                       det_options[rng.integers(len(det_options))], noun,
-                       NOUN_STEMS[rng.integers(len(NOUN_STEMS))] + "-",
-                       SUBJECT_STEMS[rng.integers(len(SUBJECT_STEMS))] + "-"))
+        tokens.append(
+            (
+                person,
+                SEEING_VERBS[rng.integers(len(SEEING_VERBS))],
+                det_options[rng.integers(len(det_options))],
+                noun,
+                NOUN_STEMS[rng.integers(len(NOUN_STEMS))] + "-",
+                SUBJECT_STEMS[rng.integers(len(SUBJECT_STEMS))] + "-",
+            )
+        )
         y.append((float(lexicon.gender(noun) < 0), float(lexicon.gender(person) < 0)))
     X = np.stack([lexicon.embed(t) for t in tokens])
     return TwoRelationData(tokens, X, np.array(y))
@@ -100,13 +133,14 @@ def make_two_relation_data(rng, lexicon: Lexicon, size: int, neutral_share=1 / 2
 
 # --- Model ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, eq=False)
 class HeadParams:
     W_q: np.ndarray  # (d_model, H d_k)
     W_k: np.ndarray  # (d_model, H d_k)
     W_v: np.ndarray  # (d_model, H d_v)
     W_o: np.ndarray  # (H d_v, 2)
-    b: np.ndarray    # (2,)
+    b: np.ndarray  # (2,)
     n_heads: int
 
     NAMES = ("W_q", "W_k", "W_v", "W_o", "b")
@@ -114,7 +148,7 @@ class HeadParams:
     def items(self):
         return [(name, getattr(self, name)) for name in self.NAMES]
 
-    def replace(self, **arrays) -> "HeadParams":
+    def replace(self, **arrays) -> HeadParams:
         values = {name: arrays.get(name, value) for name, value in self.items()}
         return HeadParams(**values, n_heads=self.n_heads)
 
@@ -147,13 +181,13 @@ def _from_heads(M):
 @dataclass(frozen=True, eq=False)
 class HeadForward:
     X: np.ndarray
-    Q: np.ndarray        # (B, H, n, d_k)
+    Q: np.ndarray  # (B, H, n, d_k)
     K: np.ndarray
-    V: np.ndarray        # (B, H, n, d_v)
+    V: np.ndarray  # (B, H, n, d_v)
     weights: np.ndarray  # (B, H, n, n)
-    concat: np.ndarray   # (B, n, H d_v)
-    logits: np.ndarray   # (B, 2)
-    p: np.ndarray        # (B, 2)
+    concat: np.ndarray  # (B, n, H d_v)
+    logits: np.ndarray  # (B, 2)
+    p: np.ndarray  # (B, 2)
 
 
 def head_forward(params: HeadParams, X) -> HeadForward:
@@ -162,8 +196,8 @@ def head_forward(params: HeadParams, X) -> HeadForward:
     Q, K, V = (_to_heads(X @ W, H) for W in (params.W_q, params.W_k, params.W_v))
     scores = Q @ np.swapaxes(K, -1, -2) / math.sqrt(Q.shape[-1])  # (B, H, n, n)
     weights = softmax(scores, causal_mask(X.shape[1]))
-    concat = _from_heads(weights @ V)                              # (B, n, H d_v)
-    logits = concat[:, -1] @ params.W_o + params.b                 # (B, 2)
+    concat = _from_heads(weights @ V)  # (B, n, H d_v)
+    logits = concat[:, -1] @ params.W_o + params.b  # (B, 2)
     p = 1.0 / (1.0 + np.exp(-logits))
     return HeadForward(X, Q, K, V, weights, concat, logits, p)
 
@@ -182,28 +216,33 @@ def head_loss_and_gradients(params: HeadParams, data: TwoRelationData):
 def _loss_gradients_forward(params, X, y):
     fwd = head_forward(params, X)
     loss = _loss(fwd.p, y)
-    dlogits = (fwd.p - y) / len(y)               # sigmoid + cross-entropy, per label
-    read = fwd.concat[:, -1]                      # (B, H d_v) the last token's concatenation
+    dlogits = (fwd.p - y) / len(y)  # sigmoid + cross-entropy, per label
+    read = fwd.concat[:, -1]  # (B, H d_v) the last token's concatenation
     dW_o = read.T @ dlogits
     db = dlogits.sum(axis=0)
     dconcat = np.zeros_like(fwd.concat)
-    dconcat[:, -1] = dlogits @ params.W_o.T       # only the last row feeds the readout
-    dheads = _to_heads(dconcat, params.n_heads)   # concatenation backward: split it again
+    dconcat[:, -1] = dlogits @ params.W_o.T  # only the last row feeds the readout
+    dheads = _to_heads(dconcat, params.n_heads)  # concatenation backward: split it again
     dweights, dV = combine_backward(dheads, fwd.weights, fwd.V)
     dscores = softmax_backward(dweights, fwd.weights)
     dQ, dK = scores_backward(dscores, fwd.Q, fwd.K)
-    grads = params.replace(W_q=project_backward(X, _from_heads(dQ)),
-                           W_k=project_backward(X, _from_heads(dK)),
-                           W_v=project_backward(X, _from_heads(dV)), W_o=dW_o, b=db)
+    grads = params.replace(
+        W_q=project_backward(X, _from_heads(dQ)),
+        W_k=project_backward(X, _from_heads(dK)),
+        W_v=project_backward(X, _from_heads(dV)),
+        W_o=dW_o,
+        b=db,
+    )
     return loss, grads, fwd
 
 
 # --- Training and measuring ------------------------------------------------------------------
 
+
 @dataclass(frozen=True, eq=False)
 class HeadTraining:
     params: HeadParams
-    losses: np.ndarray     # (steps + 1,)
+    losses: np.ndarray  # (steps + 1,)
     attention: np.ndarray  # (steps + 1, H, 2) mean alpha(last -> noun), alpha(last -> subject)
 
     @property
@@ -225,8 +264,7 @@ def train_heads(params: HeadParams, data: TwoRelationData, steps=200, lr=2.0) ->
     """
     check_finite_params(params, HeadParams, "init_head_params")
     if not isinstance(data, TwoRelationData):
-        raise ValueError(f"data must be a TwoRelationData (from make_two_relation_data); got "
-                         f"{type(data).__name__}")
+        raise ValueError(f"data must be a TwoRelationData (from make_two_relation_data); got {type(data).__name__}")
     steps, lr = check_hyperparameters(steps, lr)
     losses, attention = [], []
 
@@ -239,8 +277,9 @@ def train_heads(params: HeadParams, data: TwoRelationData, steps=200, lr=2.0) ->
         attention.append(head_attention(fwd.weights))
         if step < steps:
             with np.errstate(all="ignore"):
-                updated = params.replace(**{name: value - lr * grad for (name, value), (_, grad)
-                                            in zip(params.items(), grads.items())})
+                updated = params.replace(
+                    **{name: value - lr * grad for (name, value), (_, grad) in zip(params.items(), grads.items())}
+                )
             guarded_update(step, lr, partial_run, [value for _, value in updated.items()])
             params = updated
     return HeadTraining(params, np.array(losses), np.array(attention))
@@ -250,9 +289,11 @@ def evaluate_heads(params: HeadParams, data: TwoRelationData) -> dict:
     """Loss, share right for each ending, and per head the attention to noun and subject."""
     fwd = head_forward(params, data.X)
     right = (fwd.p > 0.5) == (data.y > 0.5)  # (B, 2)
-    return {"loss": _loss(fwd.p, data.y),
-            "accuracy": {r: float(right[:, c].mean()) for c, r in enumerate(RELATIONS)},
-            "attention": head_attention(fwd.weights)}
+    return {
+        "loss": _loss(fwd.p, data.y),
+        "accuracy": {r: float(right[:, c].mean()) for c, r in enumerate(RELATIONS)},
+        "attention": head_attention(fwd.weights),
+    }
 
 
 def ablate_head(params: HeadParams, data: TwoRelationData, head: int) -> dict:
@@ -266,7 +307,7 @@ def ablate_head(params: HeadParams, data: TwoRelationData, head: int) -> dict:
         raise ValueError(f"head must be from 0 to {params.n_heads - 1}; got {head}")
     width = params.W_o.shape[0] // params.n_heads
     kept = np.ones(params.W_o.shape[0])
-    kept[head * width:(head + 1) * width] = 0.0
+    kept[head * width : (head + 1) * width] = 0.0
     fwd = head_forward(params, data.X)
     logits = (fwd.concat[:, -1] * kept) @ params.W_o + params.b  # (B, 2)
     right = (logits > 0) == (data.y > 0.5)
@@ -282,8 +323,9 @@ class TwoRelationExperiment:
     run: HeadTraining
 
 
-def run_two_relation_experiment(seed=2, n_heads=2, d_k=2, d_v=2, steps=200, lr=2.0,
-                                train_size=240, test_size=120) -> TwoRelationExperiment:
+def run_two_relation_experiment(
+    seed=2, n_heads=2, d_k=2, d_v=2, steps=200, lr=2.0, train_size=240, test_size=120
+) -> TwoRelationExperiment:
     """Lexicon (notebook 08's), data, initial weights and training from one seeded generator."""
     rng = np.random.default_rng(seed)
     lexicon = make_lexicon(rng)
@@ -291,5 +333,4 @@ def run_two_relation_experiment(seed=2, n_heads=2, d_k=2, d_v=2, steps=200, lr=2
     test_set = make_two_relation_data(rng, lexicon, test_size)
     d_model = train_set.X.shape[-1]
     initial = init_head_params(rng, d_model, n_heads, d_k, d_v)
-    return TwoRelationExperiment(lexicon, train_set, test_set, initial,
-                                 train_heads(initial, train_set, steps, lr))
+    return TwoRelationExperiment(lexicon, train_set, test_set, initial, train_heads(initial, train_set, steps, lr))

@@ -6,6 +6,7 @@ and changes no global state (colour maps are copied, rcParams untouched). Titles
 legends come from `strings.STRINGS` in the given `language` (default English). `overview` builds a
 stand-alone Figure (not through pyplot), so returning it from a cell shows it exactly once.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,13 +16,13 @@ import numpy as np
 from matplotlib import colormaps, style
 from matplotlib.backends.backend_agg import RendererAgg
 from matplotlib.colors import Normalize, to_rgba
-from matplotlib.font_manager import findfont, get_font
 from matplotlib.figure import Figure
+from matplotlib.font_manager import findfont, get_font
 from matplotlib.patches import PathPatch, Rectangle
 from matplotlib.path import Path
-from matplotlib.transforms import Affine2D
 from matplotlib.text import Text
 from matplotlib.ticker import FuncFormatter, ScalarFormatter
+from matplotlib.transforms import Affine2D
 
 from . import rounding, strings
 from .attention import AttentionResult, _require_finite, as_matrix
@@ -53,9 +54,9 @@ __all__ = [
     "number_axes",
 ]
 
-WEIGHTS_CMAP = "Purples"   # 0..1, one scale for every weights heatmap
-SIGNED_CMAP = "RdBu_r"     # scores, X, Q, K, V, W: blue below 0, red above, white at 0
-MASKED_COLOR = "#d9d9d9"   # grey + hatching: "no weight at all", distinct from a weight of 0
+WEIGHTS_CMAP = "Purples"  # 0..1, one scale for every weights heatmap
+SIGNED_CMAP = "RdBu_r"  # scores, X, Q, K, V, W: blue below 0, red above, white at 0
+MASKED_COLOR = "#d9d9d9"  # grey + hatching: "no weight at all", distinct from a weight of 0
 MASK_HATCH = "///"
 MASK_LABEL = strings.text("plot_mask_label")  # English; heatmaps label in their own language
 # Token colours: matplotlib's colour-blind-safe cycle (Tableau's, designed to stay distinct under
@@ -65,7 +66,7 @@ TOKEN_STYLE = "tableau-colorblind10"
 # Sparse patterns: a dense hatch (////, oo) costs Agg up to 15 times a plain bar, and the explorer
 # redraws every bar at each edit; these stay distinct at a glance and cost 2 to 5 times.
 TOKEN_HATCHES = ("", "/", "\\", "|", "-", "+", "x", ".", "//", "\\\\")
-FOCUS_COLOR = "#ff8c00"    # the focus row's outline: orange, far from every purple of the weights
+FOCUS_COLOR = "#ff8c00"  # the focus row's outline: orange, far from every purple of the weights
 
 
 def literal(label) -> str:
@@ -222,15 +223,29 @@ def _draw_cached(renderer, text: Text) -> None:
     gc.restore()
 
 
-def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, ylabel,
-             colorbar, blank_masked, language=DEFAULT_LANGUAGE):
+def _heatmap(
+    ax,
+    data,
+    mask,
+    cmap,
+    norm,
+    row_labels,
+    col_labels,
+    title,
+    xlabel,
+    ylabel,
+    colorbar,
+    blank_masked,
+    language=DEFAULT_LANGUAGE,
+):
     """Image of `data`; where `mask` is False: hatched, and grey too when `blank_masked`."""
     rows, cols = data.shape
     scale = _scale_for(data) if norm is None else 1.0  # norm None: signed, centred on 0
     norm = _signed_norm(data / scale) if norm is None else norm
     shown = np.ma.masked_array(data / scale, mask=~mask) if blank_masked else data / scale
-    image = ax.imshow(shown, cmap=colormaps[cmap].with_extremes(bad=MASKED_COLOR), norm=norm,
-                      aspect="equal", interpolation="nearest")
+    image = ax.imshow(
+        shown, cmap=colormaps[cmap].with_extremes(bad=MASKED_COLOR), norm=norm, aspect="equal", interpolation="nearest"
+    )
     image._scale = scale
     col_labels, row_labels = [short_label(c) for c in col_labels], [short_label(r) for r in row_labels]
     ax.set_xticks(range(cols), [literal(c) for c in col_labels])
@@ -254,8 +269,14 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
     if hidden:
         # One patch for all masked cells: hatching is drawn once, not once per cell.
         squares = [Path.unit_rectangle().transformed(Affine2D().translate(j - 0.5, i - 0.5)) for i, j in hidden]
-        patch = PathPatch(Path.make_compound_path(*squares), fill=False, hatch=MASK_HATCH, linewidth=0,
-                          edgecolor="#7f7f7f", label=strings.text("plot_mask_label", language))
+        patch = PathPatch(
+            Path.make_compound_path(*squares),
+            fill=False,
+            hatch=MASK_HATCH,
+            linewidth=0,
+            edgecolor="#7f7f7f",
+            label=strings.text("plot_mask_label", language),
+        )
         ax.add_patch(patch)
         image._mask_patches.append(patch)
     image._language = language
@@ -263,8 +284,9 @@ def _heatmap(ax, data, mask, cmap, norm, row_labels, col_labels, title, xlabel, 
     image._longest = max(len(t) for t in labels)
     image._cells = []
     for (i, j), text in zip(np.ndindex(rows, cols), labels):
-        cell = _CellText(image, j, i, "" if (blank_masked and not mask[i, j]) else text,
-                         ha="center", va="center", fontsize=9)
+        cell = _CellText(
+            image, j, i, "" if (blank_masked and not mask[i, j]) else text, ha="center", va="center", fontsize=9
+        )
         ax.add_artist(cell)
         image._cells.append(cell)
     _color_cells(image, data / scale)
@@ -310,8 +332,7 @@ def _key_axis(result: AttentionResult, note: str, language: str) -> str:
     return label + "\n" + strings.text(note, language) if result.causal else label
 
 
-def weights_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorbar=True,
-                    language=DEFAULT_LANGUAGE):
+def weights_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorbar=True, language=DEFAULT_LANGUAGE):
     """The alphas: query token i on rows, key token j on columns, fixed 0..1 scale; masked cells
     grey and hatched (a weight that does not exist, not a weight of 0)."""
     ax = _axes(ax)
@@ -319,9 +340,21 @@ def weights_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorb
     if title is None:
         title = strings.text("plot_weights_title", language, mode=mode_label(result, language))
     xlabel = _key_axis(result, "plot_weights_masked_note", language)
-    return _heatmap(ax, result.weights, result.mask, WEIGHTS_CMAP, Normalize(0.0, 1.0), labels, labels,
-                    title, xlabel, strings.text("plot_query_axis", language), colorbar, blank_masked=True,
-                    language=language)
+    return _heatmap(
+        ax,
+        result.weights,
+        result.mask,
+        WEIGHTS_CMAP,
+        Normalize(0.0, 1.0),
+        labels,
+        labels,
+        title,
+        xlabel,
+        strings.text("plot_query_axis", language),
+        colorbar,
+        blank_masked=True,
+        language=language,
+    )
 
 
 def _signed_norm(data) -> Normalize:
@@ -329,8 +362,7 @@ def _signed_norm(data) -> Normalize:
     return Normalize(-top, top)
 
 
-def scores_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorbar=True,
-                   language=DEFAULT_LANGUAGE):
+def scores_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorbar=True, language=DEFAULT_LANGUAGE):
     """The full score matrix on a diverging scale centred on 0; with a causal mask its
     future cells are hatched (computed, then removed by the mask before the softmax)."""
     ax = _axes(ax)
@@ -340,13 +372,24 @@ def scores_heatmap(result: AttentionResult, tokens, ax=None, title=None, colorba
         direction = strings.text("mode_causal" if result.causal else "mode_bidirectional", language)
         title = strings.text("plot_scores_title", language, formula=formula, direction=direction)
     xlabel = _key_axis(result, "plot_scores_masked_note", language)
-    return _heatmap(ax, result.scores, result.mask, SIGNED_CMAP, None, labels,
-                    labels, title, xlabel, strings.text("plot_query_axis", language), colorbar,
-                    blank_masked=False, language=language)
+    return _heatmap(
+        ax,
+        result.scores,
+        result.mask,
+        SIGNED_CMAP,
+        None,
+        labels,
+        labels,
+        title,
+        xlabel,
+        strings.text("plot_query_axis", language),
+        colorbar,
+        blank_masked=False,
+        language=language,
+    )
 
 
-def matrix_heatmap(M, row_labels, col_labels=None, ax=None, title=None, colorbar=False,
-                   language=DEFAULT_LANGUAGE):
+def matrix_heatmap(M, row_labels, col_labels=None, ax=None, title=None, colorbar=False, language=DEFAULT_LANGUAGE):
     """A matrix (X, Q, K, V or a W) with labelled rows and columns, diverging scale centred on 0.
     Its title is the caller's (already in their language); `language` is accepted like everywhere."""
     ax = _axes(ax)
@@ -357,8 +400,21 @@ def matrix_heatmap(M, row_labels, col_labels=None, ax=None, title=None, colorbar
         col_labels = [str(c + 1) for c in range(M.shape[1])]
     if len(col_labels) != M.shape[1]:
         raise ValueError(f"col_labels must have one label per column ({M.shape[1]}); got {len(col_labels)}")
-    return _heatmap(ax, M, np.ones(M.shape, dtype=bool), SIGNED_CMAP, None, row_labels,
-                    col_labels, title, None, None, colorbar, blank_masked=False, language=language)
+    return _heatmap(
+        ax,
+        M,
+        np.ones(M.shape, dtype=bool),
+        SIGNED_CMAP,
+        None,
+        row_labels,
+        col_labels,
+        title,
+        None,
+        None,
+        colorbar,
+        blank_masked=False,
+        language=language,
+    )
 
 
 def update_heatmap(image, data, mask=None):
@@ -399,8 +455,7 @@ def outline_row(image, i: int, color=FOCUS_COLOR):
     if not 0 <= i < rows:
         raise ValueError(f"i must be between 0 and {rows - 1} (0-based row index); got {i}")
     # Not clipped: the line straddles the heatmap's edge, and half of it would vanish.
-    outline = Rectangle((-0.5, i - 0.5), cols, 1, fill=False, edgecolor=color, linewidth=2.5,
-                        clip_on=False, zorder=3)
+    outline = Rectangle((-0.5, i - 0.5), cols, 1, fill=False, edgecolor=color, linewidth=2.5, clip_on=False, zorder=3)
     image.axes.add_patch(outline)
     return outline
 
@@ -439,10 +494,22 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None, langu
     words = contribution_labels(result, tokens, i, language)
     bars = []
     for row, j in enumerate(visible):
-        bars.append(ax.bar(x, parts[row], bottom=bottoms[row], width=0.6, color=colors[j],
-                           hatch=hatches[j], edgecolor="white", linewidth=0.5, label=words["parts"][row]))
-    (total,) = ax.plot(x, totals, linestyle="none", marker="_", markersize=18,
-                       markeredgewidth=2.5, color="black", label=words["total"])
+        bars.append(
+            ax.bar(
+                x,
+                parts[row],
+                bottom=bottoms[row],
+                width=0.6,
+                color=colors[j],
+                hatch=hatches[j],
+                edgecolor="white",
+                linewidth=0.5,
+                label=words["parts"][row],
+            )
+        )
+    (total,) = ax.plot(
+        x, totals, linestyle="none", marker="_", markersize=18, markeredgewidth=2.5, color="black", label=words["total"]
+    )
     ax.axhline(0, color="#555555", linewidth=0.8)
     ax.set_xticks(x, [str(c + 1) for c in x])
     ax.set_xlabel(words["xlabel"])
@@ -466,9 +533,10 @@ def contribution_labels(result: AttentionResult, tokens, i, language=DEFAULT_LAN
         "title": literal(strings.text("plot_contributions_title", language, i=_sub(i + 1), token=labels[i])),
         "xlabel": literal(strings.text("plot_component_axis", language, i=_sub(i + 1))),
         "total": literal(strings.text("plot_contribution_total", language, i=_sub(i + 1))),
-        "parts": [literal(strings.text("plot_contribution_part", language, i=_sub(i + 1), j=_sub(j + 1),
-                                       token=labels[j]))
-                  for j in visible],
+        "parts": [
+            literal(strings.text("plot_contribution_part", language, i=_sub(i + 1), j=_sub(j + 1), token=labels[j]))
+            for j in visible
+        ],
     }
 
 

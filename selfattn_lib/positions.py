@@ -3,6 +3,7 @@
 Self-attention without a mask treats its input as a set: permuting the rows of X only permutes
 the outputs. Adding a vector that depends on the position to each row makes order visible.
 """
+
 from __future__ import annotations
 
 import numbers
@@ -23,8 +24,7 @@ MAX_ENCODING_ENTRIES = 2**22
 def check_count(value, name: str, minimum: int = 1) -> int:
     """`value` as an int >= minimum, or a ValueError that names `name`, expected and got."""
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
-        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r} "
-                         f"(type {type(value).__name__})")
+        raise ValueError(f"{name} must be an integer >= {minimum}; got {value!r} (type {type(value).__name__})")
     if value < minimum:
         raise ValueError(f"{name} must be an integer >= {minimum}; got {value}")
     return int(value)
@@ -47,8 +47,10 @@ def positional_encoding(n, d_model) -> np.ndarray:
         if value > most:
             raise ValueError(f"{name} must be at most {most}; got {value}")
     if n * d_model > MAX_ENCODING_ENTRIES:
-        raise ValueError(f"n * d_model must be at most {MAX_ENCODING_ENTRIES} (the table's entries); "
-                         f"got {n} * {d_model} = {n * d_model}")
+        raise ValueError(
+            f"n * d_model must be at most {MAX_ENCODING_ENTRIES} (the table's entries); "
+            f"got {n} * {d_model} = {n * d_model}"
+        )
     angles = np.arange(n)[:, None] * _frequencies(d_model)[None, :]  # (n, d_model)
     return np.where(np.arange(d_model) % 2 == 0, np.sin(angles), np.cos(angles))
 
@@ -64,14 +66,13 @@ def shift_matrix(k, d_model) -> np.ndarray:
         raise ValueError(f"k (the shift) must be an integer; got {k!r} (type {type(k).__name__})")
     d_model = check_count(d_model, "d_model")
     if d_model % 2:
-        raise ValueError(f"d_model must be even for a shift matrix (sine and cosine in pairs); "
-                         f"got {d_model}")
+        raise ValueError(f"d_model must be even for a shift matrix (sine and cosine in pairs); got {d_model}")
     M = np.zeros((d_model, d_model))
     for i in range(d_model // 2):
         theta = k * _frequencies(d_model)[2 * i]
         c, s = np.cos(theta), np.sin(theta)
         # [sin(a+t), cos(a+t)] = [sin a, cos a] @ [[cos t, -sin t], [sin t, cos t]]
-        M[2 * i:2 * i + 2, 2 * i:2 * i + 2] = [[c, -s], [s, c]]
+        M[2 * i : 2 * i + 2, 2 * i : 2 * i + 2] = [[c, -s], [s, c]]
     return M
 
 

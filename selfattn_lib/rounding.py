@@ -12,6 +12,7 @@ Only what a learner reads is written so; code, and what is typed into code, stay
 A written-out sum shows its terms with as many decimals as it takes for the shown terms to add up
 to the shown total (`places_that_add_up`), so a learner who checks by hand gets the printed total.
 """
+
 from __future__ import annotations
 
 import math
@@ -21,8 +22,10 @@ from decimal import ROUND_HALF_UP, Decimal
 __all__ = ["round_half_up", "fmt", "written", "written_array", "places_that_add_up", "adds_up"]
 
 # A number as Python writes it, not inside a word or a longer number: -1234.5, 0.31, 1.2e-05, 44.2%
-_NUMBER = re.compile(r"(?<![\w.,])(?P<sign>[-+−]?)(?P<whole>\d+)(?:\.(?P<decimals>\d+))?"
-                     r"(?P<exponent>e[-+]?\d+)?(?P<percent>%?)(?![\w.]*\d)")
+_NUMBER = re.compile(
+    r"(?<![\w.,])(?P<sign>[-+−]?)(?P<whole>\d+)(?:\.(?P<decimals>\d+))?"
+    r"(?P<exponent>e[-+]?\d+)?(?P<percent>%?)(?![\w.]*\d)"
+)
 # Digits in a whole part from which the thousands are marked: 10.000 (a four-digit 1024 stays).
 _GROUP_FROM = 5
 
@@ -89,6 +92,7 @@ def places_that_add_up(terms, total, start: int = 2, most: int = 6) -> int:
 
 def adds_up(terms, total, places: int) -> bool:
     """Do the terms, each factor rounded to `places`, add up to the total rounded to `places`?"""
-    shown = sum((math.prod((round_half_up(f, places) for f in term), start=Decimal(1)) for term in terms),
-                start=Decimal(0))
+    shown = sum(
+        (math.prod((round_half_up(f, places) for f in term), start=Decimal(1)) for term in terms), start=Decimal(0)
+    )
     return shown.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP) == round_half_up(total, places)

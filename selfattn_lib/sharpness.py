@@ -8,6 +8,7 @@ scaled scores, so its "1" was the scaled attention and its "2" the unscaled one.
 The math is `row_weights`; the widget only wires a slider to it and to one bar chart, updated in
 place (its PNG bytes go into an Image widget, nothing stored changes from run to run).
 """
+
 from __future__ import annotations
 
 import io
@@ -21,8 +22,8 @@ from matplotlib.figure import Figure
 from . import plots
 from .attention import AttentionResult, softmax
 from .positions import check_count
-from .steps import _check_index, _check_result, _check_tokens
 from .rounding import written
+from .steps import _check_index, _check_result, _check_tokens
 from .strings import DEFAULT_LANGUAGE, text
 
 __all__ = ["row_dot_products", "row_weights", "factor_options", "SharpnessControl"]
@@ -86,21 +87,25 @@ class SharpnessControl(widgets.VBox):
         tokens = _check_tokens(tokens, result.n)
         self._result, self._i, self._language = result, i, language
         self.scale = 1 / math.sqrt(result.d_k)
-        self.factor = widgets.SelectionSlider(options=factor_options(result.d_k, language), value=self.scale,
-                                              description=text("sharpness.factor", language),
-                                              continuous_update=False,
-                                              style={"description_width": "initial"},
-                                              layout=widgets.Layout(width="32em"))
-        self.picture = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start",
-                                                                         max_width="100%"))
+        self.factor = widgets.SelectionSlider(
+            options=factor_options(result.d_k, language),
+            value=self.scale,
+            description=text("sharpness.factor", language),
+            continuous_update=False,
+            style={"description_width": "initial"},
+            layout=widgets.Layout(width="32em"),
+        )
+        self.picture = widgets.Image(format="png", layout=widgets.Layout(align_self="flex-start", max_width="100%"))
         self._fig = Figure(figsize=(5.5, 3.2), layout="constrained")
         ax = self._fig.add_subplot()
         self._ax = ax
         n = result.n
         self._bars = ax.bar(range(n), np.zeros(n), color=plots.token_colors(n))
         self._labels = [ax.text(j, 0, "", ha="center", va="bottom") for j in range(n)]
-        ax.set_xticks(range(n), [plots.literal(f"α{_sub(i + 1)},{_sub(j + 1)} ({plots.short_label(t)})")
-                                 for j, t in enumerate(tokens)])
+        ax.set_xticks(
+            range(n),
+            [plots.literal(f"α{_sub(i + 1)},{_sub(j + 1)} ({plots.short_label(t)})") for j, t in enumerate(tokens)],
+        )
         ax.set_ylim(0, 1.1)
         ax.set_ylabel(plots.literal(text("sharpness.weight_axis", language)))
         plots.number_axes(ax, language)
@@ -116,17 +121,27 @@ class SharpnessControl(widgets.VBox):
             bar.set_height(w)
             label.set_position((label.get_position()[0], w))
             label.set_text(written(f"{w:.2f}", self._language))
-        self._ax.set_title(plots.literal(text("sharpness.title", self._language, i=self._i + 1, token=self._token,
-                                              factor=self.factor.label, q=f"q{_sub(self._i + 1)}")))
+        self._ax.set_title(
+            plots.literal(
+                text(
+                    "sharpness.title",
+                    self._language,
+                    i=self._i + 1,
+                    token=self._token,
+                    factor=self.factor.label,
+                    q=f"q{_sub(self._i + 1)}",
+                )
+            )
+        )
         buffer = io.BytesIO()
         self._fig.savefig(buffer, format="png")
         self.picture.value = buffer.getvalue()
 
-
     def __repr__(self) -> str:  # what a render without widgets shows: the chart's title and weights
         title = self._ax.get_title().replace(chr(10), chr(32)).replace("\\$", "$")  # as drawn
         return f"{title}: " + ("; " if self._language == "pt" else ", ").join(
-            written(f"{w:.2f}", self._language) for w in self.weights)
+            written(f"{w:.2f}", self._language) for w in self.weights
+        )
 
 
 def _sub(k: int) -> str:

@@ -10,6 +10,7 @@ re-run shows the new output.)
 The widget is wiring only: the solution itself is the notebook's code, and its check is the same
 checker the learner's own answer goes through.
 """
+
 from __future__ import annotations
 
 import ipywidgets as widgets
@@ -34,9 +35,12 @@ class SolutionButton(widgets.VBox):
         self._solve = solve
         self._language = language
         self.shown = False
-        self.button = widgets.Button(description=text("solution.show", language),
-                                     tooltip=text("solution.tooltip", language), icon="eye",
-                                     layout=widgets.Layout(width="auto"))
+        self.button = widgets.Button(
+            description=text("solution.show", language),
+            tooltip=text("solution.tooltip", language),
+            icon="eye",
+            layout=widgets.Layout(width="auto"),
+        )
         self.output = widgets.Output()
         self.button.on_click(lambda _button: self.toggle())
         super().__init__([self.button, self.output])

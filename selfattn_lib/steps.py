@@ -6,6 +6,7 @@ sums show 2 decimals (whole numbers as they are); tables show 4.
 
 Indices i, j are 0-based in Python; the text uses the chapter's 1-based subscripts (i=0 -> x_1).
 """
+
 from __future__ import annotations
 
 import html
@@ -14,8 +15,8 @@ import re
 
 import numpy as np
 
-from .attention import AttentionResult, as_matrix, project, self_attention
 from . import rounding, strings
+from .attention import AttentionResult, as_matrix, project, self_attention
 from .strings import DEFAULT_LANGUAGE
 
 __all__ = [
@@ -63,6 +64,7 @@ class Rendered(str):
 
 # --- blocks: ("text" | "heading", markdown line) | ("math", latex) | ("table", header, rows) ---
 
+
 def _block_markdown(block) -> str:
     kind = block[0]
     if kind == "text":
@@ -95,13 +97,12 @@ def _block_html(block) -> str:
     header, rows = block[1], block[2]
     cell = 'style="padding:2px 10px;text-align:right"'
     head = "".join(f"<th {cell}>{_inline_html(h)}</th>" for h in header)
-    body = "".join(
-        "<tr>" + "".join(f"<td {cell}>{_inline_html(c)}</td>" for c in row) + "</tr>" for row in rows
-    )
+    body = "".join("<tr>" + "".join(f"<td {cell}>{_inline_html(c)}</td>" for c in row) + "</tr>" for row in rows)
     return f'<table style="border-collapse:collapse"><tr>{head}</tr>{body}</table>'
 
 
 # --- numbers ----------------------------------------------------------------------------------
+
 
 def _written_line(line: str, language: str) -> str:
     """A line of prose with inline $math$: every number as `language` writes it (rounding.written),
@@ -121,8 +122,13 @@ def _written(blocks, language: str) -> Rendered:
         if kind == "math":
             shown.append(("math", rounding.written(block[1], language, math=True)))
         elif kind == "table":
-            shown.append(("table", [_written_line(h, language) for h in block[1]],
-                          [[_written_line(c, language) for c in row] for row in block[2]]))
+            shown.append(
+                (
+                    "table",
+                    [_written_line(h, language) for h in block[1]],
+                    [[_written_line(c, language) for c in row] for row in block[2]],
+                )
+            )
         else:
             shown.append((kind, _written_line(block[1], language)))
     return Rendered(shown)
@@ -179,8 +185,10 @@ def _places_for_exponentials(row, shift, exps, total) -> int:
     shown = [float(rounding.round_half_up(x, 10)) - shift for x in row]
 
     def exact_at(places):  # each e^score shown is e^(the score shown), at these decimals
-        return all(rounding.round_half_up(math.exp(x), places) == rounding.round_half_up(e, places)
-                   for x, e in zip(shown, exps))
+        return all(
+            rounding.round_half_up(math.exp(x), places) == rounding.round_half_up(e, places)
+            for x, e in zip(shown, exps)
+        )
 
     for places in range(2, 7):
         if exact_at(places) and rounding.adds_up([[e] for e in exps], total, places):
@@ -226,7 +234,7 @@ def _places_for_products(a, b, total) -> int:
 
 
 def _word(tokens, i) -> str:
-    """ “gato”: a learner's token, with the characters Markdown or LaTeX would act on escaped."""
+    """“gato”: a learner's token, with the characters Markdown or LaTeX would act on escaped."""
     if tokens is None or i >= len(tokens):
         return ""
     return " “" + re.sub(r"([\\`*_|$<\[\]#])", r"\\\1", str(tokens[i])) + "”"
@@ -237,16 +245,14 @@ def _check_index(name: str, value: int, n: int, what: str) -> int:
         raise ValueError(f"{name} must be a whole number (0-based index of a {what}); got {value!r}")
     if not 0 <= value < n:
         raise ValueError(
-            f"{name} must be between 0 and {n - 1} (0-based index of a {what}; there are {n}); "
-            f"got {value}"
+            f"{name} must be between 0 and {n - 1} (0-based index of a {what}; there are {n}); got {value}"
         )
     return int(value)
 
 
 def _check_result(result) -> AttentionResult:
     if not isinstance(result, AttentionResult):
-        raise ValueError(f"result must be an AttentionResult (from self_attention); got "
-                         f"{type(result).__name__}")
+        raise ValueError(f"result must be an AttentionResult (from self_attention); got {type(result).__name__}")
     return result
 
 
@@ -255,8 +261,7 @@ def _check_tokens(tokens, n: int):
     if tokens is None:
         return None
     if isinstance(tokens, (str, bytes)) or not isinstance(tokens, (list, tuple, np.ndarray)):
-        raise ValueError(f"tokens must be a list of {n} words (one per token) or None; got "
-                         f"{type(tokens).__name__}")
+        raise ValueError(f"tokens must be a list of {n} words (one per token) or None; got {type(tokens).__name__}")
     if np.ndim(tokens) != 1 or len(tokens) != n:
         raise ValueError(f"tokens must have one word per token, {n}; got {len(tokens)}")
     return tokens
@@ -268,8 +273,10 @@ def _visible(result: AttentionResult, i: int) -> range:
 
 # --- the steps -------------------------------------------------------------------------------
 
-def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAULT_LANGUAGE,
-                    positions=False, vector=None) -> Rendered:
+
+def projection_step(
+    X, W, i, name="q", component=0, tokens=None, language=DEFAULT_LANGUAGE, positions=False, vector=None
+) -> Rendered:
     """q_i = x_i W^Q (or k, v), with one component written out as a sum of products.
     `positions`: X holds x_i + p_i (the word plus its position's encoding), and is called so.
     `vector`: q_i as already computed (a result's Q[i]), so the steps show that very number."""
@@ -280,28 +287,29 @@ def projection_step(X, W, i, name="q", component=0, tokens=None, language=DEFAUL
     tokens = _check_tokens(tokens, X.shape[0])
     if W.shape[0] != X.shape[1]:
         raise ValueError(
-            f"W_{name} must have d_model = {X.shape[1]} rows to match X; got shape "
-            f"{W.shape[0]} x {W.shape[1]}"
+            f"W_{name} must have d_model = {X.shape[1]} rows to match X; got shape {W.shape[0]} x {W.shape[1]}"
         )
     i = _check_index("i", i, X.shape[0], "token")
     c = _check_index("component", component, W.shape[1], "column of W")
-    vector = project(X, W)[i] if vector is None else np.asarray(vector, dtype=float)  # project: a ValueError if X W overflows
+    vector = (
+        project(X, W)[i] if vector is None else np.asarray(vector, dtype=float)
+    )  # project: a ValueError if X W overflows
     places = _places_for_products(X[i], W[:, c], vector[c])
     s, t = i + 1, c + 1
     x = rf"(x_{{{s}}} + p_{{{s}}})" if positions else f"x_{{{s}}}"
     say = strings.speaker(language, learner=False)  # the step's prose in `language`
     matrix = f"$W^{letter}$"
     blocks = [
-        ("text", say("step_projection", formula=f"${name}_{{{s}}} = {x} W^{letter}$", s=s,
-                     word=_word(tokens, i))),
+        ("text", say("step_projection", formula=f"${name}_{{{s}}} = {x} W^{letter}$", s=s, word=_word(tokens, i))),
         ("math", rf"{x} = {_row_vector(X[i])}"),
-        ("text", say("step_projection_component", t=t, vector=f"${name}_{{{s}}}$", x=f"${x}$",
-                     matrix=matrix)),
-        ("math", rf"{name}_{{{s},{t}}} = {_sum_of_products(X[i], W[:, c], places)}"
-                 rf"{_products_equal(X[i], W[:, c], vector[c], places)}{_num(vector[c], places)}"),
+        ("text", say("step_projection_component", t=t, vector=f"${name}_{{{s}}}$", x=f"${x}$", matrix=matrix)),
+        (
+            "math",
+            rf"{name}_{{{s},{t}}} = {_sum_of_products(X[i], W[:, c], places)}"
+            rf"{_products_equal(X[i], W[:, c], vector[c], places)}{_num(vector[c], places)}",
+        ),
         ("text", say("step_projection_all", count=len(vector), matrix=matrix)),
-        ("table", [f"${name}_{{{s},{k + 1}}}$" for k in range(len(vector))],
-         [[_fixed(x) for x in vector]]),
+        ("table", [f"${name}_{{{s},{k + 1}}}$" for k in range(len(vector))], [[_fixed(x) for x in vector]]),
     ]
     return _written(blocks, language)
 
@@ -321,20 +329,37 @@ def score_step(result: AttentionResult, i, j, tokens=None, language=DEFAULT_LANG
     places = _places_for_products(result.Q[i], result.K[j], dot)
     blocks = [
         ("text", say("step_score", s=s, word_i=_word(tokens, i), t=t, word_j=_word(tokens, j))),
-        ("math", rf"q_{{{s}}} \cdot k_{{{t}}} = {_sum_of_products(result.Q[i], result.K[j], places)}"
-                 rf"{_products_equal(result.Q[i], result.K[j], dot, places)}{_num(dot, places)}"),
+        (
+            "math",
+            rf"q_{{{s}}} \cdot k_{{{t}}} = {_sum_of_products(result.Q[i], result.K[j], places)}"
+            rf"{_products_equal(result.Q[i], result.K[j], dot, places)}{_num(dot, places)}",
+        ),
     ]
     score = result.scores[i, j]
     if result.scaled:
         root = math.sqrt(result.d_k)
-        blocks.append(("math", rf"\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = "
-                               rf"\frac{{q_{{{s}}} \cdot k_{{{t}}}}}{{\sqrt{{d_k}}}} = "
-                               rf"\frac{{{_num(dot, places)}}}{{\sqrt{{{result.d_k}}}}}"
-                               + (rf" = \frac{{{_num(dot, places)}}}{{{_num(root)}}}" if root == int(root) else "")
-                               + _quotient_equals(dot, root, score, places) + _trimmed(score, places + 1)))
+        blocks.append(
+            (
+                "math",
+                rf"\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = "
+                rf"\frac{{q_{{{s}}} \cdot k_{{{t}}}}}{{\sqrt{{d_k}}}} = "
+                rf"\frac{{{_num(dot, places)}}}{{\sqrt{{{result.d_k}}}}}"
+                + (rf" = \frac{{{_num(dot, places)}}}{{{_num(root)}}}" if root == int(root) else "")
+                + _quotient_equals(dot, root, score, places)
+                + _trimmed(score, places + 1),
+            )
+        )
     else:
-        blocks.append(("text", say("step_score_unscaled", root="$\\sqrt{d_k}$",
-                                   formula=f"$\\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = {_num(score)}$")))
+        blocks.append(
+            (
+                "text",
+                say(
+                    "step_score_unscaled",
+                    root="$\\sqrt{d_k}$",
+                    formula=f"$\\mathrm{{score}}(x_{{{s}}}, x_{{{t}}}) = {_num(score)}$",
+                ),
+            )
+        )
     if result.causal and j > i:
         blocks.append(("text", say("step_score_masked", t=t, s=s, formula=f"$\\alpha_{{{s}{t}}} = 0$")))
     return _written(blocks, language)
@@ -359,12 +384,17 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
     # the number shown next to it (e^{31.3875 - 32.34} is 0.39, not the 0.38 of 31.3875 - 32.34375)
     top_text = _exponent(top, places)
     top_text = f"({top_text})" if top_text.startswith("-") else top_text
-    power = ((lambda x: rf"e^{{{_exponent(x, places)}}}") if shift == 0
-             else (lambda x: rf"e^{{{_exponent(x, places)} - {top_text}}}"))
+    power = (
+        (lambda x: rf"e^{{{_exponent(x, places)}}}")
+        if shift == 0
+        else (lambda x: rf"e^{{{_exponent(x, places)} - {top_text}}}")
+    )
     say = strings.speaker(language, learner=False)  # the step's prose in `language`
     over = say("step_softmax_all_tokens") if not result.causal else f"$j \\le {s}$"
-    formula = (f"$\\alpha_{{{s}j}} = e^{{\\mathrm{{score}}(x_{{{s}}}, x_j)}} / "
-               f"\\sum_k e^{{\\mathrm{{score}}(x_{{{s}}}, x_k)}}$")
+    formula = (
+        f"$\\alpha_{{{s}j}} = e^{{\\mathrm{{score}}(x_{{{s}}}, x_j)}} / "
+        f"\\sum_k e^{{\\mathrm{{score}}(x_{{{s}}}, x_k)}}$"
+    )
     blocks = [("text", say("step_softmax", s=s, word=_word(tokens, i), over=over, formula=formula))]
     if shift:
         blocks.append(("text", say("step_softmax_shift", top=f"${_num(top)}$")))
@@ -377,8 +407,18 @@ def softmax_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGU
     table = []
     for j, x, e in zip(visible, row, exps):
         table.append([f"{j + 1}{_word(tokens, j)}", _fixed(x), _fixed(e), _fixed(result.weights[i, j])])
-    blocks.append(("table", ["$j$", say("step_column_score"), r"$e^{\mathrm{score}}$" if not shift else r"$e^{\mathrm{score} - \max}$",
-                             f"$\\alpha_{{{s}j}}$"], table))
+    blocks.append(
+        (
+            "table",
+            [
+                "$j$",
+                say("step_column_score"),
+                r"$e^{\mathrm{score}}$" if not shift else r"$e^{\mathrm{score} - \max}$",
+                f"$\\alpha_{{{s}j}}$",
+            ],
+            table,
+        )
+    )
     hidden = [j + 1 for j in range(result.n) if j not in visible]
     if hidden:
         names = ", ".join(str(t) for t in hidden)
@@ -396,32 +436,38 @@ def output_step(result: AttentionResult, i, tokens=None, language=DEFAULT_LANGUA
     visible = list(_visible(result, i))
     symbolic = " + ".join(rf"\alpha_{{{s}{j + 1}}} v_{{{j + 1}}}" for j in visible)
     # every component's sum must add up as shown: the decimals the worst component needs
-    places = max(_places_for_products(result.weights[i, visible], result.V[visible, c], result.output[i, c])
-                 for c in range(result.d_v))
-    exact = all(_products_equal(result.weights[i, visible], result.V[visible, c], result.output[i, c], places)
-                == " = " for c in range(result.d_v))
+    places = max(
+        _places_for_products(result.weights[i, visible], result.V[visible, c], result.output[i, c])
+        for c in range(result.d_v)
+    )
+    exact = all(
+        _products_equal(result.weights[i, visible], result.V[visible, c], result.output[i, c], places) == " = "
+        for c in range(result.d_v)
+    )
     sign = " = " if exact else r" \approx "
-    numeric = " + ".join(rf"{_factor(result.weights[i, j], places)} \cdot {_row_vector(result.V[j], places)}"
-                         for j in visible)
+    numeric = " + ".join(
+        rf"{_factor(result.weights[i, j], places)} \cdot {_row_vector(result.V[j], places)}" for j in visible
+    )
     blocks = [
-        ("text", strings.text("step_output", language, s=s, word=_word(tokens, i), values="$v_j$",
-                              alpha=f"$\\alpha_{{{s}j}}$")),
+        (
+            "text",
+            strings.text(
+                "step_output", language, s=s, word=_word(tokens, i), values="$v_j$", alpha=f"$\\alpha_{{{s}j}}$"
+            ),
+        ),
         ("math", rf"a_{{{s}}} = {symbolic} = {numeric}{sign}{_row_vector(result.output[i], places)}"),
-        ("table", [f"$a_{{{s},{k + 1}}}$" for k in range(result.d_v)],
-         [[_fixed(x) for x in result.output[i]]]),
+        ("table", [f"$a_{{{s},{k + 1}}}$" for k in range(result.d_v)], [[_fixed(x) for x in result.output[i]]]),
     ]
     return _written(blocks, language)
 
 
-def worked_example(X, W_q, W_k, W_v, tokens, i, causal=True, scaled=True,
-                   language=DEFAULT_LANGUAGE) -> Rendered:
+def worked_example(X, W_q, W_k, W_v, tokens, i, causal=True, scaled=True, language=DEFAULT_LANGUAGE) -> Rendered:
     """All four steps for token i: projections, scores, softmax, output."""
     result = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
     return worked_steps(result, X, W_q, tokens, i, language=language)
 
 
-def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LANGUAGE,
-                 positions=False) -> Rendered:
+def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LANGUAGE, positions=False) -> Rendered:
     """`worked_example` for a result already computed from X and W_q (as the explorer has)."""
     result = _check_result(result)
     X = as_matrix(X, "X")
@@ -429,23 +475,31 @@ def worked_steps(result: AttentionResult, X, W_q, tokens, i, language=DEFAULT_LA
         raise ValueError(f"X must have one row per token of the result, {result.n}; got {X.shape[0]} rows")
     W_q = as_matrix(W_q, "W_q")
     if W_q.shape != (X.shape[1], result.d_k):
-        raise ValueError(f"W_q must be {X.shape[1]} x {result.d_k} (d_model x d_k of the result); got "
-                         f"{W_q.shape[0]} x {W_q.shape[1]}")
+        raise ValueError(
+            f"W_q must be {X.shape[1]} x {result.d_k} (d_model x d_k of the result); got "
+            f"{W_q.shape[0]} x {W_q.shape[1]}"
+        )
     tokens = _check_tokens(tokens, result.n)
     i = _check_index("i", i, result.n, "token")
     s = i + 1
     say = strings.speaker(language, learner=False)  # the step's prose in `language`
     # Each step function writes its own numbers in `language`'s way; the lines made here are
     # written here, each block once (writing twice would group a decimal's digits as thousands).
-    parts = [_written([("heading", say("step_worked", s=s, word=_word(tokens, i),
-                                       mode=mode_label(result, language)))], language)]
+    parts = [
+        _written(
+            [("heading", say("step_worked", s=s, word=_word(tokens, i), mode=mode_label(result, language)))], language
+        )
+    ]
     parts.append(_written([("text", say("step_1"))], language))
-    parts.append(projection_step(X, W_q, i, "q", 0, tokens, language=language, positions=positions,
-                                 vector=result.Q[i]))
+    parts.append(projection_step(X, W_q, i, "q", 0, tokens, language=language, positions=positions, vector=result.Q[i]))
     visible = list(_visible(result, i))
     rows = [[f"{j + 1}{_word(tokens, j)}", f"$k_{{{j + 1}}}$", *map(_fixed, result.K[j])] for j in visible]
     rows += [[f"{j + 1}{_word(tokens, j)}", f"$v_{{{j + 1}}}$", *map(_fixed, result.V[j])] for j in visible]
-    header = [say("step_column_token"), say("step_column_vector"), *[str(c + 1) for c in range(max(result.d_k, result.d_v))]]
+    header = [
+        say("step_column_token"),
+        say("step_column_vector"),
+        *[str(c + 1) for c in range(max(result.d_k, result.d_v))],
+    ]
     rows = [r + [""] * (len(header) - len(r)) for r in rows]
     parts.append(_written([("text", say("step_keys_values")), ("table", header, rows)], language))
     parts.append(_written([("text", say("step_2"))], language))

@@ -20,6 +20,7 @@ Forward, for a batch of B sentences of n tokens (row vectors, as in the chapter)
 Every backward step is written out by hand below, one function per forward step, and the
 tests check each one against central finite differences.
 """
+
 from __future__ import annotations
 
 import itertools
@@ -30,22 +31,59 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from .attention import AttentionResult, _flag, causal_mask, self_attention, softmax
 from . import answers
-from .exercises import _LANGUAGE, Feedback, _answers, _numbers, _short
+from .attention import AttentionResult, _flag, causal_mask, self_attention, softmax
+from .exercises import _LANGUAGE, Feedback, _answers, _numbers
 from .strings import DEFAULT_LANGUAGE, text
 
 __all__ = [
-    "DETERMINERS", "NOUNS", "ADJECTIVES", "VERBS", "ADVERBS", "PERSONS", "SEEING_VERBS",
-    "FEATURES", "CHAPTER_INPUT", "HELD_OUT_NOUNS", "HELD_OUT_ADJECTIVES", "SAVE_AT",
-    "Lexicon", "make_lexicon", "Dataset", "make_dataset", "train_test_split",
-    "Params", "init_params", "Forward", "forward", "bce_loss",
-    "readout_backward", "combine_backward", "softmax_backward", "scores_backward",
-    "project_backward", "loss_and_gradients",
-    "Snapshot", "TrainingRun", "TrainingDiverged", "train", "MAX_STEPS", "MAX_LR",
-    "check_hyperparameters", "check_share", "guarded_step", "guarded_update", "predict", "noun_weights", "evaluate", "attention_result",
-    "Experiment", "run_experiment",
-    "check_softmax_backward", "check_logit_gradient", "check_attention_target",
+    "DETERMINERS",
+    "NOUNS",
+    "ADJECTIVES",
+    "VERBS",
+    "ADVERBS",
+    "PERSONS",
+    "SEEING_VERBS",
+    "FEATURES",
+    "CHAPTER_INPUT",
+    "HELD_OUT_NOUNS",
+    "HELD_OUT_ADJECTIVES",
+    "SAVE_AT",
+    "Lexicon",
+    "make_lexicon",
+    "Dataset",
+    "make_dataset",
+    "train_test_split",
+    "Params",
+    "init_params",
+    "Forward",
+    "forward",
+    "bce_loss",
+    "readout_backward",
+    "combine_backward",
+    "softmax_backward",
+    "scores_backward",
+    "project_backward",
+    "loss_and_gradients",
+    "Snapshot",
+    "TrainingRun",
+    "TrainingDiverged",
+    "train",
+    "MAX_STEPS",
+    "MAX_LR",
+    "check_hyperparameters",
+    "check_share",
+    "guarded_step",
+    "guarded_update",
+    "predict",
+    "noun_weights",
+    "evaluate",
+    "attention_result",
+    "Experiment",
+    "run_experiment",
+    "check_softmax_backward",
+    "check_logit_gradient",
+    "check_attention_target",
     "ATTENTION_EXERCISE",
 ]
 
@@ -56,15 +94,35 @@ __all__ = [
 DETERMINERS = {"O": 1, "Um": 1, "A": -1, "Uma": -1, "Cada": 0, "Qualquer": 0}
 # (masculine, feminine) pairs; some do not end in -o/-a, to show that spelling is not the cue.
 NOUNS = (
-    ("gato", "gata"), ("menino", "menina"), ("lobo", "loba"), ("aluno", "aluna"),
-    ("pato", "pata"), ("coelho", "coelha"), ("porco", "porca"), ("macaco", "macaca"),
-    ("tio", "tia"), ("vizinho", "vizinha"), ("cão", "cadela"), ("leão", "leoa"),
-    ("homem", "mulher"), ("rapaz", "moça"),
+    ("gato", "gata"),
+    ("menino", "menina"),
+    ("lobo", "loba"),
+    ("aluno", "aluna"),
+    ("pato", "pata"),
+    ("coelho", "coelha"),
+    ("porco", "porca"),
+    ("macaco", "macaca"),
+    ("tio", "tia"),
+    ("vizinho", "vizinha"),
+    ("cão", "cadela"),
+    ("leão", "leoa"),
+    ("homem", "mulher"),
+    ("rapaz", "moça"),
 )
 # adjective stems: stem + "o" is masculine, stem + "a" feminine (preto / preta)
 ADJECTIVES = (
-    "pret", "branc", "pequen", "bonit", "velh", "nov", "gord", "magr", "lind",
-    "cansad", "assustad", "molhad",
+    "pret",
+    "branc",
+    "pequen",
+    "bonit",
+    "velh",
+    "nov",
+    "gord",
+    "magr",
+    "lind",
+    "cansad",
+    "assustad",
+    "molhad",
 )
 VERBS = ("correu", "saltou", "dormiu", "comeu", "fugiu", "chegou", "caiu", "parou", "nadou")
 # The second pattern, "Ela viu o gato preto", puts a gendered word (the subject) before the
@@ -113,7 +171,7 @@ def make_lexicon(rng: np.random.Generator, identity_scale: float = 0.5) -> Lexic
         x = np.zeros(len(FEATURES))
         x[FEATURES.index(category)] = 1.0
         x[GENDER] = gender
-        x[GENDER + 1:] = rng.normal(0.0, identity_scale, size=len(FEATURES) - GENDER - 1)
+        x[GENDER + 1 :] = rng.normal(0.0, identity_scale, size=len(FEATURES) - GENDER - 1)
         vectors[word.lower()], genders[word.lower()] = x, gender
 
     for word, gender in DETERMINERS.items():
@@ -134,12 +192,13 @@ def make_lexicon(rng: np.random.Generator, identity_scale: float = 0.5) -> Lexic
 
 # --- Data ----------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    tokens: list          # B tuples of 5 words, the adjective as its stem ("pret-")
-    X: np.ndarray         # (B, 5, d_model)
-    y: np.ndarray         # (B,)  1.0 when the adjective takes "-a" (feminine), else 0.0
-    noun: np.ndarray      # (B,)  position of the noun the adjective agrees with
+    tokens: list  # B tuples of 5 words, the adjective as its stem ("pret-")
+    X: np.ndarray  # (B, 5, d_model)
+    y: np.ndarray  # (B,)  1.0 when the adjective takes "-a" (feminine), else 0.0
+    noun: np.ndarray  # (B,)  position of the noun the adjective agrees with
     adjective: np.ndarray  # (B,)  position of the adjective stem
 
     def __len__(self):
@@ -153,10 +212,11 @@ class Dataset:
         return " ".join(words)
 
     @staticmethod
-    def concat(*parts) -> "Dataset":
-        return Dataset(sum((p.tokens for p in parts), []),
-                       *(np.concatenate([getattr(p, name) for p in parts])
-                         for name in ("X", "y", "noun", "adjective")))
+    def concat(*parts) -> Dataset:
+        return Dataset(
+            sum((p.tokens for p in parts), []),
+            *(np.concatenate([getattr(p, name) for p in parts]) for name in ("X", "y", "noun", "adjective")),
+        )
 
 
 def _pick(rng, options):
@@ -166,13 +226,13 @@ def _pick(rng, options):
 def check_share(value, name: str) -> float:
     """A probability: a real number from 0 to 1, or a ValueError naming `name`."""
     if isinstance(value, (bool, np.bool_)) or not isinstance(value, numbers.Real) or not 0 <= value <= 1:
-        raise ValueError(f"{name} must be a number between 0 and 1 (a share of the sentences); "
-                         f"got {value!r}"[:200])
+        raise ValueError(f"{name} must be a number between 0 and 1 (a share of the sentences); got {value!r}"[:200])
     return float(value)
 
 
-def make_dataset(rng, lexicon, size, nouns=NOUNS, adjectives=ADJECTIVES,
-                 neutral_share=1 / 3, seeing_share=1 / 2) -> Dataset:
+def make_dataset(
+    rng, lexicon, size, nouns=NOUNS, adjectives=ADJECTIVES, neutral_share=1 / 3, seeing_share=1 / 2
+) -> Dataset:
     """`size` random sentences of two patterns, each 5 words long:
 
     "O gato pret- correu rapidamente"  (determiner noun adjective verb adverb), and, with
@@ -203,8 +263,7 @@ def make_dataset(rng, lexicon, size, nouns=NOUNS, adjectives=ADJECTIVES,
     return Dataset(tokens, X, np.array(y), np.array(noun_at), np.array(adjective_at))
 
 
-def train_test_split(rng, lexicon, train_size=240, test_size=120, neutral_share=1 / 3,
-                     seeing_share=1 / 2):
+def train_test_split(rng, lexicon, train_size=240, test_size=120, neutral_share=1 / 3, seeing_share=1 / 2):
     """Training sentences never use a held-out word; every test sentence uses at least one."""
     train_nouns = tuple(p for p in NOUNS if p not in HELD_OUT_NOUNS)
     train_adjectives = tuple(a for a in ADJECTIVES if a not in HELD_OUT_ADJECTIVES)
@@ -220,13 +279,14 @@ def train_test_split(rng, lexicon, train_size=240, test_size=120, neutral_share=
 
 # --- Model ---------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, eq=False)
 class Params:
     """What training changes: the three projections and the readout."""
 
-    W_q: np.ndarray    # (d_model, d_k)
-    W_k: np.ndarray    # (d_model, d_k)
-    W_v: np.ndarray    # (d_model, d_v)
+    W_q: np.ndarray  # (d_model, d_k)
+    W_k: np.ndarray  # (d_model, d_k)
+    W_v: np.ndarray  # (d_model, d_v)
     w_out: np.ndarray  # (d_v,)
     b_out: np.ndarray  # ()  a scalar, kept as an array so every parameter updates alike
 
@@ -235,7 +295,7 @@ class Params:
     def items(self):
         return [(name, getattr(self, name)) for name in self.NAMES]
 
-    def copy(self) -> "Params":
+    def copy(self) -> Params:
         return Params(*(np.array(value, dtype=float) for _, value in self.items()))
 
 
@@ -262,8 +322,8 @@ class Forward:
     weights: np.ndarray
     output: np.ndarray
     adjective: np.ndarray  # (B,) which row of `output` feeds the readout
-    logits: np.ndarray     # (B,)
-    p: np.ndarray          # (B,) P(feminine ending)
+    logits: np.ndarray  # (B,)
+    p: np.ndarray  # (B,) P(feminine ending)
 
     @property
     def read(self) -> np.ndarray:
@@ -293,14 +353,15 @@ def bce_loss(p, y) -> float:
 
 # --- Backward, one forward step at a time -----------------------------------------------------
 
+
 def readout_backward(fwd: Forward, y, w_out):
     """From the loss back to the readout and to the layer's output.
 
     For sigmoid followed by cross-entropy, dL/dlogit_b = (p_b - y_b) / B. Only the adjective's
     row of `output` feeds the readout, so every other row gets zero gradient.
     """
-    dlogits = (fwd.p - y) / len(y)                             # (B,)
-    dw_out = dlogits @ fwd.read                                 # (d_v,)
+    dlogits = (fwd.p - y) / len(y)  # (B,)
+    dw_out = dlogits @ fwd.read  # (d_v,)
     db_out = dlogits.sum()
     doutput = np.zeros_like(fwd.output)
     doutput[np.arange(len(y)), fwd.adjective] = dlogits[:, None] * w_out
@@ -363,6 +424,7 @@ def _loss_gradients_forward(params: Params, data: Dataset):
 
 # --- Training ------------------------------------------------------------------------------
 
+
 @dataclass(frozen=True, eq=False)
 class Snapshot:
     step: int
@@ -372,10 +434,10 @@ class Snapshot:
 
 @dataclass(frozen=True, eq=False)
 class TrainingRun:
-    params: Params               # after the last step
-    lr: float                    # the learning rate used
-    losses: np.ndarray           # (steps + 1,) training loss at each step, before its update
-    noun_attention: np.ndarray   # (steps + 1,) mean alpha(adjective -> its noun), training set
+    params: Params  # after the last step
+    lr: float  # the learning rate used
+    losses: np.ndarray  # (steps + 1,) training loss at each step, before its update
+    noun_attention: np.ndarray  # (steps + 1,) mean alpha(adjective -> its noun), training set
     snapshots: list = field(default_factory=list)
 
     @property
@@ -407,23 +469,23 @@ def check_hyperparameters(steps, lr, **flags) -> tuple:
     steps a whole number in 0..MAX_STEPS, lr a finite number in (0, MAX_LR], each flag True or
     False. Returns (steps, lr, *flags) as int, float and bools; else a ValueError naming it."""
     if isinstance(steps, (bool, np.bool_)) or not isinstance(steps, (int, np.integer)):
-        raise ValueError(f"steps must be a whole number of training steps; got {steps!r} "
-                         f"({type(steps).__name__})")
+        raise ValueError(f"steps must be a whole number of training steps; got {steps!r} ({type(steps).__name__})")
     if not 0 <= steps <= MAX_STEPS:
         raise ValueError(f"steps must be between 0 and {MAX_STEPS}; got {steps}")
     if isinstance(lr, (bool, np.bool_)) or not isinstance(lr, numbers.Real):
         raise ValueError(f"lr (the learning rate) must be a number; got {lr!r} ({type(lr).__name__})")
     # compared before any float(): 10**400 is a Python int that float() cannot hold
     if not (0 < lr <= MAX_LR):  # also False for nan
-        raise ValueError(f"lr (the learning rate) must be a finite number above 0 and at most "
-                         f"{MAX_LR:g}; got {lr!r}")
+        raise ValueError(f"lr (the learning rate) must be a finite number above 0 and at most {MAX_LR:g}; got {lr!r}")
     return (int(steps), float(lr), *(_flag(value, name) for name, value in flags.items()))
 
 
 def _diverged(step: int, what: str, lr: float, run) -> TrainingDiverged:
     return TrainingDiverged(
         f"training stopped at step {step}: {what}. The updates grew too large for lr = {lr:g}; "
-        f"try a smaller learning rate.", run)
+        f"try a smaller learning rate.",
+        run,
+    )
 
 
 def guarded_step(step: int, lr: float, partial_run, compute, *args):
@@ -434,8 +496,7 @@ def guarded_step(step: int, lr: float, partial_run, compute, *args):
         try:
             loss, *rest = compute(*args)
         except ValueError as exc:  # the softmax refuses nan or inf scores
-            raise _diverged(step, f"the attention scores are no longer finite ({exc})", lr,
-                            partial_run()) from None
+            raise _diverged(step, f"the attention scores are no longer finite ({exc})", lr, partial_run()) from None
     if not math.isfinite(loss):
         raise _diverged(step, f"the loss became {loss}", lr, partial_run())
     return (loss, *rest)
@@ -464,10 +525,12 @@ def _check_training_arguments(params, data, steps, lr, save_at):
         chosen = list(itertools.islice(iter(save_at), MAX_STEPS + 2))
     except TypeError:
         chosen = None
-    if chosen is None or any(isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer))
-                             or k < 0 for k in chosen):
-        raise ValueError(f"save_at must be a list of whole step numbers (0 or more), such as "
-                         f"(0, 10, 100); got {save_at!r}"[:300])
+    if chosen is None or any(
+        isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)) or k < 0 for k in chosen
+    ):
+        raise ValueError(
+            f"save_at must be a list of whole step numbers (0 or more), such as (0, 10, 100); got {save_at!r}"[:300]
+        )
     save_at = {int(k) for k in chosen}
     return steps, lr, save_at
 
@@ -495,8 +558,7 @@ def train(params: Params, data: Dataset, steps=300, lr=1.0, save_at=()) -> Train
             snapshots.append(Snapshot(step, params.copy(), loss))
         if step < steps:
             with np.errstate(all="ignore"):
-                updated = Params(*(value - lr * grad for (_, value), (_, grad)
-                                   in zip(params.items(), grads.items())))
+                updated = Params(*(value - lr * grad for (_, value), (_, grad) in zip(params.items(), grads.items())))
             guarded_update(step, lr, partial_run, [value for _, value in updated.items()])
             params = updated
     return TrainingRun(params, lr, np.array(losses), np.array(noun_attention), snapshots)
@@ -544,13 +606,11 @@ class Experiment:
     run: TrainingRun
 
 
-def run_experiment(seed=0, steps=600, lr=3.0, save_at=SAVE_AT, neutral_share=1 / 3,
-                   seeing_share=1 / 2) -> Experiment:
+def run_experiment(seed=0, steps=600, lr=3.0, save_at=SAVE_AT, neutral_share=1 / 3, seeing_share=1 / 2) -> Experiment:
     """Embeddings, data, initial weights and training, all from one seeded generator."""
     rng = np.random.default_rng(seed)
     lexicon = make_lexicon(rng)
-    train_set, test_set = train_test_split(rng, lexicon, neutral_share=neutral_share,
-                                           seeing_share=seeing_share)
+    train_set, test_set = train_test_split(rng, lexicon, neutral_share=neutral_share, seeing_share=seeing_share)
     initial = init_params(rng)
     run = train(initial, train_set, steps=steps, lr=lr, save_at=save_at)
     return Experiment(lexicon, train_set, test_set, initial, run)
@@ -560,6 +620,7 @@ def run_experiment(seed=0, steps=600, lr=3.0, save_at=SAVE_AT, neutral_share=1 /
 # Each returns an exercises.Feedback (the series' one format): truthy when right, and its
 # message names the specific mistake when one is recognised, in the check's `language`
 # ("training.*" keys of strings; `_answers` sets the language for the call, as in exercises).
+
 
 def _t(key: str, **values) -> str:
     return text("training." + key, _LANGUAGE.get(), **values)
@@ -582,8 +643,9 @@ def check_softmax_backward(fn, language=DEFAULT_LANGUAGE) -> Feedback:
             warnings.simplefilter("ignore")
             got = fn(dweights.copy(), weights.copy())
     except Exception as exc:  # the learner's code: report it, do not stop the notebook
-        return Feedback(False, _t("backward_raised", error=type(exc).__name__,
-                                  detail=answers.error_detail(exc)), ("error",))
+        return Feedback(
+            False, _t("backward_raised", error=type(exc).__name__, detail=answers.error_detail(exc)), ("error",)
+        )
     if got is None:
         return Feedback(False, _t("backward_none"), ("unanswered",))
     got, problem = _numbers(got)
@@ -621,8 +683,7 @@ def check_logit_gradient(value, p=0.8, y=1.0, language=DEFAULT_LANGUAGE) -> Feed
     value, problem = answers.read_number(value, _LANGUAGE.get())
     if problem is not None:  # read as every check reads one number (answers.read_number)
         got, code = problem
-        return Feedback(False, got if code == answers.DECIMAL_COMMA else _t("logit_not_number", got=got),
-                        (code,))
+        return Feedback(False, got if code == answers.DECIMAL_COMMA else _t("logit_not_number", got=got), (code,))
     expected = p - y
     if math.isclose(value, expected, abs_tol=1e-6):
         return Feedback(True, _t("logit_right", p=float(f"{p:g}"), y=float(f"{y:g}"), expected=float(f"{expected:g}")))

@@ -6,6 +6,7 @@ A refused entry changes nothing (the boxes show the matrix again) and says why n
 control. No exception reaches ipywidgets: JupyterLab would show nothing and the widget would
 look frozen. Nothing a learner types is evaluated: numbers are read by a regular expression.
 """
+
 from __future__ import annotations
 
 import functools
@@ -17,17 +18,25 @@ import numpy as np
 
 from .attention import as_matrix
 from .explorer.payload import PANELS
-from .explorer.state import (MAX_DIM, MAX_TOKENS, InputError, check_label, number_text, parse_matrix,
-                             parse_number)
+from .explorer.state import MAX_DIM, MAX_TOKENS, InputError, check_label, number_text, parse_matrix, parse_number
 from .strings import DEFAULT_LANGUAGE, text
 
-__all__ = ["MatrixEditor", "AttentionExplorer", "parse_number", "parse_matrix", "InputError",
-           "MAX_TOKENS", "MAX_DIM", "PANELS"]
+__all__ = [
+    "MatrixEditor",
+    "AttentionExplorer",  # noqa: F822 - re-exported lazily by __getattr__ below
+    "parse_number",
+    "parse_matrix",
+    "InputError",
+    "MAX_TOKENS",
+    "MAX_DIM",
+    "PANELS",
+]
 
 
 def _guarded(handler, show, language):
     """`handler` for a widget callback: an exception becomes `show(message)` next to the control,
     since JupyterLab shows nothing for it and the widget would just look frozen."""
+
     @functools.wraps(handler)
     def run(*args):
         try:
@@ -36,6 +45,7 @@ def _guarded(handler, show, language):
             show(exc.message(language))
         except Exception as exc:  # noqa: BLE001 - shown to the learner, never lost
             show(text("callback_failed", language, error=f"{type(exc).__name__}: {str(exc)[:200]}"))
+
     return run
 
 
@@ -82,8 +92,19 @@ class MatrixEditor(widgets.VBox):
     proposed to it as `owner(editor, matrix=..., label=(row, text), done=message)`, and the owner
     shows the outcome (`set_value`, `show_message`)."""
 
-    def __init__(self, values, row_labels, col_labels, title="", reset_values=None,
-                 editable_row_labels=False, language=DEFAULT_LANGUAGE, name=None, owner=None, shared=None):
+    def __init__(
+        self,
+        values,
+        row_labels,
+        col_labels,
+        title="",
+        reset_values=None,
+        editable_row_labels=False,
+        language=DEFAULT_LANGUAGE,
+        name=None,
+        owner=None,
+        shared=None,
+    ):
         self._shared = shared if shared is not None else _Shared()
         super().__init__(layout=self._shared.layout(margin="0 18px 10px 0", width="auto"))
         make = self._shared.make
@@ -102,24 +123,37 @@ class MatrixEditor(widgets.VBox):
         self.title = make(widgets.HTMLMath, title)
         self.message = make(widgets.HTML)
         self.message.add_class("selfattn-message")
-        self.paste = make(widgets.Textarea, placeholder=text("paste_placeholder_pt" if language == "pt" else
-                                                             "paste_placeholder", language),
-                                            tooltip=text("paste_label", language, name=self._name),
-                                            layout=dict(width="100%", min_width="19em", height="5.8em"))
+        self.paste = make(
+            widgets.Textarea,
+            placeholder=text("paste_placeholder_pt" if language == "pt" else "paste_placeholder", language),
+            tooltip=text("paste_label", language, name=self._name),
+            layout=dict(width="100%", min_width="19em", height="5.8em"),
+        )
         self.paste.add_class("selfattn-paste")
-        self.paste_button = make(widgets.Button, description=text("paste_button", language),
-                                                 tooltip=text("paste_tooltip", language),
-                                                 layout=dict(width="auto"))
-        self.reset_button = make(widgets.Button, description=text("reset_button", language),
-                                                 tooltip=text("reset_tooltip", language),
-                                                 disabled=self._reset_values is None,
-                                                 layout=dict(width="auto"))
+        self.paste_button = make(
+            widgets.Button,
+            description=text("paste_button", language),
+            tooltip=text("paste_tooltip", language),
+            layout=dict(width="auto"),
+        )
+        self.reset_button = make(
+            widgets.Button,
+            description=text("reset_button", language),
+            tooltip=text("reset_tooltip", language),
+            disabled=self._reset_values is None,
+            layout=dict(width="auto"),
+        )
         self.paste_button.on_click(self._guarded(self._on_paste))
         self.reset_button.on_click(self._guarded(self._on_reset))
         self.grid = make(widgets.GridBox)
         self._build_grid()
-        self.children = [self.title, self.grid, self.paste,
-                         make(widgets.HBox, [self.paste_button, self.reset_button]), self.message]
+        self.children = [
+            self.title,
+            self.grid,
+            self.paste,
+            make(widgets.HBox, [self.paste_button, self.reset_button]),
+            self.message,
+        ]
 
     # --- public ---------------------------------------------------------------------------
     @property
@@ -140,8 +174,10 @@ class MatrixEditor(widgets.VBox):
         row_labels = self._row_labels if row_labels is None else [str(r) for r in row_labels]
         col_labels = self._col_labels if col_labels is None else [str(c) for c in col_labels]
         if len(row_labels) != values.shape[0] or len(col_labels) != values.shape[1]:
-            raise ValueError(f"labels must match the shape {values.shape}: got {len(row_labels)} "
-                             f"row and {len(col_labels)} column labels")
+            raise ValueError(
+                f"labels must match the shape {values.shape}: got {len(row_labels)} "
+                f"row and {len(col_labels)} column labels"
+            )
         if reset_values is not None:
             self._reset_values = as_matrix(reset_values, "reset_values")
             self.reset_button.disabled = False
@@ -170,16 +206,21 @@ class MatrixEditor(widgets.VBox):
         # ones would triple the widget state a notebook stores.
         header = [make(widgets.HTML, "")] + [
             make(widgets.HTML, f'<div style="text-align:center;color:#555">{html.escape(c)}</div>')
-            for c in self._col_labels]
+            for c in self._col_labels
+        ]
         self.cells = []
         self.row_boxes = []
         items = list(header)
         for r in range(rows):
             if self._editable_rows:
                 # the tooltip becomes the input's title: its accessible name
-                label = make(widgets.Text, value=self._row_labels[r], continuous_update=False,
-                                           tooltip=text("label_tooltip", self._language, row=r + 1),
-                                           layout=dict(width="7.5em"))
+                label = make(
+                    widgets.Text,
+                    value=self._row_labels[r],
+                    continuous_update=False,
+                    tooltip=text("label_tooltip", self._language, row=r + 1),
+                    layout=dict(width="7.5em"),
+                )
                 label.add_class("selfattn-token")
                 label.observe(self._guarded(functools.partial(self._on_label, r)), names="value")
             else:
@@ -188,11 +229,13 @@ class MatrixEditor(widgets.VBox):
             items.append(label)
             row_cells = []
             for c in range(cols):
-                cell = make(widgets.Text, value=number_text(self._value[r, c], self._language),
-                                          continuous_update=False,
-                                          tooltip=text("cell_tooltip", self._language, name=self._name,
-                                                       row=r + 1, col=c + 1),
-                                          layout=dict(width="4.6em"))
+                cell = make(
+                    widgets.Text,
+                    value=number_text(self._value[r, c], self._language),
+                    continuous_update=False,
+                    tooltip=text("cell_tooltip", self._language, name=self._name, row=r + 1, col=c + 1),
+                    layout=dict(width="4.6em"),
+                )
                 cell.add_class("selfattn-cell")
                 cell.observe(self._guarded(functools.partial(self._on_cell, r, c)), names="value")
                 row_cells.append(cell)
@@ -200,8 +243,9 @@ class MatrixEditor(widgets.VBox):
             self.cells.append(row_cells)
         first = "7.8em" if self._editable_rows else "auto"
         self.grid.children = items
-        self.grid.layout = self._shared.layout(grid_template_columns=f"{first} repeat({cols}, 4.8em)",
-                                          grid_gap="2px 2px", width="max-content")
+        self.grid.layout = self._shared.layout(
+            grid_template_columns=f"{first} repeat({cols}, 4.8em)", grid_gap="2px 2px", width="max-content"
+        )
         self.grid.add_class("selfattn-grid")
 
     def _sync_cells(self) -> None:
@@ -241,6 +285,7 @@ class MatrixEditor(widgets.VBox):
         def show(message):
             self.show_state()  # whatever failed, the boxes show what is really used
             self.show_message(message)
+
         return _guarded(handler, show, self._language)
 
     # --- learner actions ----------------------------------------------------------------------
@@ -282,8 +327,9 @@ class MatrixEditor(widgets.VBox):
         rows, cols = self._value.shape
         if pasted.shape != self._value.shape:
             what = text("rows_tokens" if self._editable_rows else "rows_dims", self._language)
-            raise InputError("paste_shape", rows=rows, cols=cols, what=what,
-                             got_rows=pasted.shape[0], got_cols=pasted.shape[1])
+            raise InputError(
+                "paste_shape", rows=rows, cols=cols, what=what, got_rows=pasted.shape[0], got_cols=pasted.shape[1]
+            )
         first = "  ".join(number_text(v, self._language) for v in pasted[0])
         self._propose(matrix=pasted, done=text("paste_done", self._language, rows=rows, cols=cols, first=first))
 
@@ -291,8 +337,13 @@ class MatrixEditor(widgets.VBox):
         if self._reset_values is None:
             raise InputError("no_reset")
         if self._reset_values.shape != self._value.shape:
-            raise InputError("reset_shape", rows=self._reset_values.shape[0], cols=self._reset_values.shape[1],
-                             now_rows=self._value.shape[0], now_cols=self._value.shape[1])
+            raise InputError(
+                "reset_shape",
+                rows=self._reset_values.shape[0],
+                cols=self._reset_values.shape[1],
+                now_rows=self._value.shape[0],
+                now_cols=self._value.shape[1],
+            )
         self._propose(matrix=self._reset_values.copy())
 
 
@@ -300,5 +351,6 @@ def __getattr__(name):
     # the explorer (an anywidget) only when it is asked for
     if name == "AttentionExplorer":
         from .explorer.widget import AttentionExplorer
+
         return AttentionExplorer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,5 +1,6 @@
 """Sphinx configuration of the course website, one edition per build (tools/site.py runs both:
 `make site`). tools/site.py stages the edition's pages and says which through the environment."""
+
 from __future__ import annotations
 
 import json

@@ -2,6 +2,7 @@
 edition, and on a notebook's page its launch bar (Binder, a JupyterHub through nbgitpuller, the
 .ipynb). The addresses come from conf.py (HUB_URL, BINDER_URL, REPOSITORY, BRANCH); what the page
 knows about each document (its notebook, its twin) from tools/site.py's _site.json."""
+
 from __future__ import annotations
 
 import html
@@ -33,21 +34,39 @@ def bar_html(config, edition: str, docname: str, page: dict) -> str:
     if page.get("twin"):
         other, lang = OTHER[edition]
         twin = page["twin"].rsplit(".", 1)[0] + ".html"
-        parts.append(f'<a class="edition-switch" lang="{lang}" hreflang="{lang}" '
-                     f'href="{up}../{other}/{html.escape(twin)}">{html.escape(strings.text("site.other_edition", edition))}</a>')
+        parts.append(
+            f'<a class="edition-switch" lang="{lang}" hreflang="{lang}" '
+            f'href="{up}../{other}/{html.escape(twin)}">{html.escape(strings.text("site.other_edition", edition))}</a>'
+        )
     if page.get("notebook"):
-        links = [(say("site.launch_binder"),
-                  binder_link(config.BINDER_URL, config.REPOSITORY, config.BRANCH, page["notebook"]), "launch-binder")]
+        links = [
+            (
+                say("site.launch_binder"),
+                binder_link(config.BINDER_URL, config.REPOSITORY, config.BRANCH, page["notebook"]),
+                "launch-binder",
+            )
+        ]
         if config.HUB_URL:
-            links.append((say("site.launch_hub"),
-                          hub_link.hub_link(config.HUB_URL, repo=config.REPOSITORY, branch=config.BRANCH,
-                                            notebook=page["notebook"]), "launch-hub"))
-        anchors = "".join(f'<li><a class="{cls}" href="{html.escape(url)}">{html.escape(label)}</a></li>'
-                          for label, url, cls in links)
-        anchors += (f'<li><a class="download-ipynb" download href="{up}{html.escape(page["download"])}">'
-                    f'{html.escape(say("site.download"))}</a></li>')
-        parts.append(f'<span class="launch-label">{html.escape(say("site.launch_label"))}:</span>'
-                     f'<ul class="launch-buttons">{anchors}</ul>')
+            links.append(
+                (
+                    say("site.launch_hub"),
+                    hub_link.hub_link(
+                        config.HUB_URL, repo=config.REPOSITORY, branch=config.BRANCH, notebook=page["notebook"]
+                    ),
+                    "launch-hub",
+                )
+            )
+        anchors = "".join(
+            f'<li><a class="{cls}" href="{html.escape(url)}">{html.escape(label)}</a></li>' for label, url, cls in links
+        )
+        anchors += (
+            f'<li><a class="download-ipynb" download href="{up}{html.escape(page["download"])}">'
+            f"{html.escape(say('site.download'))}</a></li>"
+        )
+        parts.append(
+            f'<span class="launch-label">{html.escape(say("site.launch_label"))}:</span>'
+            f'<ul class="launch-buttons">{anchors}</ul>'
+        )
     if not parts:
         return ""
     return f'<nav class="page-links" aria-label="{html.escape(say("site.launch_label"))}">{"".join(parts)}</nav>'
@@ -71,8 +90,13 @@ def _insert(app, doctree, docname):
 
 
 def setup(app):
-    for name, default in (("PAGES", {}), ("HUB_URL", ""), ("BINDER_URL", "https://mybinder.org"),
-                          ("REPOSITORY", ""), ("BRANCH", "main")):
+    for name, default in (
+        ("PAGES", {}),
+        ("HUB_URL", ""),
+        ("BINDER_URL", "https://mybinder.org"),
+        ("REPOSITORY", ""),
+        ("BRANCH", "main"),
+    ):
         app.add_config_value(name, default, "html")
     app.connect("doctree-resolved", _insert)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

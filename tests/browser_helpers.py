@@ -5,6 +5,7 @@ Debian's chromium driven by the pinned Python playwright. The browser may reach 
 every other request is blocked and recorded, so a test can fail when the page tried the network.
 Never downloads a browser (no `playwright install`).
 """
+
 from __future__ import annotations
 
 import json
@@ -108,10 +109,17 @@ class LabServer:
 
     def command(self) -> list[str]:
         return [
-            sys.executable, "-m", "jupyterlab", "--no-browser",
-            f"--ServerApp.ip={LOCAL_HOST}", f"--ServerApp.port={self.port}", "--ServerApp.port_retries=0",
-            f"--IdentityProvider.token={self.token}", f"--ServerApp.root_dir={self.root_dir}",
-            "--LabApp.expose_app_in_browser=True", "--ServerApp.allow_root=True",
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            f"--ServerApp.ip={LOCAL_HOST}",
+            f"--ServerApp.port={self.port}",
+            "--ServerApp.port_retries=0",
+            f"--IdentityProvider.token={self.token}",
+            f"--ServerApp.root_dir={self.root_dir}",
+            "--LabApp.expose_app_in_browser=True",
+            "--ServerApp.allow_root=True",
         ]
 
     def start(self, timeout: float = 60.0) -> None:
@@ -119,8 +127,12 @@ class LabServer:
         self.work_dir.mkdir(parents=True, exist_ok=True)
         log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            command, env=self._environment(), stdout=log, stderr=subprocess.STDOUT,
-            stdin=subprocess.DEVNULL, cwd=self.root_dir,
+            command,
+            env=self._environment(),
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            cwd=self.root_dir,
         )
         log.close()
         deadline = time.monotonic() + timeout
@@ -163,7 +175,7 @@ class LabServer:
                 self.process.kill()
                 self.process.wait(5)
 
-    def __enter__(self) -> "LabServer":
+    def __enter__(self) -> LabServer:
         self.start()
         return self
 
@@ -256,8 +268,11 @@ _RUN_FINISHED = """() => {
 # element, an .lm-Widget, holding what the module's render drew).
 _WIDGET_VIEW = "':scope > .jupyter-widgets, :scope > .lm-Widget > *'"
 
-_CELL_REPORT = """() => {
-    const WIDGET_VIEW = """ + _WIDGET_VIEW + """;
+_CELL_REPORT = (
+    """() => {
+    const WIDGET_VIEW = """
+    + _WIDGET_VIEW
+    + """;
     const w = window.jupyterapp.shell.currentWidget;
     return w.content.widgets.map((cell, index) => {
         const model = cell.model;
@@ -290,6 +305,7 @@ _CELL_REPORT = """() => {
         return record;
     });
 }"""
+)
 
 
 def open_notebook(page, lab: LabServer, relative_path: str, timeout_ms: int = 60_000) -> None:
@@ -313,7 +329,10 @@ def cell_report(page) -> list[dict]:
     return page.evaluate(_CELL_REPORT)
 
 
-_WIDGETS_SETTLED = """() => { const WIDGET_VIEW = """ + _WIDGET_VIEW + """;
+_WIDGETS_SETTLED = (
+    """() => { const WIDGET_VIEW = """
+    + _WIDGET_VIEW
+    + """;
     return window.jupyterapp.shell.currentWidget.content.widgets.every(cell => {
     if (cell.model.type !== 'code') return true;
     const wanted = cell.model.outputs.toJSON().filter(
@@ -324,6 +343,7 @@ _WIDGETS_SETTLED = """() => { const WIDGET_VIEW = """ + _WIDGET_VIEW + """;
         out => out.querySelector(WIDGET_VIEW) || out.innerText.includes('Error displaying widget'));
     return done.length >= wanted;
 }); }"""
+)
 
 
 def wait_for_widget_views(page, timeout_ms: int = 15_000) -> None:
@@ -484,7 +504,9 @@ class ExplorerPage:
         self.page.wait_for_function(
             "root => { const s = root.querySelector('.selfattn-steps-body');"
             "          return !s || s.getAttribute('aria-busy') !== 'true'; }",
-            arg=self.root.element_handle(), timeout=timeout_ms)
+            arg=self.root.element_handle(),
+            timeout=timeout_ms,
+        )
         return self.state()
 
     def matrices(self, state: dict) -> dict:
@@ -495,7 +517,7 @@ class ExplorerPage:
             rows = n if name == "X" else d_model
             numbers = [float(v.replace(",", ".")) for v in values]
             cols = len(numbers) // rows
-            out[name] = [numbers[r * cols:(r + 1) * cols] for r in range(rows)]
+            out[name] = [numbers[r * cols : (r + 1) * cols] for r in range(rows)]
         return out
 
     def wait_for_message(self, name: str, words: str, timeout_ms: int = 30_000) -> None:

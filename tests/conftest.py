@@ -12,8 +12,11 @@ LAUNCH_TEST = "test_binder_launch.py"
 
 
 def pytest_addoption(parser):
-    parser.addoption("--binder-launch", action="store_true",
-                     help=f"run tests/{LAUNCH_TEST}, the simulated Binder launch (make binder-launch)")
+    parser.addoption(
+        "--binder-launch",
+        action="store_true",
+        help=f"run tests/{LAUNCH_TEST}, the simulated Binder launch (make binder-launch)",
+    )
 
 
 def pytest_ignore_collect(collection_path, config):
@@ -25,6 +28,7 @@ def pytest_ignore_collect(collection_path, config):
 def pytest_configure(config):
     # The main process of a parallel run names the file its workers write their report lines to (say.py).
     from say import REPORT_FILE
+
     if not hasattr(config, "workerinput"):
         handle, path = tempfile.mkstemp(prefix="selfattn-test-report-", suffix=".txt")
         os.close(handle)
@@ -55,4 +59,5 @@ def _learner_language_reset():
     errors in English for the next test."""
     yield
     from selfattn_lib import strings
+
     strings._LEARNER_LANGUAGE[0] = strings.DEFAULT_LANGUAGE

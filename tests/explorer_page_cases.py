@@ -1,4 +1,5 @@
 """Running the page module's pure functions in node from pytest (tests/explorer_node.mjs)."""
+
 from __future__ import annotations
 
 import json
@@ -19,6 +20,7 @@ NODE = shutil.which("node")
 def need_node():
     if NODE is None:
         import os
+
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail("CI=true and node is not installed (apt-get install nodejs)")
         pytest.skip("node is not installed: the page module's arithmetic cannot be checked here")
@@ -31,8 +33,9 @@ def run_page(cases: list[dict]) -> list[dict]:
         json.dump({"rules": RULES, "strings": {lang: strings_for(lang) for lang in ("en", "pt")}, "cases": cases}, f)
         path = f.name
     try:
-        done = subprocess.run([NODE, str(HERE / "explorer_node.mjs"), path], capture_output=True, text=True,
-                              timeout=120, check=False)
+        done = subprocess.run(
+            [NODE, str(HERE / "explorer_node.mjs"), path], capture_output=True, text=True, timeout=120, check=False
+        )
     finally:
         Path(path).unlink()
     assert done.returncode == 0, done.stderr[-3000:]

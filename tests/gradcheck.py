@@ -1,4 +1,5 @@
 """Central finite differences, the independent check of every hand-written gradient."""
+
 import numpy as np
 
 

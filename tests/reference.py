@@ -2,6 +2,7 @@
 
 Nothing here uses numpy or selfattn_lib, so agreement with the library means something.
 """
+
 import math
 
 
@@ -23,8 +24,7 @@ def reference_attention(X, W_q, W_k, W_v, causal=True, scaled=True):
         exps = [math.exp(scores[i][j] - top) for j in allowed]
         for j, e in zip(allowed, exps):
             weights[i][j] = e / sum(exps)
-    output = [[sum(weights[i][j] * V[j][c] for j in range(n)) for c in range(len(V[0]))]
-              for i in range(n)]
+    output = [[sum(weights[i][j] * V[j][c] for j in range(n)) for c in range(len(V[0]))] for i in range(n)]
     return Q, K, V, scores, weights, output
 
 
@@ -43,11 +43,14 @@ def reference_positional_encoding(n, d_model):
 
 def reference_multi_head_attention(X, W_q, W_k, W_v, W_o, n_heads, causal=True, scaled=True):
     """Returns (per-head reference_attention tuples, concat, output) as nested lists of floats."""
+
     def columns(W, h):
         width = len(W[0]) // n_heads
-        return [row[h * width:(h + 1) * width] for row in W]
+        return [row[h * width : (h + 1) * width] for row in W]
 
-    heads = [reference_attention(X, columns(W_q, h), columns(W_k, h), columns(W_v, h), causal, scaled)
-             for h in range(n_heads)]
+    heads = [
+        reference_attention(X, columns(W_q, h), columns(W_k, h), columns(W_v, h), causal, scaled)
+        for h in range(n_heads)
+    ]
     concat = [sum((head[5][i] for head in heads), []) for i in range(len(X))]
     return heads, concat, matmul(concat, [[float(v) for v in row] for row in W_o])

@@ -1,4 +1,5 @@
 """A helper for the hostile-input tests: a call must be refused with a ValueError naming things."""
+
 import warnings
 
 import pytest

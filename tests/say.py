@@ -4,6 +4,7 @@ Run in one process, a line is printed at once. Under pytest-xdist (`make test` r
 side) a worker's output is never shown, so a worker appends its lines to a file the main process
 named (conftest.py), and the main process prints them all in its summary, before the result line.
 """
+
 from __future__ import annotations
 
 import os

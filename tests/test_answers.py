@@ -4,13 +4,13 @@ states the answer in a hint. Issue 25: a decimal comma gets the sentence that sa
 
 The right answers are computed here from the independent reference (or plain math).
 """
+
 import math
 import warnings
 
 import numpy as np
 import pytest
-
-from test_slips import CHECKS, OUTPUT, Q, K, SCORES, RAW
+from test_slips import CHECKS, RAW, SCORES, K, Q
 
 from selfattn_lib.exercises import Feedback
 
@@ -83,8 +83,23 @@ def test_a_number_in_quotes_is_refused_with_the_same_words_everywhere(language):
         assert not correct(result) and words in message(result), (exercise, message(result))
 
 
-GARBAGE = [10 ** 400, -10 ** 400, math.inf, -math.inf, math.nan, None, "abc", [["a", 1], [2, 3]],
-           [1, [2, "x"]], {"a": 1}, object(), 1j, True, "x" * 10_000, list(range(10_000))]
+GARBAGE = [
+    10**400,
+    -(10**400),
+    math.inf,
+    -math.inf,
+    math.nan,
+    None,
+    "abc",
+    [["a", 1], [2, 3]],
+    [1, [2, "x"]],
+    {"a": 1},
+    object(),
+    1j,
+    True,
+    "x" * 10_000,
+    list(range(10_000)),
+]
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -107,10 +122,13 @@ def test_text_inside_a_list_is_quoted(language):
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("exercise, fn", [
-    ("03.3", lambda s: np.exp(s) / np.exp(s).sum(axis=1)),
-    ("08.3", lambda dw, w: w.sum(axis=2)),
-])
+@pytest.mark.parametrize(
+    "exercise, fn",
+    [
+        ("03.3", lambda s: np.exp(s) / np.exp(s).sum(axis=1)),
+        ("08.3", lambda dw, w: w.sum(axis=2)),
+    ],
+)
 def test_a_learners_exception_is_shown_as_its_own_words(exercise, fn, language):
     text = message(CHECKS[exercise](fn, language))
     assert "axis 1 is out of bounds" in text or "axis 2 is out of bounds" in text, text
@@ -124,6 +142,7 @@ def test_no_hint_states_the_answer(exercise, language):
     shown = {f"{right:.{d}f}" for d in (2, 3, 4)}
     shown |= {s.replace(".", ",") for s in shown}
     from test_slips import SLIPS
+
     answers = [s.answer for s in SLIPS if s.exercise == exercise] + [right + 0.5, right - 1.0, 42.0]
     for answer in answers:
         result = CHECKS[exercise](answer, language)
@@ -137,21 +156,24 @@ def test_no_hint_states_the_answer(exercise, language):
 
 # --- issue 25: decimal commas -------------------------------------------------------------
 
+
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("exercise, answer, fixed", [
-    ("02.1", (0, 305), "0.305"),                        # my_score = 0,305
-    ("08.2", (0, 2), "0.2"),                            # -0,2: the sign lost
-    ("07.3", (0, 30), "0.30"),
-    ("12.1", (1, 79), "1.79"),
-    ("10.1", (0, 48), "0.48"),
-    ("02.1", "0,89", "0.89"),                           # in quotes
-    ("03.1", [0, 36, 0, 33, 0, 31], "[0.36, 0.33, 0.31]"),  # a list twice as long
-    ("04.2", [[0, 36] * 4] * 3, "0.36"),                # a matrix, each row twice as long
-])
+@pytest.mark.parametrize(
+    "exercise, answer, fixed",
+    [
+        ("02.1", (0, 305), "0.305"),  # my_score = 0,305
+        ("08.2", (0, 2), "0.2"),  # -0,2: the sign lost
+        ("07.3", (0, 30), "0.30"),
+        ("12.1", (1, 79), "1.79"),
+        ("10.1", (0, 48), "0.48"),
+        ("02.1", "0,89", "0.89"),  # in quotes
+        ("03.1", [0, 36, 0, 33, 0, 31], "[0.36, 0.33, 0.31]"),  # a list twice as long
+        ("04.2", [[0, 36] * 4] * 3, "0.36"),  # a matrix, each row twice as long
+    ],
+)
 def test_a_decimal_comma_gets_the_point(exercise, answer, fixed, language):
     text = message(CHECKS[exercise](answer, language))
-    assert text.lower().startswith(("in python the decimal separator is a point",
-                                    "em python o decimal é ponto")), text
+    assert text.lower().startswith(("in python the decimal separator is a point", "em python o decimal é ponto")), text
     assert fixed in text, text
     if exercise == "08.2":
         assert "-0.2" in text, text  # the lost minus sign is mentioned

@@ -1,8 +1,9 @@
 """Both implementations against the independent plain-Python reference, on many shapes."""
+
 import numpy as np
 import pytest
-
 from reference import reference_attention
+
 from selfattn_lib import (
     AttentionResult,
     causal_mask,
@@ -14,14 +15,24 @@ from selfattn_lib import (
 
 IMPLEMENTATIONS = [self_attention, self_attention_loop]
 SHAPES = [  # (n, d_model, d_k, d_v)
-    (1, 1, 1, 1), (1, 3, 2, 5), (2, 4, 4, 4), (3, 4, 4, 4), (5, 3, 7, 2),
-    (7, 8, 2, 8), (10, 6, 6, 3), (16, 5, 9, 1),
+    (1, 1, 1, 1),
+    (1, 3, 2, 5),
+    (2, 4, 4, 4),
+    (3, 4, 4, 4),
+    (5, 3, 7, 2),
+    (7, 8, 2, 8),
+    (10, 6, 6, 3),
+    (16, 5, 9, 1),
 ]
 
 
 def random_inputs(rng, n, d_model, d_k, d_v, scale=1.0):
-    return (rng.normal(0, scale, (n, d_model)), rng.normal(0, scale, (d_model, d_k)),
-            rng.normal(0, scale, (d_model, d_k)), rng.normal(0, scale, (d_model, d_v)))
+    return (
+        rng.normal(0, scale, (n, d_model)),
+        rng.normal(0, scale, (d_model, d_k)),
+        rng.normal(0, scale, (d_model, d_k)),
+        rng.normal(0, scale, (d_model, d_v)),
+    )
 
 
 @pytest.mark.parametrize("implementation", IMPLEMENTATIONS, ids=["matrix", "loop"])
@@ -34,8 +45,7 @@ def test_matches_plain_python_reference(implementation, causal, scaled, shape):
     result = implementation(*inputs, causal=causal, scaled=scaled)
     expected = reference_attention(*(m.tolist() for m in inputs), causal=causal, scaled=scaled)
     for name, want in zip(("Q", "K", "V", "scores", "weights", "output"), expected):
-        np.testing.assert_allclose(getattr(result, name), np.array(want), rtol=1e-12, atol=1e-12,
-                                   err_msg=name)
+        np.testing.assert_allclose(getattr(result, name), np.array(want), rtol=1e-12, atol=1e-12, err_msg=name)
     assert result.d_k == shape[2] and result.d_v == shape[3] and result.n == shape[0]
     assert result.causal is causal and result.scaled is scaled
 

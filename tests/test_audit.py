@@ -3,6 +3,7 @@
 The reference here uses exact fractions and plain Python loops (math.exp for the softmax), not the
 library, and its own transcription of the chapter's printed numbers (a second, separate copy).
 """
+
 import importlib.util
 import math
 from fractions import Fraction as F
@@ -26,11 +27,18 @@ W = {name: [[F(x) for x in row.split()] for row in rows] for name, rows in W.ite
 
 # The chapter's printed results, typed again, grouped as the chapter prints them.
 PRINTED_VECTORS = {
-    "q_1": "0.2 0.8 0.6 0.8", "k_1": "0.7 0.6 0.9 0.2", "v_1": "0.2 0.8 0.7 0.4",
-    "q_2": "0.1 0.6 0.9 0.8", "k_2": "0.4 0.9 0.1 0.4",
-    "q_3": "0.4 0.3 0.5 1.0", "k_3": "0.6 0.4 0.6 0.5",
-    "v_2": "0.7 0.1 0.6 0.9", "v_3": "0.5 0.4 0.8 0.3",
-    "a_1": "0.2 0.8 0.7 0.4", "a_2": "0.46 0.45 0.64 0.67", "a_3": "0.45 0.53 0.71 0.46",
+    "q_1": "0.2 0.8 0.6 0.8",
+    "k_1": "0.7 0.6 0.9 0.2",
+    "v_1": "0.2 0.8 0.7 0.4",
+    "q_2": "0.1 0.6 0.9 0.8",
+    "k_2": "0.4 0.9 0.1 0.4",
+    "q_3": "0.4 0.3 0.5 1.0",
+    "k_3": "0.6 0.4 0.6 0.5",
+    "v_2": "0.7 0.1 0.6 0.9",
+    "v_3": "0.5 0.4 0.8 0.3",
+    "a_1": "0.2 0.8 0.7 0.4",
+    "a_2": "0.46 0.45 0.64 0.67",
+    "a_3": "0.45 0.53 0.71 0.46",
 }
 PRINTED_SCORES = {(1, 1): "1.4", (2, 1): "1.22", (2, 2): "1.32", (3, 1): "1.16", (3, 2): "0.89", (3, 3): "1.04"}
 PRINTED_ALPHAS = {(1, 1): "1", (2, 1): "0.47", (2, 2): "0.53", (3, 1): "0.37", (3, 2): "0.28", (3, 3): "0.35"}
@@ -112,8 +120,11 @@ def test_inputs_are_the_chapters():
 def test_every_printed_number_is_audited_once_in_step_order(scaled):
     records = audit.chapter_audit(scaled=scaled)
     names = [r.quantity for r in records]
-    expected = set(PRINTED_VECTORS) | {f"score(x_{i}, x_{j})" for i, j in PRINTED_SCORES} | {
-        f"alpha_{i}{j}" for i, j in PRINTED_ALPHAS}
+    expected = (
+        set(PRINTED_VECTORS)
+        | {f"score(x_{i}, x_{j})" for i, j in PRINTED_SCORES}
+        | {f"alpha_{i}{j}" for i, j in PRINTED_ALPHAS}
+    )
     assert sorted(names) == sorted(expected) and len(names) == 24
     assert [r.step for r in records] == sorted(r.step for r in records)
     assert {r.quantity for r in records if r.step == 1} == {f"{n}_{i}" for n in "qkv" for i in (1, 2, 3)}
@@ -131,27 +142,38 @@ def test_chapter_values_match_a_second_transcription(scaled):
 def test_computed_values_match_independent_loops(scaled):
     ref = reference(scaled)
     for record in audit.chapter_audit(scaled=scaled):
-        np.testing.assert_allclose(as_list(record.computed), [float(x) for x in as_list(ref[record.quantity])],
-                                   rtol=0, atol=1e-12, err_msg=record.quantity)
-        np.testing.assert_allclose(as_list(record.difference),
-                                   np.subtract(as_list(record.chapter), as_list(record.computed)), atol=1e-15)
+        np.testing.assert_allclose(
+            as_list(record.computed),
+            [float(x) for x in as_list(ref[record.quantity])],
+            rtol=0,
+            atol=1e-12,
+            err_msg=record.quantity,
+        )
+        np.testing.assert_allclose(
+            as_list(record.difference), np.subtract(as_list(record.chapter), as_list(record.computed)), atol=1e-15
+        )
 
 
 def test_values_from_the_chapters_own_numbers_match_independent_loops(scaled):
     own = own_reference(scaled)
     for record in audit.chapter_audit(scaled=scaled):
         expected = own.get(record.quantity, reference(scaled)[record.quantity] if record.step == 1 else None)
-        np.testing.assert_allclose(as_list(record.from_chapter), [float(x) for x in as_list(expected)],
-                                   rtol=0, atol=1e-12, err_msg=record.quantity)
+        np.testing.assert_allclose(
+            as_list(record.from_chapter),
+            [float(x) for x in as_list(expected)],
+            rtol=0,
+            atol=1e-12,
+            err_msg=record.quantity,
+        )
 
 
 def test_known_values_worked_by_hand():
     ref = reference(scaled=False)
-    assert ref["q_1"] == [F("0.2"), F("0.6"), F("0.4"), F("0.7")]   # 1*row1 + 2*row3 + row4 of W^Q
-    assert ref["score(x_1, x_1)"] == F("0.73")   # 0.14 + 0.24 + 0.28 + 0.07
+    assert ref["q_1"] == [F("0.2"), F("0.6"), F("0.4"), F("0.7")]  # 1*row1 + 2*row3 + row4 of W^Q
+    assert ref["score(x_1, x_1)"] == F("0.73")  # 0.14 + 0.24 + 0.28 + 0.07
     own = own_reference(scaled=False)
-    assert own["score(x_1, x_1)"] == F("1.32")   # the chapter's own written-out products
-    assert own["score(x_3, x_2)"] == F("0.88")   # printed 0.89
+    assert own["score(x_1, x_1)"] == F("1.32")  # the chapter's own written-out products
+    assert own["score(x_3, x_2)"] == F("0.88")  # printed 0.89
     assert reference(scaled=True)["score(x_3, x_2)"] == F("0.305")
 
 
@@ -163,9 +185,14 @@ BY_HAND = {
     **{f"{n}_{i}": audit.WRONG_FROM_THE_START for n in "qkv" for i in (1, 2, 3)},
     **{f"score(x_{i}, x_{j})": audit.DOES_NOT_FOLLOW for i, j in PRINTED_SCORES},
     "alpha_11": audit.CORRECT,
-    "alpha_21": audit.CARRIED_FORWARD, "alpha_22": audit.CARRIED_FORWARD,
-    "alpha_31": audit.DOES_NOT_FOLLOW, "alpha_32": audit.DOES_NOT_FOLLOW, "alpha_33": audit.DOES_NOT_FOLLOW,
-    "a_1": audit.CARRIED_FORWARD, "a_2": audit.DOES_NOT_FOLLOW, "a_3": audit.DOES_NOT_FOLLOW,
+    "alpha_21": audit.CARRIED_FORWARD,
+    "alpha_22": audit.CARRIED_FORWARD,
+    "alpha_31": audit.DOES_NOT_FOLLOW,
+    "alpha_32": audit.DOES_NOT_FOLLOW,
+    "alpha_33": audit.DOES_NOT_FOLLOW,
+    "a_1": audit.CARRIED_FORWARD,
+    "a_2": audit.DOES_NOT_FOLLOW,
+    "a_3": audit.DOES_NOT_FOLLOW,
 }
 
 
@@ -173,24 +200,29 @@ def test_chain_classification_worked_out_by_hand(scaled):
     records = audit.chapter_audit(scaled=scaled)
     assert {r.quantity: r.chain for r in records} == BY_HAND
     assert {r.quantity for r in records if r.verdict == audit.CORRECT} == {"alpha_11"}
-    assert audit.summary(records) == {audit.CORRECT: 1, audit.WRONG_FROM_THE_START: 9,
-                                      audit.CARRIED_FORWARD: 3, audit.DOES_NOT_FOLLOW: 11}
+    assert audit.summary(records) == {
+        audit.CORRECT: 1,
+        audit.WRONG_FROM_THE_START: 9,
+        audit.CARRIED_FORWARD: 3,
+        audit.DOES_NOT_FOLLOW: 11,
+    }
     assert [r.quantity for r in audit.error_origins(records)] == [
-        r.quantity for r in records if BY_HAND[r.quantity] in (audit.WRONG_FROM_THE_START, audit.DOES_NOT_FOLLOW)]
+        r.quantity for r in records if BY_HAND[r.quantity] in (audit.WRONG_FROM_THE_START, audit.DOES_NOT_FOLLOW)
+    ]
 
 
 def test_wrong_components_and_notes():
     records = {r.quantity: r for r in audit.chapter_audit()}
-    assert records["v_1"].wrong_components == (2,)          # 0.8 printed, 0.7 correct
+    assert records["v_1"].wrong_components == (2,)  # 0.8 printed, 0.7 correct
     assert records["q_1"].wrong_components == (2, 3, 4)
     assert records["a_2"].wrong_components == (1, 2, 3, 4)
-    assert "1.32" in records["score(x_1, x_1)"].note       # the chapter's own products add to 1.32
+    assert "1.32" in records["score(x_1, x_1)"].note  # the chapter's own products add to 1.32
     assert "components 2 and 3 off" in records["a_2"].note  # 0.429 vs 0.45, 0.647 vs 0.64
     assert "sqrt(d_k)" in {r.quantity: r for r in audit.chapter_audit(scaled=True)}["score(x_2, x_1)"].note
 
 
 def test_rounding_rule_accepts_midpoints_and_nothing_more():
-    assert audit._agrees(0.47, 0.475021, 2).all()      # a midpoint may round either way
+    assert audit._agrees(0.47, 0.475021, 2).all()  # a midpoint may round either way
     assert audit._agrees(0.46, 0.465, 2).all()
     assert not audit._agrees(0.47, 0.4752, 2).any()
     assert not audit._agrees(0.89, 0.88, 2).any()
@@ -210,12 +242,14 @@ def test_audit_table_groups_by_step_and_marks_error_origins():
     table = audit.audit_table(audit.chapter_audit())
     assert table._repr_html_() == str(table)
     assert [table.find(name) for name in audit.STEP_NAMES.values()] == sorted(
-        table.find(name) for name in audit.STEP_NAMES.values())
+        table.find(name) for name in audit.STEP_NAMES.values()
+    )
     assert table.count("◀ first error") == 9 and table.count("◀ new error") == 11
     assert table.count("<tr style=") == 24
 
 
 # --- Lemma 1, Theorem 1, Proposition 1, Corollary 1.1 -------------------------------------------------
+
 
 def test_translation_changes_weights_and_outputs():
     e = chapter_example()
@@ -233,8 +267,9 @@ def test_translation_changes_weights_and_outputs():
     # the j-dependent term: not constant across a row
     assert np.ptp(effect.column_term) > 0.5
     # a_1 = v_1 always (alpha_11 = 1), so it moves by exactly t W^V
-    np.testing.assert_allclose(effect.after.output[0] - effect.before.output[0],
-                               [float(x) for x in project(t, W["v"])], atol=1e-12)
+    np.testing.assert_allclose(
+        effect.after.output[0] - effect.before.output[0], [float(x) for x in project(t, W["v"])], atol=1e-12
+    )
 
 
 def test_translation_in_the_null_space_of_W_q_keeps_weights_and_shifts_outputs():
@@ -267,12 +302,14 @@ def test_proposition_1_causal_row_is_unmasked_attention_over_the_prefix():
     assert audit.prefix_gap(e.X, e.W_q, e.W_k, e.W_v).max() < 1e-12
     # and the comparison can fail: against the full unmasked output, rows 1 and 2 differ
     from selfattn_lib import self_attention
+
     full = self_attention(e.X, e.W_q, e.W_k, e.W_v, causal=False).output
     causal = self_attention(e.X, e.W_q, e.W_k, e.W_v, causal=True).output
     assert np.abs(full[:2] - causal[:2]).max() > 0.01
 
 
 # --- exercises -------------------------------------------------------------------------------------
+
 
 def test_student_chain_has_exactly_one_slip_and_the_rest_follows():
     ref = reference(scaled=True)
@@ -299,8 +336,12 @@ def test_check_first_wrong():
 
 
 def test_check_labels():
-    right = {"k_1": "wrong from the start", "score(x_2, x_1)": "does not follow",
-             "alpha_21": "error carried forward", "alpha_11": "correct"}
+    right = {
+        "k_1": "wrong from the start",
+        "score(x_2, x_1)": "does not follow",
+        "alpha_21": "error carried forward",
+        "alpha_11": "correct",
+    }
     assert audit.check_labels(right).endswith("4 of 4 right.")
     assert audit.check_labels({}).startswith("Not answered yet")
     assert audit.check_labels({"k_1": None, "a_1": None}).startswith("Not answered yet")
@@ -319,19 +360,22 @@ def test_check_labels():
     assert "four labels" in audit.check_labels({"k_1": "maybe"})
 
 
-@pytest.mark.parametrize("value, start", [
-    (None, "Not answered yet"),
-    (0.305, "Correct!"),
-    (0.31, "Correct!"),
-    (0.89, "That is the chapter's printed number"),
-    (0.44, "You used the chapter's printed q_3 and k_2"),
-    (0.88, "You used the chapter's printed q_3 and k_2 (and did not divide"),
-    (0.61, "Forgot to divide by sqrt(d_k)"),
-    (0.1525, "Divided by d_k = 4"),
-    (0.22, "That is score(x_2, x_3)"),
-    (1.0, "Not score(x_3, x_2)"),
-    ("abc", "score(x_3, x_2) is one number"),
-])
+@pytest.mark.parametrize(
+    "value, start",
+    [
+        (None, "Not answered yet"),
+        (0.305, "Correct!"),
+        (0.31, "Correct!"),
+        (0.89, "That is the chapter's printed number"),
+        (0.44, "You used the chapter's printed q_3 and k_2"),
+        (0.88, "You used the chapter's printed q_3 and k_2 (and did not divide"),
+        (0.61, "Forgot to divide by sqrt(d_k)"),
+        (0.1525, "Divided by d_k = 4"),
+        (0.22, "That is score(x_2, x_3)"),
+        (1.0, "Not score(x_3, x_2)"),
+        ("abc", "score(x_3, x_2) is one number"),
+    ],
+)
 def test_check_corrected_score(value, start):
     assert audit.check_corrected_score(value).startswith(start)
 
@@ -342,6 +386,7 @@ def test_check_corrected_score_unscaled():
 
 
 # --- the errata file ---------------------------------------------------------------------------------
+
 
 def test_errata_file_is_in_sync_with_the_audit():
     spec = importlib.util.spec_from_file_location("make_errata", ROOT / "tools" / "make_errata.py")
@@ -356,6 +401,7 @@ def test_errata_file_is_in_sync_with_the_audit():
 
 
 # --- helpers for the notebook ------------------------------------------------------------------------
+
 
 def test_chapter_result_holds_the_printed_numbers():
     r = audit.chapter_result()
@@ -380,6 +426,7 @@ def test_format_value_and_small_tables():
 
 def test_tables_read_as_text_outside_a_browser():
     from IPython.lib.pretty import pretty
+
     text = pretty(audit.audit_table(audit.chapter_audit()))
     assert "<" not in text.replace("◀", "")
     assert "q_1 | [0.2, 0.8, 0.6, 0.8] | [0.2, 0.6, 0.4, 0.7] | (from X and W) | wrong from the start" in text

@@ -4,6 +4,7 @@ No assertion here is about speed: timings on a shared machine vary too much. Wha
 is that the things compared compute the same function, that the memory and exponent
 figures mean what they say, and that the tables, plot and notebook timing come out.
 """
+
 import importlib.util
 import json
 import math
@@ -12,7 +13,6 @@ from pathlib import Path
 import nbformat
 import numpy as np
 import pytest
-
 from reference import reference_attention
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -24,10 +24,8 @@ spec.loader.exec_module(run)
 @pytest.mark.parametrize("causal", [True, False])
 def test_bare_expression_is_self_attention(causal):
     X, W_q, W_k, W_v = run.inputs(5, d=3, seed=4)
-    expected = np.array(reference_attention(X.tolist(), W_q.tolist(), W_k.tolist(), W_v.tolist(),
-                                            causal=causal)[5])
-    np.testing.assert_allclose(run.bare_attention(X, W_q, W_k, W_v, causal=causal), expected,
-                               rtol=1e-12, atol=1e-12)
+    expected = np.array(reference_attention(X.tolist(), W_q.tolist(), W_k.tolist(), W_v.tolist(), causal=causal)[5])
+    np.testing.assert_allclose(run.bare_attention(X, W_q, W_k, W_v, causal=causal), expected, rtol=1e-12, atol=1e-12)
 
 
 def test_rnn_recurrence_follows_its_equation_step_by_step():
@@ -35,8 +33,7 @@ def test_rnn_recurrence_follows_its_equation_step_by_step():
     W, U = run.rnn_weights(d=3)
     h = [0.0, 0.0, 0.0]
     for t, x in enumerate(X.tolist()):  # h_t = tanh(x_t W + h_{t-1} U), plain floats
-        h = [math.tanh(sum(x[c] * W[c][k] for c in range(3)) + sum(h[c] * U[c][k] for c in range(3)))
-             for k in range(3)]
+        h = [math.tanh(sum(x[c] * W[c][k] for c in range(3)) + sum(h[c] * U[c][k] for c in range(3))) for k in range(3)]
         np.testing.assert_allclose(run.rnn_recurrence(X, W, U)[t], h, rtol=1e-12)
 
 
@@ -46,7 +43,7 @@ def test_interleaved_runs_every_candidate_in_rotating_order():
     times = run.interleaved(candidates, budget=0.0, min_repeats=6, max_repeats=6, min_sample=0.0)
     assert {name: len(values) for name, values in times.items()} == {"a": 6, "b": 6, "c": 6}
     assert all(t >= 0 for values in times.values() for t in values)
-    rounds = [calls[3 + 3 * r: 6 + 3 * r] for r in range(6)]  # after one warm-up call each
+    rounds = [calls[3 + 3 * r : 6 + 3 * r] for r in range(6)]  # after one warm-up call each
     assert [r[0] for r in rounds] == ["a", "b", "c", "a", "b", "c"]
     assert all(sorted(r) == ["a", "b", "c"] for r in rounds)
 
@@ -61,7 +58,7 @@ def test_paired_ratio_is_the_median_of_same_round_ratios():
 @pytest.mark.parametrize("power", [1.0, 1.5, 2.0, 3.0])
 def test_fitted_exponent_recovers_a_power_law(power):
     ns = [64, 128, 256, 1024]
-    assert run.fitted_exponent(ns, [7.0 * n ** power for n in ns]) == pytest.approx(power)
+    assert run.fitted_exponent(ns, [7.0 * n**power for n in ns]) == pytest.approx(power)
 
 
 def test_peak_memory_of_the_score_matrix_is_n_squared_floats():
@@ -100,9 +97,11 @@ def test_profile_covers_the_library_stages():
 
 
 def test_importtime_lines_are_parsed():
-    stderr = ("import time: self [us] | cumulative | imported package\n"
-              "import time:       120 |      95000 |   numpy\n"
-              "import time:       300 |     120000 | selfattn_lib\n")
+    stderr = (
+        "import time: self [us] | cumulative | imported package\n"
+        "import time:       120 |      95000 |   numpy\n"
+        "import time:       300 |     120000 | selfattn_lib\n"
+    )
     assert run.parse_importtime(stderr) == {"numpy": 95000, "selfattn_lib": 120000}
 
 
@@ -117,7 +116,8 @@ def test_explorer_latency_is_called_when_present(tmp_path, monkeypatch):
     assert run.bench_explorer() is None
     (tmp_path / "benchmarks").mkdir()
     (tmp_path / "benchmarks" / "explorer_latency.py").write_text(
-        "def measure():\n    print('median 12.0 ms')\n    return {'median_ms': 12.0}\n")
+        "def measure():\n    print('median 12.0 ms')\n    return {'median_ms': 12.0}\n"
+    )
     assert run.bench_explorer() == {"returned": {"median_ms": 12.0}, "printed": "median 12.0 ms"}
 
 
@@ -130,7 +130,8 @@ def test_explorer_latency_command_line_is_called_with_repeats(tmp_path, monkeypa
         "    parser = argparse.ArgumentParser()\n"
         "    parser.add_argument('--repeats', type=int, default=30)\n"
         "    print('edits timed:', parser.parse_args().repeats)\n"
-        "    return 0\n")
+        "    return 0\n"
+    )
     argv = list(run.sys.argv)
     assert run.bench_explorer(repeats=4) == {"returned": 0, "printed": "edits timed: 4"}
     assert run.sys.argv == argv
@@ -138,10 +139,13 @@ def test_explorer_latency_command_line_is_called_with_repeats(tmp_path, monkeypa
 
 def test_notebook_is_timed_in_a_fresh_kernel_and_not_written_back(tmp_path):
     path = tmp_path / "tiny.ipynb"
-    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("x = 6 * 7"),
-                                         nbformat.v4.new_code_cell("raise ValueError('on purpose')",
-                                                                   metadata={"tags": ["raises-exception"]}),
-                                         nbformat.v4.new_code_cell("print(x)")])
+    nb = nbformat.v4.new_notebook(
+        cells=[
+            nbformat.v4.new_code_cell("x = 6 * 7"),
+            nbformat.v4.new_code_cell("raise ValueError('on purpose')", metadata={"tags": ["raises-exception"]}),
+            nbformat.v4.new_code_cell("print(x)"),
+        ]
+    )
     nbformat.write(nb, path)
     before = path.read_bytes()
     result = run.time_notebook(path)
@@ -157,34 +161,94 @@ def test_a_failing_notebook_is_reported_not_raised(tmp_path):
 
 
 def fake_results():
-    bare = [{"n": 4, "library_s": 2e-4, "bare_s": 1e-4, "ratio": 2.0, "ratio_q25": 1.9, "ratio_q75": 2.1,
-             "goal_met": False, "rounds": 5},
-            {"n": 8, "library_s": 1e-3, "bare_s": 1e-3, "ratio": 1.0, "ratio_q25": 0.9, "ratio_q75": 1.1,
-             "goal_met": True, "rounds": 5}]
-    parallel = [{"n": 4, "matrix_s": 1e-4, "rnn_s": 5e-5, "loop_s": 1e-3, "rnn_over_matrix": 0.5,
-                 "loop_over_matrix": 10.0},
-                {"n": 8, "matrix_s": 2e-4, "rnn_s": 1e-4, "loop_s": None, "rnn_over_matrix": 0.5,
-                 "loop_over_matrix": None}]
-    scores = [{"n": n, "scores_s": 1e-6 * n * n, "full_s": 3e-6 * n * n, "scores_peak_bytes": 8 * n * n,
-               "full_peak_bytes": 24 * n * n, "bare_peak_bytes": 32 * n * n} for n in (4, 8)]
-    fits = {"scores_s": 2.0, "full_s": 2.0, "scores_peak_bytes": 2.0, "full_peak_bytes": 2.0,
-            "bare_peak_bytes": 2.0, "fitted_on": [4, 8]}
-    return {"machine": {"cpu": "test cpu", "cores": 2, "os": "test os", "python": "3", "numpy": "2",
-                        "blas": "blas", "blas_threads": "1", "clock": "wall time", "load_before": 0.1},
-            "profile": {4: [{"stage": "masked softmax", "library_s": 2e-4, "bare_s": 1e-4}]},
-            "bare": bare, "parallel": parallel, "scores": scores, "score_fits": fits,
-            "import": {"python -c pass": 0.02, "import numpy": 0.1, "import selfattn_lib": 0.11,
-                       "importtime_numpy_s": 0.08, "importtime_selfattn_lib_s": 0.09, "repeats": 1},
-            "explorer": {"returned": {"median_ms": 12.0}, "printed": "median 12.0 ms"},
-            "notebooks": [{"notebook": "00_start_here.ipynb", "total_s": 3.0, "cells_s": 1.0, "error": None}],
-            "nbval": {"seconds": 9.0, "returncode": 0, "summary": "5 passed in 9.00s"}}
+    bare = [
+        {
+            "n": 4,
+            "library_s": 2e-4,
+            "bare_s": 1e-4,
+            "ratio": 2.0,
+            "ratio_q25": 1.9,
+            "ratio_q75": 2.1,
+            "goal_met": False,
+            "rounds": 5,
+        },
+        {
+            "n": 8,
+            "library_s": 1e-3,
+            "bare_s": 1e-3,
+            "ratio": 1.0,
+            "ratio_q25": 0.9,
+            "ratio_q75": 1.1,
+            "goal_met": True,
+            "rounds": 5,
+        },
+    ]
+    parallel = [
+        {"n": 4, "matrix_s": 1e-4, "rnn_s": 5e-5, "loop_s": 1e-3, "rnn_over_matrix": 0.5, "loop_over_matrix": 10.0},
+        {"n": 8, "matrix_s": 2e-4, "rnn_s": 1e-4, "loop_s": None, "rnn_over_matrix": 0.5, "loop_over_matrix": None},
+    ]
+    scores = [
+        {
+            "n": n,
+            "scores_s": 1e-6 * n * n,
+            "full_s": 3e-6 * n * n,
+            "scores_peak_bytes": 8 * n * n,
+            "full_peak_bytes": 24 * n * n,
+            "bare_peak_bytes": 32 * n * n,
+        }
+        for n in (4, 8)
+    ]
+    fits = {
+        "scores_s": 2.0,
+        "full_s": 2.0,
+        "scores_peak_bytes": 2.0,
+        "full_peak_bytes": 2.0,
+        "bare_peak_bytes": 2.0,
+        "fitted_on": [4, 8],
+    }
+    return {
+        "machine": {
+            "cpu": "test cpu",
+            "cores": 2,
+            "os": "test os",
+            "python": "3",
+            "numpy": "2",
+            "blas": "blas",
+            "blas_threads": "1",
+            "clock": "wall time",
+            "load_before": 0.1,
+        },
+        "profile": {4: [{"stage": "masked softmax", "library_s": 2e-4, "bare_s": 1e-4}]},
+        "bare": bare,
+        "parallel": parallel,
+        "scores": scores,
+        "score_fits": fits,
+        "import": {
+            "python -c pass": 0.02,
+            "import numpy": 0.1,
+            "import selfattn_lib": 0.11,
+            "importtime_numpy_s": 0.08,
+            "importtime_selfattn_lib_s": 0.09,
+            "repeats": 1,
+        },
+        "explorer": {"returned": {"median_ms": 12.0}, "printed": "median 12.0 ms"},
+        "notebooks": [{"notebook": "00_start_here.ipynb", "total_s": 3.0, "cells_s": 1.0, "error": None}],
+        "nbval": {"seconds": 9.0, "returncode": 0, "summary": "5 passed in 9.00s"},
+    }
 
 
 def test_tables_show_every_item_with_its_figures():
     text = run.tables(fake_results())
-    for title in ("profile of self_attention at n = 4", "1. self_attention vs bare numpy",
-                  "2. per-token loop", "3. score matrix", "4. import cost", "5. explorer update latency",
-                  "6. notebooks", "6. whole nbval run: 9.0 s"):
+    for title in (
+        "profile of self_attention at n = 4",
+        "1. self_attention vs bare numpy",
+        "2. per-token loop",
+        "3. score matrix",
+        "4. import cost",
+        "5. explorer update latency",
+        "6. notebooks",
+        "6. whole nbval run: 9.0 s",
+    ):
         assert title in text
     assert "MISSED" in text and "met" in text  # n = 4 misses the 1.25 goal, n = 8 meets it
     assert "00_start_here.ipynb" in text and "median 12.0 ms" in text

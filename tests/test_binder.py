@@ -12,6 +12,7 @@ repo2docker is not in the lock (Binder would install it too): it is pinned in th
 saying how to run them; with CI=true they fail instead. tests/test_binder_launch.py goes further
 (`make binder-launch`).
 """
+
 from __future__ import annotations
 
 import os
@@ -23,7 +24,6 @@ from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import pytest
-
 from say import say
 
 REPO = Path(__file__).resolve().parents[1]
@@ -65,15 +65,15 @@ def find_repo2docker() -> str | None:
 def dockerfile(pytestconfig):
     tool = find_repo2docker()
     if tool is None:
-        how = (f"binder check skipped: repo2docker not installed. To run it: "
-               f"make binder-tools (installs {REPO2DOCKER_PIN}), then make test (or bash .ci/run).")
+        how = (
+            f"binder check skipped: repo2docker not installed. To run it: "
+            f"make binder-tools (installs {REPO2DOCKER_PIN}), then make test (or bash .ci/run)."
+        )
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(f"CI=true and {how}")
         say(pytestconfig, how)
         pytest.skip(how)
-    done = subprocess.run(
-        [tool, "--no-build", "--debug", "."], cwd=REPO, capture_output=True, text=True, timeout=300
-    )
+    done = subprocess.run([tool, "--no-build", "--debug", "."], cwd=REPO, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, f"repo2docker failed:\n{done.stdout}\n{done.stderr}"
     return done.stdout + done.stderr
 
@@ -86,14 +86,16 @@ def test_binder_python_is_the_pinned_one(dockerfile):
     assert f"environment for python={version}" in dockerfile, "repo2docker did not pick runtime.txt's Python"
     # build-script paths are escaped (escapism): "-2e" is ".", "-2d" is "-", "-2f" is "/"
     unescaped = dockerfile.replace("-2e", ".").replace("-2d", "-").replace("-2f", "/")
-    assert re.search(rf"COPY .*environment\.py-{re.escape(version)}-linux-64\.lock", unescaped), \
+    assert re.search(rf"COPY .*environment\.py-{re.escape(version)}-linux-64\.lock", unescaped), (
         f"the Dockerfile does not install the Python {version} environment"
+    )
 
 
 def test_binder_installs_the_requirements_before_copying_the_repo_then_runs_post_build(dockerfile):
     lines = dockerfile.splitlines()
-    installs = [n for n, line in enumerate(lines)
-                if re.search(r"\bpip install\b.*-r \"?binder/requirements\.txt\"?", line)]
+    installs = [
+        n for n, line in enumerate(lines) if re.search(r"\bpip install\b.*-r \"?binder/requirements\.txt\"?", line)
+    ]
     assert installs, "the Dockerfile never runs pip install -r binder/requirements.txt"
     copies = [n for n, line in enumerate(lines) if re.match(r"COPY\b.*\bsrc/ \$\{REPO_DIR\}/", line)]
     assert copies, "the Dockerfile never copies the repository"
@@ -133,10 +135,15 @@ def test_readme_binder_badge_opens_jupyterlab_at_an_existing_notebook():
 
 def test_jupyterlab_widgets_front_end_is_prebuilt_and_enabled(tmp_path):
     # a fresh user configuration, as on Binder: nothing enabled by hand
-    env = dict(os.environ, JUPYTER_CONFIG_DIR=str(tmp_path / "config"), JUPYTER_DATA_DIR=str(tmp_path / "data"),
-               JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"))
-    done = subprocess.run([sys.executable, "-m", "jupyter", "labextension", "list"],
-                          capture_output=True, text=True, env=env, timeout=120)
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyter", "labextension", "list"], capture_output=True, text=True, env=env, timeout=120
+    )
     listing = ANSI.sub("", done.stdout + done.stderr)
     assert done.returncode == 0, listing
     line = next((row for row in listing.splitlines() if "@jupyter-widgets/jupyterlab-manager" in row), None)

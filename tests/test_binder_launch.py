@@ -15,6 +15,7 @@
 4. Chromium opens the README badge's urlpath: the first notebook must open with a running kernel
    (of this environment) and run clean, and the explorer notebook must render its widgets.
 """
+
 from __future__ import annotations
 
 import os
@@ -27,9 +28,8 @@ from importlib.util import find_spec
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-import pytest
-
 import browser_helpers as bh
+import pytest
 from say import say
 
 REPO = Path(__file__).resolve().parents[1]
@@ -57,8 +57,12 @@ def find_interpreter(version: str) -> str | None:
     candidates += [str(p / "bin" / f"python{version}") for p in sorted(pyenv.glob(f"{version}.*"), reverse=True)]
     for candidate in filter(None, candidates):
         try:
-            done = subprocess.run([candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
-                                  capture_output=True, text=True, timeout=30)
+            done = subprocess.run(
+                [candidate, "-c", "import sys; print('%d.%d' % sys.version_info[:2])"],
+                capture_output=True,
+                text=True,
+                timeout=30,
+            )
         except OSError:
             continue
         if done.returncode == 0 and done.stdout.strip() == version:
@@ -106,8 +110,11 @@ def base_environment_spec(python: str) -> tuple[dict[str, str], dict[str, str]]:
             tops[CONDA_TO_PYPI.get(name, name)] = packages[name][0]
     assert {"notebook", "jupyterlab", "jupyter_server"} <= set(tops), tops
     # Python packages only (noarch `pyh...` or `py311...` builds); a name PyPI lacks is ignored by pip
-    constraints = {CONDA_TO_PYPI.get(n, n): v for n, (v, build) in packages.items()
-                   if build.startswith("py") and n not in {"pip", "python"}}
+    constraints = {
+        CONDA_TO_PYPI.get(n, n): v
+        for n, (v, build) in packages.items()
+        if build.startswith("py") and n not in {"pip", "python"}
+    }
     return tops, constraints
 
 
@@ -132,8 +139,13 @@ def binder_image(tmp_path_factory, pytestconfig):
     work = tmp_path_factory.mktemp("binder")
     # what repo2docker copies into the image: the repository's files, not local environments
     repo = work / "repo"
-    shutil.copytree(REPO, repo, ignore=shutil.ignore_patterns(
-        ".git", ".venv*", "__pycache__", ".ipynb_checkpoints", "*.egg-info", "build", ".hypothesis"))
+    shutil.copytree(
+        REPO,
+        repo,
+        ignore=shutil.ignore_patterns(
+            ".git", ".venv*", "__pycache__", ".ipynb_checkpoints", "*.egg-info", "build", ".hypothesis"
+        ),
+    )
     prefix = work / "srv-conda-envs-notebook"
     run([interpreter, "-m", "venv", str(prefix)], work, dict(os.environ), "creating the venv")
     env = dict(os.environ, PATH=f"{prefix / 'bin'}{os.pathsep}{os.environ['PATH']}", VIRTUAL_ENV=str(prefix))
@@ -143,9 +155,22 @@ def binder_image(tmp_path_factory, pytestconfig):
     # micromamba builds the real base environment; uv stands in for it here (several times faster than pip)
     uv = Path(sys.executable).parent / "uv"
     assert uv.exists(), "uv is not installed beside the tests: run `make binder-launch`, which installs the pinned one"
-    run([str(uv), "pip", "install", "--quiet", "--python", str(prefix / "bin" / "python"),
-         "-c", str(work / "base-constraints.txt"), *[f"{n}=={v}" for n, v in sorted(tops.items())]],
-        work, env, "installing the base environment")
+    run(
+        [
+            str(uv),
+            "pip",
+            "install",
+            "--quiet",
+            "--python",
+            str(prefix / "bin" / "python"),
+            "-c",
+            str(work / "base-constraints.txt"),
+            *[f"{n}=={v}" for n, v in sorted(tops.items())],
+        ],
+        work,
+        env,
+        "installing the base environment",
+    )
     base_size = folder_size_mib(prefix)
     # repo2docker: `${KERNEL_PYTHON_PREFIX}/bin/pip install --no-cache-dir -r "binder/requirements.txt"`,
     # run in the repository folder, before the rest of the repository is copied
@@ -154,23 +179,42 @@ def binder_image(tmp_path_factory, pytestconfig):
     run(["./binder/postBuild"], repo, env, "binder/postBuild")
     check = subprocess.run([*pip, "check"], cwd=repo, env=env, capture_output=True, text=True, timeout=120)
     size = folder_size_mib(prefix)
-    say(pytestconfig, f"binder launch: base environment {', '.join(f'{n}=={v}' for n, v in sorted(tops.items()))}; "
-                      f"{base_size:.0f} MiB, {size:.0f} MiB with binder/ installed; "
-                      f"built in {time.perf_counter() - started:.0f} s")
-    return {"repo": repo, "prefix": prefix, "env": env, "pip_check": check, "work": work, "started": started,
-            "tops": tops}
+    say(
+        pytestconfig,
+        f"binder launch: base environment {', '.join(f'{n}=={v}' for n, v in sorted(tops.items()))}; "
+        f"{base_size:.0f} MiB, {size:.0f} MiB with binder/ installed; "
+        f"built in {time.perf_counter() - started:.0f} s",
+    )
+    return {
+        "repo": repo,
+        "prefix": prefix,
+        "env": env,
+        "pip_check": check,
+        "work": work,
+        "started": started,
+        "tops": tops,
+    }
 
 
 def test_binder_environment_is_consistent(binder_image):
     check = binder_image["pip_check"]
     assert check.returncode == 0, f"pip check in the Binder environment:\n{check.stdout}{check.stderr}"
-    freeze = run([str(binder_image["prefix"] / "bin" / "python"), "-m", "pip", "freeze"],
-                 binder_image["repo"], binder_image["env"], "pip freeze")
+    freeze = run(
+        [str(binder_image["prefix"] / "bin" / "python"), "-m", "pip", "freeze"],
+        binder_image["repo"],
+        binder_image["env"],
+        "pip freeze",
+    )
     names = {re.split(r"[=@ ]", line, maxsplit=1)[0].lower().replace("_", "-") for line in freeze.splitlines()}
     # the learner's set is there, this package too (postBuild), and no test tool
     assert {"jupyterlab", "notebook", "ipywidgets", "matplotlib", "jupytext", "selfattn-lib"} <= names, names
     assert not names & {"pytest", "playwright", "hypothesis", "nbval", "jupyter-repo2docker"}, names & {
-        "pytest", "playwright", "hypothesis", "nbval", "jupyter-repo2docker"}
+        "pytest",
+        "playwright",
+        "hypothesis",
+        "nbval",
+        "jupyter-repo2docker",
+    }
 
 
 class BinderServer(bh.LabServer):
@@ -196,10 +240,16 @@ class BinderServer(bh.LabServer):
 
     def command(self) -> list[str]:
         return [
-            str(self.environment_prefix / "bin" / "jupyter"), "notebook", f"--ip={bh.LOCAL_HOST}",
-            f"--port={self.port}", "--ServerApp.default_url=/lab",  # repo2docker's run command
-            f"--ServerApp.base_url={self.prefix_path}", f"--IdentityProvider.token={self.token}",  # the hub's
-            "--no-browser", "--ServerApp.port_retries=0", "--ServerApp.allow_root=True",  # this machine's
+            str(self.environment_prefix / "bin" / "jupyter"),
+            "notebook",
+            f"--ip={bh.LOCAL_HOST}",
+            f"--port={self.port}",
+            "--ServerApp.default_url=/lab",  # repo2docker's run command
+            f"--ServerApp.base_url={self.prefix_path}",
+            f"--IdentityProvider.token={self.token}",  # the hub's
+            "--no-browser",
+            "--ServerApp.port_retries=0",
+            "--ServerApp.allow_root=True",  # this machine's
             "--LabApp.expose_app_in_browser=True",  # the test's: window.jupyterapp, for browser_helpers
         ]
 
@@ -211,8 +261,9 @@ class BinderServer(bh.LabServer):
 def server(binder_image):
     if bh.browser_missing():
         pytest.fail(f"the Binder launch needs the browser: {bh.browser_missing()}")
-    with BinderServer(binder_image["repo"], binder_image["work"] / "server", binder_image["prefix"],
-                      binder_image["env"]) as lab:
+    with BinderServer(
+        binder_image["repo"], binder_image["work"] / "server", binder_image["prefix"], binder_image["env"]
+    ) as lab:
         yield lab
 
 
@@ -258,4 +309,6 @@ def test_the_explorer_notebook_renders_its_widgets(server, page, binder_image, p
     assert sum(cell["widget_views"] for cell in cells) >= 1, "no widget view rendered"
     assert page.locator(".selfattn-explorer").count() >= 1, "the explorer did not render"
     assert page.locator('.selfattn-explorer figure.selfattn-heatmap[data-name="weights"] td').count() >= 9
-    say(pytestconfig, f"binder launch: done {time.perf_counter() - binder_image['started']:.0f} s after the build began")
+    say(
+        pytestconfig, f"binder launch: done {time.perf_counter() - binder_image['started']:.0f} s after the build began"
+    )

@@ -7,14 +7,14 @@ fails the test. Screenshots go to pytest's temporary folder (printed at the star
 Without /usr/bin/chromium this module skips with one line saying how to run it; with CI=true a
 missing browser fails instead.
 """
+
 from __future__ import annotations
 
 import time
 from pathlib import Path
 
-import pytest
-
 import browser_helpers as bh
+import pytest
 from say import say
 
 REPO = Path(__file__).resolve().parents[1]
@@ -59,8 +59,10 @@ def browser_context(browser_ok, pytestconfig):
         yield context, guard
         context.close()
         browser.close()
-    say(pytestconfig, f"browser test took {time.perf_counter() - started:.0f} s "
-                      "(starting chromium and JupyterLab included)")
+    say(
+        pytestconfig,
+        f"browser test took {time.perf_counter() - started:.0f} s (starting chromium and JupyterLab included)",
+    )
 
 
 @pytest.fixture
@@ -95,7 +97,6 @@ def test_notebook_runs_in_jupyterlab(name, page, lab, shots):
     assert not found, f"{name} in JupyterLab:\n" + "\n".join(found)
 
 
-
 # --- no answer in plain sight after Run All (issue 15, item 1) --------------------------------------
 
 SOLUTIONS_NOTEBOOK = "02_scores.ipynb"  # one notebook here; tests/test_solutions.py covers every stored one
@@ -125,10 +126,14 @@ def test_no_answer_is_visible_after_run_all_until_the_learner_asks(page, lab):
     assert re.search(r"Correct! .*0\.3050", first.inner_text())
     assert len(re.findall(r"Correct!", page.evaluate(_NOTEBOOK_TEXT))) == 1  # the other two stay hidden
     # the label and the answer are two widget messages: wait for the label rather than race it
-    page.wait_for_function("([el, label]) => el.innerText.trim() === label",
-                           arg=[buttons.first.element_handle(), text("solution.hide")], timeout=30_000)
+    page.wait_for_function(
+        "([el, label]) => el.innerText.trim() === label",
+        arg=[buttons.first.element_handle(), text("solution.hide")],
+        timeout=30_000,
+    )
     buttons.first.click()
     page.wait_for_function("el => !el.innerText.includes('Correct!')", arg=first.element_handle(), timeout=30_000)
+
 
 _EDIT_AND_SAVE = """async ([heading, sentence]) => {
     const panel = window.jupyterapp.shell.currentWidget;
@@ -149,9 +154,10 @@ _EDIT_AND_SAVE = """async ([heading, sentence]) => {
 def test_a_teachers_edit_in_jupyterlab_is_saved_into_both_files(page, lab):
     # make lab installs Jupytext and the repository's jupytext.toml pairs the notebooks: saving a
     # notebook in JupyterLab writes its Markdown twin too, so the edit reaches the text source.
-    import nbformat
     import shutil
     import sys
+
+    import nbformat
 
     sys.path.insert(0, str(REPO / "tools"))
     import notebooks as pairs
@@ -176,25 +182,30 @@ def write_notebook(path: Path, sources: list[tuple[str, list[str]]]) -> None:
 
     nb = nbformat.v4.new_notebook()
     nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.cells = [nbformat.v4.new_code_cell(source, metadata={"tags": tags} if tags else {})
-                for source, tags in sources]
+    nb.cells = [nbformat.v4.new_code_cell(source, metadata={"tags": tags} if tags else {}) for source, tags in sources]
     path.parent.mkdir(parents=True, exist_ok=True)
     nbformat.write(nb, path)
 
 
 def test_the_checks_see_what_a_learner_would_see_as_broken(page, lab, browser_context):
     # the same checks, on a notebook broken in each way they look for, must report each one
-    write_notebook(lab.root_dir / "scratch" / "broken.ipynb", [
-        ("1 / 0", ["raises-exception"]),               # on purpose: allowed
-        ("import warnings; warnings.warn('careful')", []),
-        ("display({'application/vnd.jupyter.widget-view+json':"
-         " {'model_id': 'no-such-model', 'version_major': 2, 'version_minor': 0}}, raw=True)", []),
-        ("import ipywidgets; ipywidgets.IntSlider(1)", []),
-        # a CDN image: the guard must block and record it (".invalid" never resolves anyway)
-        ("from IPython.display import HTML\nHTML('<img src=\"http://cdn.example.invalid/plot.png\">')", []),
-        ("int('x')", []),
-        ("'not reached'", []),
-    ])
+    write_notebook(
+        lab.root_dir / "scratch" / "broken.ipynb",
+        [
+            ("1 / 0", ["raises-exception"]),  # on purpose: allowed
+            ("import warnings; warnings.warn('careful')", []),
+            (
+                "display({'application/vnd.jupyter.widget-view+json':"
+                " {'model_id': 'no-such-model', 'version_major': 2, 'version_minor': 0}}, raw=True)",
+                [],
+            ),
+            ("import ipywidgets; ipywidgets.IntSlider(1)", []),
+            # a CDN image: the guard must block and record it (".invalid" never resolves anyway)
+            ("from IPython.display import HTML\nHTML('<img src=\"http://cdn.example.invalid/plot.png\">')", []),
+            ("int('x')", []),
+            ("'not reached'", []),
+        ],
+    )
     bh.open_notebook(page, lab, "scratch/broken.ipynb")
     bh.run_all_cells(page)
     bh.wait_for_widget_views(page)
@@ -240,7 +251,8 @@ def check_shown_numbers(explorer: bh.ExplorerPage, state: dict) -> None:
     causal = state["mask"] == label("causal")
     n = len(state["tokens"])
     Q, K, V, scores, weights, output = reference_attention(
-        m["X"], m["W_q"], m["W_k"], m["W_v"], causal=causal, scaled=state["scaled"])
+        m["X"], m["W_q"], m["W_k"], m["W_v"], causal=causal, scaled=state["scaled"]
+    )
     expected = {"Q": Q, "K": K, "V": V, "output": output}
     for name, reference in expected.items():
         assert name in state["tables"], f"no table named {name!r}: {list(state['tables'])}"
@@ -249,8 +261,9 @@ def check_shown_numbers(explorer: bh.ExplorerPage, state: dict) -> None:
         rows = state["tables"][name]
         assert len(rows) == n, f"{title}: {len(rows)} rows for {n} tokens"
         for r, (row, ref_row) in enumerate(zip(rows, reference)):
-            assert [round(shown(v), 4) for v in row] == pytest.approx([round(x, 4) for x in ref_row], abs=1.01e-4), \
+            assert [round(shown(v), 4) for v in row] == pytest.approx([round(x, 4) for x in ref_row], abs=1.01e-4), (
                 f"{title} row {r + 1}: shown {row}, reference {ref_row}"
+            )
     # the heatmaps: every weight (2 decimals), masked cells empty
     shown_weights = state["heatmaps"]["weights0"]
     for i in range(n):
@@ -277,9 +290,12 @@ def check_shown_numbers(explorer: bh.ExplorerPage, state: dict) -> None:
 def explorer_notebook(lab):
     if (lab.root_dir / "notebooks" / EXPLORER_NOTEBOOK).exists():
         return f"notebooks/{EXPLORER_NOTEBOOK}"
-    write_notebook(lab.root_dir / "scratch" / "explorer.ipynb", [
-        ("from selfattn_lib.widgets import AttentionExplorer\nAttentionExplorer()", []),
-    ])
+    write_notebook(
+        lab.root_dir / "scratch" / "explorer.ipynb",
+        [
+            ("from selfattn_lib.widgets import AttentionExplorer\nAttentionExplorer()", []),
+        ],
+    )
     return "scratch/explorer.ipynb"
 
 
@@ -355,8 +371,11 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
     # latency: Enter in a grid cell to the frame showing every view repainted (no kernel involved)
     latencies = sorted(explorer.timed_edit("W_q", 2, 2, f"{0.05 * k:.2f}") for k in range(1, 13))
     median = (latencies[5] + latencies[6]) / 2
-    say(pytestconfig, f"explorer in-browser latency, grid edit -> views repainted: median {median * 1000:.1f} ms "
-                      f"over {len(latencies)} edits (min {latencies[0] * 1000:.1f}, max {latencies[-1] * 1000:.1f})")
+    say(
+        pytestconfig,
+        f"explorer in-browser latency, grid edit -> views repainted: median {median * 1000:.1f} ms "
+        f"over {len(latencies)} edits (min {latencies[0] * 1000:.1f}, max {latencies[-1] * 1000:.1f})",
+    )
     final = explorer.settled()
     explorer.wait_kernel_idle()
     assert explorer.matrices(final)["W_q"][2][2] == 0.6
@@ -364,6 +383,7 @@ def test_explorer_follows_every_edit_in_jupyterlab(page, lab, shots, explorer_no
 
 
 # --- hostile input and accessibility in the page (issue 14) --------------------------------------
+
 
 def axe_script() -> Path:
     """axe-core as shipped (pinned) by the axe-playwright-python wheel: no CDN, no download."""
@@ -391,11 +411,12 @@ def test_explorer_under_hostile_input_in_jupyterlab(page, lab, shots, pytestconf
     found = bh.problems(bh.cell_report(page))
     assert not found, "\n".join(found)
     explorer = bh.ExplorerPage(page)
-    opened = explorer.settled()
+    explorer.settled()
     w_q, w_v = bh.EDITOR_ORDER.index("W_q"), bh.EDITOR_ORDER.index("W_v")
 
     # 0. a decimal comma typed in a number box: W^Q[1, 1] becomes 0.5 and Q = X W^Q follows
     from reference import reference_attention
+
     import selfattn_lib as sa
 
     chapter = sa.chapter_example()
@@ -426,7 +447,9 @@ def test_explorer_under_hostile_input_in_jupyterlab(page, lab, shots, pytestconf
     assert literal["tokens"][1] == "$x^2$ R$5"
     weights = explorer.root.locator('figure.selfattn-heatmap[data-name="weights"] thead th').all_text_contents()
     assert "$x^2$ R$5" in weights  # drawn as typed, never as math
-    assert "$x^2$ R$5" in literal["step_heading"] or any("$x^2$ R$5" in c for t in literal["step_tables"] for r in t for c in r)
+    assert "$x^2$ R$5" in literal["step_heading"] or any(
+        "$x^2$ R$5" in c for t in literal["step_tables"] for r in t for c in r
+    )
 
     # 2. a value just above the limit in W^V: refused, quoted exactly, the box shows the value in use
     kept = literal["editors"][w_v][0]
@@ -472,14 +495,20 @@ def test_explorer_under_hostile_input_in_jupyterlab(page, lab, shots, pytestconf
     bh.screenshot_notebook(page, shots / "explorer_hostile.png")
 
     # 6. accessibility: every box named by matrix, row and column; axe-core, every rule, finds nothing
-    names = explorer.editor("W_q").locator("input.selfattn-cell").evaluate_all(
-        "els => els.map(e => e.getAttribute('aria-label'))")
+    names = (
+        explorer.editor("W_q")
+        .locator("input.selfattn-cell")
+        .evaluate_all("els => els.map(e => e.getAttribute('aria-label'))")
+    )
     assert names[1] == "W^Q linha 1 coluna 2"  # the Portuguese explorer names them in Portuguese
     explorer.root.locator("details.selfattn-save summary").click()
     explorer.root.locator("details.selfattn-heads-section summary").click()
     page.add_script_tag(path=str(axe_script()))
     report = axe_all_rules(explorer.root)
     found = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["html"][:160]) for v in report["violations"]]
-    say(pytestconfig, f"axe-core {report['testEngine']['version']} on the explorer in JupyterLab, every rule: "
-                      f"{len(found)} violation(s) {found}")
+    say(
+        pytestconfig,
+        f"axe-core {report['testEngine']['version']} on the explorer in JupyterLab, every rule: "
+        f"{len(found)} violation(s) {found}",
+    )
     assert not found, found

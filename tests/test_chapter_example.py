@@ -1,5 +1,6 @@
 """The chapter's example, computed by hand with exact fractions (not against its printed results,
 which contain arithmetic errors)."""
+
 import math
 from fractions import Fraction as F
 

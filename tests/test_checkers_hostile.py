@@ -3,6 +3,7 @@
 Never a traceback, never a warning; complex, nan and inf are never correct; indices outside
 the example are refused with a message, not read Python's way (-1 = the last token).
 """
+
 import warnings
 from fractions import Fraction
 
@@ -10,14 +11,15 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from reference import reference_attention
+
 from selfattn_lib import chapter_example
 from selfattn_lib import exercises as ex
 
 CH = chapter_example()
-Q, K, V, SCORES, WEIGHTS, OUTPUT = (np.array(m) for m in reference_attention(
-    CH.X.tolist(), CH.W_q.tolist(), CH.W_k.tolist(), CH.W_v.tolist()))
+Q, K, V, SCORES, WEIGHTS, OUTPUT = (
+    np.array(m) for m in reference_attention(CH.X.tolist(), CH.W_q.tolist(), CH.W_k.tolist(), CH.W_v.tolist())
+)
 
 
 def _self_containing():
@@ -34,13 +36,53 @@ def _deep(depth):
 
 
 HOSTILE = [
-    "", "0.5", "abc", "0,5 0,2", b"\x00\xff", "None", 10 ** 400, -10 ** 400, [10 ** 400, 1, 2, 3],
-    [[10 ** 400] * 4] * 3, 1e308, [1e308] * 4, float("nan"), float("inf"), -float("inf"),
-    [float("nan")] * 4, [float("inf")] * 4, 1j, [1j, 2, 3, 4], np.ones(4, complex), [], [[]], [[], []],
-    [1, [2, 3]], [[1, 2], [3]], [None, None, None, None], [1, "2", 3, 4], {"a": 1}, {1, 2, 3}, (x for x in range(3)),
-    object(), print, np.ones((2, 2, 2, 2)), np.zeros(10 ** 5), np.array("x"), True, False, [True, False],
-    Fraction(1, 3), _self_containing(), _deep(3000), np.ma.masked_array([1, 2, 3, 4], mask=[0, 1, 0, 0]),
-    np.array([1, 2, 3, 4], dtype=object), np.datetime64("2024-01-01"), slice(1, 2), Ellipsis, type,
+    "",
+    "0.5",
+    "abc",
+    "0,5 0,2",
+    b"\x00\xff",
+    "None",
+    10**400,
+    -(10**400),
+    [10**400, 1, 2, 3],
+    [[10**400] * 4] * 3,
+    1e308,
+    [1e308] * 4,
+    float("nan"),
+    float("inf"),
+    -float("inf"),
+    [float("nan")] * 4,
+    [float("inf")] * 4,
+    1j,
+    [1j, 2, 3, 4],
+    np.ones(4, complex),
+    [],
+    [[]],
+    [[], []],
+    [1, [2, 3]],
+    [[1, 2], [3]],
+    [None, None, None, None],
+    [1, "2", 3, 4],
+    {"a": 1},
+    {1, 2, 3},
+    (x for x in range(3)),
+    object(),
+    print,
+    np.ones((2, 2, 2, 2)),
+    np.zeros(10**5),
+    np.array("x"),
+    True,
+    False,
+    [True, False],
+    Fraction(1, 3),
+    _self_containing(),
+    _deep(3000),
+    np.ma.masked_array([1, 2, 3, 4], mask=[0, 1, 0, 0]),
+    np.array([1, 2, 3, 4], dtype=object),
+    np.datetime64("2024-01-01"),
+    slice(1, 2),
+    Ellipsis,
+    type,
 ]
 
 CHECKS = {
@@ -71,17 +113,20 @@ def test_any_answer_gets_a_sentence(name, answer):
     assert feedback.message and not feedback.correct, feedback.message
 
 
-@pytest.mark.parametrize("fn", [
-    lambda s: np.exp(s - s.max()) / np.exp(s - s.max()).sum() + 0j,  # right real part, complex
-    lambda s: (np.exp(s - s.max()) / np.exp(s - s.max()).sum()).astype(complex) + 1e-3j,
-    lambda s: [10 ** 400] * len(s),
-    lambda s: "0.3 0.3 0.4",
-    lambda s: None,
-    lambda s: [[0.5]],
-    lambda s: {"a": 1},
-    lambda s: _self_containing(),
-    lambda s: 1 / 0,
-])
+@pytest.mark.parametrize(
+    "fn",
+    [
+        lambda s: np.exp(s - s.max()) / np.exp(s - s.max()).sum() + 0j,  # right real part, complex
+        lambda s: (np.exp(s - s.max()) / np.exp(s - s.max()).sum()).astype(complex) + 1e-3j,
+        lambda s: [10**400] * len(s),
+        lambda s: "0.3 0.3 0.4",
+        lambda s: None,
+        lambda s: [[0.5]],
+        lambda s: {"a": 1},
+        lambda s: _self_containing(),
+        lambda s: 1 / 0,
+    ],
+)
 def test_softmax_function_check_never_breaks(fn):
     feedback = _quietly(lambda: ex.check_softmax_function(fn))
     assert not feedback.correct and feedback.message
@@ -98,9 +143,12 @@ def test_complex_answers_are_never_correct():
 
 
 def test_huge_answers_are_a_sentence_not_an_overflow_error():
-    for check in (lambda a: ex.check_score(a, 2, 1), lambda a: ex.check_projection_shape(a, 5, 3, 4),
-                  lambda a: ex.check_changed_outputs(a, 2)):
-        for answer in (10 ** 400, [10 ** 400, 4], (float("inf"), 4), [float("inf")]):
+    for check in (
+        lambda a: ex.check_score(a, 2, 1),
+        lambda a: ex.check_projection_shape(a, 5, 3, 4),
+        lambda a: ex.check_changed_outputs(a, 2),
+    ):
+        for answer in (10**400, [10**400, 4], (float("inf"), 4), [float("inf")]):
             feedback = check(answer)
             assert not feedback.correct and feedback.message
 
@@ -118,27 +166,30 @@ def test_shapes_and_subscripts_are_whole_numbers_not_truncated():
     assert not ex.check_projection_shape({5, 4}, 5, 3, 4).correct  # a set has no order
 
 
-@pytest.mark.parametrize("call, words", [
-    (lambda: ex.check_projection(CH.X[-1] @ CH.W_q, -1), ["i", "-1", "0", "2"]),
-    (lambda: ex.check_projection(Q[0], 3), ["i", "3", "0", "2"]),
-    (lambda: ex.check_projection(Q[0], 1.0), ["i", "whole number", "1.0"]),
-    (lambda: ex.check_projection(Q[0], True), ["i", "whole number", "True"]),
-    (lambda: ex.check_projection(Q[0], 0, "x"), ["name", "'q'", "'x'"]),
-    (lambda: ex.check_score(SCORES[2, 2], -1, -1), ["i", "-1"]),
-    (lambda: ex.check_score(SCORES[2, 2], 2, 5), ["j", "5"]),
-    (lambda: ex.check_weights_row(WEIGHTS[2], -1), ["i", "-1"]),
-    (lambda: ex.check_weights_row(WEIGHTS[2], 3), ["i", "3"]),
-    (lambda: ex.check_output_row(OUTPUT[2], -1), ["i", "-1"]),
-    (lambda: ex.check_changed_outputs([2, 3], 0), ["perturbed", "1", "3", "0"]),
-    (lambda: ex.check_changed_outputs([2, 3], 4), ["perturbed", "4"]),
-    (lambda: ex.check_changed_outputs([3], -1), ["perturbed", "-1"]),
-    (lambda: ex.check_weights(WEIGHTS, causal="False"), ["causal", "True or False"]),
-    (lambda: ex.check_scores(SCORES, scaled=None), ["scaled", "True or False"]),
-    (lambda: ex.check_projection_shape((5, 4), -5, 3, 4), ["n", "-5"]),
-    (lambda: ex.check_projection_shape((5, 4), 5, 3.5, 4), ["d_model", "3.5"]),
-    (lambda: ex.check_output(OUTPUT, example=42), ["example", "X"]),
-    (lambda: ex.check_projection(Q[0], 0, example=object()), ["example"]),
-])
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: ex.check_projection(CH.X[-1] @ CH.W_q, -1), ["i", "-1", "0", "2"]),
+        (lambda: ex.check_projection(Q[0], 3), ["i", "3", "0", "2"]),
+        (lambda: ex.check_projection(Q[0], 1.0), ["i", "whole number", "1.0"]),
+        (lambda: ex.check_projection(Q[0], True), ["i", "whole number", "True"]),
+        (lambda: ex.check_projection(Q[0], 0, "x"), ["name", "'q'", "'x'"]),
+        (lambda: ex.check_score(SCORES[2, 2], -1, -1), ["i", "-1"]),
+        (lambda: ex.check_score(SCORES[2, 2], 2, 5), ["j", "5"]),
+        (lambda: ex.check_weights_row(WEIGHTS[2], -1), ["i", "-1"]),
+        (lambda: ex.check_weights_row(WEIGHTS[2], 3), ["i", "3"]),
+        (lambda: ex.check_output_row(OUTPUT[2], -1), ["i", "-1"]),
+        (lambda: ex.check_changed_outputs([2, 3], 0), ["perturbed", "1", "3", "0"]),
+        (lambda: ex.check_changed_outputs([2, 3], 4), ["perturbed", "4"]),
+        (lambda: ex.check_changed_outputs([3], -1), ["perturbed", "-1"]),
+        (lambda: ex.check_weights(WEIGHTS, causal="False"), ["causal", "True or False"]),
+        (lambda: ex.check_scores(SCORES, scaled=None), ["scaled", "True or False"]),
+        (lambda: ex.check_projection_shape((5, 4), -5, 3, 4), ["n", "-5"]),
+        (lambda: ex.check_projection_shape((5, 4), 5, 3.5, 4), ["d_model", "3.5"]),
+        (lambda: ex.check_output(OUTPUT, example=42), ["example", "X"]),
+        (lambda: ex.check_projection(Q[0], 0, example=object()), ["example"]),
+    ],
+)
 def test_bad_indices_and_arguments_are_refused_with_a_message(call, words):
     feedback = _quietly(call)
     assert not feedback.correct and ex.ARGUMENT in feedback.mistakes, feedback.message
@@ -154,7 +205,8 @@ def test_numpy_integer_indices_still_work():
 answers = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.complex_numbers() | st.text(max_size=5),
     lambda inner: st.lists(inner, max_size=5) | st.tuples(inner, inner),
-    max_leaves=20)
+    max_leaves=20,
+)
 
 
 @settings(max_examples=150, deadline=None)

@@ -3,15 +3,18 @@ went beyond its evidence. Each test computes the fact independently (plain math,
 training runs) and checks that both editions now say what the numbers support, with the figures
 computed in the notebook itself where a claim rests on training runs.
 """
+
 import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
-
 from reference import reference_positional_encoding
-from selfattn_lib import corpus, language_model as lm, multihead_training as mt, positions
+
+from selfattn_lib import corpus
+from selfattn_lib import language_model as lm
+from selfattn_lib import multihead_training as mt
 from selfattn_lib.attention import self_attention
 from selfattn_lib.training import make_lexicon
 
@@ -40,6 +43,7 @@ def outputs(number, edition=0):
 
 # --- claim 1: 1.3482 is the entropy rate, not a floor ---------------------------------------
 
+
 def test_grammar_losses_by_hand():
     resting = ["<s>", "o", "gato", "dormiu", "ontem", "cansado", "."]
     seeing = ["<s>", "a", "menina", "viu", "o", "cão", "."]
@@ -55,8 +59,11 @@ def test_grammar_losses_average_to_the_entropy_rate():
 
 
 def test_the_entropy_rate_is_not_a_floor_and_the_notebook_says_so():
-    below = [s for s in range(20) if corpus.grammar_losses(corpus.make_corpus(200, seed=s)).mean()
-             < corpus.best_possible_loss()]
+    below = [
+        s
+        for s in range(20)
+        if corpus.grammar_losses(corpus.make_corpus(200, seed=s)).mean() < corpus.best_possible_loss()
+    ]
     assert below, "some samples of 200 sentences score below the entropy rate, even for the best model"
     for text in prose(12):
         assert "lowest loss any model" not in text and "menor perda que um modelo" not in text
@@ -68,6 +75,7 @@ def test_the_entropy_rate_is_not_a_floor_and_the_notebook_says_so():
 
 # --- claim 2: one head can do both -----------------------------------------------------------
 
+
 def test_one_head_solves_both_endings_in_some_seeds_and_the_docstring_says_so():
     solved = []
     for seed in (1, 3):
@@ -78,6 +86,7 @@ def test_one_head_solves_both_endings_in_some_seeds_and_the_docstring_says_so():
 
 
 # --- claims 3 and 4: one layer; a second one tells orders apart ------------------------------
+
 
 def test_two_masked_layers_tell_orders_apart_and_the_notebook_shows_it():
     lexicon = make_lexicon(np.random.default_rng(0))
@@ -99,11 +108,14 @@ def test_two_masked_layers_tell_orders_apart_and_the_notebook_shows_it():
     assert "says exactly how much" not in english and "diz exatamente quanto" not in portuguese
     assert "whatever comes after this\nlayer cannot know" not in english
     for edition in (0, 1):
-        assert "False" in outputs(10, edition).split("two masked layers" if edition == 0
-                                                       else "duas camadas com máscara")[-1][:200]
+        assert (
+            "False"
+            in outputs(10, edition).split("two masked layers" if edition == 0 else "duas camadas com máscara")[-1][:200]
+        )
 
 
 # --- claim 9: distance 6 beats 2-5 at d = 16; the longest wavelength ------------------------
+
 
 def test_near_words_are_not_always_the_most_similar():
     PE = np.array(reference_positional_encoding(50, 16))
@@ -124,6 +136,7 @@ def test_the_longest_wavelength(d):
 
 
 # --- claims 5-8 and 10: seeds computed in the notebooks --------------------------------------
+
 
 def test_eleven_computes_eight_seeds_and_says_what_they_show():
     english, portuguese = prose(11)

@@ -9,6 +9,7 @@
   left: no common English function word.
 Each check is shown failing on a modified copy (tmp_path).
 """
+
 from __future__ import annotations
 
 import difflib
@@ -37,6 +38,7 @@ def rel(path: Path) -> str:
 
 
 # --- code cells --------------------------------------------------------------------------------
+
 
 def code_cells(path: Path) -> list:
     return [c for c in jupytext.read(path, fmt="md:myst").cells if c.cell_type == "code"]
@@ -69,16 +71,22 @@ def cell_key(cell) -> tuple:
     equal whatever its language), tags and collapsed flags."""
     meta = cell.get("metadata", {})
     jupyter = meta.get("jupyter", {})
-    return (without_comments(LANGUAGE_LINE.sub("LANGUAGE = ...", cell.source)), tuple(meta.get("tags", [])),
-            bool(jupyter.get("source_hidden")), bool(jupyter.get("outputs_hidden")))
+    return (
+        without_comments(LANGUAGE_LINE.sub("LANGUAGE = ...", cell.source)),
+        tuple(meta.get("tags", [])),
+        bool(jupyter.get("source_hidden")),
+        bool(jupyter.get("outputs_hidden")),
+    )
 
 
 def language_problem(path: Path, cells, language: str) -> str | None:
     lines = [(i, m.group("language")) for i, c in enumerate(cells) for m in LANGUAGE_LINE.finditer(c.source)]
     if not lines or lines[0][0] != 0 or len(lines) != 1:
-        return (f"{rel(path)}: its first code cell must set the language with exactly one line "
-                f'LANGUAGE = "{language}" (found {len(lines)} such line(s), in code cells '
-                f"{[i + 1 for i, _ in lines]})")
+        return (
+            f"{rel(path)}: its first code cell must set the language with exactly one line "
+            f'LANGUAGE = "{language}" (found {len(lines)} such line(s), in code cells '
+            f"{[i + 1 for i, _ in lines]})"
+        )
     if lines[0][1] != language:
         return f'{rel(path)}: LANGUAGE = "{lines[0][1]}" in this edition; expected "{language}"'
     return None
@@ -96,29 +104,40 @@ def edition_problem(english: Path, portuguese: Path) -> str | None:
         if tag == "equal":
             continue
         if tag == "delete":
-            return (f"code cell {a0 + 1} of {rel(english)} ({first_line(en[a0].source)}) has no counterpart "
-                    f"in {rel(portuguese)} (after its code cell {b0}): copy it there")
+            return (
+                f"code cell {a0 + 1} of {rel(english)} ({first_line(en[a0].source)}) has no counterpart "
+                f"in {rel(portuguese)} (after its code cell {b0}): copy it there"
+            )
         if tag == "insert":
-            return (f"code cell {b0 + 1} of {rel(portuguese)} ({first_line(pt[b0].source)}) has no "
-                    f"counterpart in {rel(english)} (after its code cell {a0}): copy it there")
+            return (
+                f"code cell {b0 + 1} of {rel(portuguese)} ({first_line(pt[b0].source)}) has no "
+                f"counterpart in {rel(english)} (after its code cell {a0}): copy it there"
+            )
         a, b = en[a0], pt[b0]
         if cell_key(a)[0] != cell_key(b)[0]:
-            diff = next(line for line in difflib.unified_diff(
-                cell_key(a)[0].splitlines(), cell_key(b)[0].splitlines(), lineterm="", n=0)
-                if line[:1] in "+-" and not line.startswith(("+++", "---")))
+            diff = next(
+                line
+                for line in difflib.unified_diff(
+                    cell_key(a)[0].splitlines(), cell_key(b)[0].splitlines(), lineterm="", n=0
+                )
+                if line[:1] in "+-" and not line.startswith(("+++", "---"))
+            )
             what = f"source differs (first difference: {diff!r})"
         else:
             what = "tags or collapsed flags differ"
-        return (f"code cell {a0 + 1} of {rel(english)} ({first_line(a.source)}) and code cell {b0 + 1} of "
-                f"{rel(portuguese)}: {what}; the code must be the same in both editions")
+        return (
+            f"code cell {a0 + 1} of {rel(english)} ({first_line(a.source)}) and code cell {b0 + 1} of "
+            f"{rel(portuguese)}: {what}; the code must be the same in both editions"
+        )
     return None
 
 
 def test_every_notebook_has_its_counterpart():
     en, pt = by_number(ENGLISH), by_number(PORTUGUESE)
     assert len(en) >= 10
-    assert sorted(en) == sorted(pt), (f"only in English: {sorted(set(en) - set(pt))}; "
-                                      f"only in Portuguese: {sorted(set(pt) - set(en))}")
+    assert sorted(en) == sorted(pt), (
+        f"only in English: {sorted(set(en) - set(pt))}; only in Portuguese: {sorted(set(pt) - set(en))}"
+    )
 
 
 @pytest.mark.parametrize("number", sorted(by_number(ENGLISH)))
@@ -157,14 +176,20 @@ def test_comments_may_differ_but_code_may_not(copies):
     en, pt = copies
     text = pt.read_text(encoding="utf-8")
     assert english_comments(pt) == []
-    pt.write_text(text.replace("for c in (0.0, 10.0, -250.0):", "for c in (0.0, 10.0, -250.0):  # your answer"),
-                  encoding="utf-8")
+    pt.write_text(
+        text.replace("for c in (0.0, 10.0, -250.0):", "for c in (0.0, 10.0, -250.0):  # your answer"), encoding="utf-8"
+    )
     assert edition_problem(en, pt) is None  # a comment is the edition's own
     assert english_comments(pt) and "your" in english_comments(pt)[0]
-    pt.write_text(text.replace("for c in (0.0, 10.0, -250.0):", "for c in (0.0, 10.0, -25.0):  # 0.0, 10.0, -250.0"),
-                  encoding="utf-8")
+    pt.write_text(
+        text.replace("for c in (0.0, 10.0, -250.0):", "for c in (0.0, 10.0, -25.0):  # 0.0, 10.0, -250.0"),
+        encoding="utf-8",
+    )
     assert "source differs" in edition_problem(en, pt)
-    assert without_comments('x = "# not a comment"  # a comment\n# only a comment\ny = 1') == 'x = "# not a comment"\ny = 1'
+    assert (
+        without_comments('x = "# not a comment"  # a comment\n# only a comment\ny = 1')
+        == 'x = "# not a comment"\ny = 1'
+    )
     assert english_comments(by_number(ENGLISH)["01"])  # the English edition's comments are English
 
 
@@ -182,7 +207,7 @@ def remove_code_cell(path: Path, index: int) -> str:
     text = path.read_text(encoding="utf-8")
     blocks = list(re.finditer(r"```\{code-cell\}[^\n]*\n(.*?)\n```\n", text, re.S))
     block = blocks[index]
-    path.write_text(text[:block.start()] + text[block.end():], encoding="utf-8")
+    path.write_text(text[: block.start()] + text[block.end() :], encoding="utf-8")
     return block.group(1).splitlines()[0]
 
 
@@ -205,8 +230,10 @@ def test_a_cell_changed_in_one_edition_is_named(copies):
     text = pt.read_text(encoding="utf-8")
     pt.write_text(text.replace("for c in (0.0, 10.0, -250.0):", "for c in (0.0, 10.0):"), encoding="utf-8")
     problem = edition_problem(en, pt)
-    assert problem.startswith(f"code cell 4 of {en} ('row = result.scores[2]') and code cell 4 of {pt}: "
-                              "source differs (first difference: '-for c in (0.0, 10.0, -250.0):')"), problem
+    assert problem.startswith(
+        f"code cell 4 of {en} ('row = result.scores[2]') and code cell 4 of {pt}: "
+        "source differs (first difference: '-for c in (0.0, 10.0, -250.0):')"
+    ), problem
 
 
 def test_a_wrong_or_missing_language_line_is_named(copies):
@@ -222,11 +249,13 @@ def test_a_wrong_or_missing_language_line_is_named(copies):
 
 # Common English words that are not Portuguese words (so "a", "as", "do", "no", "se", and "for",
 # as in "seja qual for", are left out).
-ENGLISH_WORDS = set("""
+ENGLISH_WORDS = set(
+    """
 the and of is are to with from this that which what each every by it its be on at not you your
 we our has have than then when where how why into only but an was were will can does there these
 those they their if or in one two same next more most
-""".split())
+""".split()
+)
 # English that belongs in the Portuguese edition: a book title, JupyterLab's (English) menus.
 ALLOWED = ("Speech and Language Processing",)
 
@@ -254,7 +283,7 @@ def english_in(path: Path) -> list[str]:
         hits = [m for m in re.finditer(r"\w+", text) if m.group(0).lower() in ENGLISH_WORDS]
         if hits:
             words = sorted({m.group(0) for m in hits})
-            where = " ".join(text[max(0, hits[0].start() - 40):hits[0].end() + 40].split())
+            where = " ".join(text[max(0, hits[0].start() - 40) : hits[0].end() + 40].split())
             found.append(f"{rel(path)}, cell {index + 1}: English word(s) {words} in “...{where}...”")
     return found
 
@@ -267,13 +296,16 @@ def test_no_english_left_in_the_portuguese_prose(path):
 def test_the_english_check_fires_on_an_english_sentence(tmp_path):
     copy = tmp_path / "pt.md"
     text = by_number(PORTUGUESE)["03"].read_text(encoding="utf-8")
-    copy.write_text(text.replace("## A equação\n", "## A equação\n\nThe softmax makes every weight positive.\n"),
-                    encoding="utf-8")
+    copy.write_text(
+        text.replace("## A equação\n", "## A equação\n\nThe softmax makes every weight positive.\n"), encoding="utf-8"
+    )
     found = english_in(copy)
     assert len(found) == 1 and "English word(s) ['The', 'every']" in found[0], found
     # while code, math and link targets in the same place are not prose
-    copy.write_text(text.replace("## A equação\n", "## A equação\n\n`the_and_of` $\\text{for each}$ "
-                                 "[tabela](the_table.ipynb)\n"), encoding="utf-8")
+    copy.write_text(
+        text.replace("## A equação\n", "## A equação\n\n`the_and_of` $\\text{for each}$ [tabela](the_table.ipynb)\n"),
+        encoding="utf-8",
+    )
     assert english_in(copy) == []
 
 
@@ -285,21 +317,44 @@ def test_the_english_edition_does_fail_the_english_check():
 # --- no English in what the Portuguese notebooks show (their outputs, their code's labels) ------
 
 # Besides the function words above: the words the notebooks' labels use, none a Portuguese word.
-LABEL_WORDS = ENGLISH_WORDS | set("""
+LABEL_WORDS = ENGLISH_WORDS | set(
+    """
 weight weights output outputs row rows step steps loss mask masked head heads noun subject training
 trained model word words sentence sentences changed unchanged equal equals largest lowest mean
 printed correct written spread length position positions distance product factor naive stable
 change share without before after first last probability matrix matrices symmetric inputs held
 learned finite difference hand right accuracy snapshot could draw divide scaled unscaled
-""".split())
+""".split()
+)
 # Words of the English comments (a Portuguese comment has none of them).
-COMMENT_WORDS = set("""
+COMMENT_WORDS = set(
+    """
 solution press show expand answer change these number numbers replace function whole
 size stretched machine slower every chain
-""".split())
+""".split()
+)
 # Keyword arguments that are settings, never shown as text (a colour, an alignment, a legend place).
-SETTINGS = {"ha", "va", "loc", "names", "format", "layout", "color", "linestyle", "marker", "cmap",
-            "over", "invalid", "kind", "align_self", "max_width", "rotation", "edgecolor", "fmt", "dtype"}
+SETTINGS = {
+    "ha",
+    "va",
+    "loc",
+    "names",
+    "format",
+    "layout",
+    "color",
+    "linestyle",
+    "marker",
+    "cmap",
+    "over",
+    "invalid",
+    "kind",
+    "align_self",
+    "max_width",
+    "rotation",
+    "edgecolor",
+    "fmt",
+    "dtype",
+}
 
 
 def english_words(text: str, words: set[str] = LABEL_WORDS) -> list[str]:
@@ -331,8 +386,10 @@ def english_in_outputs(path: Path) -> list[str]:
         words = english_words(text)
         if words:
             line = next(row for row in text.splitlines() if english_words(row))
-            found.append(f"{rel(path)}, code cell {index + 1} ({first_line(cell.source)}): English word(s) "
-                         f"{words} in its output: {line.strip()[:90]!r}")
+            found.append(
+                f"{rel(path)}, code cell {index + 1} ({first_line(cell.source)}): English word(s) "
+                f"{words} in its output: {line.strip()[:90]!r}"
+            )
     return found
 
 
@@ -353,14 +410,14 @@ def english_literals(source: str) -> list[tuple[int, str]]:
         parent = parents.get(node)
         if isinstance(parent, ast.keyword) and parent.arg in SETTINGS:
             continue
-        if isinstance(parent, ast.Subscript) or node.value in strings.STRINGS["en"] \
-                or node.value.startswith("nb."):
+        if isinstance(parent, ast.Subscript) or node.value in strings.STRINGS["en"] or node.value.startswith("nb."):
             continue
         # {"en": "...", "pt": "..."}[LANGUAGE]: the English entry of a per-language table, used only
         # where the library (and so its string tables) is missing: the first cell's set-up sentence
         if isinstance(parent, ast.Dict) and any(
-                value is node and isinstance(key, ast.Constant) and key.value == "en"
-                for key, value in zip(parent.keys, parent.values)):
+            value is node and isinstance(key, ast.Constant) and key.value == "en"
+            for key, value in zip(parent.keys, parent.values)
+        ):
             continue
         if english_words(node.value):
             found.append((node.lineno, node.value))
@@ -370,9 +427,12 @@ def english_literals(source: str) -> list[tuple[int, str]]:
 def english_in_code(path: Path) -> list[str]:
     """Each code cell of `path` (MyST) with a literal label in English: in the Portuguese edition it
     would be printed or drawn in English (a plot title, a legend, a widget's description)."""
-    return [f"{rel(path)}, code cell {index + 1}, line {line}: English literal {value!r}; "
-            f"route it through strings.py (say(\"nb.…\"))"
-            for index, cell in enumerate(code_cells(path)) for line, value in english_literals(cell.source)]
+    return [
+        f"{rel(path)}, code cell {index + 1}, line {line}: English literal {value!r}; "
+        f'route it through strings.py (say("nb.…"))'
+        for index, cell in enumerate(code_cells(path))
+        for line, value in english_literals(cell.source)
+    ]
 
 
 # What a widget shows as words, by state key: a label, a tooltip, a placeholder, its value (HTML
@@ -428,9 +488,11 @@ def english_in_widgets(path: Path) -> list[str]:
         shown = widget_words(model.get("state", {}))
         words = english_words(shown)
         if words:
-            line = next(l for l in shown.splitlines() if english_words(l))
-            found.append(f"{rel(path)}, widget {model.get('model_name')}: English word(s) {words} in "
-                         f"{' '.join(line.split())[:90]!r}")
+            line = next(text for text in shown.splitlines() if english_words(text))
+            found.append(
+                f"{rel(path)}, widget {model.get('model_name')}: English word(s) {words} in "
+                f"{' '.join(line.split())[:90]!r}"
+            )
     return found
 
 
@@ -451,8 +513,11 @@ def test_the_output_check_fires_on_an_english_output(tmp_path):
     import nbformat
 
     notebook = nbformat.read(by_number(PORTUGUESE)["03"].with_suffix(".ipynb"), as_version=4)
-    cell = next(c for c in notebook.cells if c.cell_type == "code" and c.outputs
-                and any(o.get("output_type") == "stream" for o in c.outputs))
+    cell = next(
+        c
+        for c in notebook.cells
+        if c.cell_type == "code" and c.outputs and any(o.get("output_type") == "stream" for o in c.outputs)
+    )
     stream = next(o for o in cell.outputs if o.get("output_type") == "stream")
     copy = tmp_path / "pt.ipynb"
     nbformat.write(notebook, copy)
@@ -491,8 +556,13 @@ def test_the_widget_check_fires_on_an_english_widget(tmp_path):
 def test_the_code_check_fires_on_an_english_label():
     assert english_literals('ax.set_title("Training loss (log scale)")') == [(1, "Training loss (log scale)")]
     assert english_literals('print(f"step {s}: loss {x:.4f}")') == [(1, "step "), (1, ": loss ")]
-    assert english_literals('print("tokens:", tokens)\nprint(say("nb.weights"))\nx = d["noun_attention_mean"]\n'
-                            'ax.legend(loc="upper right")\nplt.text(0, 0, "", ha="center")') == []
+    assert (
+        english_literals(
+            'print("tokens:", tokens)\nprint(say("nb.weights"))\nx = d["noun_attention_mean"]\n'
+            'ax.legend(loc="upper right")\nplt.text(0, 0, "", ha="center")'
+        )
+        == []
+    )
 
 
 # --- numbers in the Portuguese outputs: a decimal comma, Brazilian thousands ---------------------
@@ -502,8 +572,11 @@ PYTHON_NUMBER = re.compile(r"(?<![\w.,{])[-−]?\d+\.\d+|(?<![\w.,])\d{5,}(?![\w
 BRAZILIAN_THOUSANDS = re.compile(r"^[1-9]\d{0,2}(\.\d{3})+$")
 # What stays Python: a numpy array as print() writes it (bracketed, numbers apart by spaces, no
 # commas), `code`, a learner's answer quoted back, and a section number (Corolário 1.1).
-PYTHON_TEXT = re.compile(r"\[[\[\]\s\d.eE+\-naif]*(\]|$)|^[\s\d.eE+\-]+\]+\s*$|`[^`\n]*`|'[^'\n]*'|“[^”\n]*”|\bveio \S+|"
-                         r"\b(Corolário|Lema|Teorema|Proposição|Seção) \d+(\.\d+)+", re.M)
+PYTHON_TEXT = re.compile(
+    r"\[[\[\]\s\d.eE+\-naif]*(\]|$)|^[\s\d.eE+\-]+\]+\s*$|`[^`\n]*`|'[^'\n]*'|“[^”\n]*”|\bveio \S+|"
+    r"\b(Corolário|Lema|Teorema|Proposição|Seção) \d+(\.\d+)+",
+    re.M,
+)
 
 
 def python_numbers(text: str) -> list[str]:
@@ -539,14 +612,18 @@ def python_numbers_in_outputs(path: Path) -> list[str]:
             for text in read_texts(output):
                 for line in text.splitlines():
                     if python_numbers(line):
-                        found.append(f"{rel(path)}, code cell {index + 1} ({first_line(cell.source)}): "
-                                     f"{python_numbers(line)} in {line.strip()[:90]!r}")
+                        found.append(
+                            f"{rel(path)}, code cell {index + 1} ({first_line(cell.source)}): "
+                            f"{python_numbers(line)} in {line.strip()[:90]!r}"
+                        )
     states = notebook.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {})
     for model in states.get("state", {}).values():
         for line in widget_words(model.get("state", {})).splitlines():
             if python_numbers(line):
-                found.append(f"{rel(path)}, widget {model.get('model_name')}: {python_numbers(line)} in "
-                             f"{' '.join(line.split())[:90]!r}")
+                found.append(
+                    f"{rel(path)}, widget {model.get('model_name')}: {python_numbers(line)} in "
+                    f"{' '.join(line.split())[:90]!r}"
+                )
     return found
 
 
@@ -565,8 +642,13 @@ def test_the_decimal_check_fires_on_a_python_number(tmp_path):
     copy = tmp_path / "pt.ipynb"
     nbformat.write(notebook, copy)
     assert python_numbers_in_outputs(copy) == []
-    stream = next(o for c in notebook.cells if c.cell_type == "code" for o in c.get("outputs", [])
-                  if o.get("output_type") == "stream")
+    stream = next(
+        o
+        for c in notebook.cells
+        if c.cell_type == "code"
+        for o in c.get("outputs", [])
+        if o.get("output_type") == "stream"
+    )
     stream["text"] += "antes do treino  acurácia 44.2%, peso no substantivo: média 0.266\n"
     nbformat.write(notebook, copy)
     found = python_numbers_in_outputs(copy)

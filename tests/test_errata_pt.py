@@ -1,5 +1,6 @@
 """ERRATA.pt.md, the Portuguese errata, is generated from the same audit data as ERRATA.md
 (tools/make_errata.py) and is up to date; both files give the same numbers."""
+
 import importlib.util
 import re
 from pathlib import Path

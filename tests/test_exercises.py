@@ -4,6 +4,7 @@ Right answers come from the plain-Python reference (tests/reference.py), and eac
 is built here by making the mistake by hand, so the checks are tested against independent
 numbers, not against their own output.
 """
+
 import json
 import math
 import re
@@ -12,18 +13,23 @@ from types import SimpleNamespace
 
 import numpy as np
 import pytest
-
 from reference import matmul, reference_attention
+
 from selfattn_lib import chapter_example
 from selfattn_lib import exercises as ex
 
 CH = chapter_example()
-Q, K, V, SCORES, WEIGHTS, OUTPUT = (np.array(m) for m in reference_attention(
-    CH.X.tolist(), CH.W_q.tolist(), CH.W_k.tolist(), CH.W_v.tolist()))
-_, _, _, RAW, RAW_WEIGHTS, RAW_OUTPUT = (np.array(m) for m in reference_attention(
-    CH.X.tolist(), CH.W_q.tolist(), CH.W_k.tolist(), CH.W_v.tolist(), scaled=False))
-_, _, _, _, FULL_WEIGHTS, FULL_OUTPUT = (np.array(m) for m in reference_attention(
-    CH.X.tolist(), CH.W_q.tolist(), CH.W_k.tolist(), CH.W_v.tolist(), causal=False))
+Q, K, V, SCORES, WEIGHTS, OUTPUT = (
+    np.array(m) for m in reference_attention(CH.X.tolist(), CH.W_q.tolist(), CH.W_k.tolist(), CH.W_v.tolist())
+)
+_, _, _, RAW, RAW_WEIGHTS, RAW_OUTPUT = (
+    np.array(m)
+    for m in reference_attention(CH.X.tolist(), CH.W_q.tolist(), CH.W_k.tolist(), CH.W_v.tolist(), scaled=False)
+)
+_, _, _, _, FULL_WEIGHTS, FULL_OUTPUT = (
+    np.array(m)
+    for m in reference_attention(CH.X.tolist(), CH.W_q.tolist(), CH.W_k.tolist(), CH.W_v.tolist(), causal=False)
+)
 X = CH.X
 
 
@@ -82,6 +88,7 @@ def test_text_instead_of_numbers(check):
 
 # --- 01 projections -----------------------------------------------------------------------------
 
+
 def test_projection_right_rounded_and_as_one_row():
     q2 = matmul([X[1].tolist()], CH.W_q.tolist())[0]
     assert_right(ex.check_projection(q2, 1, "q"))
@@ -130,6 +137,7 @@ def test_projection_shape():
 
 
 # --- 02 scores ---------------------------------------------------------------------------------
+
 
 def dot(a, b):
     return sum(x * y for x, y in zip(a, b))
@@ -181,6 +189,7 @@ def test_scores_matrix():
 
 # --- 03 softmax / the weights ------------------------------------------------------------------
 
+
 def test_weights_row_right_full_or_visible_part():
     assert_right(ex.check_weights_row(plain_softmax(SCORES[2]), 2))
     assert_right(ex.check_weights_row(np.round(WEIGHTS[2], 2), 2))
@@ -217,7 +226,7 @@ def test_weights_row_bidirectional_exercise():
 
 
 def causal_softmax(S):
-    return np.array([plain_softmax(S[i][:i + 1]) + [0.0] * (len(S) - i - 1) for i in range(len(S))])
+    return np.array([plain_softmax(S[i][: i + 1]) + [0.0] * (len(S) - i - 1) for i in range(len(S))])
 
 
 def test_weights_matrix():
@@ -242,6 +251,7 @@ def test_unscaled_weights_asked_for_and_the_scaled_ones_given():
 
 
 # --- 04 / 05 outputs ---------------------------------------------------------------------------
+
 
 def combine(weights, vectors):
     return np.array(matmul(np.asarray(weights).tolist(), np.asarray(vectors).tolist()))
@@ -277,11 +287,13 @@ def test_output_matrix():
 
 # --- a softmax function of the learner's -------------------------------------------------------
 
+
 def test_softmax_function_stable_is_right():
     def stable(row):
         top = max(row)
         exps = [math.exp(x - top) for x in row]
         return [e / sum(exps) for e in exps]
+
     assert_right(ex.check_softmax_function(stable))
 
 
@@ -289,18 +301,23 @@ def test_softmax_function_naive_overflows():
     def naive(row):
         exps = np.exp(row)
         return exps / exps.sum()
+
     assert_mistake(ex.check_softmax_function(naive), ex.OVERFLOW, "largest score")
 
 
 def test_softmax_function_not_normalised_or_broken():
     assert_mistake(ex.check_softmax_function(lambda row: np.exp(row - row.max())), ex.ROW_SUM, "sum")
-    assert_mistake(ex.check_softmax_function(lambda row: row / 0 if False else undefined_name),  # noqa: F821
-                   ex.ERROR, "NameError")
+    assert_mistake(
+        ex.check_softmax_function(lambda row: row / 0 if False else undefined_name),  # noqa: F821
+        ex.ERROR,
+        "NameError",
+    )
     assert_mistake(ex.check_softmax_function(lambda row: [1.0]), ex.SHAPE, "shape")
     assert_mistake(ex.check_softmax_function("softmax"), ex.NOT_NUMBERS, "function itself")
 
 
 # --- 06 causality ------------------------------------------------------------------------------
+
 
 def test_changed_outputs_causal():
     # Theorem 1: changing x_2 can move a_2 and a_3 only
@@ -320,13 +337,20 @@ def test_changed_outputs_without_mask():
 
 # --- the checks work on any inputs, not only the chapter's --------------------------------------
 
+
 def test_checks_follow_other_inputs():
     rng = np.random.default_rng(7)
     n, d_model, d_k, d_v = 4, 3, 2, 5
-    other = SimpleNamespace(X=rng.normal(size=(n, d_model)), W_q=rng.normal(size=(d_model, d_k)),
-                            W_k=rng.normal(size=(d_model, d_k)), W_v=rng.normal(size=(d_model, d_v)))
-    q, k, v, scores, weights, output = (np.array(m) for m in reference_attention(
-        other.X.tolist(), other.W_q.tolist(), other.W_k.tolist(), other.W_v.tolist()))
+    other = SimpleNamespace(
+        X=rng.normal(size=(n, d_model)),
+        W_q=rng.normal(size=(d_model, d_k)),
+        W_k=rng.normal(size=(d_model, d_k)),
+        W_v=rng.normal(size=(d_model, d_v)),
+    )
+    q, k, v, scores, weights, output = (
+        np.array(m)
+        for m in reference_attention(other.X.tolist(), other.W_q.tolist(), other.W_k.tolist(), other.W_v.tolist())
+    )
     assert_right(ex.check_projection(q[3], 3, "q", example=other))
     assert_right(ex.check_scores(scores, example=other))
     assert_mistake(ex.check_scores(scores * math.sqrt(d_k), example=other), ex.UNSCALED)
@@ -348,11 +372,14 @@ def _text(output):
 @pytest.mark.parametrize("path", SERIES, ids=lambda p: p.name)
 def test_series_notebook_exercises(path):
     cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
-    exercise_cells = [c for c in cells if c["cell_type"] == "code"
-                      and re.search(r"\.check_\w+\(", "".join(c["source"]))
-                      and not c["metadata"].get("jupyter", {}).get("source_hidden")]
-    solutions = [c for c in cells if c["cell_type"] == "code"
-                 and c["metadata"].get("jupyter", {}).get("source_hidden")]
+    exercise_cells = [
+        c
+        for c in cells
+        if c["cell_type"] == "code"
+        and re.search(r"\.check_\w+\(", "".join(c["source"]))
+        and not c["metadata"].get("jupyter", {}).get("source_hidden")
+    ]
+    solutions = [c for c in cells if c["cell_type"] == "code" and c["metadata"].get("jupyter", {}).get("source_hidden")]
     assert 2 <= len(exercise_cells) <= 3, path.name
     assert len(solutions) == len(exercise_cells), "one collapsed solution per exercise"
     for cell in exercise_cells:  # a placeholder the learner replaces, and the check says so
@@ -361,13 +388,13 @@ def test_series_notebook_exercises(path):
     for cell in solutions:  # each behind its "Show solution" button; pressed, it is right (test_solutions.py)
         assert "solution" in cell["metadata"].get("tags", [])
         assert "Correct!" not in "".join(_text(o) for o in cell["outputs"])
-    title = next(c for c in cells if c["cell_type"] == "markdown"
-                 and "navigation" not in c["metadata"].get("tags", []))
+    title = next(c for c in cells if c["cell_type"] == "markdown" and "navigation" not in c["metadata"].get("tags", []))
     assert re.match(rf"# {path.name[:2]} · \S", "".join(title["source"]))
 
 
 # --- issue 15: the slips the notebooks warn about get their own hint ---------------------------
 # Each wrong answer is the one named in the issue, made by hand from the reference's numbers.
+
 
 def test_score_zero_based_slip_is_not_called_a_swap():
     # 02 ex 1 asks score(x_3, x_2) with check_score(..., i=2, j=1); reading i=2, j=1 as the

@@ -1,4 +1,5 @@
 """The exercise checks of notebooks 10-12: right answers pass, each mistake gets its own hint."""
+
 import math
 
 import numpy as np

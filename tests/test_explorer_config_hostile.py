@@ -1,16 +1,15 @@
 """Issue 26: ExplorerState.from_json at its edges. An integer of more than 4,300 digits, a file
 saved with a UTF-8 BOM (Windows Notepad), an integer too large for the explorer: each gets the
 documented InputError (or is read), never a plain ValueError from the json module."""
+
 import codecs
 import json
 
-import numpy as np
 import pytest
+from test_explorer_heads import chapter_state
 
 from selfattn_lib.explorer.state import MAX_MAGNITUDE, ExplorerState, InputError
 from selfattn_lib.strings import text
-
-from test_explorer_heads import chapter_state
 
 
 def config(**change):

@@ -4,13 +4,13 @@ and a W^O editor, and a switch that adds the sinusoidal positional encoding to X
 The state's checks, without widgets (the page's arithmetic: test_explorer_page_numbers.py).
 Expected numbers come from the plain-Python references (tests/reference.py) and from the
 library's `self_attention` called on the state's own matrices."""
+
 import json
 
 import numpy as np
 import pytest
+from reference import reference_attention, reference_multi_head_attention, reference_positional_encoding  # noqa: E402
 
-from reference import (reference_attention, reference_multi_head_attention,  # noqa: E402
-                       reference_positional_encoding)
 from selfattn_lib import MultiHeadResult, chapter_example, self_attention  # noqa: E402
 from selfattn_lib.attention import AttentionResult  # noqa: E402
 from selfattn_lib.explorer.state import ExplorerState, InputError, validate  # noqa: E402
@@ -26,6 +26,7 @@ def zeros(name, shape):
 
 
 # --- the state, no widgets ----------------------------------------------------------------------------
+
 
 def test_by_default_one_head_no_positions_and_the_chapters_result():
     state = chapter_state()
@@ -116,28 +117,41 @@ def test_json_round_trips_heads_W_o_and_positions():
 
 
 def test_a_file_saved_before_heads_existed_still_loads():
-    old = {"format": "selfattn_lib.AttentionExplorer", "version": 1, "tokens": ["a", "b"],
-           "X": [[1, 0], [0, 1]], "W_q": [[1, 0], [0, 1]], "W_k": [[1, 0], [0, 1]], "W_v": [[2], [3]],
-           "causal": False, "scaled": True, "focus": 0}
+    old = {
+        "format": "selfattn_lib.AttentionExplorer",
+        "version": 1,
+        "tokens": ["a", "b"],
+        "X": [[1, 0], [0, 1]],
+        "W_q": [[1, 0], [0, 1]],
+        "W_k": [[1, 0], [0, 1]],
+        "W_v": [[2], [3]],
+        "causal": False,
+        "scaled": True,
+        "focus": 0,
+    }
     state = ExplorerState.from_json(json.dumps(old))
     assert (state.n_heads, state.positions) == (1, False)
     np.testing.assert_array_equal(state.W_o, [[1.0, 0.0]])  # d_v x d_model identity
-    np.testing.assert_array_equal(validate(state).output,
-                                  self_attention(old["X"], old["W_q"], old["W_k"], old["W_v"], causal=False).output)
+    np.testing.assert_array_equal(
+        validate(state).output, self_attention(old["X"], old["W_q"], old["W_k"], old["W_v"], causal=False).output
+    )
 
 
-@pytest.mark.parametrize("change, words_", [
-    ({"n_heads": 0}, "n_heads must be a whole number from 1 to 4"),
-    ({"n_heads": 5}, "n_heads must be a whole number from 1 to 4"),
-    ({"n_heads": 2.0}, "n_heads must be a whole number"),
-    ({"n_heads": True}, "n_heads must be a whole number"),
-    ({"n_heads": "2"}, "n_heads must be a whole number"),
-    ({"positions": "yes"}, "positions must be true or false"),
-    ({"positions": 1}, "positions must be true or false"),
-    ({"W_o": [[1, 0, 0, 0]]}, "W_o must be d_v × d_model = 4 × 4; got 1 × 4"),
-    ({"W_o": [[1e400]]}, "W_o"),
-    ({"W_o": "identity"}, "W_o"),
-])
+@pytest.mark.parametrize(
+    "change, words_",
+    [
+        ({"n_heads": 0}, "n_heads must be a whole number from 1 to 4"),
+        ({"n_heads": 5}, "n_heads must be a whole number from 1 to 4"),
+        ({"n_heads": 2.0}, "n_heads must be a whole number"),
+        ({"n_heads": True}, "n_heads must be a whole number"),
+        ({"n_heads": "2"}, "n_heads must be a whole number"),
+        ({"positions": "yes"}, "positions must be true or false"),
+        ({"positions": 1}, "positions must be true or false"),
+        ({"W_o": [[1, 0, 0, 0]]}, "W_o must be d_v × d_model = 4 × 4; got 1 × 4"),
+        ({"W_o": [[1e400]]}, "W_o"),
+        ({"W_o": "identity"}, "W_o"),
+    ],
+)
 def test_bad_new_fields_in_a_file_are_refused_with_a_message(change, words_):
     data = json.loads(chapter_state().to_json())
     data.update(change)

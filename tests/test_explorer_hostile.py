@@ -2,12 +2,13 @@
 nothing (`to_json()` before == after) and says why; both sides (the kernel's state.py and the
 page's explorer.js, run in node) refuse the same files. The page's own behaviour in a browser:
 test_explorer_page_browser.py."""
+
 import json
 import time
 
 import pytest
-
 from explorer_page_cases import run_page
+
 from selfattn_lib import chapter_example
 from selfattn_lib.explorer import AttentionExplorer, InputError
 from selfattn_lib.explorer.state import ExplorerState
@@ -20,8 +21,16 @@ def explorer():
 
 def config_with(**changes) -> str:
     chapter = chapter_example()
-    data = {"tokens": list(chapter.tokens), "X": chapter.X.tolist(), "W_q": chapter.W_q.tolist(),
-            "W_k": chapter.W_k.tolist(), "W_v": chapter.W_v.tolist(), "causal": True, "scaled": True, "focus": 2}
+    data = {
+        "tokens": list(chapter.tokens),
+        "X": chapter.X.tolist(),
+        "W_q": chapter.W_q.tolist(),
+        "W_k": chapter.W_k.tolist(),
+        "W_v": chapter.W_v.tolist(),
+        "causal": True,
+        "scaled": True,
+        "focus": 2,
+    }
     data.update(changes)
     return json.dumps(data)
 
@@ -32,7 +41,7 @@ HOSTILE = {
     "a number as X": config_with(X=5),
     "objects in X": config_with(X=[[{"a": 1}] * 4] * 3),
     "true in X": config_with(X=[[True, 1, 1, 1]] * 3),
-    "a huge integer": config_with(W_v=[[10 ** 400, 0, 0, 0]] * 4),
+    "a huge integer": config_with(W_v=[[10**400, 0, 0, 0]] * 4),
     "Infinity": config_with()[:-1].replace('"W_v": [[0.1', '"W_v": [[Infinity') + "}",
     "tokens of numbers": config_with(tokens=[1, 2, 3]),
     "tokens not a list": config_with(tokens="O gato preto"),
@@ -70,11 +79,24 @@ def test_the_page_refuses_the_same_configurations():
 
 
 def test_the_page_reads_what_the_kernel_writes_and_back():
-    state = ExplorerState.of(["gato", "$x^2$", "R$5"], [[1, 2], [3, 4.5], [1e-7, -1e11]], [[1, 0], [0, 1]],
-                             [[0.5, 0], [0, 0.25]], [[1, 2], [3, 4]], causal=False, focus=1, n_heads=2,
-                             positions=True)
+    state = ExplorerState.of(
+        ["gato", "$x^2$", "R$5"],
+        [[1, 2], [3, 4.5], [1e-7, -1e11]],
+        [[1, 0], [0, 1]],
+        [[0.5, 0], [0, 0.25]],
+        [[1, 2], [3, 4]],
+        causal=False,
+        focus=1,
+        n_heads=2,
+        positions=True,
+    )
     page = run_page([{"op": "config", "text": state.to_json()}, {"op": "toJson", "state": state.to_page()}])
-    assert page[0]["ok"] and page[0]["value"] == {"tokens": state.tokens, "X": state.X.tolist(), "n_heads": 2, "focus": 1}
+    assert page[0]["ok"] and page[0]["value"] == {
+        "tokens": state.tokens,
+        "X": state.X.tolist(),
+        "n_heads": 2,
+        "focus": 1,
+    }
     assert ExplorerState.from_json(page[1]["value"]) == state  # the page's file loads in the kernel
 
 

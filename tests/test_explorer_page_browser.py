@@ -2,6 +2,7 @@
 Debian's chromium: it computes and draws every view itself, makes no request outside its own
 files, shows only words from strings.py / strings_pt.py, works by keyboard, and axe-core (every
 rule) finds nothing. Skips like test_browser.py when chromium is missing (fails in CI)."""
+
 from __future__ import annotations
 
 import functools
@@ -12,9 +13,8 @@ import sys
 import threading
 from pathlib import Path
 
-import pytest
-
 import browser_helpers as bh
+import pytest
 from reference import reference_attention
 from say import say
 
@@ -22,11 +22,10 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "tools"))
 import explorer_page  # noqa: E402
 
-from selfattn_lib.explorer import MODULE_FILES, page_payload  # noqa: E402
 from selfattn_lib import steps  # noqa: E402
-from selfattn_lib.explorer import ExplorerState, validate  # noqa: E402
-from selfattn_lib.explorer.steps_view import page_blocks  # noqa: E402
+from selfattn_lib.explorer import MODULE_FILES, ExplorerState, page_payload, validate  # noqa: E402  # noqa: E402
 from selfattn_lib.explorer.payload import STRING_KEYS  # noqa: E402
+from selfattn_lib.explorer.steps_view import page_blocks  # noqa: E402
 from selfattn_lib.strings import text  # noqa: E402
 
 
@@ -90,8 +89,9 @@ def number(value: str) -> float:
 def check_numbers(explorer, state) -> None:
     m = explorer.matrices(state)
     causal = state["causal"]
-    Q, K, V, _scores, weights, output = reference_attention(m["X"], m["W_q"], m["W_k"], m["W_v"],
-                                                            causal=causal, scaled=state["scaled"])
+    Q, K, V, _scores, weights, output = reference_attention(
+        m["X"], m["W_q"], m["W_k"], m["W_v"], causal=causal, scaled=state["scaled"]
+    )
     for name, ref in {"Q": Q, "K": K, "V": V, "output": output}.items():
         shown = [number(v) for row in state["tables"][name] for v in row]
         assert shown == pytest.approx([x for row in ref for x in row], abs=0.5001e-4), name
@@ -134,8 +134,9 @@ def steps_text(page, language) -> str:
     """The text of steps.py's worked steps for the state the page shows, as the page draws them."""
     data = page.evaluate(f"window.explorer_{language}.model.get('page_state')")
     state = ExplorerState.from_page({k: v for k, v in data.items() if k != "rev"})
-    worked = steps.worked_steps(validate(state), state.X_in, state.W_q, state.tokens, state.focus, language=language,
-                                positions=state.positions)
+    worked = steps.worked_steps(
+        validate(state), state.X_in, state.W_q, state.tokens, state.focus, language=language, positions=state.positions
+    )
 
     def flat(nodes):
         return "".join(n if isinstance(n, str) else flat(n[1]) for n in nodes)
@@ -155,8 +156,9 @@ def test_heads_and_positions_in_the_page(page):
     assert set(state["heatmaps"]) == {"weights0", "weights1"}
     assert explorer.editor("W_o").locator("input.selfattn-cell").count() == 16
     explorer.type_into(explorer.root.locator(".selfattn-heads input"), "3")  # 4 is not divisible by 3
-    assert explorer.root.locator(".selfattn-heads-section > .selfattn-message").text_content() == \
-        "⚠ " + text("explorer_heads_divide", n_heads=3, d_k=4, d_v=4)
+    assert explorer.root.locator(".selfattn-heads-section > .selfattn-message").text_content() == "⚠ " + text(
+        "explorer_heads_divide", n_heads=3, d_k=4, d_v=4
+    )
     explorer.root.locator(".selfattn-positions input").check()
     assert "X_in" in explorer.state()["tables"]
 
@@ -196,8 +198,10 @@ def test_axe_core_with_every_rule_finds_nothing_on_the_page(page, pytestconfig):
     report = page.evaluate("""() => axe.run(document, {resultTypes: ['violations'],
         runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa', 'best-practice']}})""")
     found = [(v["id"], v["impact"], len(v["nodes"]), v["nodes"][0]["html"][:160]) for v in report["violations"]]
-    say(pytestconfig, f"axe-core {report['testEngine']['version']} on the plain explorer page, every rule: "
-                      f"{len(found)} violation(s)")
+    say(
+        pytestconfig,
+        f"axe-core {report['testEngine']['version']} on the plain explorer page, every rule: {len(found)} violation(s)",
+    )
     assert not found, found
 
 
@@ -221,8 +225,10 @@ def test_saving_and_loading_follow_the_state(page, tmp_path):
     first.write_text(exported)
     for _ in range(2):
         root.locator("input.selfattn-file").set_input_files(str(first))
-        page.wait_for_function("root => root.querySelector('.selfattn-editor-X input.selfattn-cell').value === '1'",
-                               arg=root.element_handle())
+        page.wait_for_function(
+            "root => root.querySelector('.selfattn-editor-X input.selfattn-cell').value === '1'",
+            arg=root.element_handle(),
+        )
         assert root.locator(".selfattn-save .selfattn-message").text_content().startswith("Loaded")
         explorer.type_into(explorer.cell("X", 0, 0), "8")
 
@@ -242,16 +248,20 @@ def test_every_word_the_page_shows_comes_from_the_strings(browser, site):
     the learner's labels and symbols; any other word would be written in the module."""
     folder, base = site
     payload = page_payload("en")
-    payload["strings"] = {key: f"⟦{key}⟧" + " ".join(f"{{{name}}}" for name in re.findall(r"\{(\w+)\}", text(key)))
-                          for key in STRING_KEYS}
-    (folder / "markers.html").write_text(f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
+    payload["strings"] = {
+        key: f"⟦{key}⟧" + " ".join(f"{{{name}}}" for name in re.findall(r"\{(\w+)\}", text(key))) for key in STRING_KEYS
+    }
+    (folder / "markers.html").write_text(
+        f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <link rel="icon" href="data:,"><link rel="stylesheet" href="explorer/explorer.css"><title>markers</title></head>
 <body><main><div id="x"></div></main><script type="module">
 import {{ mount }} from "./explorer/standalone.js";
 const m = mount(document.getElementById("x"), {json.dumps(payload)});
 document.querySelectorAll("details").forEach(d => d.open = true);
 document.body.dataset.ready = "true";
-</script></body></html>""", encoding="utf-8")
+</script></body></html>""",
+        encoding="utf-8",
+    )
     page = browser.new_page()
     page.goto(f"{base}/markers.html")
     page.wait_for_selector("body[data-ready=true]")
@@ -291,6 +301,7 @@ def test_one_rounding_in_every_view_and_its_text_alternative(page):
     said = re.findall(r"\((\d\.\d\d)\)", description)  # each row's largest weight, in words
     assert said == [max((number(v), v) for v in row if v != text("explorer_masked_cell"))[1] for row in weights]
     from selfattn_lib import rounding
+
     m = explorer.matrices(state)
     Q = reference_attention(m["X"], m["W_q"], m["W_k"], m["W_v"])[0]
     assert [v for row in state["tables"]["Q"] for v in row] == [rounding.fmt(x, 4) for row in Q for x in row]

@@ -1,19 +1,30 @@
 """The page computes what selfattn_lib computes (issue 21): the module explorer.js, run in node on
 random states, against validate() / self_attention / multi_head_attention; and the number
 parsing, rounding and box texts of both sides against one table of cases."""
+
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import numpy as np
 import pytest
-
 from explorer_page_cases import run_page
+
 from selfattn_lib import rounding
-from selfattn_lib.explorer.state import (ExplorerState, InputError, MAX_DIM, MAX_HEADS, MAX_TOKENS, check_label,
-                                         exact_text, number_text, parse_matrix, parse_number, validate)
+from selfattn_lib.explorer.state import (
+    MAX_DIM,
+    MAX_HEADS,
+    MAX_TOKENS,
+    ExplorerState,
+    InputError,
+    check_label,
+    exact_text,
+    number_text,
+    parse_matrix,
+    parse_number,
+    validate,
+)
 from selfattn_lib.multihead import MultiHeadResult
 
 HERE = Path(__file__).resolve().parent
@@ -27,11 +38,11 @@ def random_state(rng) -> ExplorerState:
     d_k = n_heads * int(rng.integers(1, MAX_DIM // n_heads + 1))
     d_v = n_heads * int(rng.integers(1, MAX_DIM // n_heads + 1))
     kind = rng.random()
-    if kind < 0.7:    # everyday numbers, tiny to large
+    if kind < 0.7:  # everyday numbers, tiny to large
         sx, sw = 10 ** rng.uniform(-3, 3, size=2)
     elif kind < 0.9:  # inputs up to +-1e12 with weights that keep the results in range
         sx, sw = 10 ** rng.uniform(9, 12), 10 ** rng.uniform(-13, -8)
-    else:             # anything up to the limit: mostly refused
+    else:  # anything up to the limit: mostly refused
         sx, sw = 10 ** rng.uniform(0, 12, size=2)
 
     def draw(rows, cols, scale):
@@ -40,10 +51,19 @@ def random_state(rng) -> ExplorerState:
             M = np.round(M, 1)
         return np.clip(M, -1e12, 1e12)
 
-    return ExplorerState.of([f"t{k}" for k in range(n)], draw(n, d_model, sx), draw(d_model, d_k, sw),
-                            draw(d_model, d_k, sw), draw(d_model, d_v, sw), causal=bool(rng.random() < 0.5),
-                            scaled=bool(rng.random() < 0.6), focus=int(rng.integers(0, n)),
-                            W_o=draw(d_v, d_model, 1.0), n_heads=n_heads, positions=bool(rng.random() < 0.4))
+    return ExplorerState.of(
+        [f"t{k}" for k in range(n)],
+        draw(n, d_model, sx),
+        draw(d_model, d_k, sw),
+        draw(d_model, d_k, sw),
+        draw(d_model, d_v, sw),
+        causal=bool(rng.random() < 0.5),
+        scaled=bool(rng.random() < 0.6),
+        focus=int(rng.integers(0, n)),
+        W_o=draw(d_v, d_model, 1.0),
+        n_heads=n_heads,
+        positions=bool(rng.random() < 0.4),
+    )
 
 
 def close(name, page, python) -> None:
@@ -110,21 +130,56 @@ def test_the_library_follows_the_parsing_table(case):
 
 def test_the_page_follows_the_parsing_table():
     answers = run_page(CASES)
-    wrong = [(case["op"], case["language"], case["text"][:40], {k: v for k, v in answer.items() if k != "values"}, expected(case))
-             for case, answer in zip(CASES, answers)
-             if {k: v for k, v in answer.items() if k != "values"} != expected(case)]
+    wrong = [
+        (
+            case["op"],
+            case["language"],
+            case["text"][:40],
+            {k: v for k, v in answer.items() if k != "values"},
+            expected(case),
+        )
+        for case, answer in zip(CASES, answers)
+        if {k: v for k, v in answer.items() if k != "values"} != expected(case)
+    ]
     assert not wrong, "\n".join(map(repr, wrong))
 
 
 def test_rounding_and_box_texts_are_the_same_on_both_sides():
     rng = np.random.default_rng(5)
     values = list(rng.normal(0, 1, 300)) + list(rng.normal(0, 1, 200) * 10 ** rng.uniform(-6, 12, 200))
-    values += [0.365, 0.305, 0.125, 2.675, -0.005, 0.0049999, 1e-13, -1e-13, 0.5, 1.5, -2.5, 999.995, 12345.675,
-               1e12, -1e12, 1.0000000001e12, 0.1 + 0.2, 1 / 3, 2 / 3, 1e-5, 1e-4, 123456789.0, 1e15 + 0.5, 1e16, 0.0]
+    values += [
+        0.365,
+        0.305,
+        0.125,
+        2.675,
+        -0.005,
+        0.0049999,
+        1e-13,
+        -1e-13,
+        0.5,
+        1.5,
+        -2.5,
+        999.995,
+        12345.675,
+        1e12,
+        -1e12,
+        1.0000000001e12,
+        0.1 + 0.2,
+        1 / 3,
+        2 / 3,
+        1e-5,
+        1e-4,
+        123456789.0,
+        1e15 + 0.5,
+        1e16,
+        0.0,
+    ]
     values += list(np.round(rng.normal(0, 10, 200), 3))
-    cases = ([{"op": "fmt", "x": float(x), "places": p} for x in values for p in (2, 4)]
-             + [{"op": "numberText", "x": float(x), "language": lang} for x in values for lang in ("en", "pt")]
-             + [{"op": "exactText", "x": float(x)} for x in values])
+    cases = (
+        [{"op": "fmt", "x": float(x), "places": p} for x in values for p in (2, 4)]
+        + [{"op": "numberText", "x": float(x), "language": lang} for x in values for lang in ("en", "pt")]
+        + [{"op": "exactText", "x": float(x)} for x in values]
+    )
     answers = run_page(cases)
     wrong = []
     for case, answer in zip(cases, answers):

@@ -2,32 +2,53 @@
 random states, must write exactly what steps.worked_steps writes for the same state: the same
 blocks of Markdown/LaTeX (steps.py's own form), and the same nodes the page draws
 (steps_view.page_blocks), in both languages (decimal comma in Portuguese)."""
+
 from __future__ import annotations
 
 import numpy as np
 import pytest
-
 from explorer_page_cases import run_page
+
 from selfattn_lib import rounding, steps
 from selfattn_lib.attention import AttentionResult
-from selfattn_lib.explorer.state import ExplorerState, InputError, MAX_DIM, MAX_TOKENS, validate
+from selfattn_lib.explorer.state import MAX_DIM, MAX_TOKENS, ExplorerState, InputError, validate
 from selfattn_lib.explorer.steps_view import page_blocks
 
 STATES = 400
 # labels a learner might type, with what Markdown, LaTeX and the page's node parser would act on
-LABELS = ["gato", "$x^2$", "R$5 e R$6", "a*b*", "**", "\\(\\frac{1}{2}\\)", "x_1", "[1]", "#", "<b>", "|", "`",
-          "\\", "é", "3.5", "{s}", "}", "a & b", "0,5", "  two  words "]
+LABELS = [
+    "gato",
+    "$x^2$",
+    "R$5 e R$6",
+    "a*b*",
+    "**",
+    "\\(\\frac{1}{2}\\)",
+    "x_1",
+    "[1]",
+    "#",
+    "<b>",
+    "|",
+    "`",
+    "\\",
+    "é",
+    "3.5",
+    "{s}",
+    "}",
+    "a & b",
+    "0,5",
+    "  two  words ",
+]
 
 
 def random_state(rng) -> ExplorerState:
     n = int(rng.integers(1, MAX_TOKENS + 1))
     d_model, d_k, d_v = (int(d) for d in rng.integers(1, MAX_DIM + 1, size=3))
     kind = rng.random()
-    if kind < 0.5:    # everyday numbers
+    if kind < 0.5:  # everyday numbers
         sx, sw = 10 ** rng.uniform(-2, 1, size=2)
     elif kind < 0.7:  # scores beyond 30: the steps subtract the largest first
         sx, sw = 10 ** rng.uniform(1, 2.5), 10 ** rng.uniform(-0.5, 0.5)
-    else:             # large values: shown as 1.23e+11, where "=" may become "≈"
+    else:  # large values: shown as 1.23e+11, where "=" may become "≈"
         sx, sw = 10 ** rng.uniform(4, 12), 10 ** rng.uniform(-12, 1)
 
     def draw(rows, cols, scale):
@@ -37,10 +58,17 @@ def random_state(rng) -> ExplorerState:
         return np.clip(M, -1e12, 1e12)
 
     labels = [str(rng.choice(LABELS)) if rng.random() < 0.5 else f"t{k}" for k in range(n)]
-    return ExplorerState.of([label.strip() for label in labels], draw(n, d_model, sx), draw(d_model, d_k, sw),
-                            draw(d_model, d_k, sw), draw(d_model, d_v, sw), causal=bool(rng.random() < 0.5),
-                            scaled=bool(rng.random() < 0.6), focus=int(rng.integers(0, n)),
-                            positions=bool(rng.random() < 0.4))
+    return ExplorerState.of(
+        [label.strip() for label in labels],
+        draw(n, d_model, sx),
+        draw(d_model, d_k, sw),
+        draw(d_model, d_k, sw),
+        draw(d_model, d_v, sw),
+        causal=bool(rng.random() < 0.5),
+        scaled=bool(rng.random() < 0.6),
+        focus=int(rng.integers(0, n)),
+        positions=bool(rng.random() < 0.4),
+    )
 
 
 def as_lists(blocks) -> list:
@@ -69,11 +97,22 @@ def test_the_page_writes_the_steps_steps_py_writes_on_random_states():
         # test_explorer_page_numbers checks): the text is then required to be identical
         head = {name: np.array(value, dtype=float) for name, value in answer["head"].items()}
         result = AttentionResult(**head, d_k=state.d_k, causal=state.causal, scaled=state.scaled)
-        worked = steps.worked_steps(result, np.array(answer["X_in"]), state.W_q, state.tokens, state.focus,
-                                    language=case["language"], positions=state.positions)
+        worked = steps.worked_steps(
+            result,
+            np.array(answer["X_in"]),
+            state.W_q,
+            state.tokens,
+            state.focus,
+            language=case["language"],
+            positions=state.positions,
+        )
         blocks, nodes = as_lists(worked.blocks), page_blocks(worked, case["language"])
         if answer["blocks"] != blocks:
-            diff = next((a, b) for a, b in zip(answer["blocks"], blocks) if a != b) if len(answer["blocks"]) == len(blocks) else "length"
+            diff = (
+                next((a, b) for a, b in zip(answer["blocks"], blocks) if a != b)
+                if len(answer["blocks"]) == len(blocks)
+                else "length"
+            )
             wrong.append((k, cases[k]["language"], diff))
         elif answer["page"] != nodes:
             wrong.append((k, "nodes", next((a, b) for a, b in zip(answer["page"], nodes) if a != b)))
@@ -88,11 +127,33 @@ def test_the_page_writes_the_steps_steps_py_writes_on_random_states():
 def test_the_steps_round_as_rounding_py_does(places):
     rng = np.random.default_rng(places)
     values = list(rng.normal(0, 1, 200)) + list(rng.normal(0, 1, 200) * 10 ** rng.uniform(-12, 12, 200))
-    values += [0.365, 0.305, 0.125, 2.675, -0.005, 1e-9, -1e-12, 0.5, 1.5, -2.5, 999.995, 12345.675, 1e12,
-               999999999999.5, 0.1 + 0.2, 1 / 3, 0.0, -0.0]
+    values += [
+        0.365,
+        0.305,
+        0.125,
+        2.675,
+        -0.005,
+        1e-9,
+        -1e-12,
+        0.5,
+        1.5,
+        -2.5,
+        999.995,
+        12345.675,
+        1e12,
+        999999999999.5,
+        0.1 + 0.2,
+        1 / 3,
+        0.0,
+        -0.0,
+    ]
     values += list(np.round(rng.normal(0, 10, 200), places + 1))
     answers = run_page([{"op": "stepsFmt", "x": float(x), "places": places} for x in values])
-    wrong = [(x, a["value"], rounding.fmt(x, places)) for x, a in zip(values, answers) if a["value"] != rounding.fmt(x, places)]
+    wrong = [
+        (x, a["value"], rounding.fmt(x, places))
+        for x, a in zip(values, answers)
+        if a["value"] != rounding.fmt(x, places)
+    ]
     assert not wrong, wrong[:10]
 
 

@@ -3,13 +3,14 @@ one synced trait `page_state`; the kernel validates it with state.py's rules, ke
 state of record (the page writes the worked steps itself: steps.js, run here in node), or refuses,
 puts the page back and says why. Driven from Python as the page drives it (the page itself:
 test_explorer_page*.py)."""
+
 import json
 
 import numpy as np
 import pytest
+from explorer_page_cases import run_page
 from ipywidgets.widgets import widget as ipywidget
 
-from explorer_page_cases import run_page
 from selfattn_lib import chapter_example, multi_head_attention, self_attention, steps
 from selfattn_lib.explorer import AttentionExplorer, ExplorerState, InputError, page_payload
 from selfattn_lib.explorer.steps_view import page_blocks
@@ -71,15 +72,18 @@ def test_several_heads_and_positions_are_the_librarys(explorer):
     np.testing.assert_array_equal(explorer.result.output, reference.output)
 
 
-@pytest.mark.parametrize("changes, key", [
-    ({"labels": ["O", "x" * 41, "preto"]}, "label_too_long"),
-    ({"labels": ["O", "\u200b", "preto"]}, "label_invisible"),
-    ({"focus": 7}, "focus_range"),
-    ({"n_heads": 3}, "explorer_heads_divide"),
-    ({"n": 40}, "too_many_tokens"),
-    ({"causal": "yes"}, "bad_config"),
-    ({"store": {"X": "no"}}, "bad_config"),
-])
+@pytest.mark.parametrize(
+    "changes, key",
+    [
+        ({"labels": ["O", "x" * 41, "preto"]}, "label_too_long"),
+        ({"labels": ["O", "\u200b", "preto"]}, "label_invisible"),
+        ({"focus": 7}, "focus_range"),
+        ({"n_heads": 3}, "explorer_heads_divide"),
+        ({"n": 40}, "too_many_tokens"),
+        ({"causal": "yes"}, "bad_config"),
+        ({"store": {"X": "no"}}, "bad_config"),
+    ],
+)
 def test_a_proposal_the_rules_refuse_puts_the_page_back_and_says_why(explorer, changes, key):
     before = explorer.to_json()
     record = explorer.state.to_page()
@@ -90,6 +94,7 @@ def test_a_proposal_the_rules_refuse_puts_the_page_back_and_says_why(explorer, c
     assert explorer.refusal["message"]
     with pytest.raises(InputError) as caught:
         from selfattn_lib.explorer.state import validate
+
         validate(ExplorerState.from_page({k: v for k, v in sent.items() if k != "rev"}))
     assert caught.value.key == key
 
@@ -117,7 +122,9 @@ def test_notebook_code_changes_reach_the_page(explorer):
     assert explorer.state.focus == 0
     with_cell(explorer, "X", 0, 0, 3.0)
     explorer.reset()
-    assert explorer.state == ExplorerState.from_page({k: v for k, v in page_payload()["page_state"].items() if k != "rev"})
+    assert explorer.state == ExplorerState.from_page(
+        {k: v for k, v in page_payload()["page_state"].items() if k != "rev"}
+    )
 
 
 def test_one_widget_model_per_explorer_whatever_the_learner_does():
@@ -144,8 +151,11 @@ def test_one_widget_model_per_explorer_whatever_the_learner_does():
 def test_the_stored_text_is_the_state_in_words_with_no_address(explorer):
     bundle = explorer._repr_mimebundle_()
     plain = bundle[0]["text/plain"] if isinstance(bundle, tuple) else bundle["text/plain"]
-    assert plain == repr(explorer) == text("repr", n=3, tokens="O, gato, preto", d_model=4, d_k=4, d_v=4,
-                                           mode="causal, scaled", focus="3 (preto)")
+    assert (
+        plain
+        == repr(explorer)
+        == text("repr", n=3, tokens="O, gato, preto", d_model=4, d_k=4, d_v=4, mode="causal, scaled", focus="3 (preto)")
+    )
     assert "0x" not in plain
 
 
@@ -166,15 +176,16 @@ def test_the_portuguese_explorer_speaks_portuguese():
     explorer = AttentionExplorer(language="pt")
     assert explorer.strings["title"] == text("title", "pt") != text("title")
     with_cell(explorer, "X", 0, 0, 1e13)
-    assert explorer.refusal["message"].startswith(text("too_large", "pt", name="X", value="10000000000000",
-                                                       limit="1e+12", row=1, col=1)[:20])
+    assert explorer.refusal["message"].startswith(
+        text("too_large", "pt", name="X", value="10000000000000", limit="1e+12", row=1, col=1)[:20]
+    )
     with_cell(explorer, "W_q", 0, 0, 0.9)
     blocks = page_steps(explorer.state, "pt")
     assert any("0,90" in json.dumps(b, ensure_ascii=False) for b in blocks if b["k"] == "math")
 
 
 def test_the_static_picture_draws_labels_as_typed_never_as_mathtext():
-    """"$$" stopped the figure with a mathtext parser error; "$x^2$" was drawn as x²."""
+    """ "$$" stopped the figure with a mathtext parser error; "$x^2$" was drawn as x²."""
     ex = chapter_example()
     labels = ["$$", "R$5 e R$6", "$x^2$"]
     figure = AttentionExplorer(ExplorerState.of(labels, ex.X, ex.W_q, ex.W_k, ex.W_v)).overview()
@@ -192,8 +203,23 @@ def test_with_positions_the_steps_call_the_input_x_plus_p(explorer):
     np.testing.assert_allclose(first, explorer.state.X_in[2], atol=0.006)
 
 
-@pytest.mark.parametrize("label", ["$x^2$", "R$5 e R$6", "$$", r"\(\frac{1}{2}\)", "**negrito**", "x_1", "<b>oi</b>",
-                                   "[a](b)", "a|b", "#1", "`c`", "\\"])
+@pytest.mark.parametrize(
+    "label",
+    [
+        "$x^2$",
+        "R$5 e R$6",
+        "$$",
+        r"\(\frac{1}{2}\)",
+        "**negrito**",
+        "x_1",
+        "<b>oi</b>",
+        "[a](b)",
+        "a|b",
+        "#1",
+        "`c`",
+        "\\",
+    ],
+)
 def test_the_worked_steps_show_a_label_as_typed(label):
     """The steps view read labels as MathJax (\\(\\frac{1}{2}\\) typeset); the page gets them as text."""
     ex = chapter_example()
@@ -221,8 +247,10 @@ def test_the_rules_file_is_what_matplotlib_and_the_limits_give():
     spec.loader.exec_module(module)
     assert module.TARGET.read_text(encoding="utf-8") == module.text(), "run tools/explorer_rules.py"
     from matplotlib import colormaps
+
     from selfattn_lib import plots
     from selfattn_lib.explorer.state import RULES
+
     weights = colormaps[plots.WEIGHTS_CMAP]
     assert RULES["palette"]["weights"][200] == "#" + "".join(f"{round(255 * c):02x}" for c in weights(200)[:3])
     assert (RULES["max_tokens"], RULES["max_dim"], RULES["max_heads"], RULES["max_label"]) == (16, 10, 4, 40)
@@ -239,9 +267,11 @@ def test_every_word_key_the_page_module_asks_for_is_sent_and_exists():
     source = (folder / "explorer.js").read_text() + (folder / "steps.js").read_text()
     source = re.sub(r"(?m)^\s*//.*$|\s//\s.*$", "", source)  # comments name files, not keys
     asked = set(re.findall(r'(?:\bt|this\.t|InputError|bad|say)\(\s*"([a-z_0-9]+)"', source))
-    asked |= set(re.findall(r'strings\.([a-z_]+)', source))
-    asked |= set(re.findall(r'this\.t\(\w+ \? "([a-z_]+)" : "([a-z_]+)"\)', source) and
-                 [k for pair in re.findall(r'"([a-z_]+)" : "([a-z_]+)"', source) for k in pair])
+    asked |= set(re.findall(r"strings\.([a-z_]+)", source))
+    asked |= set(
+        re.findall(r'this\.t\(\w+ \? "([a-z_]+)" : "([a-z_]+)"\)', source)
+        and [k for pair in re.findall(r'"([a-z_]+)" : "([a-z_]+)"', source) for k in pair]
+    )
     assert len(asked) > 60
     assert asked <= set(STRING_KEYS), sorted(asked - set(STRING_KEYS))
     assert set(STRING_KEYS) <= set(strings.STRINGS["en"]) and set(STRING_KEYS) <= set(strings.STRINGS["pt"])

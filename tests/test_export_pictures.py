@@ -2,6 +2,7 @@
 view into a standalone SVG that any XML parser reads, with the title, the token labels as literal
 text, the values as shown, the 0-1 colour scale and its legend, in the learner's language (decimal
 comma in Portuguese). Run in node here; the PNG (the SVG drawn on a canvas) in Chromium."""
+
 from __future__ import annotations
 
 import json
@@ -38,16 +39,35 @@ def weights_description(labels, language: str) -> dict:
     X = np.vstack([e.X, e.X[:1] + 1])[: len(labels)]
     result = self_attention(X, e.W_q, e.W_k, e.W_v)
     mode = text("mode_label", language, direction=text("mode_causal", language), scaling=text("mode_scaled", language))
-    cells = [[{"masked": True, "text": ""} if not result.mask[i, j] else
-              {"text": shown(w, language), "fill": PALETTE[min(255, int(w * 256))], "ink": "#000000" if w < 0.5 else "#ffffff"}
-              for j, w in enumerate(row)] for i, row in enumerate(result.weights)]
+    cells = [
+        [
+            {"masked": True, "text": ""}
+            if not result.mask[i, j]
+            else {
+                "text": shown(w, language),
+                "fill": PALETTE[min(255, int(w * 256))],
+                "ink": "#000000" if w < 0.5 else "#ffffff",
+            }
+            for j, w in enumerate(row)
+        ]
+        for i, row in enumerate(result.weights)
+    ]
     return {
-        "title": text("plot_weights_title", language, mode=mode), "language": language,
-        "alt": "; ".join(labels), "rowLabels": labels, "colLabels": labels,
-        "xAxis": text("plot_key_axis", language), "yAxis": text("plot_query_axis", language), "cells": cells,
-        "focusRow": len(labels) - 1, "maskedNote": text("plot_weights_masked_note", language),
-        "legend": {"label": text("export_legend_weights", language), "palette": PALETTE,
-                   "ticks": [{"at": t, "text": shown(t, language)} for t in (0, 0.25, 0.5, 0.75, 1)]},
+        "title": text("plot_weights_title", language, mode=mode),
+        "language": language,
+        "alt": "; ".join(labels),
+        "rowLabels": labels,
+        "colLabels": labels,
+        "xAxis": text("plot_key_axis", language),
+        "yAxis": text("plot_query_axis", language),
+        "cells": cells,
+        "focusRow": len(labels) - 1,
+        "maskedNote": text("plot_weights_masked_note", language),
+        "legend": {
+            "label": text("export_legend_weights", language),
+            "palette": PALETTE,
+            "ticks": [{"at": t, "text": shown(t, language)} for t in (0, 0.25, 0.5, 0.75, 1)],
+        },
     }, result
 
 
@@ -55,14 +75,27 @@ def contributions_description(labels, language: str) -> dict:
     e = chapter_example()
     result = self_attention(e.X, e.W_q, e.W_k, e.W_v)
     i = 2
-    pieces = [{"label": text("plot_contribution_part", language, i="₃", j="₁₂₃"[j], token=labels[j]),
-               "colour": ["#006ba4", "#ff800e", "#ababab"][j], "values": (result.weights[i, j] * result.V[j]).tolist()}
-              for j in range(3)]
-    return {"title": text("plot_contributions_title", language, i="₃", token=labels[i]), "language": language,
-            "alt": "alt", "axis": text("plot_component_axis", language, i="₃"), "components": ["1", "2", "3", "4"],
-            "pieces": pieces, "total": {"label": text("plot_contribution_total", language, i="₃"),
-                                         "values": result.output[i].tolist(),
-                                         "texts": [shown(v, language) for v in result.output[i]]}}
+    pieces = [
+        {
+            "label": text("plot_contribution_part", language, i="₃", j="₁₂₃"[j], token=labels[j]),
+            "colour": ["#006ba4", "#ff800e", "#ababab"][j],
+            "values": (result.weights[i, j] * result.V[j]).tolist(),
+        }
+        for j in range(3)
+    ]
+    return {
+        "title": text("plot_contributions_title", language, i="₃", token=labels[i]),
+        "language": language,
+        "alt": "alt",
+        "axis": text("plot_component_axis", language, i="₃"),
+        "components": ["1", "2", "3", "4"],
+        "pieces": pieces,
+        "total": {
+            "label": text("plot_contribution_total", language, i="₃"),
+            "values": result.output[i].tolist(),
+            "texts": [shown(v, language) for v in result.output[i]],
+        },
+    }
 
 
 def pictures(cases, tmp_path) -> list[str]:
@@ -71,8 +104,13 @@ def pictures(cases, tmp_path) -> list[str]:
         pytest.skip("node is not installed (Debian: apt-get install nodejs)")
     path = tmp_path / "export_cases.json"
     path.write_text(json.dumps(cases), encoding="utf-8")
-    done = subprocess.run([node, str(ROOT / "tests" / "export_node.mjs"), str(path)], capture_output=True,
-                          text=True, check=True, timeout=60)
+    done = subprocess.run(
+        [node, str(ROOT / "tests" / "export_node.mjs"), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
     return json.loads(done.stdout)
 
 
@@ -86,7 +124,7 @@ def texts(svg: str) -> list[str]:
 def test_weights_heatmap_svg_holds_title_labels_values_scale_and_legend(language, tmp_path):
     labels = ["O", "gato", "preto"]
     d, result = weights_description(labels, language)
-    svg, = pictures([{"op": "heatmap", "d": d}], tmp_path)
+    (svg,) = pictures([{"op": "heatmap", "d": d}], tmp_path)
     words = texts(svg)
     root = ET.fromstring(svg.encode())
     assert root.get("{http://www.w3.org/XML/1998/namespace}lang") == language
@@ -112,7 +150,7 @@ def test_labels_are_literal_text_never_markup(tmp_path):
     d, _ = weights_description(HOSTILE, "en")
     d["alt"] = "</desc><script>alert(2)</script>"
     d["title"] = "<b>title</b> & more"
-    svg, = pictures([{"op": "heatmap", "d": d}], tmp_path)
+    (svg,) = pictures([{"op": "heatmap", "d": d}], tmp_path)
     words = texts(svg)
     for label in HOSTILE:
         assert words.count(label) == 2
@@ -124,7 +162,7 @@ def test_labels_are_literal_text_never_markup(tmp_path):
 
 def test_characters_xml_cannot_hold_are_dropped_not_fatal(tmp_path):
     d, _ = weights_description(["a\x01b", "\ud800x", "ok\ufffe"], "en")
-    svg, = pictures([{"op": "heatmap", "d": d}], tmp_path)
+    (svg,) = pictures([{"op": "heatmap", "d": d}], tmp_path)
     words = texts(svg)
     assert words.count("ab") == 2 and words.count("x") >= 2 and words.count("ok") == 2
 
@@ -133,7 +171,7 @@ def test_characters_xml_cannot_hold_are_dropped_not_fatal(tmp_path):
 def test_contributions_svg_holds_title_legend_and_totals(language, tmp_path):
     labels = ["O", "gato", "<preto>"]
     d = contributions_description(labels, language)
-    svg, = pictures([{"op": "contributions", "d": d}], tmp_path)
+    (svg,) = pictures([{"op": "contributions", "d": d}], tmp_path)
     words = texts(svg)
     assert d["title"] in words and d["axis"] in words and d["total"]["label"] in words
     for piece in d["pieces"]:

@@ -3,6 +3,7 @@
 The link is checked by taking it apart the way JupyterHub and nbgitpuller do (urllib's parser, not
 the tool's own code); the two-student test in tests/hub/ follows such a link on a real hub.
 """
+
 from __future__ import annotations
 
 import re
@@ -52,50 +53,58 @@ def test_the_default_notebook_exists():
     assert (REPO / hub_link.FIRST_NOTEBOOK).is_file()
 
 
-@pytest.mark.parametrize("hub", ["https://hub.example.edu/", "https://hub.example.edu/hub/",
-                                 " https://hub.example.edu "])
+@pytest.mark.parametrize(
+    "hub", ["https://hub.example.edu/", "https://hub.example.edu/hub/", " https://hub.example.edu "]
+)
 def test_hub_address_is_normalised(hub):
     assert parts(hub_link.hub_link(hub))[0] == "https://hub.example.edu/hub/user-redirect/git-pull"
 
 
 def test_hub_under_a_path_keeps_it():
-    url = hub_link.hub_link("http://127.0.0.1:8000/jupyter", repo="/srv/course", branch="week-3",
-                            notebook="notebooks/09_explorer.ipynb")
+    url = hub_link.hub_link(
+        "http://127.0.0.1:8000/jupyter", repo="/srv/course", branch="week-3", notebook="notebooks/09_explorer.ipynb"
+    )
     where, query = parts(url)
     assert where == "http://127.0.0.1:8000/jupyter/hub/user-redirect/git-pull"
     assert query["repo"] == "/srv/course" and query["branch"] == "week-3"
     assert query["urlpath"] == "lab/tree/selfattn-notebooks/notebooks/09_explorer.ipynb"
 
 
-@pytest.mark.parametrize("argument, kwargs", [
-    ("hub", {"hub": "hub.example.edu"}),
-    ("hub", {"hub": "ftp://hub.example.edu"}),
-    ("hub", {"hub": "https://hub.example.edu/?next=x"}),
-    ("repo", {"hub": "https://h.edu", "repo": "my repo"}),
-    ("branch", {"hub": "https://h.edu", "branch": ""}),
-    ("branch", {"hub": "https://h.edu", "branch": "week 3"}),
-    ("branch", {"hub": "https://h.edu", "branch": "a..b"}),
-    ("notebook", {"hub": "https://h.edu", "notebook": "notebooks/00_start_here.md"}),
-    ("notebook", {"hub": "https://h.edu", "notebook": "../secret.ipynb"}),
-    ("notebook", {"hub": "https://h.edu", "notebook": "/etc/x.ipynb"}),
-    ("target", {"hub": "https://h.edu", "target": "a/b"}),
-])
+@pytest.mark.parametrize(
+    "argument, kwargs",
+    [
+        ("hub", {"hub": "hub.example.edu"}),
+        ("hub", {"hub": "ftp://hub.example.edu"}),
+        ("hub", {"hub": "https://hub.example.edu/?next=x"}),
+        ("repo", {"hub": "https://h.edu", "repo": "my repo"}),
+        ("branch", {"hub": "https://h.edu", "branch": ""}),
+        ("branch", {"hub": "https://h.edu", "branch": "week 3"}),
+        ("branch", {"hub": "https://h.edu", "branch": "a..b"}),
+        ("notebook", {"hub": "https://h.edu", "notebook": "notebooks/00_start_here.md"}),
+        ("notebook", {"hub": "https://h.edu", "notebook": "../secret.ipynb"}),
+        ("notebook", {"hub": "https://h.edu", "notebook": "/etc/x.ipynb"}),
+        ("target", {"hub": "https://h.edu", "target": "a/b"}),
+    ],
+)
 def test_bad_arguments_are_named(argument, kwargs):
     with pytest.raises(ValueError, match=rf"^{argument}: expected .*; got "):
         hub_link.hub_link(**kwargs)
 
 
-@pytest.mark.parametrize("argument, kwargs", [
-    ("hub", {"hub": "https://hub example.edu"}),
-    ("hub", {"hub": "https://hub.example.edu/my hub"}),
-    ("hub", {"hub": "https://hub.example.edu:abc"}),
-    ("hub", {"hub": "https://hub.example.edu:99999"}),
-    ("hub", {"hub": 'https://hub.example.edu/"x"'}),
-    ("hub", {"hub": "https://hub.example.edu/<x>"}),
-    ("hub", {"hub": "https://hub.example.edu/a\tb"}),
-    ("hub", {"hub": "http://[::1"}),
-    ("notebook", {"hub": "https://h.edu", "notebook": "notebooks/99_missing.ipynb"}),
-])
+@pytest.mark.parametrize(
+    "argument, kwargs",
+    [
+        ("hub", {"hub": "https://hub example.edu"}),
+        ("hub", {"hub": "https://hub.example.edu/my hub"}),
+        ("hub", {"hub": "https://hub.example.edu:abc"}),
+        ("hub", {"hub": "https://hub.example.edu:99999"}),
+        ("hub", {"hub": 'https://hub.example.edu/"x"'}),
+        ("hub", {"hub": "https://hub.example.edu/<x>"}),
+        ("hub", {"hub": "https://hub.example.edu/a\tb"}),
+        ("hub", {"hub": "http://[::1"}),
+        ("notebook", {"hub": "https://h.edu", "notebook": "notebooks/99_missing.ipynb"}),
+    ],
+)
 def test_hostile_arguments_are_named_not_made_into_a_broken_link(argument, kwargs):
     # issue 26: each of these printed a link (exit 0), or said "Invalid IPv6 URL" without the argument
     with pytest.raises(ValueError, match=rf"^{argument}: expected .*; got "):
@@ -116,8 +125,9 @@ def test_a_valid_port_and_an_ipv6_hub_still_work():
 
 
 def run_tool(*args):
-    return subprocess.run([sys.executable, str(REPO / "tools" / "hub_link.py"), *args],
-                          capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, str(REPO / "tools" / "hub_link.py"), *args], capture_output=True, text=True, timeout=60
+    )
 
 
 def test_command_line_prints_one_link():
@@ -134,14 +144,26 @@ def test_command_line_without_hub_says_what_is_missing():
 
 
 def test_make_hub_link_prints_the_link():
-    done = subprocess.run(["make", "--no-print-directory", "-C", str(REPO), "hub-link",
-                           "HUB=https://hub.example.edu", "NOTEBOOK=notebooks/09_explorer.ipynb"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            "make",
+            "--no-print-directory",
+            "-C",
+            str(REPO),
+            "hub-link",
+            "HUB=https://hub.example.edu",
+            "NOTEBOOK=notebooks/09_explorer.ipynb",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.returncode == 0, done.stderr
     assert parts(done.stdout.strip())[1]["urlpath"].endswith("/notebooks/09_explorer.ipynb")
 
 
 # --- the runtime set ---------------------------------------------------------------------------
+
 
 def pin_names(pins):
     return {re.split(r"[=<>!~\[; ]", pin, maxsplit=1)[0].lower().replace("_", "-") for pin in pins}
@@ -174,8 +196,11 @@ def test_runtime_set_with_anything_but_plain_pins_is_an_error(tmp_path):
 
 
 def test_hub_pins_are_exact_and_apart_from_the_runtime_set():
-    hub = [line.strip() for line in (REPO / "requirements-hub.txt").read_text().splitlines()
-           if line.strip() and not line.strip().startswith("#")]
+    hub = [
+        line.strip()
+        for line in (REPO / "requirements-hub.txt").read_text().splitlines()
+        if line.strip() and not line.strip().startswith("#")
+    ]
     assert pin_names(hub) == {"jupyterhub", "nbgitpuller"}
     assert all(re.fullmatch(r"[A-Za-z0-9_.-]+==[0-9][0-9A-Za-z.]*", pin) for pin in hub)
     assert not pin_names(hub) & pin_names(runtime_set.runtime_requirements())
@@ -197,8 +222,11 @@ def test_readme_teaching_a_class_gives_the_links_and_pins_as_they_are():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     section = readme.split("## Teaching a class", 1)[1].split("\n## ", 1)[0]
     assert hub_link.hub_link("https://hub.example.edu") in section
-    hub_pins = [line.strip() for line in (REPO / "requirements-hub.txt").read_text().splitlines()
-                if line.strip() and not line.startswith("#")]
+    hub_pins = [
+        line.strip()
+        for line in (REPO / "requirements-hub.txt").read_text().splitlines()
+        if line.strip() and not line.startswith("#")
+    ]
     assert all(pin in section for pin in hub_pins), hub_pins
     assert "make hub-link HUB=" in section and "make test-hub" in section
     assert "Time budget" in section

@@ -1,4 +1,5 @@
 """`import selfattn_lib` is light and changes no global state."""
+
 import json
 import subprocess
 import sys
@@ -32,9 +33,11 @@ def run(code):
 
 
 def test_import_loads_neither_matplotlib_nor_ipywidgets():
-    code = ("import sys, selfattn_lib; "
-            "print(sorted(m for m in sys.modules if m.split('.')[0] in "
-            "('matplotlib', 'ipywidgets', 'IPython')))")
+    code = (
+        "import sys, selfattn_lib; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('matplotlib', 'ipywidgets', 'IPython')))"
+    )
     assert run(code).strip() == "[]"
 
 
@@ -46,13 +49,13 @@ def test_import_changes_no_global_state():
 
 
 def test_importtime_shows_no_plotting_or_widgets():
-    out = subprocess.run([sys.executable, "-X", "importtime", "-c", "import selfattn_lib"],
-                         capture_output=True, text=True, check=True)
+    out = subprocess.run(
+        [sys.executable, "-X", "importtime", "-c", "import selfattn_lib"], capture_output=True, text=True, check=True
+    )
     assert "selfattn_lib" in out.stderr
     assert "matplotlib" not in out.stderr and "ipywidgets" not in out.stderr
 
 
 def test_submodules_load_on_first_use():
-    code = ("import sys, selfattn_lib; m = selfattn_lib.attention; "
-            "print(selfattn_lib.chapter_example().tokens)")
+    code = "import sys, selfattn_lib; m = selfattn_lib.attention; print(selfattn_lib.chapter_example().tokens)"
     assert "gato" in run(code)

@@ -1,11 +1,12 @@
 """The tiny language model: corpus, hand gradients vs finite differences, the mask's effect."""
+
 import math
 from collections import Counter, defaultdict
 
 import numpy as np
 import pytest
-
 from gradcheck import numeric_gradient
+
 from selfattn_lib import corpus, self_attention
 from selfattn_lib import language_model as lm
 
@@ -18,15 +19,18 @@ def test_corpus_is_seeded_and_grammatical():
     assert len(set(corpus.VOCABULARY)) == len(corpus.VOCABULARY)
 
 
-@pytest.mark.parametrize("words", [
-    "<s> o gata dormiu ontem cansada .",   # determiner disagrees with the noun
-    "<s> o gato dormiu ontem cansada .",   # state disagrees with the noun three words back
-    "<s> o gato viu o gato",               # no full stop
-    "<s> o gato viu a gato .",             # object's determiner disagrees
-    "<s> o gato dormiu o gato .",          # a resting verb with an object
-    "<s> o gato .",
-    "<s> gato o viu o cão .",
-])
+@pytest.mark.parametrize(
+    "words",
+    [
+        "<s> o gata dormiu ontem cansada .",  # determiner disagrees with the noun
+        "<s> o gato dormiu ontem cansada .",  # state disagrees with the noun three words back
+        "<s> o gato viu o gato",  # no full stop
+        "<s> o gato viu a gato .",  # object's determiner disagrees
+        "<s> o gato dormiu o gato .",  # a resting verb with an object
+        "<s> o gato .",
+        "<s> gato o viu o cão .",
+    ],
+)
 def test_is_sentence_rejects(words):
     assert not corpus.is_sentence(words.split())
 
@@ -62,8 +66,7 @@ def test_encode_names_unknown_words():
 def small(request):
     rng = np.random.default_rng(2)
     sentences = np.array([corpus.encode(s) for s in corpus.make_corpus(5, seed=3)])
-    params = lm.init_lm(rng, len(corpus.VOCABULARY), 6, d=4, d_k=3, positions=request.param,
-                        scale=0.8)
+    params = lm.init_lm(rng, len(corpus.VOCABULARY), 6, d=4, d_k=3, positions=request.param, scale=0.8)
     return sentences, params
 
 
@@ -77,8 +80,7 @@ def test_hand_gradients_match_central_finite_differences(small, name, causal):
         # move them, so their "gradient" is reported as zero and they are not in trained_names
         assert (grads.P == 0).all() and "P" not in params.trained_names()
         return
-    expected = numeric_gradient(lambda p: lm.lm_loss_and_gradients(p, sentences, causal)[0],
-                                params, name, h=1e-5)
+    expected = numeric_gradient(lambda p: lm.lm_loss_and_gradients(p, sentences, causal)[0], params, name, h=1e-5)
     assert np.abs(expected).max() > 1e-5  # not comparing zeros
     np.testing.assert_allclose(getattr(grads, name), expected, rtol=1e-5, atol=1e-9)
 
@@ -99,7 +101,8 @@ def test_causal_model_loss_equals_its_prefix_loss(small):
     train = lm.lm_loss_and_gradients(params, sentences, True)[0]
     assert lm.prefix_loss(params, sentences, True) == pytest.approx(train, rel=1e-12)
     assert lm.prefix_loss(params, sentences, False) != pytest.approx(
-        lm.lm_loss_and_gradients(params, sentences, False)[0], rel=1e-6)
+        lm.lm_loss_and_gradients(params, sentences, False)[0], rel=1e-6
+    )
 
 
 def test_sequences_longer_than_the_position_table_are_refused(small):
@@ -121,8 +124,8 @@ def experiment():
 def test_without_the_mask_the_training_loss_falls_far_lower(experiment):
     masked, unmasked = experiment.causal.final_loss, experiment.unmasked.final_loss
     best = corpus.best_possible_loss()
-    assert best - 0.1 < masked < best + 0.1   # the masked model cannot beat the grammar
-    assert unmasked < 0.1 * masked            # the unmasked one reads the answer
+    assert best - 0.1 < masked < best + 0.1  # the masked model cannot beat the grammar
+    assert unmasked < 0.1 * masked  # the unmasked one reads the answer
 
 
 def test_without_the_mask_generation_fails(experiment):
@@ -132,8 +135,7 @@ def test_without_the_mask_generation_fails(experiment):
     samples = {}
     for run in (experiment.causal, experiment.unmasked):
         rng = np.random.default_rng(0)
-        samples[run.causal] = [lm.generate(run.params, ["o", "gato"], rng, run.causal)
-                               for _ in range(40)]
+        samples[run.causal] = [lm.generate(run.params, ["o", "gato"], rng, run.causal) for _ in range(40)]
     assert lm.share_of_sentences(samples[True]) >= 0.9
     assert lm.share_of_sentences(samples[False]) <= 0.1
 

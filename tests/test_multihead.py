@@ -1,27 +1,41 @@
 """Multi-head attention against a plain-Python reference, its properties, and its bad inputs."""
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-
 from reference import reference_multi_head_attention
+
 from selfattn_lib import (
-    AttentionResult, MultiHeadResult, multi_head_attention, positional_encoding, self_attention,
+    AttentionResult,
+    MultiHeadResult,
+    multi_head_attention,
+    positional_encoding,
+    self_attention,
 )
 from selfattn_lib.multihead import attention_cost, split_heads
 
 SHAPES = [  # (n, d_model, n_heads, d_k, d_v, d_out)
-    (1, 1, 1, 1, 1, 1), (3, 4, 2, 2, 2, 4), (5, 6, 3, 2, 1, 2), (4, 3, 4, 1, 3, 5),
-    (7, 8, 2, 4, 4, 8), (2, 5, 5, 3, 2, 1), (9, 4, 1, 6, 2, 3), (6, 10, 2, 5, 5, 10),
+    (1, 1, 1, 1, 1, 1),
+    (3, 4, 2, 2, 2, 4),
+    (5, 6, 3, 2, 1, 2),
+    (4, 3, 4, 1, 3, 5),
+    (7, 8, 2, 4, 4, 8),
+    (2, 5, 5, 3, 2, 1),
+    (9, 4, 1, 6, 2, 3),
+    (6, 10, 2, 5, 5, 10),
 ]
 
 
 def random_inputs(rng, n, d_model, n_heads, d_k, d_v, d_out, scale=1.0):
-    return (rng.normal(0, scale, (n, d_model)), rng.normal(0, scale, (d_model, n_heads * d_k)),
-            rng.normal(0, scale, (d_model, n_heads * d_k)),
-            rng.normal(0, scale, (d_model, n_heads * d_v)),
-            rng.normal(0, scale, (n_heads * d_v, d_out)))
+    return (
+        rng.normal(0, scale, (n, d_model)),
+        rng.normal(0, scale, (d_model, n_heads * d_k)),
+        rng.normal(0, scale, (d_model, n_heads * d_k)),
+        rng.normal(0, scale, (d_model, n_heads * d_v)),
+        rng.normal(0, scale, (n_heads * d_v, d_out)),
+    )
 
 
 @pytest.mark.parametrize("causal", [True, False])
@@ -33,13 +47,13 @@ def test_matches_plain_python_reference(shape, causal, scaled):
     n_heads = shape[2]
     result = multi_head_attention(X, W_q, W_k, W_v, W_o, n_heads, causal=causal, scaled=scaled)
     heads, concat, output = reference_multi_head_attention(
-        *(m.tolist() for m in (X, W_q, W_k, W_v, W_o)), n_heads, causal, scaled)
+        *(m.tolist() for m in (X, W_q, W_k, W_v, W_o)), n_heads, causal, scaled
+    )
     assert isinstance(result, MultiHeadResult) and result.n_heads == n_heads
     for got, want in zip(result.heads, heads):
         assert isinstance(got, AttentionResult) and got.d_k == shape[3]
         for name, value in zip(("Q", "K", "V", "scores", "weights", "output"), want):
-            np.testing.assert_allclose(getattr(got, name), np.array(value), rtol=1e-11,
-                                       atol=1e-11, err_msg=name)
+            np.testing.assert_allclose(getattr(got, name), np.array(value), rtol=1e-11, atol=1e-11, err_msg=name)
     np.testing.assert_allclose(result.concat, np.array(concat), rtol=1e-11, atol=1e-11)
     np.testing.assert_allclose(result.output, np.array(output), rtol=1e-11, atol=1e-11)
     assert result.concat.shape == (shape[0], n_heads * shape[4])
@@ -52,7 +66,7 @@ def test_each_head_scales_by_its_own_d_k():
     X, W_q, W_k, W_v, W_o = random_inputs(rng, 4, 6, 3, 2, 2, 6)
     result = multi_head_attention(X, W_q, W_k, W_v, W_o, 3)
     for h, head in enumerate(result.heads):
-        raw = (X @ W_q[:, 2 * h:2 * h + 2]) @ (X @ W_k[:, 2 * h:2 * h + 2]).T
+        raw = (X @ W_q[:, 2 * h : 2 * h + 2]) @ (X @ W_k[:, 2 * h : 2 * h + 2]).T
         np.testing.assert_allclose(head.scores, raw / np.sqrt(2), rtol=1e-12)  # not sqrt(6)
 
 
@@ -110,7 +124,7 @@ def test_with_positions_permuting_tokens_changes_the_outputs():
 def test_one_head_and_identity_W_o_is_self_attention(inputs, causal, scaled):
     X, W_q, W_k, W_v, _, _ = inputs
     k, v = W_q.shape[1], W_v.shape[1]
-    W_q, W_k = W_q[:, :max(1, k)], W_k[:, :max(1, k)]
+    W_q, W_k = W_q[:, : max(1, k)], W_k[:, : max(1, k)]
     single = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
     multi = multi_head_attention(X, W_q, W_k, W_v, np.eye(v), 1, causal=causal, scaled=scaled)
     np.testing.assert_array_equal(multi.output, single.output)
@@ -137,23 +151,28 @@ def valid(n_heads=2):
     return list(random_inputs(rng, 3, 4, n_heads, 2, 2, 4)) + [n_heads]
 
 
-@pytest.mark.parametrize("change, message", [
-    ({5: 0}, "n_heads must be an integer >= 1; got 0"),
-    ({5: -2}, "n_heads must be an integer >= 1; got -2"),
-    ({5: 1.5}, "n_heads must be an integer >= 1; got 1.5"),
-    ({5: "2"}, "n_heads must be an integer >= 1; got '2'"),
-    ({5: True}, "n_heads must be an integer >= 1; got True"),
-    ({5: 3}, "W_q must have a number of columns divisible by n_heads = 3"),
-    ({2: np.ones((4, 4)), 3: np.ones((4, 3)), 1: np.ones((4, 4))},
-     "W_v must have a number of columns divisible by n_heads = 2"),
-    ({4: np.ones((3, 4))}, "W_o must have n_heads \\* d_v = 4 rows"),
-    ({4: np.ones(4)}, "W_o must be a 2-D array"),
-    ({4: [[np.nan] * 4] * 4}, "W_o must contain only finite numbers"),
-    ({0: np.ones((3, 5))}, "W_q must have d_model = 5 rows"),
-    ({1: np.ones((4, 2))}, "W_q and W_k must have the same number of columns"),
-    ({0: [[1, 2], [3]]}, "X must be a 2-D array .*of numbers with rows of equal length"),
-    ({3: [["a"] * 4] * 4}, "W_v must contain only numbers"),
-])
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({5: 0}, "n_heads must be an integer >= 1; got 0"),
+        ({5: -2}, "n_heads must be an integer >= 1; got -2"),
+        ({5: 1.5}, "n_heads must be an integer >= 1; got 1.5"),
+        ({5: "2"}, "n_heads must be an integer >= 1; got '2'"),
+        ({5: True}, "n_heads must be an integer >= 1; got True"),
+        ({5: 3}, "W_q must have a number of columns divisible by n_heads = 3"),
+        (
+            {2: np.ones((4, 4)), 3: np.ones((4, 3)), 1: np.ones((4, 4))},
+            "W_v must have a number of columns divisible by n_heads = 2",
+        ),
+        ({4: np.ones((3, 4))}, "W_o must have n_heads \\* d_v = 4 rows"),
+        ({4: np.ones(4)}, "W_o must be a 2-D array"),
+        ({4: [[np.nan] * 4] * 4}, "W_o must contain only finite numbers"),
+        ({0: np.ones((3, 5))}, "W_q must have d_model = 5 rows"),
+        ({1: np.ones((4, 2))}, "W_q and W_k must have the same number of columns"),
+        ({0: [[1, 2], [3]]}, "X must be a 2-D array .*of numbers with rows of equal length"),
+        ({3: [["a"] * 4] * 4}, "W_v must contain only numbers"),
+    ],
+)
 def test_bad_input_is_named(change, message):
     args = valid()
     for index, value in change.items():
@@ -184,14 +203,18 @@ def test_cost_of_heads_equals_one_wide_head_but_for_softmax_and_W_o():
 
 # --- split_heads and attention_cost check their arguments (issue 26) ------------------------------
 
-@pytest.mark.parametrize("W, n_heads, message", [
-    (np.ones((4, 4)), 3, r"^W must have a number of columns divisible by n_heads = 3 .*; got 4 columns"),
-    (np.ones((4, 4)), 8, r"^W must have a number of columns divisible by n_heads = 8 .*; got 4 columns"),
-    (np.ones((4, 4)), 0, r"^n_heads must be an integer >= 1; got 0"),
-    (np.ones((4, 4)), "2", r"^n_heads must be an integer >= 1; got '2'"),
-    (np.ones(4), 2, r"^W must be a 2-D array"),
-    ("abc", 2, r"^W must "),
-])
+
+@pytest.mark.parametrize(
+    "W, n_heads, message",
+    [
+        (np.ones((4, 4)), 3, r"^W must have a number of columns divisible by n_heads = 3 .*; got 4 columns"),
+        (np.ones((4, 4)), 8, r"^W must have a number of columns divisible by n_heads = 8 .*; got 4 columns"),
+        (np.ones((4, 4)), 0, r"^n_heads must be an integer >= 1; got 0"),
+        (np.ones((4, 4)), "2", r"^n_heads must be an integer >= 1; got '2'"),
+        (np.ones(4), 2, r"^W must be a 2-D array"),
+        ("abc", 2, r"^W must "),
+    ],
+)
 def test_split_heads_refuses_what_would_drop_columns(W, n_heads, message):
     with pytest.raises(ValueError, match=message):
         split_heads(W, n_heads)
@@ -204,8 +227,9 @@ def test_split_heads_keeps_every_column_in_order():
     np.testing.assert_array_equal(np.concatenate(blocks, axis=1), W)
 
 
-@pytest.mark.parametrize("name, value", [("n", "3"), ("d_model", 0), ("d_k", 2.5), ("d_v", None),
-                                         ("n_heads", True), ("d_out", -1)])
+@pytest.mark.parametrize(
+    "name, value", [("n", "3"), ("d_model", 0), ("d_k", 2.5), ("d_v", None), ("n_heads", True), ("d_out", -1)]
+)
 def test_attention_cost_names_a_bad_size(name, value):
     sizes = dict(n=10, d_model=8, d_k=2, d_v=2, n_heads=4, d_out=8)
     sizes[name] = value

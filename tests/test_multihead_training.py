@@ -1,8 +1,9 @@
 """Two heads trained on two relations: hand gradients vs finite differences, data, and outcome."""
+
 import numpy as np
 import pytest
-
 from gradcheck import numeric_gradient
+
 from selfattn_lib import multi_head_attention
 from selfattn_lib import multihead_training as mt
 from selfattn_lib.training import make_lexicon
@@ -30,8 +31,7 @@ def test_forward_agrees_with_the_library_multi_head_attention(small):
     data, params = small
     fwd = mt.head_forward(params, data.X)
     for b in range(3):
-        result = multi_head_attention(data.X[b], params.W_q, params.W_k, params.W_v, params.W_o,
-                                      params.n_heads)
+        result = multi_head_attention(data.X[b], params.W_q, params.W_k, params.W_v, params.W_o, params.n_heads)
         np.testing.assert_allclose(fwd.concat[b], result.concat, rtol=1e-12, atol=1e-14)
         np.testing.assert_allclose(fwd.logits[b], result.output[-1] + params.b, rtol=1e-12)
         np.testing.assert_allclose(fwd.weights[b], result.weights, rtol=1e-12, atol=1e-15)
@@ -84,6 +84,7 @@ def test_exercise_feedback(trained):
     attention = mt.evaluate_heads(trained.run.params, trained.test_set)["attention"]
     subject_head = int(np.argmax(attention[:, 1]))
     from selfattn_lib.exercises_more import check_head_relation
+
     assert check_head_relation(subject_head, attention)
     wrong = check_head_relation(1 - subject_head, attention)
     assert not wrong and wrong.mistakes == ("wrong_head",)

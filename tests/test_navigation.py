@@ -1,6 +1,7 @@
 """Every numbered notebook of each edition (English: notebooks/, Portuguese: notebooks/pt/) opens
 and ends with navigation that resolves, its 00 notebook lists it, and so does its README
 (README.md, LEIA-ME.md)."""
+
 import json
 import re
 import subprocess
@@ -28,8 +29,7 @@ def test_each_edition_has_its_first_notebook():
 
 
 def test_navigation_is_up_to_date():
-    out = subprocess.run([sys.executable, str(ROOT / "tools/navigation.py"), "--check"],
-                         capture_output=True, text=True)
+    out = subprocess.run([sys.executable, str(ROOT / "tools/navigation.py"), "--check"], capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
 
 
@@ -70,9 +70,11 @@ def test_readme_lists_every_notebook(edition):
 
 def test_portuguese_navigation_is_in_portuguese():
     top = "".join(cells(ROOT / "notebooks/pt/03_softmax.ipynb")[0]["source"])
-    assert top == ("[← 02 · Scores: quanto uma query combina com uma key](02_scores.ipynb) | "
-                   "[Sumário](00_comece_aqui.ipynb) | "
-                   "[04 · Combinando os values: a saída da autoatenção →](04_combinando_values.ipynb)")
+    assert top == (
+        "[← 02 · Scores: quanto uma query combina com uma key](02_scores.ipynb) | "
+        "[Sumário](00_comece_aqui.ipynb) | "
+        "[04 · Combinando os values: a saída da autoatenção →](04_combinando_values.ipynb)"
+    )
 
 
 def test_both_first_notebooks_link_the_glossary_and_each_other():
@@ -126,7 +128,7 @@ def links(markdown):
         for k, token in enumerate(children):
             if token.type == "link_open":
                 end = next(m for m in range(k, len(children)) if children[m].type == "link_close")
-                found.append(("".join(t.content for t in children[k + 1:end]), token.attrs["href"]))
+                found.append(("".join(t.content for t in children[k + 1 : end]), token.attrs["href"]))
     return found
 
 
@@ -140,8 +142,9 @@ def test_a_title_with_brackets_is_one_link_with_its_literal_text(tmp_path):
     navigation.update_edition(edition, check=False)
     nav = "".join(cells(edition.folder / "02_scores.ipynb")[0]["source"])
     assert links(nav)[0] == ("← 01 · Projections [draft] \\ [x", "01_projections.ipynb")
-    contents = [c for c in cells(edition.folder / "00_start_here.ipynb")
-                if "contents" in c["metadata"].get("tags", [])][0]
+    contents = [
+        c for c in cells(edition.folder / "00_start_here.ipynb") if "contents" in c["metadata"].get("tags", [])
+    ][0]
     assert ("01 · Projections [draft] \\ [x", "01_projections.ipynb") in links("".join(contents["source"]))
     readme = edition.readme.read_text(encoding="utf-8")
     assert ("01 · Projections [draft] \\ [x", "series/01_projections.ipynb") in links(readme)
@@ -157,8 +160,7 @@ def test_a_file_name_with_a_space_is_refused_and_nothing_is_written(tmp_path):
     assert snapshot(edition.folder) == before
 
 
-def test_a_notebook_with_conflict_markers_is_one_line_and_the_rest_is_still_checked(
-        tmp_path, monkeypatch, capsys):
+def test_a_notebook_with_conflict_markers_is_one_line_and_the_rest_is_still_checked(tmp_path, monkeypatch, capsys):
     broken_edition = copy_edition(tmp_path / "one")
     other = copy_edition(tmp_path / "two")
     broken = broken_edition.folder / "01_projections.ipynb"

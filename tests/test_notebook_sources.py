@@ -1,5 +1,6 @@
 """One source per notebook: each .ipynb and its MyST Markdown twin hold the same cells, and the
 stored outputs come from the current code (tools/notebooks.py; `make notebooks` fixes both)."""
+
 import json
 import os
 import shutil
@@ -74,12 +75,14 @@ def test_text_twin_is_readable_markdown_without_outputs(path):
 
 
 def test_check_command_passes_on_the_committed_notebooks():
-    out = subprocess.run([sys.executable, str(ROOT / "tools/notebooks.py"), "check"],
-                         capture_output=True, text=True, timeout=120)
+    out = subprocess.run(
+        [sys.executable, str(ROOT / "tools/notebooks.py"), "check"], capture_output=True, text=True, timeout=120
+    )
     assert out.returncode == 0, out.stdout + out.stderr
 
 
 # --- the checks fire, on a copy of one pair ------------------------------------------------------
+
 
 @pytest.fixture
 def pair(tmp_path):
@@ -135,6 +138,7 @@ def test_tags_order_type_and_count_are_compared(pair, what):
             nb.cells[code] = nbformat.v4.new_markdown_cell(nb.cells[code].source)
         else:
             del nb.cells[code]
+
     edit_ipynb(pair, change)
     assert pairs.pair_problem(pair) is not None
 
@@ -196,6 +200,7 @@ def test_widget_ids_follow_the_views_not_chance():
 
 # --- hostile input to the tool itself (issue 26) --------------------------------------------------
 
+
 def run_main(monkeypatch, paths, *argv):
     monkeypatch.setattr(pairs, "notebook_paths", lambda folder=None: list(paths))
     return pairs.main(list(argv))
@@ -240,7 +245,8 @@ def conflicted(tmp_path):
 
 @pytest.mark.parametrize("command", ["check", "sync"])
 def test_a_notebook_with_conflict_markers_is_one_line_and_the_others_are_still_done(
-        conflicted, monkeypatch, capsys, command):
+    conflicted, monkeypatch, capsys, command
+):
     broken, intact = conflicted
     edit_md(intact, "## The equation", "## The equation, edited")  # something for the others to find
     os.utime(intact, (1, 1))

@@ -1,4 +1,5 @@
 """The plots draw exactly the library's numbers, labelled, with masked cells marked."""
+
 import matplotlib
 
 matplotlib.use("Agg")  # before pyplot: tests never open windows
@@ -88,6 +89,7 @@ def test_every_weights_heatmap_shares_one_scale(example):
 
 def half_up(x, places="0.01"):
     from decimal import ROUND_HALF_UP, Decimal
+
     return str(Decimal(repr(round(float(x), 9))).quantize(Decimal(places), rounding=ROUND_HALF_UP))
 
 
@@ -127,13 +129,16 @@ def test_matrix_heatmap_labels_rows_and_columns(example):
     assert [c.get_text() for c in image._cells][:3] == ["0.10", "0.20", "-0.10"]
 
 
-@pytest.mark.parametrize("call", [
-    lambda e, ax: plots.matrix_heatmap(e.X, ["only", "two"], ax=ax),
-    lambda e, ax: plots.matrix_heatmap(e.X, e.tokens, ["1", "2"], ax=ax),
-    lambda e, ax: plots.matrix_heatmap(e.X[0], e.tokens, ax=ax),
-    lambda e, ax: plots.weights_heatmap(result_of(e), ["a", "b"], ax=ax),
-    lambda e, ax: plots.contributions(result_of(e), e.tokens, 3, ax=ax),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda e, ax: plots.matrix_heatmap(e.X, ["only", "two"], ax=ax),
+        lambda e, ax: plots.matrix_heatmap(e.X, e.tokens, ["1", "2"], ax=ax),
+        lambda e, ax: plots.matrix_heatmap(e.X[0], e.tokens, ax=ax),
+        lambda e, ax: plots.weights_heatmap(result_of(e), ["a", "b"], ax=ax),
+        lambda e, ax: plots.contributions(result_of(e), e.tokens, 3, ax=ax),
+    ],
+)
 def test_bad_labels_or_index_raise_a_value_error(example, call):
     with pytest.raises(ValueError, match="must"):
         call(example, new_axes())
@@ -142,7 +147,12 @@ def test_bad_labels_or_index_raise_a_value_error(example, call):
 @pytest.mark.parametrize("causal", [True, False])
 def test_contributions_stack_alpha_times_value(causal):
     rng = np.random.default_rng(5)
-    X, W_q, W_k, W_v = rng.normal(size=(4, 3)), rng.normal(size=(3, 3)), rng.normal(size=(3, 3)), rng.normal(size=(3, 5))
+    X, W_q, W_k, W_v = (
+        rng.normal(size=(4, 3)),
+        rng.normal(size=(3, 3)),
+        rng.normal(size=(3, 3)),
+        rng.normal(size=(3, 5)),
+    )
     result = self_attention(X, W_q, W_k, W_v, causal)
     tokens = ["a", "b", "c", "d"]
     for i in range(4):
@@ -258,6 +268,7 @@ def test_overview_shows_itself_as_png_without_pyplot(example):
 def test_cell_numbers_are_drawn_where_their_cell_is():
     """The cached-glyph drawing puts upright ink in the cell centre, in the shape matplotlib's
     own text gives (upside-down digits or a misplaced decimal point would not match)."""
+
     def ink(fast: bool):
         fig = Figure(figsize=(4, 2), dpi=300)
         ax = fig.add_axes((0, 0, 1, 1))
@@ -266,7 +277,9 @@ def test_cell_numbers_are_drawn_where_their_cell_is():
         canvas = FigureCanvasAgg(fig)
         if not fast:  # matplotlib's own Text.draw, for comparison
             image._cells[0].draw = lambda renderer, cell=image._cells[0]: (
-                cell._fontproperties.set_size(9), matplotlib.text.Text.draw(cell, renderer))
+                cell._fontproperties.set_size(9),
+                matplotlib.text.Text.draw(cell, renderer),
+            )
         canvas.draw()
         gray = np.asarray(canvas.buffer_rgba())[:, :600, :3].mean(axis=2)  # the left cell
         return np.argwhere(gray < 128)
@@ -298,6 +311,7 @@ def test_outline_row_frames_one_row_and_moves(example):
 
 
 # --- words: every text in a plot comes from strings.STRINGS --------------------------------------
+
 
 def words_in(fig):
     """Every word a figure shows or can show in a legend: titles, axis labels, free texts, legends
@@ -385,17 +399,27 @@ def test_english_plot_texts_are_the_chapters_words(example):
     plots.contributions(result_of(example), example.tokens, 1, ax=ax)
     assert ax.get_title() == "What a₂ (“gato”) is made of"
     assert ax.get_xlabel() == "component of a₂" and ax.get_ylabel() == "contribution"
-    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
-        "a₂ (total)", "α₂,₁ v₁ (O)", "α₂,₂ v₂ (gato)"]
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == ["a₂ (total)", "α₂,₁ v₁ (O)", "α₂,₂ v₂ (gato)"]
 
 
 # Tableau's "Color Blind 10" palette as published by Tableau (not read from matplotlib).
-COLOR_BLIND_10 = ["#006BA4", "#FF800E", "#ABABAB", "#595959", "#5F9ED1",
-                  "#C85200", "#898989", "#A2C8EC", "#FFBC79", "#CFCFCF"]
+COLOR_BLIND_10 = [
+    "#006BA4",
+    "#FF800E",
+    "#ABABAB",
+    "#595959",
+    "#5F9ED1",
+    "#C85200",
+    "#898989",
+    "#A2C8EC",
+    "#FFBC79",
+    "#CFCFCF",
+]
 
 
 def test_token_colours_are_colour_blind_safe_and_not_the_only_cue(example):
     from matplotlib.colors import to_hex
+
     assert [to_hex(c).upper() for c in plots.token_colors(10)] == COLOR_BLIND_10
     result = result_of(example, causal=False)
     ax = new_axes()
@@ -448,6 +472,7 @@ def test_labels_are_drawn_as_their_literal_text(picture):
         fig = plots.overview(result, HOSTILE, i=2)
     else:
         from selfattn_lib import multi_head_attention
+
         heads = multi_head_attention(np.eye(4) + 0.1, np.eye(4), np.eye(4), np.eye(4), np.eye(4), 2)
         fig = Figure(figsize=(8, 4), layout="constrained")
         plots_more.heads_heatmaps(heads, HOSTILE, fig.subplots(1, 2))
@@ -469,10 +494,10 @@ def test_the_sharpness_chart_draws_its_tokens_literally():
     assert any("R$5 e R$6" in s for s, _ in shown) and any("($$)" in s for s, _ in shown)
 
 
-def huge_scores_result(V=np.eye(2)):
+def huge_scores_result(V=None):
+    V = np.eye(2) if V is None else V
     # finite inputs, valid results: scores [[1e308, 0], [0, -5e307]]
-    return self_attention(np.eye(2), np.diag([1e154, 5e153]), np.diag([1e154, -1e154]), V,
-                          causal=False, scaled=False)
+    return self_attention(np.eye(2), np.diag([1e154, 5e153]), np.diag([1e154, -1e154]), V, causal=False, scaled=False)
 
 
 def test_scores_near_the_float64_limit_are_painted_on_their_scale():
@@ -507,7 +532,9 @@ def test_overview_near_the_float64_limit_is_drawn(i):
     if i is not None:
         bars = fig.axes[2] if fig.axes[2].containers else fig.axes[-1]
         low, high = bars.get_ylim()
-        ends = [r.get_y() + r.get_height() for c in bars.containers for r in c] + [r.get_y() for c in bars.containers for r in c]
+        ends = [r.get_y() + r.get_height() for c in bars.containers for r in c] + [
+            r.get_y() for c in bars.containers for r in c
+        ]
         assert np.isfinite([low, high]).all() and low <= min(ends) and max(ends) <= high
 
 
@@ -533,4 +560,6 @@ def test_matrix_heatmap_near_the_limit_keeps_its_scale():
         cmap = colormaps[plots.SIGNED_CMAP]
         np.testing.assert_allclose(image.to_rgba(image.get_array())[0], [cmap(1.0), cmap(0.0), cmap(0.5)], atol=1 / 255)
         plots.update_heatmap(image, np.array([[1.0, -2.0, 0.5]]))  # back to ordinary numbers
-        np.testing.assert_allclose(image.to_rgba(image.get_array())[0], [cmap(0.75), cmap(0.0), cmap(0.625)], atol=1 / 255)
+        np.testing.assert_allclose(
+            image.to_rgba(image.get_array())[0], [cmap(0.75), cmap(0.0), cmap(0.625)], atol=1 / 255
+        )

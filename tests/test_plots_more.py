@@ -1,4 +1,5 @@
 """Plots of notebooks 10-12: what they draw, and every text through strings."""
+
 import numpy as np
 from matplotlib.figure import Figure
 
@@ -21,8 +22,9 @@ def test_encoding_heatmap_draws_the_table_with_translated_texts(monkeypatch):
 def test_one_heatmap_per_head():
     rng = np.random.default_rng(0)
     X = rng.normal(size=(3, 4))
-    result = multi_head_attention(X, rng.normal(size=(4, 4)), rng.normal(size=(4, 4)),
-                                  rng.normal(size=(4, 4)), np.eye(4), 2)
+    result = multi_head_attention(
+        X, rng.normal(size=(4, 4)), rng.normal(size=(4, 4)), rng.normal(size=(4, 4)), np.eye(4), 2
+    )
     fig = Figure()
     axes = fig.subplots(1, 2)
     images = plots_more.heads_heatmaps(result, ["a", "b", "c"], axes)

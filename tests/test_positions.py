@@ -1,24 +1,24 @@
 """The sinusoidal positional encoding against a plain-Python reference, and its properties."""
+
 import math
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from reference import reference_positional_encoding
-from selfattn_lib import positional_encoding
-from selfattn_lib import positions
+
+from selfattn_lib import positional_encoding, positions
 from selfattn_lib.positions import learned_positions, shift_matrix
 
 
-@pytest.mark.parametrize("n, d_model", [(1, 1), (1, 2), (3, 1), (4, 5), (7, 8), (10, 3),
-                                        (16, 16), (50, 7), (2, 64), (128, 12)])
+@pytest.mark.parametrize(
+    "n, d_model", [(1, 1), (1, 2), (3, 1), (4, 5), (7, 8), (10, 3), (16, 16), (50, 7), (2, 64), (128, 12)]
+)
 def test_matches_plain_python_reference(n, d_model):
     PE = positional_encoding(n, d_model)
     assert PE.shape == (n, d_model) and PE.dtype == float
-    np.testing.assert_allclose(PE, np.array(reference_positional_encoding(n, d_model)),
-                               rtol=0, atol=1e-12)
+    np.testing.assert_allclose(PE, np.array(reference_positional_encoding(n, d_model)), rtol=0, atol=1e-12)
 
 
 def test_values_from_the_formula_by_hand():
@@ -49,8 +49,7 @@ def test_a_shift_is_one_linear_map_for_every_position(n, d_model, k):
 
 
 @settings(max_examples=30, deadline=None)
-@given(st.integers(2, 16).map(lambda h: 2 * h), st.integers(0, 8), st.integers(0, 30),
-       st.integers(0, 30))
+@given(st.integers(2, 16).map(lambda h: 2 * h), st.integers(0, 8), st.integers(0, 30), st.integers(0, 30))
 def test_dot_products_depend_only_on_distance(d_model, k, a, b):
     PE = positional_encoding(80, d_model)
     assert PE[a] @ PE[a + k] == pytest.approx(PE[b] @ PE[b + k], abs=1e-9)
@@ -64,15 +63,18 @@ def test_dot_product_falls_with_distance_at_first():
     assert near == sorted(near, reverse=True)
 
 
-@pytest.mark.parametrize("args, message", [
-    ((0, 4), "n (the number of positions) must be an integer >= 1; got 0"),
-    ((3, 0), "d_model must be an integer >= 1; got 0"),
-    ((2.5, 4), "n (the number of positions) must be an integer >= 1; got 2.5"),
-    ((3, "4"), "d_model must be an integer >= 1; got '4'"),
-    ((True, 4), "n (the number of positions) must be an integer >= 1; got True"),
-    ((-1, 4), "got -1"),
-    ((None, 4), "got None"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        ((0, 4), "n (the number of positions) must be an integer >= 1; got 0"),
+        ((3, 0), "d_model must be an integer >= 1; got 0"),
+        ((2.5, 4), "n (the number of positions) must be an integer >= 1; got 2.5"),
+        ((3, "4"), "d_model must be an integer >= 1; got '4'"),
+        ((True, 4), "n (the number of positions) must be an integer >= 1; got True"),
+        ((-1, 4), "got -1"),
+        ((None, 4), "got None"),
+    ],
+)
 def test_bad_sizes_are_named(args, message):
     with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
         positional_encoding(*args)
@@ -97,14 +99,18 @@ def test_learned_table_is_seeded():
 
 # --- bounds (issue 26): 2**63 gave shape (0, 2), (200_000, 512) took 68 s and 3 GiB ---------------
 
-@pytest.mark.parametrize("args, name", [
-    ((2**63, 2), r"n \(the number of positions\)"),
-    ((3, 2**63), "d_model"),
-    ((10**6, 2), r"n \(the number of positions\)"),
-    ((2, 10**6), "d_model"),
-    ((200_000, 512), r"n \(the number of positions\)"),
-    ((16384, 4096), "n \\* d_model"),
-])
+
+@pytest.mark.parametrize(
+    "args, name",
+    [
+        ((2**63, 2), r"n \(the number of positions\)"),
+        ((3, 2**63), "d_model"),
+        ((10**6, 2), r"n \(the number of positions\)"),
+        ((2, 10**6), "d_model"),
+        ((200_000, 512), r"n \(the number of positions\)"),
+        ((16384, 4096), "n \\* d_model"),
+    ],
+)
 def test_sizes_beyond_the_bounds_are_refused_by_name(args, name):
     with pytest.raises(ValueError, match=rf"^{name} must be at most [0-9]+.*; got "):
         positional_encoding(*args)

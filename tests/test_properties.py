@@ -1,4 +1,5 @@
 """Mathematical properties of self-attention, checked with hypothesis on many random inputs."""
+
 import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -66,9 +67,11 @@ def test_without_mask_permuting_tokens_permutes_outputs(inputs, random):
 
 
 @common
-@given(arrays(float, st.tuples(st.integers(1, 6), st.integers(1, 6)),
-              elements=st.floats(-50, 50)),
-       st.floats(min_value=-1e3, max_value=1e3), st.booleans())
+@given(
+    arrays(float, st.tuples(st.integers(1, 6), st.integers(1, 6)), elements=st.floats(-50, 50)),
+    st.floats(min_value=-1e3, max_value=1e3),
+    st.booleans(),
+)
 def test_adding_a_constant_to_a_row_leaves_the_softmax_unchanged(scores, c, use_mask):
     n_rows, n_cols = scores.shape
     mask = np.tri(n_rows, n_cols, dtype=bool) if use_mask else None
@@ -85,13 +88,11 @@ def test_loop_form_equals_matrix_form(inputs, causal, scaled):
     m = self_attention(*inputs, causal=causal, scaled=scaled)
     lp = self_attention_loop(*inputs, causal=causal, scaled=scaled)
     for name in ("Q", "K", "V", "scores", "weights", "output"):
-        np.testing.assert_allclose(getattr(lp, name), getattr(m, name), rtol=1e-9, atol=1e-9,
-                                   err_msg=name)
+        np.testing.assert_allclose(getattr(lp, name), getattr(m, name), rtol=1e-9, atol=1e-9, err_msg=name)
 
 
 @common
-@given(arrays(float, st.tuples(st.integers(1, 5), st.integers(1, 5)),
-              elements=st.floats(-1e300, 1e300)))
+@given(arrays(float, st.tuples(st.integers(1, 5), st.integers(1, 5)), elements=st.floats(-1e300, 1e300)))
 def test_softmax_is_finite_for_any_finite_scores(scores):
     w = softmax(scores)
     assert np.isfinite(w).all()

@@ -2,6 +2,7 @@
 with the plain-Python reference; on random invalid input it raises ValueError, and only that;
 near the float64 limit it gives finite numbers or a ValueError. Never a warning.
 """
+
 import warnings
 
 import numpy as np
@@ -9,8 +10,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
-
 from reference import reference_attention
+
 from selfattn_lib import (
     attention_scores,
     causal_mask,
@@ -47,8 +48,7 @@ def valid_inputs(draw):
 
 
 def close(got, expected):
-    np.testing.assert_allclose(np.asarray(got, dtype=float), np.asarray(expected, dtype=float),
-                               rtol=1e-9, atol=1e-9)
+    np.testing.assert_allclose(np.asarray(got, dtype=float), np.asarray(expected, dtype=float), rtol=1e-9, atol=1e-9)
 
 
 @common
@@ -60,8 +60,9 @@ def test_every_public_function_agrees_with_the_reference(inputs, causal, scaled)
         warnings.simplefilter("error")
         for implementation in (self_attention, self_attention_loop):
             r = implementation(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
-            for name, expected in zip(("Q", "K", "V", "scores", "weights", "output"),
-                                      (Q, K, V, scores, weights, output)):
+            for name, expected in zip(
+                ("Q", "K", "V", "scores", "weights", "output"), (Q, K, V, scores, weights, output)
+            ):
                 close(getattr(r, name), expected)
         close(project(X, W_q), Q)
         close(project(np.asarray(X)[0], W_v), V[0])
@@ -75,13 +76,31 @@ def test_every_public_function_agrees_with_the_reference(inputs, causal, scaled)
 # --- invalid input: ValueError and nothing else ------------------------------------------------
 
 JUNK = [
-    None, "1 2", b"12", 3.5, [], [[]], [[1, 2], [3]], [[1, None]], [["a"]], {"a": 1}, {1, 2}, object(),
-    np.ones((2, 2), complex), np.ones((2, 2), bool), np.ones((2, 2, 2)), np.ones(0),
-    np.ma.masked_array(np.ones((2, 2)), mask=[[0, 1], [0, 0]]), [[np.nan, 1.0]], [[np.inf]],
-    [[10 ** 400]], np.array([["x", 1]], dtype=object), np.ones((2, 2), "datetime64[s]"),
+    None,
+    "1 2",
+    b"12",
+    3.5,
+    [],
+    [[]],
+    [[1, 2], [3]],
+    [[1, None]],
+    [["a"]],
+    {"a": 1},
+    {1, 2},
+    object(),
+    np.ones((2, 2), complex),
+    np.ones((2, 2), bool),
+    np.ones((2, 2, 2)),
+    np.ones(0),
+    np.ma.masked_array(np.ones((2, 2)), mask=[[0, 1], [0, 0]]),
+    [[np.nan, 1.0]],
+    [[np.inf]],
+    [[10**400]],
+    np.array([["x", 1]], dtype=object),
+    np.ones((2, 2), "datetime64[s]"),
 ]
 BAD_FLAGS = ["False", "True", 0, 1, None, 1.0, [True], np.array([True, False])]
-BAD_N = [2.5, True, False, 0, -1, "3", None, 10 ** 9, np.float64(3.0), [3]]
+BAD_N = [2.5, True, False, 0, -1, "3", None, 10**9, np.float64(3.0), [3]]
 
 
 @st.composite
@@ -132,8 +151,11 @@ def invalid_call(draw):
             mask = np.tri(n, dtype=bool)
             mask[draw(st.integers(0, n - 1))] = False
             return lambda: softmax(scores, mask)
-        bad = draw(st.sampled_from([np.tri(n), np.ones((n + 1, n + 1), bool), "mask", [[1]],
-                                    np.ma.masked_array(np.ones((n, n), bool))]))
+        bad = draw(
+            st.sampled_from(
+                [np.tri(n), np.ones((n + 1, n + 1), bool), "mask", [[1]], np.ma.masked_array(np.ones((n, n), bool))]
+            )
+        )
         return lambda: softmax(scores, bad)
     weights = np.full((n, n), 1.0 / n)
     if draw(st.booleans()):
@@ -154,16 +176,19 @@ def test_invalid_input_raises_value_error_only(call):
 
 # --- near the float64 limit: finite in, finite out, or a clear ValueError ----------------------
 
-huge = st.floats(min_value=-1.7976931348623157e308, max_value=1.7976931348623157e308,
-                 allow_nan=False, allow_infinity=False)
+huge = st.floats(
+    min_value=-1.7976931348623157e308, max_value=1.7976931348623157e308, allow_nan=False, allow_infinity=False
+)
 mixed = st.one_of(huge, st.floats(-10, 10), st.sampled_from([1.7e308, -1.7e308, 1e154, 1e-300, 0.0]))
 
 
 @st.composite
 def huge_inputs(draw):
     n, d_model, d_k, d_v = draw(dims), draw(dims), draw(dims), draw(dims)
-    return tuple(draw(arrays(float, shape, elements=mixed))
-                 for shape in ((n, d_model), (d_model, d_k), (d_model, d_k), (d_model, d_v)))
+    return tuple(
+        draw(arrays(float, shape, elements=mixed))
+        for shape in ((n, d_model), (d_model, d_k), (d_model, d_k), (d_model, d_v))
+    )
 
 
 @settings(max_examples=150, deadline=None)
@@ -190,8 +215,12 @@ def test_step_functions_near_the_limit_are_finite_or_refuse(data):
     B = data.draw(arrays(float, (d, n), elements=mixed))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        for call in (lambda: project(A, B), lambda: attention_scores(A, B.T),
-                     lambda: softmax(A), lambda: combine_values(softmax(A @ np.zeros((d, n))), A)):
+        for call in (
+            lambda: project(A, B),
+            lambda: attention_scores(A, B.T),
+            lambda: softmax(A),
+            lambda: combine_values(softmax(A @ np.zeros((d, n))), A),
+        ):
             try:
                 out = call()
             except ValueError as exc:

@@ -1,6 +1,7 @@
 """One locked environment (issue 16): the direct pins in requirements/*.in, every package they pull
 in locked with hashes in requirements/lock.txt, Binder's plain pins taken from that lock, and
 the environment the tests run in equal to the lock. `make lock` writes both generated files."""
+
 from __future__ import annotations
 
 import hashlib
@@ -52,8 +53,15 @@ def parse_lock(text: str) -> list[dict]:
     for line in text.splitlines():
         head = re.match(r"([A-Za-z0-9][A-Za-z0-9_.\-]*)==([^\s;\\]+)\s*(?:;\s*([^\\]+?))?\s*\\?$", line)
         if head:
-            entries.append({"name": normalize(head.group(1)), "version": head.group(2),
-                            "marker": head.group(3), "hashes": [], "sources": set()})
+            entries.append(
+                {
+                    "name": normalize(head.group(1)),
+                    "version": head.group(2),
+                    "marker": head.group(3),
+                    "hashes": [],
+                    "sources": set(),
+                }
+            )
             continue
         stripped = line.strip()
         if stripped.startswith("--hash="):
@@ -77,12 +85,21 @@ def binder_python() -> str:
 
 # --- the direct pins and the lock agree ---------------------------------------------------------
 
+
 def test_direct_pins_are_readable_and_hold_what_each_use_needs():
     pins = all_direct_pins()
     assert set(pins) >= {"requirements/notebooks.in", "requirements/test.in", "requirements/browser.in"}
     learner = pins["requirements/notebooks.in"]
-    assert {"numpy", "matplotlib", "ipywidgets", "jupyterlab-widgets", "jupyterlab", "ipykernel",
-            "notebook", "jupytext"} <= set(learner)
+    assert {
+        "numpy",
+        "matplotlib",
+        "ipywidgets",
+        "jupyterlab-widgets",
+        "jupyterlab",
+        "ipykernel",
+        "notebook",
+        "jupytext",
+    } <= set(learner)
     assert {"pytest", "hypothesis", "nbval"} <= set(pins["requirements/test.in"])
     assert "playwright" in pins["requirements/browser.in"]
     # a package pinned in two files could be pinned to two versions
@@ -101,14 +118,18 @@ def test_lock_agrees_with_the_direct_pins():
         for name, version in found.items():
             locked = [e for e in entries if e["name"] == name]
             assert locked, f"{name} ({source}) is not in the lock{stale}"
-            assert {e["version"] for e in locked} == {version}, \
+            assert {e["version"] for e in locked} == {version}, (
                 f"{source} pins {name}=={version}, the lock has {sorted(e['version'] for e in locked)}{stale}"
-            assert all(source in e["sources"] for e in locked), f"the lock does not say {name} comes from {source}{stale}"
+            )
+            assert all(source in e["sources"] for e in locked), (
+                f"the lock does not say {name} comes from {source}{stale}"
+            )
     for entry in entries:
         for source in entry["sources"]:
             assert (ROOT / source).is_file(), f"the lock was made from {source}, which no longer exists{stale}"
-            assert entry["name"] in direct_pins(ROOT / source), \
+            assert entry["name"] in direct_pins(ROOT / source), (
                 f"the lock has {entry['name']} as pinned in {source}, which no longer pins it{stale}"
+            )
     assert {s for e in entries for s in e["sources"]} == set(all_direct_pins()), f"a .in file is not locked{stale}"
 
 
@@ -122,10 +143,16 @@ def test_every_locked_package_has_hashes_and_one_version_per_python():
         assert all(re.fullmatch(r"sha256:[0-9a-f]{64}", h) for h in entry["hashes"]), entry
     # one lock for every supported Python: on each, every name resolves to exactly one version
     for minor in SUPPORTED:
-        environment = {"python_version": minor, "python_full_version": f"{minor}.7",
-                       "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix",
-                       "implementation_name": "cpython", "platform_python_implementation": "CPython",
-                       "platform_machine": "x86_64"}
+        environment = {
+            "python_version": minor,
+            "python_full_version": f"{minor}.7",
+            "sys_platform": "linux",
+            "platform_system": "Linux",
+            "os_name": "posix",
+            "implementation_name": "cpython",
+            "platform_python_implementation": "CPython",
+            "platform_machine": "x86_64",
+        }
         chosen = {}
         for entry in entries:
             if applies(entry, environment):
@@ -138,26 +165,37 @@ def test_installed_versions_are_the_locked_ones():
     # The environment the tests run in is the lock, so CI tests what `make lab` and Binder get.
     installed = {normalize(d.metadata["Name"]): d.version for d in distributions()}
     wanted = {e["name"]: e["version"] for e in parse_lock(LOCK.read_text()) if applies(e)}
-    differ = {name: (version, installed.get(name)) for name, version in wanted.items()
-              if installed.get(name) != version}
+    differ = {
+        name: (version, installed.get(name)) for name, version in wanted.items() if installed.get(name) != version
+    }
     assert not differ, f"installed differs from requirements/lock.txt (locked, installed): {differ}; run make install"
 
 
 # --- Binder: the learner's set, plain pins from the lock ------------------------------------------
 
+
 def test_binder_requirements_are_plain_pins_of_the_learners_set_from_the_lock():
-    lines = [row.strip() for row in BINDER_REQUIREMENTS.read_text().splitlines() if row.strip() and not row.startswith("#")]
+    lines = [
+        row.strip() for row in BINDER_REQUIREMENTS.read_text().splitlines() if row.strip() and not row.startswith("#")
+    ]
     binder = {}
     for line in lines:
         # no -r, -e, `.`, options or URLs: repo2docker installs plain pins before copying the repo (cached)
         match = re.fullmatch(r"([A-Za-z0-9][A-Za-z0-9_.\-]*)==([^\s;]+)", line)
         assert match, f"binder/requirements.txt: {line!r} is not a plain pin"
         binder[normalize(match.group(1))] = match.group(2)
-    environment = {"python_version": binder_python(), "python_full_version": f"{binder_python()}.0",
-                   "sys_platform": "linux", "platform_system": "Linux", "os_name": "posix"}
+    environment = {
+        "python_version": binder_python(),
+        "python_full_version": f"{binder_python()}.0",
+        "sys_platform": "linux",
+        "platform_system": "Linux",
+        "os_name": "posix",
+    }
     locked = {e["name"]: e["version"] for e in parse_lock(LOCK.read_text()) if applies(e, environment)}
     for name, version in binder.items():
-        assert locked.get(name) == version, f"Binder pins {name}=={version}, the lock has {locked.get(name)}; run make lock"
+        assert locked.get(name) == version, (
+            f"Binder pins {name}=={version}, the lock has {locked.get(name)}; run make lock"
+        )
     pins = all_direct_pins()
     for name, version in pins["requirements/notebooks.in"].items():
         assert binder.get(name) == version, f"binder/requirements.txt lacks {name}=={version}; run make lock"
@@ -176,15 +214,16 @@ def test_binder_installs_this_package_after_the_requirements():
 def test_binder_python_is_the_one_ci_tests_binder_on():
     # Not the interpreter running this test: `make test PYTHON=python3.13` must pass too.
     runtime = (ROOT / "binder" / "runtime.txt").read_text().strip()
-    assert runtime == f"python-{binder_python()}", \
+    assert runtime == f"python-{binder_python()}", (
         f"binder/runtime.txt says {runtime!r} but .ci/run tests Binder's environment on Python {binder_python()}"
+    )
     assert binder_python() in SUPPORTED
 
 
 def test_ci_runs_every_supported_python_and_fails_when_one_is_missing():
     ci = CI.read_text()
     others = re.search(r"^OTHER_PYTHONS=\"([\d. ]+)\"", ci, re.M)
-    assert others, ".ci/run should list the other supported Pythons (OTHER_PYTHONS=\"...\")"
+    assert others, '.ci/run should list the other supported Pythons (OTHER_PYTHONS="...")'
     assert sorted([binder_python(), *others.group(1).split()]) == sorted(SUPPORTED)
     assert "make test PYTHON=" in ci and "make test-core PYTHON=" in ci and "make binder-launch PYTHON=" in ci
     assert re.search(r"not found.*exit 1", ci), ".ci/run must fail, not skip, when a Python is missing"
@@ -208,6 +247,7 @@ def test_makefile_offers_the_commands_and_installs_from_the_lock():
 
 
 # --- a hash mismatch stops the install ----------------------------------------------------------
+
 
 def tiny_wheel(folder: Path, payload: str) -> Path:
     """A minimal valid wheel, built here: the test needs no network and no index."""
@@ -234,10 +274,26 @@ def pip_install_with_hash(tmp_path: Path, wheels: Path, digest: str, target: Pat
     env = {k: v for k, v in os.environ.items() if not k.startswith("PIP_")}
     env["PIP_CONFIG_FILE"] = os.devnull
     return subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--no-index", "--find-links", str(wheels),
-         "--require-hashes", "--no-cache-dir", "--disable-pip-version-check", "--target", str(target),
-         "-r", str(requirements)],
-        capture_output=True, text=True, timeout=120, env=env,
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "install",
+            "--no-index",
+            "--find-links",
+            str(wheels),
+            "--require-hashes",
+            "--no-cache-dir",
+            "--disable-pip-version-check",
+            "--target",
+            str(target),
+            "-r",
+            str(requirements),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env=env,
     )
 
 
@@ -255,7 +311,9 @@ def test_install_refuses_a_file_whose_hash_differs_from_the_lock(tmp_path, tampe
         assert done.returncode != 0 and not installed, done.stdout + done.stderr
         assert "DO NOT MATCH THE HASHES" in done.stderr, done.stderr
         assert locked_digest in done.stderr  # pip names the expected hash...
-        assert hashlib.sha256((wheels / "selfattn_hash_probe-1.0-py3-none-any.whl").read_bytes()).hexdigest() \
-            in done.stderr  # ...and the one it got
+        assert (
+            hashlib.sha256((wheels / "selfattn_hash_probe-1.0-py3-none-any.whl").read_bytes()).hexdigest()
+            in done.stderr
+        )  # ...and the one it got
     else:
         assert done.returncode == 0 and installed, done.stdout + done.stderr

@@ -4,25 +4,24 @@ a new page, shows the same state (same boxes, numbers and heatmaps); a damaged l
 chapter's example and says why; the pictures the explorer exports are files a learner can use (the
 PNG decodes, with the picture's words inside it; the SVG parses and holds the labels), downloaded
 with names that say what they hold. Served from 127.0.0.1; nothing else is reachable."""
+
 from __future__ import annotations
 
 import functools
-from collections import Counter
 import io
-import json
 import shutil
 import subprocess
 import sys
 import threading
 import xml.etree.ElementTree as ET
+from collections import Counter
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+import browser_helpers as bh
 import numpy as np
 import pytest
-
-import browser_helpers as bh
-from test_export_pictures import PALETTE, SVG, texts, weights_description
+from test_export_pictures import PALETTE, texts, weights_description
 
 from selfattn_lib.explorer import share
 from selfattn_lib.explorer.payload import chapter_state
@@ -51,9 +50,15 @@ def site(tmp_path_factory):
     (root / "pictures.html").write_text(
         '<!doctype html><html lang="en"><head><meta charset="utf-8"><title>pictures</title></head><body>'
         '<script type="module">import * as pictures from "./explorer/export.js"; window.pictures = pictures;'
-        "</script></body></html>", encoding="utf-8")
-    subprocess.run([sys.executable, str(REPO / "tools" / "explorer_page.py"), str(root / "page")], check=True,
-                   capture_output=True, timeout=120)
+        "</script></body></html>",
+        encoding="utf-8",
+    )
+    subprocess.run(
+        [sys.executable, str(REPO / "tools" / "explorer_page.py"), str(root / "page")],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     server = ThreadingHTTPServer((bh.LOCAL_HOST, 0), functools.partial(_Quiet, directory=str(root)))
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -121,13 +126,14 @@ def test_exported_png_decodes_and_svg_parses_with_the_labels(page, site, tmp_pat
     assert image.text["Title"] == d["title"] and all(label in image.text["Description"] for label in labels)
     # the picture is drawn, not blank: the colour of the cell weighing 1 (token 1 sees only itself) is there
     rgb = image.convert("RGB")
-    top_colour = tuple(int(PALETTE[255][k:k + 2], 16) for k in (1, 3, 5))
+    top_colour = tuple(int(PALETTE[255][k : k + 2], 16) for k in (1, 3, 5))
     assert top_colour in {colour for _, colour in rgb.getcolors(maxcolors=1 << 20)}
     page.screenshot(path=str(tmp_path / "page.png"))
     print(f"exported pictures ({language}): {files['svg']} {files['png']}")
 
 
 # --- the explorer's plain page -----------------------------------------------------------------------
+
 
 def open_explorer(page, url: str, language: str = "en") -> bh.ExplorerPage:
     page.goto(url)
@@ -181,8 +187,10 @@ def test_a_copied_link_opens_the_same_state_in_a_new_page(context, site, languag
     after = reopened.state()
     assert seen(after) == seen(before)  # every box, number and heatmap as it was
     assert page_state(second, language).to_json() == state.to_json()  # to the last digit
-    assert text("link_opened", language, n=4, d_model=4, d_k=4, d_v=4) in \
-        reopened.root.locator(".selfattn-share-message").inner_text()
+    assert (
+        text("link_opened", language, n=4, d_model=4, d_k=4, d_v=4)
+        in reopened.root.locator(".selfattn-share-message").inner_text()
+    )
     assert reopened.root.locator(".selfattn-editor-X input.selfattn-token").nth(1).input_value() == "<b>gato</b> $x^2$"
     assert reopened.root.locator("b").count() == 0  # the label is text, not markup
     # the link box never shows an older state's link: emptied by an edit, then the new state's
@@ -190,7 +198,9 @@ def test_a_copied_link_opens_the_same_state_in_a_new_page(context, site, languag
     explorer.type_into(explorer.cell("X", 2, 2), "3")
     assert box.input_value() != link  # empty, or already the new state's link (checked next)
     first.wait_for_function("box => box.value !== ''", arg=box.element_handle())
-    assert share.state_from_link(box.input_value()).to_json() == page_state(first, language).to_json() != state.to_json()
+    assert (
+        share.state_from_link(box.input_value()).to_json() == page_state(first, language).to_json() != state.to_json()
+    )
     first.close()
     second.close()
     assert guard.blocked == [] and guard.page_errors == [], (guard.blocked, guard.page_errors)
@@ -198,8 +208,10 @@ def test_a_copied_link_opens_the_same_state_in_a_new_page(context, site, languag
 
 @pytest.mark.parametrize("language", ["en", "pt"])
 def test_a_damaged_link_opens_the_chapter_example_and_says_why(page, site, language):
-    good = share.state_link(ExplorerState.of(["a", "b"], [[1, 2], [3, 4]], [[1, 0], [0, 1]], [[1, 0], [0, 1]],
-                                             [[1, 0], [0, 1]]), base=f"{site}/page/index.html")
+    good = share.state_link(
+        ExplorerState.of(["a", "b"], [[1, 2], [3, 4]], [[1, 0], [0, 1]], [[1, 0], [0, 1]], [[1, 0], [0, 1]]),
+        base=f"{site}/page/index.html",
+    )
     explorer = open_explorer(page, good[:-6], language)
     message = explorer.root.locator(".selfattn-share-message").inner_text()
     assert text("link_why_check", language) in message
@@ -216,8 +228,10 @@ def test_a_damaged_link_opens_the_chapter_example_and_says_why(page, site, langu
     assert page_state(page, language).tokens == ["a", "b"]
 
 
-EXPECTED_FILES = {"en": ["scores-head-1", "weights-head-1", "contributions-token-3"],
-                  "pt": ["scores-cabeca-1", "pesos-cabeca-1", "contribuicoes-token-3"]}
+EXPECTED_FILES = {
+    "en": ["scores-head-1", "weights-head-1", "contributions-token-3"],
+    "pt": ["scores-cabeca-1", "pesos-cabeca-1", "contribuicoes-token-3"],
+}
 
 
 @pytest.mark.parametrize("language", ["en", "pt"])
@@ -251,8 +265,12 @@ def test_every_picture_downloads_as_svg_and_png_with_its_labels(page, site, tmp_
         figures.nth(k).locator(".selfattn-export-message", has_text=names[-1]).wait_for()
     assert names == [f"{base}.{format}" for base in EXPECTED_FILES[language] for format in ("svg", "png")]
     # after an edit the picture shows the new numbers, exactly those of the table on screen
-    before_edit = [v for row in explorer.state()["heatmaps"]["weights0"] for v in row
-                   if v and v != text("explorer_masked_cell", language)]
+    before_edit = [
+        v
+        for row in explorer.state()["heatmaps"]["weights0"]
+        for v in row
+        if v and v != text("explorer_masked_cell", language)
+    ]
     explorer.type_into(explorer.cell("X", 1, 0), "2,5" if language == "pt" else "2.5")
     masked = text("explorer_masked_cell", language)
     on_screen = [v for row in explorer.state()["heatmaps"]["weights0"] for v in row if v and v != masked]
@@ -283,20 +301,34 @@ def test_the_share_and_export_controls_pass_axe_with_every_rule(page, site):
     assert found["violations"] == [], [(v["id"], [n["html"] for n in v["nodes"]]) for v in found["violations"]]
     everything = axe_all_rules(page.locator("main"))["violations"]
     print("axe on the whole plain page (explorer issue's):", [(v["id"], len(v["nodes"])) for v in everything])
-    assert not [n for v in everything for n in v["nodes"] if "selfattn-export" in n["html"] or "selfattn-link" in n["html"]
-                or "selfattn-copy-link" in n["html"] or "selfattn-share" in n["html"]]
+    assert not [
+        n
+        for v in everything
+        for n in v["nodes"]
+        if "selfattn-export" in n["html"]
+        or "selfattn-link" in n["html"]
+        or "selfattn-copy-link" in n["html"]
+        or "selfattn-share" in n["html"]
+    ]
     # every new control has a name a screen reader says
     for selector in (".selfattn-copy-link", "input.selfattn-link", ".selfattn-export-svg", ".selfattn-export-png"):
         control = explorer.root.locator(selector).first
-        assert control.evaluate("e => e.labels && e.labels.length ? e.labels[0].textContent : (e.getAttribute('aria-label') || e.textContent)").strip()
+        assert control.evaluate(
+            "e => e.labels && e.labels.length ? e.labels[0].textContent : (e.getAttribute('aria-label') || e.textContent)"
+        ).strip()
 
 
 def test_a_long_link_is_copied_with_a_word_about_its_length(page, context, site):
     ctx, _ = context
     ctx.grant_permissions(["clipboard-read", "clipboard-write"], origin=site)
     rng = np.random.default_rng(16)
-    big = ExplorerState.of([f"palavra{k}" for k in range(16)], rng.normal(size=(16, 10)), rng.normal(size=(10, 10)),
-                           rng.normal(size=(10, 10)), rng.normal(size=(10, 10)))
+    big = ExplorerState.of(
+        [f"palavra{k}" for k in range(16)],
+        rng.normal(size=(16, 10)),
+        rng.normal(size=(10, 10)),
+        rng.normal(size=(10, 10)),
+        rng.normal(size=(10, 10)),
+    )
     link = share.state_link(big, base=f"{site}/page/index.html")
     assert share.LONG_LINK < len(link) < share.MAX_LINK
     explorer = open_explorer(page, link, "pt")
@@ -316,13 +348,21 @@ explorer"""
 
 
 def test_in_jupyterlab_a_link_opens_in_code_copy_link_points_at_the_site_and_pictures_download(
-        context, site, tmp_path_factory, tmp_path):
+    context, site, tmp_path_factory, tmp_path
+):
     import nbformat
     from PIL import Image
 
     ctx, guard = context
-    state = ExplorerState.of(["um", "<i>dois</i>", "três"], [[1, 0.5], [0, 2], [-1, 1]], [[1, 0], [0, 1]],
-                             [[0.5, 0], [0, 1]], [[1, 2], [3, 4]], causal=False, focus=0)
+    state = ExplorerState.of(
+        ["um", "<i>dois</i>", "três"],
+        [[1, 0.5], [0, 2], [-1, 1]],
+        [[1, 0], [0, 1]],
+        [[0.5, 0], [0, 1]],
+        [[1, 2], [3, 4]],
+        causal=False,
+        focus=0,
+    )
     link = share.state_link(state, "pt")
     root = tmp_path_factory.mktemp("lab-share")
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(NOTEBOOK_CODE.format(link=link))])

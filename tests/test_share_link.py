@@ -2,6 +2,7 @@
 link for a state and read every link back to the same numbers, bit for bit; a cut, hand-edited,
 oversized or newer-format link is refused, by both, with a sentence saying why, and the chapter's
 example is opened instead. The page module runs in node (tests/share_node.mjs)."""
+
 from __future__ import annotations
 
 import base64
@@ -20,16 +21,44 @@ from hypothesis import strategies as st
 
 from selfattn_lib.example import chapter_example
 from selfattn_lib.explorer import share
-from selfattn_lib.explorer.state import (MAX_DIM, MAX_HEADS, MAX_LABEL, MAX_TOKENS, MATRICES, RULES,
-                                         ExplorerState, InputError, validate)
+from selfattn_lib.explorer.state import (
+    MATRICES,
+    MAX_DIM,
+    MAX_HEADS,
+    MAX_LABEL,
+    MAX_TOKENS,
+    RULES,
+    ExplorerState,
+    InputError,
+    validate,
+)
 from selfattn_lib.strings import STRINGS, text
 
 ROOT = Path(__file__).resolve().parents[1]
 
 # Labels a learner (or a prankster) may type: accents, other scripts, a character outside the BMP,
 # markup, math and quotes. Each must come back as the same text.
-LABEL_PIECES = ["gato", "preto", "ação", "é", "猫", "🐈", "<b>x</b>", "<script>alert(1)</script>", "$x^2$",
-                r"\(\frac{1}{2}\)", "R$5", "“quote”", "a b", "&amp;", "'", '"', "%20", "#state=", "ü"]
+LABEL_PIECES = [
+    "gato",
+    "preto",
+    "ação",
+    "é",
+    "猫",
+    "🐈",
+    "<b>x</b>",
+    "<script>alert(1)</script>",
+    "$x^2$",
+    r"\(\frac{1}{2}\)",
+    "R$5",
+    "“quote”",
+    "a b",
+    "&amp;",
+    "'",
+    '"',
+    "%20",
+    "#state=",
+    "ü",
+]
 
 
 def chapter_state() -> ExplorerState:
@@ -45,7 +74,7 @@ def random_label(rng) -> str:
 def random_number(rng, kind: str) -> float:
     if kind == "decimal":  # what learners type and the explorer's seeded fill gives
         return round(float(rng.normal()), 1) or 0.0
-    if kind == "exact":    # any float64: every digit must survive
+    if kind == "exact":  # any float64: every digit must survive
         return float(rng.normal() * 10 ** rng.uniform(-9, 3))
     return float(rng.choice([0.0, -0.0, 1.0, -2.0, 0.5, 1e-300, 5e-324, 123456789.0, 0.1 + 0.2, 1 / 3]))
 
@@ -58,11 +87,19 @@ def random_state(rng, n=None, d=None, kind=None) -> ExplorerState:
         heads = [h for h in range(1, MAX_HEADS + 1) if d_k % h == 0 and d_v % h == 0]
         kind_ = kind or rng.choice(["decimal", "exact", "special"])
         fill = lambda r, c: [[random_number(rng, kind_) for _ in range(c)] for _ in range(r)]  # noqa: E731
-        state = ExplorerState.of([random_label(rng) for _ in range(n_)], fill(n_, d_model), fill(d_model, d_k),
-                                 fill(d_model, d_k), fill(d_model, d_v), causal=bool(rng.integers(2)),
-                                 scaled=bool(rng.integers(2)), focus=int(rng.integers(n_)),
-                                 W_o=fill(d_v, d_model), n_heads=int(rng.choice(heads)),
-                                 positions=bool(rng.integers(2)))
+        state = ExplorerState.of(
+            [random_label(rng) for _ in range(n_)],
+            fill(n_, d_model),
+            fill(d_model, d_k),
+            fill(d_model, d_k),
+            fill(d_model, d_v),
+            causal=bool(rng.integers(2)),
+            scaled=bool(rng.integers(2)),
+            focus=int(rng.integers(n_)),
+            W_o=fill(d_v, d_model),
+            n_heads=int(rng.choice(heads)),
+            positions=bool(rng.integers(2)),
+        )
         try:
             validate(state)
         except InputError:
@@ -80,9 +117,15 @@ def exact(data: dict) -> dict:
 
 
 def data_of(state: ExplorerState) -> dict:
-    return {"tokens": state.tokens, **{name: state.matrix(name).tolist() for name in MATRICES},
-            "causal": state.causal, "scaled": state.scaled, "focus": state.focus, "n_heads": state.n_heads,
-            "positions": state.positions}
+    return {
+        "tokens": state.tokens,
+        **{name: state.matrix(name).tolist() for name in MATRICES},
+        "causal": state.causal,
+        "scaled": state.scaled,
+        "focus": state.focus,
+        "n_heads": state.n_heads,
+        "positions": state.positions,
+    }
 
 
 def page(cases: list, tmp_path) -> list:
@@ -92,8 +135,13 @@ def page(cases: list, tmp_path) -> list:
         pytest.skip("node is not installed (Debian: apt-get install nodejs)")
     path = tmp_path / "share_cases.json"
     path.write_text(json.dumps({"config": share.SHARE, "rules": RULES, "cases": cases}), encoding="utf-8")
-    done = subprocess.run([node, str(ROOT / "tests" / "share_node.mjs"), str(path)], capture_output=True,
-                          text=True, check=True, timeout=120)
+    done = subprocess.run(
+        [node, str(ROOT / "tests" / "share_node.mjs"), str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=120,
+    )
     answers = json.loads(done.stdout)
     crashes = [a["crash"] for a in answers if "crash" in a]
     assert not crashes, crashes[0]
@@ -121,8 +169,19 @@ SENTENCE = "the black cat ran quickly across the old wooden floor of the quiet h
 
 def typical(state: ExplorerState) -> ExplorerState:
     """`state` with a sentence's words as labels (what a lesson uses; the random labels are hostile)."""
-    return ExplorerState.of(SENTENCE[: state.n], state.X, state.W_q, state.W_k, state.W_v, state.causal, state.scaled,
-                            state.focus, state.W_o, state.n_heads, state.positions)
+    return ExplorerState.of(
+        SENTENCE[: state.n],
+        state.X,
+        state.W_q,
+        state.W_k,
+        state.W_v,
+        state.causal,
+        state.scaled,
+        state.focus,
+        state.W_o,
+        state.n_heads,
+        state.positions,
+    )
 
 
 def test_links_are_short_for_the_chapter_example_and_typical_states():
@@ -131,8 +190,9 @@ def test_links_are_short_for_the_chapter_example_and_typical_states():
     for n in (8, 16):
         for d, kind in ((4, "decimal"), (10, "decimal"), (4, "exact")):
             state = typical(random_state(rng, n=n, d=d, kind=kind))
-            lengths[f"{n} tokens, d = {d}, {'one decimal' if kind == 'decimal' else 'full float64'}"] = \
-                len(share.state_link(state))
+            lengths[f"{n} tokens, d = {d}, {'one decimal' if kind == 'decimal' else 'full float64'}"] = len(
+                share.state_link(state)
+            )
     print("link lengths (characters, with the site's address):", lengths)
     assert lengths["chapter example"] < 400
     assert lengths["8 tokens, d = 4, one decimal"] < 1000  # "well under 2,000"
@@ -151,6 +211,7 @@ def test_the_largest_state_fits_under_the_limit():
 
 
 # --- exact round trips -----------------------------------------------------------------------------
+
 
 @settings(max_examples=400, deadline=None)
 @given(st.floats(allow_nan=False, allow_infinity=False))
@@ -181,11 +242,13 @@ def test_python_and_page_write_the_same_link_and_read_the_same_numbers(tmp_path)
     rng = np.random.default_rng(2027)
     states = [chapter_state()] + [random_state(rng) for _ in range(300)]
     links = [share.state_link(s, language) for s, language in zip(states, ["en", "pt"] * 200)]
-    cases = [{"op": "encode", "data": exact(data_of(s)), "language": language}
-             for s, language in zip(states, ["en", "pt"] * 200)]
+    cases = [
+        {"op": "encode", "data": exact(data_of(s)), "language": language}
+        for s, language in zip(states, ["en", "pt"] * 200)
+    ]
     cases += [{"op": "decode", "link": link} for link in links]
     answers = page(cases, tmp_path)
-    encoded, decoded = answers[: len(states)], answers[len(states):]
+    encoded, decoded = answers[: len(states)], answers[len(states) :]
     assert [a["link"] for a in encoded] == links
     for state, link, answer in zip(states, links, decoded):
         assert answer["ok"], answer
@@ -204,6 +267,7 @@ def test_page_number_text_is_python_number_text(tmp_path):
 
 
 # --- hostile links ---------------------------------------------------------------------------------
+
 
 def chapter_link() -> str:
     return share.state_link(chapter_state())
@@ -226,14 +290,17 @@ def hostile_links() -> dict:
         return bytes(b)
 
     long_label = bytearray(body)
-    long_label[7:8 + body[7]] = bytes([41]) + b"a" * 41
+    long_label[7 : 8 + body[7]] = bytes([41]) + b"a" * 41
     control = bytearray(body)
     control[8] = 0x09  # a tab inside the first label
     return {
         "cut short by one character": (chapter_link()[:-1], "link_damaged", "link_why_check"),
         "cut in the middle": (chapter_link()[:120], "link_damaged", "link_why_check"),
-        "one character changed": (chapter_link()[:100] + ("A" if chapter_link()[100] != "A" else "B")
-                                  + chapter_link()[101:], "link_damaged", "link_why_check"),
+        "one character changed": (
+            chapter_link()[:100] + ("A" if chapter_link()[100] != "A" else "B") + chapter_link()[101:],
+            "link_damaged",
+            "link_why_check",
+        ),
         "characters no link has": (chapter_link() + "!", "link_damaged", "link_why_characters"),
         "a space inside": (chapter_link()[:100] + " " + chapter_link()[100:], "link_damaged", "link_why_characters"),
         "percent-encoded": (chapter_link()[:100] + "%41" + chapter_link()[100:], "link_damaged", "link_why_characters"),
@@ -242,8 +309,11 @@ def hostile_links() -> dict:
         "a page address without a state": ("https://example.org/explorer.html", "link_no_state", None),
         "not text": (None, "link_no_state", None),
         "newer format": (forged(bytes([2]) + body[1:]), "link_future", None),
-        "newer format, unreadable after": ("#state=" + base64.urlsafe_b64encode(bytes([9, 1, 2, 3])).decode().rstrip("="),
-                                           "link_future", None),
+        "newer format, unreadable after": (
+            "#state=" + base64.urlsafe_b64encode(bytes([9, 1, 2, 3])).decode().rstrip("="),
+            "link_future",
+            None,
+        ),
         "format 0": (forged(bytes([0]) + body[1:]), "link_damaged", "link_why_check"),
         "unknown switch bits": (forged(header(b1=body[1] | 0x80)), "link_damaged", "link_why_header"),
         "no tokens": (forged(header(b2=0)), "link_damaged", "link_why_header"),
@@ -254,17 +324,26 @@ def hostile_links() -> dict:
         "a number missing": (forged(body[:-2]), "link_damaged", "link_why_numbers"),
         "a number too many": (forged(body + bytes([0x1F])), "link_damaged", "link_why_numbers"),
         "not a number ('..')": (forged(body[:labels_end] + bytes([0xAA, 0xF0])), "link_damaged", "link_why_numbers"),
-        "a number of 40 digits": (forged(body[:labels_end] + bytes([0x11] * 20 + [0xF0])), "link_damaged",
-                                  "link_why_numbers"),
+        "a number of 40 digits": (
+            forged(body[:labels_end] + bytes([0x11] * 20 + [0xF0])),
+            "link_damaged",
+            "link_why_numbers",
+        ),
         # a well-made link whose state the JSON file's checks refuse
         "a label of 41 characters": (forged(bytes(long_label)), "link_refused", "bad_config"),
         "a tab in a label": (forged(bytes(control)), "link_refused", "bad_config"),
         "focus past the last token": (forged(header(b6=3)), "link_refused", "bad_config"),
         "3 heads for d_k = 4": (forged(header(b1=body[1] | 0x10)), "link_refused", "explorer_heads_divide"),
-        "a number beyond ±1e12": (forged(body[:labels_end] + bytes([0x10, 0xC1, 0x2F]) + body[labels_end + 1:]),
-                                  "link_refused", "bad_config"),  # refused for its size, as in a file
-        "an infinite number": (forged(body[:labels_end] + bytes([0x1C, 0x99, 0x9F]) + body[labels_end + 1:]),
-                               "link_refused", "bad_config"),
+        "a number beyond ±1e12": (
+            forged(body[:labels_end] + bytes([0x10, 0xC1, 0x2F]) + body[labels_end + 1 :]),
+            "link_refused",
+            "bad_config",
+        ),  # refused for its size, as in a file
+        "an infinite number": (
+            forged(body[:labels_end] + bytes([0x1C, 0x99, 0x9F]) + body[labels_end + 1 :]),
+            "link_refused",
+            "bad_config",
+        ),
     }
 
 
@@ -275,8 +354,9 @@ def test_hostile_link_is_refused_with_its_reason_and_the_chapter_example_opens(n
     for language in STRINGS:
         state, message = share.open_link(link, language)
         assert state == chapter_state()
-        assert message.startswith(text(key, language, **{k: "" for k in ("why", "error", "limit", "got", "version",
-                                                                          "supported")})[:12])
+        assert message.startswith(
+            text(key, language, **{k: "" for k in ("why", "error", "limit", "got", "version", "supported")})[:12]
+        )
         assert message.endswith(text("link_fallback", language, why="")[1:].strip()[-20:])
 
 
@@ -297,7 +377,7 @@ def test_every_cut_and_every_one_character_edit_is_refused_or_changes_nothing(tm
     start = link.index("#state=") + len("#state=")
     cuts = [link[:i] for i in range(start, len(link))]
     alphabet = "AQgw_-09azZ"
-    edits = [link[:i] + ch + link[i + 1:] for i in range(start, len(link)) for ch in alphabet if ch != link[i]]
+    edits = [link[:i] + ch + link[i + 1 :] for i in range(start, len(link)) for ch in alphabet if ch != link[i]]
     same = 0
     for edited in cuts + edits:
         try:
@@ -321,8 +401,10 @@ def test_every_cut_and_every_one_character_edit_is_refused_or_changes_nothing(tm
 def test_refusals_are_said_in_both_languages():
     state, message_pt = share.open_link(chapter_link()[:-5], "pt")
     _, message_en = share.open_link(chapter_link()[:-5], "en")
-    assert message_en == ("This link is damaged: part of it is missing or was changed (its check does not match). "
-                          "Ask for the link again, or for the JSON file. The chapter's example is shown instead.")
+    assert message_en == (
+        "This link is damaged: part of it is missing or was changed (its check does not match). "
+        "Ask for the link again, or for the JSON file. The chapter's example is shown instead."
+    )
     assert message_pt.startswith("Este link está danificado") and message_pt.endswith("exemplo do capítulo no lugar.")
     assert share.open_link(chapter_link(), "pt") == (chapter_state(), None)
 
@@ -330,8 +412,14 @@ def test_refusals_are_said_in_both_languages():
 def test_a_link_is_accepted_whole_as_its_fragment_or_as_its_payload():
     link = chapter_link()
     payload = link.split("#state=")[1]
-    for form in (link, "  " + link + "\n", "#state=" + payload, "state=" + payload, payload,
-                 share.state_link(chapter_state(), base="http://127.0.0.1:8000/pt/x.html")):
+    for form in (
+        link,
+        "  " + link + "\n",
+        "#state=" + payload,
+        "state=" + payload,
+        payload,
+        share.state_link(chapter_state(), base="http://127.0.0.1:8000/pt/x.html"),
+    ):
         assert share.state_from_link(form) == chapter_state()
     assert share.state_link(chapter_state(), "pt").startswith(share.explorer_url("pt") + "#state=")
     assert share.explorer_url("pt").startswith(share.site_url())
@@ -351,6 +439,6 @@ def test_the_page_refuses_what_the_json_checks_refuse_for_the_same_reason(tmp_pa
     refused = {name: case for name, case in hostile_links().items() if case[1] == "link_refused"}
     cases = [{"op": "open", "link": link} for link, _, _ in refused.values()] + [{"op": "open", "link": chapter_link()}]
     answers = page(cases, tmp_path)
-    for (name, (link, _, why)), answer in zip(refused.items(), answers):
+    for (name, (_link, _, why)), answer in zip(refused.items(), answers):
         assert not answer["ok"] and answer["key"] == why, (name, answer)
     assert answers[-1] == {"ok": True, "tokens": chapter_state().tokens}

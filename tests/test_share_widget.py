@@ -2,6 +2,7 @@
 `load_link` does it later (a refused link changes nothing and says why), `share_link` gives the
 link "Copy link" copies (the course site's explorer page, from share.json), and the widget's
 module carries share.js and export.js inlined (anywidget loads one text)."""
+
 from __future__ import annotations
 
 import json
@@ -20,8 +21,19 @@ from selfattn_lib.strings import text
 
 def two_heads() -> ExplorerState:
     rng = np.random.default_rng(3)
-    return ExplorerState.of(["a", "b", "c", "d"], rng.normal(size=(4, 4)).round(1), np.eye(4), np.eye(4), np.eye(4),
-                            causal=False, scaled=False, focus=1, W_o=rng.normal(size=(4, 4)), n_heads=2, positions=True)
+    return ExplorerState.of(
+        ["a", "b", "c", "d"],
+        rng.normal(size=(4, 4)).round(1),
+        np.eye(4),
+        np.eye(4),
+        np.eye(4),
+        causal=False,
+        scaled=False,
+        focus=1,
+        W_o=rng.normal(size=(4, 4)),
+        n_heads=2,
+        positions=True,
+    )
 
 
 def test_an_explorer_opens_the_state_a_link_holds():
@@ -31,8 +43,9 @@ def test_an_explorer_opens_the_state_a_link_holds():
     assert explorer.page_state["n_heads"] == 2 and explorer.link_message == ""
     assert explorer.share_link() == share.state_link(state)
     assert explorer.share_link().startswith(share.explorer_url("en") + "#state=")
-    assert AttentionExplorer(link=share.state_link(state), language="pt").share_link().startswith(
-        share.explorer_url("pt"))
+    assert (
+        AttentionExplorer(link=share.state_link(state), language="pt").share_link().startswith(share.explorer_url("pt"))
+    )
 
 
 @pytest.mark.parametrize("language", ["en", "pt"])
@@ -62,8 +75,16 @@ def test_example_and_link_are_not_both_given():
 def test_the_page_gets_the_share_settings_and_every_word_it_uses():
     payload = page_payload("pt")
     assert payload["share"] == share.SHARE and payload["link"] == ""
-    for key in ("copy_link", "link_copied", "link_long", "link_damaged", "link_fallback", "export_svg",
-                "export_file_weights", "export_legend_weights"):
+    for key in (
+        "copy_link",
+        "link_copied",
+        "link_long",
+        "link_damaged",
+        "link_fallback",
+        "export_svg",
+        "export_file_weights",
+        "export_legend_weights",
+    ):
         assert key in STRING_KEYS and payload["strings"][key] == text(key, "pt")
 
 
@@ -77,7 +98,15 @@ def test_the_widget_module_holds_share_and_export_inlined(tmp_path):
         pytest.skip("node is not installed")
     path = tmp_path / "explorer_bundle.mjs"
     path.write_text(source, encoding="utf-8")
-    done = subprocess.run([node, "--input-type=module", "-e",
-                           f"const m = await import({json.dumps(path.as_uri())}); console.log(typeof m.default.render);"],
-                          capture_output=True, text=True, timeout=60)
+    done = subprocess.run(
+        [
+            node,
+            "--input-type=module",
+            "-e",
+            f"const m = await import({json.dumps(path.as_uri())}); console.log(typeof m.default.render);",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert done.stdout.strip() == "function", done.stderr

@@ -4,15 +4,16 @@ against the plain-Python reference (tests/reference.py), not against the library
 
 (The earlier slider multiplied the already scaled scores: at its "1" it showed the scaled weights
 and the unscaled ones only at 2, so a learner setting 1/sqrt(d_k) = 0.5 got neither.)"""
+
 import math
 
 import numpy as np
 import pytest
+from reference import reference_attention
 
 import selfattn_lib as sa
 from selfattn_lib.sharpness import SharpnessControl, factor_options, row_weights
 from selfattn_lib.strings import text
-from reference import reference_attention
 
 EXAMPLE = sa.chapter_example()
 INPUTS = [M.tolist() for M in (EXAMPLE.X, EXAMPLE.W_q, EXAMPLE.W_k, EXAMPLE.W_v)]
@@ -63,16 +64,20 @@ def test_the_options_name_the_scaled_and_unscaled_factors(d_k):
 
 # --- arguments checked as steps and plots check them (issue 26) -----------------------------------
 
+
 def _result():
     return sa.self_attention(*INPUTS)
 
 
-@pytest.mark.parametrize("i, message", [
-    (-1, r"^i must be between 0 and 2 .*; got -1"),
-    (3, r"^i must be between 0 and 2 .*; got 3"),
-    (1.0, r"^i must be a whole number .*; got 1.0"),
-    (True, r"^i must be a whole number .*; got True"),
-])
+@pytest.mark.parametrize(
+    "i, message",
+    [
+        (-1, r"^i must be between 0 and 2 .*; got -1"),
+        (3, r"^i must be between 0 and 2 .*; got 3"),
+        (1.0, r"^i must be a whole number .*; got 1.0"),
+        (True, r"^i must be a whole number .*; got True"),
+    ],
+)
 def test_row_weights_names_a_bad_row(i, message):
     # -1 used to give the last row's weights, 4 an IndexError
     with pytest.raises(ValueError, match=message):

@@ -10,6 +10,7 @@ result at the result's own number of decimals (rounded half up, the series' one 
 The stored notebooks of both editions are read (cell outputs and Markdown), and the library's
 step functions are tried on random matrices.
 """
+
 import json
 import math
 import re
@@ -18,7 +19,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import example, given, settings, strategies as st
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from selfattn_lib import steps
 from selfattn_lib.attention import self_attention
@@ -119,9 +121,11 @@ def test_the_parser_catches_the_sums_the_issue_names():
     # the sums as notebook 03 and 07 printed them before the fix: they must be caught
     bad = shown_computations(r"$$\sum_k = e^{0.39} + e^{0.31} + e^{0.26} = 1.48 + 1.36 + 1.30 = 4.13$$")
     assert not all(ok for _, ok in bad)
-    weighted = (r"$$a_{3} = 0.38 \cdot \begin{bmatrix} 0.20 & 0.70 \end{bmatrix} + 0.32 \cdot "
-                r"\begin{bmatrix} 0.60 & -0.10 \end{bmatrix} + 0.29 \cdot \begin{bmatrix} 0.90 & 0.50 "
-                r"\end{bmatrix} = \begin{bmatrix} 0.54 & 0.38 \end{bmatrix}$$")
+    weighted = (
+        r"$$a_{3} = 0.38 \cdot \begin{bmatrix} 0.20 & 0.70 \end{bmatrix} + 0.32 \cdot "
+        r"\begin{bmatrix} 0.60 & -0.10 \end{bmatrix} + 0.29 \cdot \begin{bmatrix} 0.90 & 0.50 "
+        r"\end{bmatrix} = \begin{bmatrix} 0.54 & 0.38 \end{bmatrix}$$"
+    )
     assert [ok for _, ok in shown_computations(weighted)] == [False]
     good = shown_computations(r"$$q = 1 \cdot 0.10 + 2 \cdot (-0.10) = -0.10$$")
     assert good and all(ok for _, ok in good)
@@ -138,21 +142,74 @@ def test_the_notebooks_do_write_sums_out():
     assert counted >= 50  # the test above is not vacuous
 
 
-matrices = st.integers(2, 4).flatmap(lambda n: st.tuples(
-    st.just(n),
-    st.lists(st.floats(-3, 3, allow_nan=False).map(lambda x: round(x, 3)), min_size=n * 3 + 3 * 3 * 3,
-             max_size=n * 3 + 3 * 3 * 3)))
+matrices = st.integers(2, 4).flatmap(
+    lambda n: st.tuples(
+        st.just(n),
+        st.lists(
+            st.floats(-3, 3, allow_nan=False).map(lambda x: round(x, 3)),
+            min_size=n * 3 + 3 * 3 * 3,
+            max_size=n * 3 + 3 * 3 * 3,
+        ),
+    )
+)
 
 
 # found by hypothesis on Python 3.12: the max subtracted before exp was shown rounded (32.34 for 32.34375)
-@example(case=(4, [0.0,2.875,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,1.5,-1.25,0.0,0.0,0.0,0.0,-3.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,-2.5,0.0,0.0,2.58,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0,0.0]), causal=False, scaled=False)
+@example(
+    case=(
+        4,
+        [
+            0.0,
+            2.875,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            1.5,
+            -1.25,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            -3.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            -2.5,
+            0.0,
+            0.0,
+            2.58,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+            0.0,
+        ],
+    ),
+    causal=False,
+    scaled=False,
+)
 @settings(max_examples=60, deadline=None)
 @given(matrices, st.booleans(), st.booleans())
 def test_the_steps_write_sums_that_add_up_for_any_matrices(case, causal, scaled):
     n, values = case
     numbers = np.array(values)
-    X = numbers[:n * 3].reshape(n, 3)
-    W_q, W_k, W_v = (numbers[n * 3 + 9 * k:n * 3 + 9 * (k + 1)].reshape(3, 3) for k in range(3))
+    X = numbers[: n * 3].reshape(n, 3)
+    W_q, W_k, W_v = (numbers[n * 3 + 9 * k : n * 3 + 9 * (k + 1)].reshape(3, 3) for k in range(3))
     result = self_attention(X, W_q, W_k, W_v, causal=causal, scaled=scaled)
     for i in range(n):
         text = str(steps.worked_steps(result, X, W_q, None, i))

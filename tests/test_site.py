@@ -6,6 +6,7 @@ packages, which `make test` installs). The built HTML is read with the standard 
 then Debian's chromium (tests/browser_helpers.py) opens every page of both editions behind a guard
 that blocks and records any request not to 127.0.0.1.
 """
+
 from __future__ import annotations
 
 import functools
@@ -22,10 +23,9 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from urllib.parse import parse_qs, unquote, urljoin, urlsplit
 
+import browser_helpers as bh
 import nbformat
 import pytest
-
-import browser_helpers as bh
 from say import say
 
 REPO = Path(__file__).resolve().parents[1]
@@ -48,7 +48,8 @@ def notebooks(code: str) -> list[Path]:
 
 def pages(code: str) -> list[str]:
     return [f"{code}/{name}.html" for name in OTHER_PAGES[code]] + [
-        f"{code}/notebooks/{p.stem}.html" for p in notebooks(code)]
+        f"{code}/notebooks/{p.stem}.html" for p in notebooks(code)
+    ]
 
 
 ALL_PAGES = pages("en") + pages("pt")
@@ -57,8 +58,9 @@ ALL_PAGES = pages("en") + pages("pt")
 @pytest.fixture(scope="module")
 def site(pytestconfig):
     started = time.perf_counter()
-    run = subprocess.run([sys.executable, str(REPO / "tools" / "site.py")], cwd=REPO,
-                         capture_output=True, text=True, timeout=600)
+    run = subprocess.run(
+        [sys.executable, str(REPO / "tools" / "site.py")], cwd=REPO, capture_output=True, text=True, timeout=600
+    )
     assert run.returncode == 0, f"make site failed:\n{run.stdout[-3000:]}\n{run.stderr[-6000:]}"
     say(pytestconfig, f"{run.stdout.strip()} (wall {time.perf_counter() - started:.1f} s)")
     return OUT
@@ -119,14 +121,18 @@ def text_of(relative: str) -> str:
 
 # ---- the build ------------------------------------------------------------------------------
 
+
 def test_every_page_of_both_editions_is_built_and_the_site_is_small(site, pytestconfig):
     missing = [page for page in ALL_PAGES if not (site / page).is_file()]
     assert not missing, missing
     assert len(notebooks("en")) == len(notebooks("pt")) >= 13
     assert (site / "en" / "search.html").is_file() and (site / "pt" / "search.html").is_file()
     size = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
-    say(pytestconfig, f"site: {len(ALL_PAGES)} pages ({len(list(site.rglob('*.html')))} HTML files), "
-                      f"{size / 1e6:.1f} MB (limit {LIMIT_BYTES / 1e6:.0f} MB)")
+    say(
+        pytestconfig,
+        f"site: {len(ALL_PAGES)} pages ({len(list(site.rglob('*.html')))} HTML files), "
+        f"{size / 1e6:.1f} MB (limit {LIMIT_BYTES / 1e6:.0f} MB)",
+    )
     assert size <= LIMIT_BYTES
 
 
@@ -134,8 +140,12 @@ def test_pages_keep_the_notebooks_content_in_order(site):
     # the stored outputs are on the page, in the notebook's order: a printed output, typeset math
     # source and a figure of notebook 03, each after the heading it follows in the notebook
     page = text_of("en/notebooks/03_softmax.html")
-    order = [page.index("<h2>The chapter’s example, computed"), page.index("Row 3 (<em>preto</em>)"),
-             page.index('alt="Row i: how token i spreads'), page.index("<h2>Adding a constant to a row")]
+    order = [
+        page.index("<h2>The chapter’s example, computed"),
+        page.index("Row 3 (<em>preto</em>)"),
+        page.index('alt="Row i: how token i spreads'),
+        page.index("<h2>Adding a constant to a row"),
+    ]
     assert order == sorted(order)
     assert "\\alpha_{ij}" in page or "\\(\\alpha_{ij}\\)" in page  # math left for MathJax
 
@@ -175,7 +185,7 @@ def test_solutions_are_folded_and_say_so_in_the_learners_language(site):
             expected = sum("solution" in c.metadata.get("tags", []) for c in nb.cells)
             page = parsed(f"{code}/notebooks/{nb_path.stem}.html")
             # the summary holds both labels; the theme's CSS shows one by the open state
-            folded = [d for d in page.details if d["summary"].split()[:len(show.split())] == show.split()]
+            folded = [d for d in page.details if d["summary"].split()[: len(show.split())] == show.split()]
             assert len(folded) == expected, (nb_path.name, expected, page.details)
             assert not any(d["open"] for d in folded)
             # the notebook-only button and its "press Show solution in a running notebook" are gone
@@ -203,15 +213,23 @@ def test_kernel_widgets_show_their_stored_state_with_a_note_and_no_dead_control(
                 assert not re.search(r"<(input|button|select|textarea)\b", block), (nb_path.name, block[:300])
             count = page.count('class="stored-widget"')
             nb = nbformat.read(nb_path, as_version=4)
-            widgets = sum(1 for c in nb.cells if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])
-                          for o in c.get("outputs", []) if "application/vnd.jupyter.widget-view+json" in o.get("data", {}))
+            widgets = sum(
+                1
+                for c in nb.cells
+                if c.cell_type == "code" and "solution" not in c.metadata.get("tags", [])
+                for o in c.get("outputs", [])
+                if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+            )
             live = page.count('class="live-explorer"')
             assert count + live == widgets, (nb_path.name, count, live, widgets)
             assert page.count(note) == count
     # notebook 03's factor slider: its picture, named by its settings, and a launch link to Binder
     page = text_of("en/notebooks/03_softmax.html")
-    block = page[page.index('class="stored-widget"'):]
-    assert 'alt="The picture the control drew in the notebook, for the settings factor × q·k: 1/√d_k = 0.5 (scaled)"' in block
+    block = page[page.index('class="stored-widget"') :]
+    assert (
+        'alt="The picture the control drew in the notebook, for the settings factor × q·k: 1/√d_k = 0.5 (scaled)"'
+        in block
+    )
     assert "mybinder.org/v2/gh/selfattn/selfattn-notebooks/main?urlpath=lab/tree/notebooks/03_softmax.ipynb" in block
 
 
@@ -228,7 +246,7 @@ def test_the_explorer_page_is_live_when_the_page_side_explorer_exists(site):
 def test_the_share_links_explorer_pages_are_the_sites(site):
     """A link made in JupyterLab opens share.json's site + explorer page: that page is built."""
     share = json.loads((REPO / "selfattn_lib" / "explorer" / "share.json").read_text(encoding="utf-8"))
-    for language, page in share["explorer_page"].items():
+    for page in share["explorer_page"].values():
         built = (site / page).read_text(encoding="utf-8")
         assert "live-explorer" in built, page
         assert f'<link rel="canonical" href="{share["site"]}{page}"' in built, page
@@ -240,12 +258,14 @@ def test_launch_buttons_binder_hub_and_download(site):
             relative = nb_path.relative_to(REPO).as_posix()
             page_path = f"{code}/notebooks/{nb_path.stem}.html"
             links = parsed(page_path).links
-            binder = [l for l in links if l.startswith("https://mybinder.org/v2/gh/")]
+            binder = [link for link in links if link.startswith("https://mybinder.org/v2/gh/")]
             assert f"https://mybinder.org/v2/gh/selfattn/selfattn-notebooks/main?urlpath=lab/tree/{relative}" in binder
-            download = [l for l in links if l.endswith(f"downloads/{nb_path.name}")]
+            download = [link for link in links if link.endswith(f"downloads/{nb_path.name}")]
             assert download, page_path
             served = (OUT / page_path).parent / download[0]
-            assert hashlib.sha256(served.resolve().read_bytes()).digest() == hashlib.sha256(nb_path.read_bytes()).digest()
+            assert (
+                hashlib.sha256(served.resolve().read_bytes()).digest() == hashlib.sha256(nb_path.read_bytes()).digest()
+            )
     # the hub button: nbgitpuller's link exactly as `make hub-link` writes it, for the page's notebook
     import page_links
 
@@ -255,12 +275,24 @@ def test_launch_buttons_binder_hub_and_download(site):
         REPOSITORY = hub_link.REPO
         BRANCH = "main"
 
-    bar = page_links.bar_html(Config, "pt", "notebooks/03_softmax", {
-        "notebook": "notebooks/pt/03_softmax.ipynb", "download": "downloads/03_softmax.ipynb",
-        "twin": "notebooks/03_softmax.ipynb"})
+    bar = page_links.bar_html(
+        Config,
+        "pt",
+        "notebooks/03_softmax",
+        {
+            "notebook": "notebooks/pt/03_softmax.ipynb",
+            "download": "downloads/03_softmax.ipynb",
+            "twin": "notebooks/03_softmax.ipynb",
+        },
+    )
     hub = re.search(r'class="launch-hub" href="([^"]+)"', bar).group(1).replace("&amp;", "&")
-    made = subprocess.run(["make", "-s", "hub-link", "HUB=https://hub.example.edu", "NOTEBOOK=notebooks/pt/03_softmax.ipynb"],
-                          cwd=REPO, capture_output=True, text=True, check=True).stdout.strip()
+    made = subprocess.run(
+        ["make", "-s", "hub-link", "HUB=https://hub.example.edu", "NOTEBOOK=notebooks/pt/03_softmax.ipynb"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     assert hub == made
     assert parse_qs(urlsplit(hub).query)["urlpath"] == ["lab/tree/selfattn-notebooks/notebooks/pt/03_softmax.ipynb"]
     # the hub's address is set in one place: conf.py's HUB_URL (from SELFATTN_HUB); unset, no button
@@ -301,9 +333,9 @@ def test_every_internal_link_and_anchor_resolves(site):
 
 def test_edition_switch_points_at_the_twin(site):
     for en_page, pt_page in zip(pages("en"), pages("pt")):
-        switch = [l for l in parsed(en_page).links if "/pt/" in l]
+        switch = [link for link in parsed(en_page).links if "/pt/" in link]
         assert switch and (OUT / en_page).parent.joinpath(switch[0]).resolve() == (OUT / pt_page).resolve(), en_page
-        back = [l for l in parsed(pt_page).links if "/en/" in l]
+        back = [link for link in parsed(pt_page).links if "/en/" in link]
         assert back and (OUT / pt_page).parent.joinpath(back[0]).resolve() == (OUT / en_page).resolve(), pt_page
 
 
@@ -319,6 +351,7 @@ def test_the_github_pages_workflow_builds_with_make_site():
 
 
 # ---- in a browser ---------------------------------------------------------------------------
+
 
 @pytest.fixture(scope="module")
 def browser_ok(pytestconfig):
@@ -369,9 +402,11 @@ WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"]
 
 def _typeset(page):
     # MathJax typesets after load; axe and the screenshots look at the page once it has
-    page.wait_for_function("() => !window.MathJax || (MathJax.startup && MathJax.startup.promise && "
-                           "(MathJax.startup.promise.then(() => window.__typeset = true), window.__typeset))",
-                           timeout=20_000)
+    page.wait_for_function(
+        "() => !window.MathJax || (MathJax.startup && MathJax.startup.promise && "
+        "(MathJax.startup.promise.then(() => window.__typeset = true), window.__typeset))",
+        timeout=20_000,
+    )
 
 
 def _audit(server: str, relatives: list[str], axe: Path, shots: Path) -> list[str]:
@@ -387,11 +422,14 @@ def _audit(server: str, relatives: list[str], axe: Path, shots: Path) -> list[st
             page.goto(server + relative, wait_until="load")
             _typeset(page)
             page.add_script_tag(path=str(axe))
-            report = page.evaluate("tags => axe.run(document, {resultTypes: ['violations'], "
-                                   "runOnly: {type: 'tag', values: tags}})", WCAG)
+            report = page.evaluate(
+                "tags => axe.run(document, {resultTypes: ['violations'], runOnly: {type: 'tag', values: tags}})", WCAG
+            )
             for violation in report["violations"]:
-                failures.append(f"{relative}: axe {violation['id']} ({violation['impact']}): {violation['help']}; "
-                                f"{len(violation['nodes'])} node(s), first {violation['nodes'][0]['html'][:160]}")
+                failures.append(
+                    f"{relative}: axe {violation['id']} ({violation['impact']}): {violation['help']}; "
+                    f"{len(violation['nodes'])} node(s), first {violation['nodes'][0]['html'][:160]}"
+                )
             if mathjax_errors := page.locator("mjx-merror").count():
                 failures.append(f"{relative}: {mathjax_errors} MathJax error(s)")
             name = relative.replace("/", "_").removesuffix(".html")
@@ -425,8 +463,11 @@ def test_every_page_in_chromium_offline_accessible_and_phone_wide(server, pytest
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(pool.map(lambda code: _audit(server, pages(code), axe, shots), EDITIONS))
     failures = [line for result in results for line in result]
-    say(pytestconfig, f"site in chromium: {len(ALL_PAGES)} pages x (desktop + axe WCAG A/AA, 390 px) in "
-                      f"{time.perf_counter() - started:.1f} s, {len(failures)} problem(s)")
+    say(
+        pytestconfig,
+        f"site in chromium: {len(ALL_PAGES)} pages x (desktop + axe WCAG A/AA, 390 px) in "
+        f"{time.perf_counter() - started:.1f} s, {len(failures)} problem(s)",
+    )
     assert not failures, "\n".join(failures)
 
 
@@ -481,14 +522,15 @@ def test_typing_a_number_in_the_explorer_changes_the_weights_heatmap(server, bro
     try:
         numbers.first.wait_for(timeout=15_000)
     except Exception as error:  # noqa: BLE001  (playwright's TimeoutError: say what is missing)
-        pytest.fail(f"standalone.js exists but the explorer page shows no number box after 15 s: not live "
-                    f"({guard.page_errors or 'no console error'}; {error.__class__.__name__})")
+        pytest.fail(
+            f"standalone.js exists but the explorer page shows no number box after 15 s: not live "
+            f"({guard.page_errors or 'no console error'}; {error.__class__.__name__})"
+        )
     heatmap = root.locator("figure.selfattn-heatmap[data-name='weights']").first  # explorer.js's hook
     assert heatmap.count(), "no weights heatmap (figure.selfattn-heatmap[data-name='weights'])"
     before = heatmap.screenshot()
     values_before = heatmap.inner_text()
-    box = next(i for i in range(numbers.count())
-               if re.fullmatch(r"-?\d+(\.\d+)?", numbers.nth(i).input_value() or ""))
+    box = next(i for i in range(numbers.count()) if re.fullmatch(r"-?\d+(\.\d+)?", numbers.nth(i).input_value() or ""))
     numbers.nth(box).fill("5")
     numbers.nth(box).press("Enter")
     page.wait_for_timeout(300)

@@ -7,14 +7,15 @@ code of the Feedback, or for notebook 07's checks, which answer with text, the s
 sentence names it). The test prints, per notebook and edition, slips tried and slips named, and
 asserts at least 90 % named per edition and every slip the issue lists (`listed`) named.
 """
+
 import math
 from dataclasses import dataclass
 
 import numpy as np
 import pytest
-
 from reference import reference_attention
 from say import say
+
 from selfattn_lib import audit, chapter_example
 from selfattn_lib import exercises as ex
 from selfattn_lib import exercises_more as exm
@@ -27,8 +28,9 @@ X, W_q, W_k, W_v = CH.X, CH.W_q, CH.W_k, CH.W_v
 
 
 def attention(X=X, W_q=W_q, W_k=W_k, W_v=W_v, causal=True, scaled=True):
-    return tuple(np.array(m) for m in reference_attention(X.tolist(), W_q.tolist(), W_k.tolist(),
-                                                          W_v.tolist(), causal, scaled))
+    return tuple(
+        np.array(m) for m in reference_attention(X.tolist(), W_q.tolist(), W_k.tolist(), W_v.tolist(), causal, scaled)
+    )
 
 
 Q, K, V, SCORES, WEIGHTS, OUTPUT = attention()
@@ -46,8 +48,8 @@ def row_softmax(scores):
     return e / e.sum(axis=-1, keepdims=True)
 
 
-WEIGHTS_DK = row_softmax(np.where(FUTURE, -np.inf, Q @ K.T / 4))            # divided by d_k
-WEIGHTS_MASK_ZERO = row_softmax(np.where(FUTURE, 0.0, SCORES))                # mask written as 0
+WEIGHTS_DK = row_softmax(np.where(FUTURE, -np.inf, Q @ K.T / 4))  # divided by d_k
+WEIGHTS_MASK_ZERO = row_softmax(np.where(FUTURE, 0.0, SCORES))  # mask written as 0
 WEIGHTS_RAW_MASK_ZERO = row_softmax(np.where(FUTURE, 0.0, RAW))
 
 
@@ -74,9 +76,9 @@ class Slip:
     exercise: str
     name: str
     answer: object
-    expected: str        # a mistake code, or "text:<strings key>" for a check that answers with text
+    expected: str  # a mistake code, or "text:<strings key>" for a check that answers with text
     listed: bool = False  # a slip issue 24 or 25 names
-    edition: str = ""     # "" both editions, "pt" the Portuguese edition only
+    edition: str = ""  # "" both editions, "pt" the Portuguese edition only
 
 
 def _checks():
@@ -146,8 +148,7 @@ def _slips():
     add("01.2", "X @ W_k.T", X @ W_k.T, "transposed_weight", listed=True)
     add("01.2", "K transposed", (X @ W_k).T, "order")
     add("01.2", "W^K X^T", W_k @ X.T, "order")
-    add("01.2", "decimal commas, row by row", comma_rows(X @ W_k), "decimal_comma", listed=True,
-        edition="pt")
+    add("01.2", "decimal commas, row by row", comma_rows(X @ W_k), "decimal_comma", listed=True, edition="pt")
     add("01.3", "(d_k, n)", (4, 5), "order")
     add("01.3", "the shape of X", (5, 3), "shape")
     add("01.3", "the shape of W", (3, 4), "shape")
@@ -160,13 +161,11 @@ def _slips():
     add("02.1", "k . k", K[2] @ K[1] / 2, "wrong_matrix")
     add("02.1", "the weight instead of the score", WEIGHTS[2, 1], "weight_not_score", listed=True)
     add("02.1", "decimal comma", comma(SCORES[2, 1]), "decimal_comma", listed=True, edition="pt")
-    add("02.1", "decimal comma as text", comma_text(SCORES[2, 1]), "decimal_comma", listed=True,
-        edition="pt")
+    add("02.1", "decimal comma as text", comma_text(SCORES[2, 1]), "decimal_comma", listed=True, edition="pt")
     add("02.2", "divided by sqrt(d_k)", Q[1] @ K[0] / 2, "scaled")
     add("02.2", "q_j . k_i", Q[0] @ K[1], "swapped")
     add("02.2", "subscripts as indices", Q[2] @ K[1], "wrong_token")
-    add("02.2", "the weight instead of the dot product", WEIGHTS_RAW[1, 0], "weight_not_score",
-        listed=True)
+    add("02.2", "the weight instead of the dot product", WEIGHTS_RAW[1, 0], "weight_not_score", listed=True)
     add("02.3", "not divided", Q @ K.T, "unscaled")
     add("02.3", "divided by d_k", Q @ K.T / 4, "divided_by_dk")
     add("02.3", "K Q^T", K @ Q.T / 2, "order")
@@ -185,8 +184,13 @@ def _slips():
     add("03.2", "masked after the softmax", row_softmax(SCORES[1]) * ~FUTURE[1], "future")
     add("03.2", "not scaled", WEIGHTS_UNSCALED[1], "unscaled")
     add("03.3", "naive exp / sum", lambda s: np.exp(s) / np.exp(s).sum(), "overflow")
-    add("03.3", "the mean subtracted, not the max",
-        lambda s: np.exp(s - s.mean()) / np.exp(s - s.mean()).sum(), "overflow", listed=True)
+    add(
+        "03.3",
+        "the mean subtracted, not the max",
+        lambda s: np.exp(s - s.mean()) / np.exp(s - s.mean()).sum(),
+        "overflow",
+        listed=True,
+    )
     add("03.3", "returns nan", lambda s: np.full(len(s), np.nan), "not_finite", listed=True)
     add("03.3", "normalised without exp", lambda s: s / s.sum(), "no_exp", listed=True)
     add("03.3", "exponentials not divided", lambda s: np.exp(s - s.max()), "row_sum")
@@ -234,21 +238,32 @@ def _slips():
     # 07 the chapter's audit: first wrong number, labels, a corrected score
     add("07.1", "a number after the slip", "alpha_22", "text:audit.first_carried")
     add("07.1", "a number before the slip", "k_2", "text:audit.first_right_number")
-    add("07.2", "'wrong from the beginning'", {"v_1": "wrong from the beginning"},
-        "text:audit.labels_right", listed=True)
+    add(
+        "07.2",
+        "'wrong from the beginning'",
+        {"v_1": "wrong from the beginning"},
+        "text:audit.labels_right",
+        listed=True,
+    )
     add("07.2", "'starts wrong'", {"v_1": "starts wrong"}, "text:audit.labels_right", listed=True)
-    add("07.2", "'errado desde o começo'", {"v_1": "errado desde o começo"}, "text:audit.labels_right",
-        listed=True, edition="pt")
-    add("07.2", "'erro carregado'", {"alpha_22": "erro carregado"}, "text:audit.labels_right",
-        listed=True, edition="pt")
+    add(
+        "07.2",
+        "'errado desde o começo'",
+        {"v_1": "errado desde o começo"},
+        "text:audit.labels_right",
+        listed=True,
+        edition="pt",
+    )
+    add(
+        "07.2", "'erro carregado'", {"alpha_22": "erro carregado"}, "text:audit.labels_right", listed=True, edition="pt"
+    )
     add("07.2", "'correct' for a wrong number", {"v_1": "correct"}, "text:audit.labels_not_correct")
     right_32 = float(SCORES[2, 1])
     add("07.3", "not divided", float(Q[2] @ K[1]), "text:audit.score_unscaled")
     add("07.3", "divided by d_k", float(Q[2] @ K[1] / 4), "text:audit.score_divided_by_dk")
     add("07.3", "q_2 . k_3", float(SCORES[1, 2]), "text:audit.score_swapped")
     add("07.3", "the printed number", 0.89, "text:audit.score_printed")
-    add("07.3", "decimal comma", comma(right_32), "text:exercises.decimal_comma", listed=True,
-        edition="pt")
+    add("07.3", "decimal comma", comma(right_32), "text:exercises.decimal_comma", listed=True, edition="pt")
 
     # 08 learning the weights
     add("08.1", "the subject", "Ele", "text:training.target_ele")
@@ -263,10 +278,14 @@ def _slips():
     add("08.2", "decimal comma: the sign lost", comma(-0.2), "decimal_comma", listed=True, edition="pt")
     add("08.3", "sign", lambda dw, w: -_softmax_backward_right(dw, w), "sign")
     add("08.3", "diagonal only", lambda dw, w: w * dw, "diagonal_only")
-    add("08.3", "summed over the wrong axis",
-        lambda dw, w: w * (dw - (w * dw).sum(axis=0, keepdims=True)), "axis", listed=True)
-    add("08.3", "keepdims missing", lambda dw, w: w * (dw - (w * dw).sum(axis=-1)), "keepdims",
-        listed=True)
+    add(
+        "08.3",
+        "summed over the wrong axis",
+        lambda dw, w: w * (dw - (w * dw).sum(axis=0, keepdims=True)),
+        "axis",
+        listed=True,
+    )
+    add("08.3", "keepdims missing", lambda dw, w: w * (dw - (w * dw).sum(axis=-1)), "keepdims", listed=True)
     add("08.3", "w (1 - w)", lambda dw, w: w * (1 - w) * dw, "w_one_minus_w", listed=True)
 
     # 10 word order: PE[5, 2] for d_model 8 (pair i = 1, angle 5 / 10000^(2/8) = 0.5, a sine)
@@ -274,10 +293,8 @@ def _slips():
     add("10.1", "cosine for sine", math.cos(angle), "swapped")
     add("10.1", "column used as pair index", math.sin(5 / 10000 ** (2 * 2 / 8)), "pair_index")
     add("10.1", "degrees", math.sin(math.radians(angle)), "degrees", listed=True)
-    add("10.1", "precedence: (pos / 10000) ** (2i / d)", math.sin((5 / 10000) ** (2 / 8)),
-        "precedence", listed=True)
-    add("10.1", "precedence: pos / 10000 ** 2 * i / d", math.sin(5 / 10000 ** 2 * 1 / 8), "precedence",
-        listed=True)
+    add("10.1", "precedence: (pos / 10000) ** (2i / d)", math.sin((5 / 10000) ** (2 / 8)), "precedence", listed=True)
+    add("10.1", "precedence: pos / 10000 ** 2 * i / d", math.sin(5 / 10000**2 * 1 / 8), "precedence", listed=True)
     add("10.1", "the angle, no sine", angle, "no_function", listed=True)
     add("10.1", "position counted from 1", math.sin(_angle(4, 2, 8)), "position_from_1", listed=True)
     add("10.1", "column counted from 1", math.cos(_angle(5, 1, 8)), "column_from_1", listed=True)
@@ -324,8 +341,12 @@ def named(result, expected: str, language: str) -> bool:
     if expected.startswith("text:"):
         key = expected[5:]
         fragment = text(key, language).split("{")[0].strip()
-        return isinstance(result, str) and fragment in result or \
-            isinstance(result, Feedback) and fragment in result.message
+        return (
+            isinstance(result, str)
+            and fragment in result
+            or isinstance(result, Feedback)
+            and fragment in result.message
+        )
     return isinstance(result, Feedback) and not result.correct and expected in result.mistakes
 
 
@@ -353,8 +374,12 @@ def test_at_least_nine_in_ten_slips_are_named(language, request):
             missed.append(f"{slip.exercise} {slip.name}: {result!r}")
     tried = sum(t for t, _ in per_notebook.values())
     right = sum(r for _, r in per_notebook.values())
-    say(request.config, f"slips named ({language}): " + ", ".join(
-        f"{nb} {r}/{t}" for nb, (t, r) in sorted(per_notebook.items())) + f"; total {right}/{tried}")
+    say(
+        request.config,
+        f"slips named ({language}): "
+        + ", ".join(f"{nb} {r}/{t}" for nb, (t, r) in sorted(per_notebook.items()))
+        + f"; total {right}/{tried}",
+    )
     assert right >= 0.9 * tried, "\n".join(missed)
 
 
@@ -362,8 +387,9 @@ def test_at_least_nine_in_ten_slips_are_named(language, request):
 LISTED_CASES = [(s, language) for s in LISTED for language in ("en", "pt") if s.edition in ("", language)]
 
 
-@pytest.mark.parametrize(("slip", "language"), LISTED_CASES,
-                         ids=[f"{s.exercise}-{s.name}-{language}" for s, language in LISTED_CASES])
+@pytest.mark.parametrize(
+    ("slip", "language"), LISTED_CASES, ids=[f"{s.exercise}-{s.name}-{language}" for s, language in LISTED_CASES]
+)
 def test_each_slip_the_issue_lists_is_named(slip, language):
     result = run(slip, language)
     assert named(result, slip.expected, language), str(result)

@@ -12,6 +12,7 @@ button (selfattn_lib.solutions). So:
 Before this design (solutions printing their check, hidden by JupyterLab's "collapsed output"
 flag only) the stored-notebook tests failed on every notebook with exercises.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -28,9 +29,11 @@ from selfattn_lib.strings import text
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb")) + sorted(
-    (ROOT / "notebooks" / "pt").glob("[0-9][0-9]_*.ipynb"))
-WITH_EXERCISES = [p for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", "04", "05", "06", "07", "08",
-                                                          "10", "11", "12"}]
+    (ROOT / "notebooks" / "pt").glob("[0-9][0-9]_*.ipynb")
+)
+WITH_EXERCISES = [
+    p for p in NOTEBOOKS if p.name[:2] in {"01", "02", "03", "04", "05", "06", "07", "08", "10", "11", "12"}
+]
 VERDICT = re.compile(r"\bCorret[oa]!|\bCorrect!")  # what a checker says to a right answer
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 
@@ -84,7 +87,8 @@ def test_every_solution_cell_is_tagged_and_shows_only_its_button(path):
         outputs = cell["outputs"]
         kinds = [o["output_type"] for o in outputs]
         assert len(outputs) == 1 and kinds[0] in ("execute_result", "display_data"), (
-            f"{path.name}, {first!r}: stored outputs {kinds}, expected the button only")
+            f"{path.name}, {first!r}: stored outputs {kinds}, expected the button only"
+        )
         data = outputs[0]["data"]
         assert WIDGET_VIEW in data, f"{path.name}, {first!r}: stores {sorted(data)}, not a widget"
         assert "".join(data["text/plain"]) == hidden, data["text/plain"]
@@ -108,6 +112,7 @@ def test_stored_output_areas_of_the_buttons_are_empty(path):
 
 # --- running the notebooks: nothing until pressed, then the right answer ----------------------------
 
+
 class _Recorder:
     """Collects every SolutionButton a notebook's code creates, in order."""
 
@@ -118,6 +123,7 @@ class _Recorder:
         def record(button, *args, **kwargs):
             original(button, *args, **kwargs)
             self.buttons.append(button)
+
         monkeypatch.setattr(solutions.SolutionButton, "__init__", record)
 
 
@@ -125,6 +131,7 @@ def run_notebook_code(path: Path) -> str:
     """Run the notebook's code cells (from its Markdown source) in one namespace, as Run All does;
     return everything they printed. Magics (`%matplotlib inline`) are left out: no IPython here."""
     import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
@@ -163,6 +170,7 @@ def test_running_the_notebook_shows_no_solution_until_its_button_is_pressed(path
 
 
 # --- the button itself ------------------------------------------------------------------------------
+
 
 def test_the_button_runs_the_solution_only_when_pressed_and_hides_it_again(capsys):
     calls = []

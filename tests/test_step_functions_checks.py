@@ -6,8 +6,9 @@ flags are real booleans; a masked array is refused (its mask would silently be d
 
 import numpy as np
 import pytest
-
+from reference import matmul, reference_attention
 from refusals import assert_refused
+
 from selfattn_lib import (
     attention_scores,
     causal_mask,
@@ -19,17 +20,16 @@ from selfattn_lib import (
     softmax,
 )
 
-from reference import matmul, reference_attention
-
 EX = chapter_example()
 
 
 # --- integers are valid input everywhere ---------------------------------------------------
 
+
 def test_attention_scores_accepts_integer_arrays():
     Q = np.array([[1, 2], [3, 4], [0, -1]])
     K = np.array([[2, 0], [1, 1], [-3, 5]])
-    expected = [[sum(q * k for q, k in zip(qi, kj)) / 2 ** 0.5 for kj in K.tolist()] for qi in Q.tolist()]
+    expected = [[sum(q * k for q, k in zip(qi, kj)) / 2**0.5 for kj in K.tolist()] for qi in Q.tolist()]
     np.testing.assert_allclose(attention_scores(Q, K), expected, rtol=1e-12)
     np.testing.assert_allclose(attention_scores(Q, K, scaled=False), matmul(Q.tolist(), K.T.tolist()))
 
@@ -48,9 +48,9 @@ def test_integer_inputs_work_in_every_step_function():
 
 
 def test_integers_too_large_for_int64_do_not_wrap_around():
-    big = np.array([[2 ** 62, 2 ** 62]], dtype=np.int64)
+    big = np.array([[2**62, 2**62]], dtype=np.int64)
     got = project(big, np.array([[4], [4]], dtype=np.int64))  # int64 @ int64 would wrap to 0
-    assert got[0, 0] == pytest.approx(2.0 ** 65)
+    assert got[0, 0] == pytest.approx(2.0**65)
 
 
 def test_self_attention_with_integers_matches_the_reference():
@@ -70,10 +70,12 @@ CASES = [
     (lambda: causal_mask(-3), ["n", "at least 1", "-3"]),
     (lambda: causal_mask("3"), ["n", "whole number", "'3'"]),
     (lambda: causal_mask(None), ["n", "None"]),
-    (lambda: causal_mask(10 ** 9), ["n", "at most"]),
+    (lambda: causal_mask(10**9), ["n", "at most"]),
     (lambda: softmax([[-np.inf, -np.inf]]), ["scores", "row 0", "no allowed"]),
-    (lambda: softmax([[1.0, 2.0], [3.0, 4.0]], np.array([[True, False], [False, False]])),
-     ["mask", "row 1", "no allowed"]),
+    (
+        lambda: softmax([[1.0, 2.0], [3.0, 4.0]], np.array([[True, False], [False, False]])),
+        ["mask", "row 1", "no allowed"],
+    ),
     (lambda: softmax([[1.0, np.nan]]), ["scores", "nan"]),
     (lambda: softmax([[1.0, np.inf]]), ["scores", "inf"]),
     (lambda: softmax(None), ["scores", "None"]),
@@ -92,7 +94,10 @@ CASES = [
     (lambda: attention_scores(np.ones((3, 4)), np.ones((3, 2))), ["Q", "K", "columns", "4", "2"]),
     (lambda: attention_scores(np.ones(4), np.ones((3, 4))), ["Q", "2-D", "1-D"]),
     (lambda: attention_scores(np.ones((3, 4)), None), ["K", "None"]),
-    (lambda: attention_scores(np.ones((3, 4)), np.ones((3, 4)), scaled="False"), ["scaled", "True or False", "'False'"]),
+    (
+        lambda: attention_scores(np.ones((3, 4)), np.ones((3, 4)), scaled="False"),
+        ["scaled", "True or False", "'False'"],
+    ),
     (lambda: attention_scores(np.ones((3, 4)), np.ones((3, 4)), scaled=1), ["scaled", "True or False", "1"]),
     (lambda: attention_scores([[1e200]], [[1e200]]), ["too large", "float64"]),
     (lambda: combine_values(np.ones((3, 3)), np.ones((2, 4))), ["weights", "V", "3", "2"]),
@@ -101,11 +106,13 @@ CASES = [
     (lambda: self_attention(EX.X, EX.W_q, EX.W_k, EX.W_v, causal="False"), ["causal", "True or False", "'False'"]),
     (lambda: self_attention(EX.X, EX.W_q, EX.W_k, EX.W_v, scaled=None), ["scaled", "True or False", "None"]),
     (lambda: self_attention_loop(EX.X, EX.W_q, EX.W_k, EX.W_v, causal=0), ["causal", "True or False"]),
-    (lambda: self_attention(np.ma.masked_array(EX.X, mask=np.eye(3, 4, dtype=bool)), EX.W_q, EX.W_k, EX.W_v),
-     ["X", "masked array"]),
+    (
+        lambda: self_attention(np.ma.masked_array(EX.X, mask=np.eye(3, 4, dtype=bool)), EX.W_q, EX.W_k, EX.W_v),
+        ["X", "masked array"],
+    ),
     (lambda: project(EX.X, np.ma.masked_array(EX.W_q)), ["W", "masked array"]),
     (lambda: softmax(np.ma.masked_array([[1.0, 2.0]], mask=[[False, True]])), ["scores", "masked array"]),
-    (lambda: self_attention([[10 ** 400, 0, 0, 0]], EX.W_q, EX.W_k, EX.W_v), ["X", "float64", "too large"]),
+    (lambda: self_attention([[10**400, 0, 0, 0]], EX.W_q, EX.W_k, EX.W_v), ["X", "float64", "too large"]),
     (lambda: self_attention({1: 2}, EX.W_q, EX.W_k, EX.W_v), ["X", "numbers"]),
     (lambda: self_attention(EX.X.astype(bool), EX.W_q, EX.W_k, EX.W_v), ["X", "numbers", "bool"]),
 ]
@@ -151,21 +158,23 @@ RESULT = self_attention(EX.X, EX.W_q, EX.W_k, EX.W_v)
 TOKENS = list(EX.tokens)
 
 
-@pytest.mark.parametrize("call, words", [
-    (lambda: steps.score_step(None, 0, 0), ["result", "AttentionResult", "NoneType"]),
-    (lambda: steps.softmax_step(EX.X, 0), ["result", "AttentionResult", "ndarray"]),
-    (lambda: steps.output_step("result", 0), ["result", "AttentionResult"]),
-    (lambda: steps.mode_label(42), ["result", "AttentionResult"]),
-    (lambda: steps.score_step(RESULT, 0, 0, tokens="gato"), ["tokens", "list", "str"]),
-    (lambda: steps.softmax_step(RESULT, 0, tokens=TOKENS[:2]), ["tokens", "3", "2"]),
-    (lambda: steps.output_step(RESULT, 0, tokens=42), ["tokens", "int"]),
-    (lambda: steps.projection_step(EX.X, EX.W_q, 0, tokens=TOKENS + ["x"]), ["tokens", "3", "4"]),
-    (lambda: steps.worked_steps(RESULT, EX.X[:2], EX.W_q, TOKENS, 0), ["X", "3", "2 rows"]),
-    (lambda: steps.worked_steps(RESULT, EX.X, EX.W_q[:, :2], TOKENS, 0), ["W_q", "4 x 4", "4 x 2"]),
-    (lambda: steps.worked_example(EX.X, EX.W_q, EX.W_k, EX.W_v, TOKENS, 0, causal="no"), ["causal"]),
-    (lambda: steps.score_step(RESULT, -1, 0), ["i", "-1"]),
-    (lambda: steps.projection_step([[1e200, 1e200]], [[1e200], [1e200]], 0), ["too large"]),
-])
+@pytest.mark.parametrize(
+    "call, words",
+    [
+        (lambda: steps.score_step(None, 0, 0), ["result", "AttentionResult", "NoneType"]),
+        (lambda: steps.softmax_step(EX.X, 0), ["result", "AttentionResult", "ndarray"]),
+        (lambda: steps.output_step("result", 0), ["result", "AttentionResult"]),
+        (lambda: steps.mode_label(42), ["result", "AttentionResult"]),
+        (lambda: steps.score_step(RESULT, 0, 0, tokens="gato"), ["tokens", "list", "str"]),
+        (lambda: steps.softmax_step(RESULT, 0, tokens=TOKENS[:2]), ["tokens", "3", "2"]),
+        (lambda: steps.output_step(RESULT, 0, tokens=42), ["tokens", "int"]),
+        (lambda: steps.projection_step(EX.X, EX.W_q, 0, tokens=TOKENS + ["x"]), ["tokens", "3", "4"]),
+        (lambda: steps.worked_steps(RESULT, EX.X[:2], EX.W_q, TOKENS, 0), ["X", "3", "2 rows"]),
+        (lambda: steps.worked_steps(RESULT, EX.X, EX.W_q[:, :2], TOKENS, 0), ["W_q", "4 x 4", "4 x 2"]),
+        (lambda: steps.worked_example(EX.X, EX.W_q, EX.W_k, EX.W_v, TOKENS, 0, causal="no"), ["causal"]),
+        (lambda: steps.score_step(RESULT, -1, 0), ["i", "-1"]),
+        (lambda: steps.projection_step([[1e200, 1e200]], [[1e200], [1e200]], 0), ["too large"]),
+    ],
+)
 def test_step_texts_check_their_arguments(call, words):
     assert_refused(call, words)
-

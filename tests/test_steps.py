@@ -3,13 +3,14 @@
 Expected values are computed here with plain Python loops and math.exp, not with the library's
 own functions, and compared with the numbers read back out of the rendered text.
 """
+
 import math
 import re
 
 import numpy as np
 import pytest
-
 from reference import reference_attention
+
 from selfattn_lib import chapter_example, self_attention, steps, strings
 
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[+-]\d+)?")
@@ -59,8 +60,12 @@ def example():
 
 def random_inputs(seed, n, d_model, d_k, d_v):
     rng = np.random.default_rng(seed)
-    return (rng.normal(size=(n, d_model)), rng.normal(size=(d_model, d_k)) / 2,
-            rng.normal(size=(d_model, d_k)) / 2, rng.normal(size=(d_model, d_v)) / 2)
+    return (
+        rng.normal(size=(n, d_model)),
+        rng.normal(size=(d_model, d_k)) / 2,
+        rng.normal(size=(d_model, d_k)) / 2,
+        rng.normal(size=(d_model, d_v)) / 2,
+    )
 
 
 def test_projection_of_the_chapter_example_reads_as_by_hand(example):
@@ -84,8 +89,7 @@ def test_projection_numbers_equal_the_products(name, seed, n, d_model, d_out):
             assert close2(float(x), X[i, m]) and close2(float(w), W[m, c])
         assert close2(numbers(line.replace(r"\approx", "=").rsplit("=", 1)[1])[0], matmul_row(X[i], W, c))
         (row,) = table_rows(text)
-        assert [float(v) for v in row] == pytest.approx(
-            [matmul_row(X[i], W, k) for k in range(d_out)], abs=5.1e-5)
+        assert [float(v) for v in row] == pytest.approx([matmul_row(X[i], W, k) for k in range(d_out)], abs=5.1e-5)
 
 
 @pytest.mark.parametrize("scaled", [True, False])
@@ -167,12 +171,21 @@ def test_output_numbers_equal_the_weighted_sum(causal):
 def test_worked_example_has_every_step_for_the_token(example):
     text = steps.worked_example(example.X, example.W_q, example.W_k, example.W_v, example.tokens, 1)
     assert isinstance(text, steps.Rendered) and text._repr_markdown_() == str(text)
-    for piece in ("Step 1", "Step 2", "Step 3", "Step 4", r"q_{2} \cdot k_{1}", r"q_{2} \cdot k_{2}",
-                  r"\alpha_{2j}", "a_{2} ="):
+    for piece in (
+        "Step 1",
+        "Step 2",
+        "Step 3",
+        "Step 4",
+        r"q_{2} \cdot k_{1}",
+        r"q_{2} \cdot k_{2}",
+        r"\alpha_{2j}",
+        "a_{2} =",
+    ):
         assert piece in text
     assert r"q_{2} \cdot k_{3}" not in text  # the future token is not compared when causal
-    unscaled = steps.worked_example(example.X, example.W_q, example.W_k, example.W_v, example.tokens,
-                                    1, causal=False, scaled=False)
+    unscaled = steps.worked_example(
+        example.X, example.W_q, example.W_k, example.W_v, example.tokens, 1, causal=False, scaled=False
+    )
     assert r"q_{2} \cdot k_{3}" in unscaled and r"\frac" not in unscaled.split("Step 3")[0]
 
 
@@ -192,24 +205,33 @@ def test_learner_tokens_cannot_break_the_markdown(example):
     assert "“a|b”" in text.html and "“**x**”" in text.html
 
 
-@pytest.mark.parametrize("call", [
-    lambda r, e: steps.score_step(r, 3, 0),
-    lambda r, e: steps.score_step(r, 0, -1),
-    lambda r, e: steps.softmax_step(r, 1.0),
-    lambda r, e: steps.output_step(r, True),
-    lambda r, e: steps.projection_step(e.X, e.W_q, 0, "z"),
-    lambda r, e: steps.projection_step(e.X, e.W_q, 0, "q", component=4),
-    lambda r, e: steps.projection_step(e.X, e.W_q[:3], 0),
-])
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda r, e: steps.score_step(r, 3, 0),
+        lambda r, e: steps.score_step(r, 0, -1),
+        lambda r, e: steps.softmax_step(r, 1.0),
+        lambda r, e: steps.output_step(r, True),
+        lambda r, e: steps.projection_step(e.X, e.W_q, 0, "z"),
+        lambda r, e: steps.projection_step(e.X, e.W_q, 0, "q", component=4),
+        lambda r, e: steps.projection_step(e.X, e.W_q[:3], 0),
+    ],
+)
 def test_bad_arguments_raise_a_clear_value_error(example, call):
     result = self_attention(example.X, example.W_q, example.W_k, example.W_v)
     with pytest.raises(ValueError, match=r"must"):
         call(result, example)
 
 
-@pytest.mark.parametrize("causal, scaled, words", [
-    (True, True, "causal, scaled"), (True, False, "causal, unscaled"),
-    (False, True, "bidirectional, scaled"), (False, False, "bidirectional, unscaled")])
+@pytest.mark.parametrize(
+    "causal, scaled, words",
+    [
+        (True, True, "causal, scaled"),
+        (True, False, "causal, unscaled"),
+        (False, True, "bidirectional, scaled"),
+        (False, False, "bidirectional, unscaled"),
+    ],
+)
 def test_mode_label_names_the_variant_in_the_asked_language(causal, scaled, words, monkeypatch):
     example = chapter_example()
     result = self_attention(example.X, example.W_q, example.W_k, example.W_v, causal=causal, scaled=scaled)

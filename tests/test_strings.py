@@ -1,5 +1,6 @@
 """The two string tables (strings.py: English, strings_pt.py: Portuguese) have the same keys and,
 key by key, the same {placeholders}; the check names what differs, shown on modified copies."""
+
 import string
 
 import pytest
@@ -10,13 +11,32 @@ from selfattn_lib.strings_pt import PORTUGUESE
 ENGLISH = strings.STRINGS["en"]
 # Keys whose Portuguese is, rightly, the same text as the English (symbols, names, chapter terms).
 SAME_IN_BOTH = {
-    "editor_shape", "d_model", "d_k", "d_v", "causal", "focus_option", "mode_label", "mode_causal",
-    "token", "new_token", "fill_zeros", "plot_scores_scaled", "plot_contribution_part",
-    "plot_contribution_total", "plot_scores_title", "step_column_score", "step_column_token",
-    "alt_weights_row", "nb.cost_scores", "nb.cost_W_o",
-    "export_svg", "export_png", "export_legend_contributions",  # file formats; "token j" is the chapter's
+    "editor_shape",
+    "d_model",
+    "d_k",
+    "d_v",
+    "causal",
+    "focus_option",
+    "mode_label",
+    "mode_causal",
+    "token",
+    "new_token",
+    "fill_zeros",
+    "plot_scores_scaled",
+    "plot_contribution_part",
+    "plot_contribution_total",
+    "plot_scores_title",
+    "step_column_score",
+    "step_column_token",
+    "alt_weights_row",
+    "nb.cost_scores",
+    "nb.cost_W_o",
+    "export_svg",
+    "export_png",
+    "export_legend_contributions",  # file formats; "token j" is the chapter's
     "exercises.example_invalid",  # "example: {error}": the argument's name and the library's error
-    "site.launch_binder", "site.launch_hub",  # the services' names
+    "site.launch_binder",
+    "site.launch_hub",  # the services' names
 }
 
 
@@ -38,7 +58,8 @@ def table_problems(reference: dict[str, str], other: dict[str, str], name: str) 
 def test_portuguese_is_a_language_of_the_table():
     assert strings.STRINGS["pt"] is PORTUGUESE
     assert strings.text("paste_done", "pt", rows=2, cols=3, first="0,5 1") == (
-        "Colada uma matriz 2 × 3; primeira linha lida como 0,5 1.")
+        "Colada uma matriz 2 × 3; primeira linha lida como 0,5 1."
+    )
 
 
 def test_both_tables_have_the_same_keys_and_placeholders():
@@ -49,15 +70,15 @@ def test_a_key_removed_from_either_table_is_named():
     fewer = {k: v for k, v in PORTUGUESE.items() if k != "paste_ragged"}
     assert table_problems(ENGLISH, fewer, "pt") == ["pt: key 'paste_ragged' is missing"]
     english_fewer = {k: v for k, v in ENGLISH.items() if k != "step_softmax_sum"}
-    assert table_problems(english_fewer, PORTUGUESE, "pt") == [
-        "pt: key 'step_softmax_sum' is not in the English table"]
+    assert table_problems(english_fewer, PORTUGUESE, "pt") == ["pt: key 'step_softmax_sum' is not in the English table"]
 
 
 def test_a_changed_placeholder_is_named():
     renamed = dict(PORTUGUESE, paste_shape=PORTUGUESE["paste_shape"].replace("{got_rows}", "{linhas}"))
     assert table_problems(ENGLISH, renamed, "pt") == [
         "pt: key 'paste_shape' has placeholders ['cols', 'got_cols', 'linhas', 'rows', 'what'], "
-        "English has ['cols', 'got_cols', 'got_rows', 'rows', 'what']"]
+        "English has ['cols', 'got_cols', 'got_rows', 'rows', 'what']"
+    ]
 
 
 @pytest.mark.parametrize("key", sorted(ENGLISH))

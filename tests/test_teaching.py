@@ -2,6 +2,7 @@
 from README.md and LEIA-ME.md, and name every notebook of their edition. Also the order of the
 passages issue 15 moved: in 07 the labelling exercise comes before the audit's table that answers
 it, and 06 and 07 link each other's reading of Proposition 1."""
+
 import json
 import re
 from pathlib import Path
@@ -43,8 +44,9 @@ def _cells(path):
     return json.loads(path.read_text(encoding="utf-8"))["cells"]
 
 
-@pytest.mark.parametrize("path", ["notebooks/07_checking_the_chapter.ipynb",
-                                  "notebooks/pt/07_conferindo_o_capitulo.ipynb"])
+@pytest.mark.parametrize(
+    "path", ["notebooks/07_checking_the_chapter.ipynb", "notebooks/pt/07_conferindo_o_capitulo.ipynb"]
+)
 def test_07_asks_for_the_labels_before_showing_them(path):
     sources = ["".join(c["source"]) for c in _cells(ROOT / path) if c["cell_type"] == "code"]
     ask = next(k for k, s in enumerate(sources) if "audit.check_labels(my_labels" in s)
@@ -52,12 +54,18 @@ def test_07_asks_for_the_labels_before_showing_them(path):
     assert ask < table
 
 
-@pytest.mark.parametrize("path, other", [
-    ("notebooks/06_masking_and_causality.md", "07"), ("notebooks/pt/06_mascara_e_causalidade.md", "07"),
-    ("notebooks/07_checking_the_chapter.md", "06"), ("notebooks/pt/07_conferindo_o_capitulo.md", "06")])
+@pytest.mark.parametrize(
+    "path, other",
+    [
+        ("notebooks/06_masking_and_causality.md", "07"),
+        ("notebooks/pt/06_mascara_e_causalidade.md", "07"),
+        ("notebooks/07_checking_the_chapter.md", "06"),
+        ("notebooks/pt/07_conferindo_o_capitulo.md", "06"),
+    ],
+)
 def test_proposition_1_readings_link_each_other(path, other):
     text = (ROOT / path).read_text(encoding="utf-8")
     start = text.index("Proposi")  # the section that states Proposition 1 / Proposição 1
-    section = text[text.index("> *Propos" if "06_" in path else "> **Propos", start):]
-    section = section[:section.index("\n## ")] if "\n## " in section else section
+    section = text[text.index("> *Propos" if "06_" in path else "> **Propos", start) :]
+    section = section[: section.index("\n## ")] if "\n## " in section else section
     assert f"notebook {other}" in section.lower() and "(a)" in section and "(b)" in section

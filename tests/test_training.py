@@ -1,5 +1,6 @@
 """The training notebook's library: gradients against finite differences, the toy data, and
 that training from a fixed seed finds the known attention pattern (adjective -> its noun)."""
+
 import math
 
 import numpy as np
@@ -42,6 +43,7 @@ def small():
 
 
 # --- each backward step against finite differences of its own forward step -----------------
+
 
 def test_softmax_backward_matches_finite_differences_and_blocks_the_mask():
     rng = np.random.default_rng(2)
@@ -104,6 +106,7 @@ def test_readout_backward_matches_finite_differences(small):
 
 # --- the whole chain: every parameter's gradient --------------------------------------------
 
+
 @pytest.mark.parametrize("name", T.Params.NAMES)
 def test_every_parameter_gradient_matches_finite_differences(small, name):
     data, params = small
@@ -131,6 +134,7 @@ def test_future_words_get_no_gradient_and_do_not_change_the_loss(small):
 
 # --- the forward pass against the library's own self-attention --------------------------------
 
+
 def test_forward_matches_self_attention_sentence_by_sentence(small):
     data, params = small
     fwd = T.forward(params, data.X, data.adjective)
@@ -143,6 +147,7 @@ def test_forward_matches_self_attention_sentence_by_sentence(small):
 
 
 # --- the toy data ------------------------------------------------------------------------------
+
 
 def test_sentences_agree_and_the_answer_is_in_the_noun():
     rng = np.random.default_rng(5)
@@ -159,8 +164,9 @@ def test_sentences_agree_and_the_answer_is_in_the_noun():
         assert data.answer(b).split()[data.adjective[b]] == adjective[:-1] + ("a" if feminine else "o")
     # both hard cases occur: a determiner with no gender, and a subject of the other gender
     assert any(lexicon.gender(w[data.noun[b] - 1]) == 0 for b, w in enumerate(data.tokens))
-    assert any(data.adjective[b] == 4 and lexicon.gender(w[0]) != lexicon.gender(w[3])
-               for b, w in enumerate(data.tokens))
+    assert any(
+        data.adjective[b] == 4 and lexicon.gender(w[0]) != lexicon.gender(w[3]) for b, w in enumerate(data.tokens)
+    )
 
 
 def test_held_out_words_never_appear_in_training_and_each_test_sentence_has_one():
@@ -234,6 +240,7 @@ def test_a_subject_of_the_other_gender_does_not_mislead_the_trained_layer(traine
 
 
 # --- exercise checks ---------------------------------------------------------------------------
+
 
 def test_check_softmax_backward_accepts_right_answers_and_names_mistakes():
     def right(dweights, weights):

@@ -1,4 +1,5 @@
 """Bad input: a ValueError that names the argument, what was expected and what was got."""
+
 import numpy as np
 import pytest
 
@@ -29,12 +30,12 @@ CASES = [
     ({"X": [[1.0, np.nan, 0.0, 0.0]]}, ["X", "finite", "nan", "row 0", "column 1"]),
     ({"W_q": np.full((4, 4), np.inf)}, ["W_q", "finite", "inf"]),
     # a bad entry met only by zeros of X still has to be found (0 * nan is nan)
-    ({"W_k": np.where(np.arange(16).reshape(4, 4) == 4, np.nan, 0.5)},
-     ["W_k", "finite", "nan", "row 1", "column 0"]),
-    ({"W_v": np.where(np.arange(16).reshape(4, 4) == 15, -np.inf, 0.0)},
-     ["W_v", "finite", "-inf", "row 3", "column 3"]),
-    ({"X": np.where(np.arange(12).reshape(3, 4) == 11, np.inf, 0.0)},
-     ["X", "finite", "inf", "row 2", "column 3"]),
+    ({"W_k": np.where(np.arange(16).reshape(4, 4) == 4, np.nan, 0.5)}, ["W_k", "finite", "nan", "row 1", "column 0"]),
+    (
+        {"W_v": np.where(np.arange(16).reshape(4, 4) == 15, -np.inf, 0.0)},
+        ["W_v", "finite", "-inf", "row 3", "column 3"],
+    ),
+    ({"X": np.where(np.arange(12).reshape(3, 4) == 11, np.inf, 0.0)}, ["X", "finite", "inf", "row 2", "column 3"]),
     ({"X": [[1, 2, 3, 4], [1, 2]]}, ["X", "ragged"]),
     ({"X": [["a", "b", "c", "d"]]}, ["X", "numbers", "a"]),
     ({"X": [["1", "2", "3", "4"]]}, ["X", "numbers"]),
@@ -44,8 +45,7 @@ CASES = [
 ]
 
 
-@pytest.mark.parametrize("implementation", [self_attention, self_attention_loop],
-                         ids=["matrix", "loop"])
+@pytest.mark.parametrize("implementation", [self_attention, self_attention_loop], ids=["matrix", "loop"])
 @pytest.mark.parametrize("changes, words", CASES, ids=lambda v: str(v)[:40])
 def test_bad_input_raises_a_clear_value_error(implementation, changes, words):
     with pytest.raises(ValueError) as info:

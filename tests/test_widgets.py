@@ -1,5 +1,6 @@
 """The small widgets (MatrixEditor, notebook 01) driven from Python, and the strings they ask for.
 The explorer: test_explorer_widget.py (kernel side), test_explorer_page*.py (the page)."""
+
 import re
 
 import numpy as np

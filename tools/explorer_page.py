@@ -4,6 +4,7 @@ own files (the module, its stylesheet and the page; the payload is written into 
 
     python tools/explorer_page.py OUTDIR     # writes OUTDIR/index.html and OUTDIR/explorer/*
 """
+
 from __future__ import annotations
 
 import html
@@ -29,9 +30,11 @@ def build(outdir: Path) -> Path:
     for language in ("en", "pt"):
         payload = json.dumps(page_payload(language), ensure_ascii=False).replace("</", "<\\/")
         lang = "pt-BR" if language == "pt" else "en"
-        sections.append(f'<section lang="{lang}" aria-labelledby="heading-{language}">'
-                        f'<h2 id="heading-{language}">{html.escape(text("title", language))}</h2>'
-                        f'<div id="explorer-{language}"></div></section>')
+        sections.append(
+            f'<section lang="{lang}" aria-labelledby="heading-{language}">'
+            f'<h2 id="heading-{language}">{html.escape(text("title", language))}</h2>'
+            f'<div id="explorer-{language}"></div></section>'
+        )
         mounts.append(f'<script type="application/json" id="payload-{language}">{payload}</script>')
     page = f"""<!doctype html>
 <html lang="en">

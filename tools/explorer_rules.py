@@ -5,6 +5,7 @@ paints with the static figures' exact colours.
     python tools/explorer_rules.py          # rewrite the file
     python tools/explorer_rules.py --check  # exit 1 if the file is not what this writes
 """
+
 from __future__ import annotations
 
 import json
@@ -20,15 +21,15 @@ from selfattn_lib import plots  # noqa: E402
 TARGET = REPO / "selfattn_lib" / "explorer" / "rules.json"
 
 LIMITS = {
-    "max_tokens": 16,          # a real sentence fits
-    "max_dim": 10,             # d_model, d_k, d_v
-    "max_heads": 4,            # one weights heatmap per head: 4 fit side by side
-    "max_label": 40,           # characters of a token label
-    "max_number_text": 40,     # characters typed into one number box
-    "max_paste": 20000,        # characters of a pasted matrix
-    "max_json": 200000,        # characters of a configuration
-    "max_json_depth": 32,      # brackets inside brackets in a configuration (it needs 3)
-    "max_magnitude": 1e12,     # every number shown stays within +-1e12
+    "max_tokens": 16,  # a real sentence fits
+    "max_dim": 10,  # d_model, d_k, d_v
+    "max_heads": 4,  # one weights heatmap per head: 4 fit side by side
+    "max_label": 40,  # characters of a token label
+    "max_number_text": 40,  # characters typed into one number box
+    "max_paste": 20000,  # characters of a pasted matrix
+    "max_json": 200000,  # characters of a configuration
+    "max_json_depth": 32,  # brackets inside brackets in a configuration (it needs 3)
+    "max_magnitude": 1e12,  # every number shown stays within +-1e12
     "label_chars": plots.LABEL_CHARS,  # a label longer than this is shortened in the heatmaps
 }
 
@@ -42,18 +43,25 @@ def rules() -> dict:
         cmap = colormaps[name]
         return [_hex(cmap(k)) for k in range(cmap.N)]
 
-    return {**LIMITS,
-            "palette": {"weights": lut(plots.WEIGHTS_CMAP), "signed": lut(plots.SIGNED_CMAP),
-                        "tokens": [_hex(c) for c in plots.token_colors(10)],
-                        "masked": plots.MASKED_COLOR, "focus": plots.FOCUS_COLOR}}
+    return {
+        **LIMITS,
+        "palette": {
+            "weights": lut(plots.WEIGHTS_CMAP),
+            "signed": lut(plots.SIGNED_CMAP),
+            "tokens": [_hex(c) for c in plots.token_colors(10)],
+            "masked": plots.MASKED_COLOR,
+            "focus": plots.FOCUS_COLOR,
+        },
+    }
 
 
 def text() -> str:
     # one line per palette: the file stays short enough to read
     lines = [f" {json.dumps(k)}: {json.dumps(v)}" for k, v in LIMITS.items()]
     palette = rules()["palette"]
-    lines.append(' "palette": {\n' + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in palette.items())
-                 + "\n }")
+    lines.append(
+        ' "palette": {\n' + ",\n".join(f"  {json.dumps(k)}: {json.dumps(v)}" for k, v in palette.items()) + "\n }"
+    )
     return "{\n" + ",\n".join(lines) + "\n}\n"
 
 

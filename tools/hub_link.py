@@ -11,6 +11,7 @@ commits on later clicks, and opens NOTEBOOK in JupyterLab. The format is nbgitpu
 
 (query values percent-encoded). README "Teaching a class" explains the rest.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -37,22 +38,28 @@ def _hub_parts(hub: str):
     shown = re.sub(r"//[^/@]*@", "//***@", hub)
     bad = _BROKEN_IN_A_LINK.search(hub)
     if bad:
-        raise ValueError(f"hub: expected an address without spaces, quotes, angle brackets or "
-                         f"similar ({bad.group(0)!r} would break the link); got {shown!r}")
+        raise ValueError(
+            f"hub: expected an address without spaces, quotes, angle brackets or "
+            f"similar ({bad.group(0)!r} would break the link); got {shown!r}"
+        )
     try:
         parts = urlsplit(hub)
         parts.port  # noqa: B018  (urllib checks the port only when asked)
     except ValueError as exc:  # "Invalid IPv6 URL", "Port out of range 0-65535", ...
-        raise ValueError(f"hub: expected the hub's address, like https://hub.example.edu "
-                         f"({exc}); got {shown!r}") from None
+        raise ValueError(
+            f"hub: expected the hub's address, like https://hub.example.edu ({exc}); got {shown!r}"
+        ) from None
     if parts.username is not None or parts.password is not None:
-        raise ValueError(f"hub: expected an address without a user name or password (it would be "
-                         f"in every student's link; students log in on the hub); got {shown!r}")
+        raise ValueError(
+            f"hub: expected an address without a user name or password (it would be "
+            f"in every student's link; students log in on the hub); got {shown!r}"
+        )
     return parts
 
 
-def hub_link(hub: str, repo: str = REPO, branch: str = BRANCH, notebook: str = FIRST_NOTEBOOK,
-             target: str = TARGET) -> str:
+def hub_link(
+    hub: str, repo: str = REPO, branch: str = BRANCH, notebook: str = FIRST_NOTEBOOK, target: str = TARGET
+) -> str:
     """The URL a student clicks; ValueError naming the argument when one cannot work."""
     parts = _hub_parts(hub.strip())
     if parts.scheme not in ("http", "https") or not parts.hostname:
@@ -72,15 +79,17 @@ def hub_link(hub: str, repo: str = REPO, branch: str = BRANCH, notebook: str = F
     steps = notebook.split("/")
     if not notebook.endswith(".ipynb") or notebook.startswith("/") or ".." in steps or "" in steps:
         raise ValueError(
-            f"notebook: expected a path inside the repository ending in .ipynb, like "
-            f"{FIRST_NOTEBOOK}; got {notebook!r}"
+            f"notebook: expected a path inside the repository ending in .ipynb, like {FIRST_NOTEBOOK}; got {notebook!r}"
         )
     if not (ROOT / notebook).is_file():
-        raise ValueError(f"notebook: expected one of the course's notebooks, like {FIRST_NOTEBOOK} "
-                         f"(there is no {notebook} in {ROOT}); got {notebook!r}")
+        raise ValueError(
+            f"notebook: expected one of the course's notebooks, like {FIRST_NOTEBOOK} "
+            f"(there is no {notebook} in {ROOT}); got {notebook!r}"
+        )
     query = urlencode(
         {"repo": repo, "branch": branch, "targetpath": target, "urlpath": f"lab/tree/{target}/{notebook}"},
-        quote_via=quote, safe="",
+        quote_via=quote,
+        safe="",
     )
     return f"{base}/hub/user-redirect/git-pull?{query}"
 
@@ -89,14 +98,16 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Print the nbgitpuller link for a JupyterHub.")
     parser.add_argument("--hub", help="the hub's address, e.g. https://hub.example.edu (make: HUB=)")
     parser.add_argument("--repo", default=REPO, help=f"git URL of the course (default {REPO}; make: REPO=)")
-    parser.add_argument("--branch", default=BRANCH, help=f"branch the students follow (default {BRANCH}; make: BRANCH=)")
-    parser.add_argument("--notebook", default=FIRST_NOTEBOOK,
-                        help=f"notebook to open (default {FIRST_NOTEBOOK}; make: NOTEBOOK=)")
+    parser.add_argument(
+        "--branch", default=BRANCH, help=f"branch the students follow (default {BRANCH}; make: BRANCH=)"
+    )
+    parser.add_argument(
+        "--notebook", default=FIRST_NOTEBOOK, help=f"notebook to open (default {FIRST_NOTEBOOK}; make: NOTEBOOK=)"
+    )
     parser.add_argument("--target", default=TARGET, help=f"folder in each student's home (default {TARGET})")
     args = parser.parse_args(argv)
     if not args.hub:
-        print("hub: missing; give the hub's address, e.g. make hub-link HUB=https://hub.example.edu",
-              file=sys.stderr)
+        print("hub: missing; give the hub's address, e.g. make hub-link HUB=https://hub.example.edu", file=sys.stderr)
         return 2
     try:
         print(hub_link(args.hub, args.repo, args.branch, args.notebook, args.target))

@@ -7,11 +7,11 @@ so the files can never drift apart from it or from each other.
 tests/test_audit.py compares ERRATA.md with `errata_text()`, tests/test_errata_pt.py compares
 ERRATA.pt.md with `errata_text_pt()`.
 """
+
 from __future__ import annotations
 
 import sys
 from pathlib import Path
-
 
 from selfattn_lib import audit, chapter_example
 
@@ -102,42 +102,48 @@ def errata_text() -> str:
         "2. **The division by √d_k is missing.** The example computes score(x_i, x_j) = q_i · k_j, but",
         "   the chapter's own formalization (step 2) divides by √d_k; here d_k = 4, so every score",
         "   should be halved. Both versions are given below.",
-        "3. **\"a_3 as três palavras anteriores\"** (\"a_3 [takes into account] the three previous",
-        "   words\"): a_3 combines x_1, x_2 and x_3 itself, that is the two previous words and the word",
+        '3. **"a_3 as três palavras anteriores"** ("a_3 [takes into account] the three previous',
+        '   words"): a_3 combines x_1, x_2 and x_3 itself, that is the two previous words and the word',
         "   itself.",
-        "4. **\"a_1 é simplesmente a representação inicial ponderada por 1\"** (\"a_1 is simply the initial",
-        "   representation weighted by 1\"): a_1 = 1 · v_1 = x_1 W^V, the *value* vector of x_1, not its initial",
+        '4. **"a_1 é simplesmente a representação inicial ponderada por 1"** ("a_1 is simply the initial',
+        '   representation weighted by 1"): a_1 = 1 · v_1 = x_1 W^V, the *value* vector of x_1, not its initial',
         "   representation x_1.",
         "5. **Lemma 1 is false** as stated (below). Theorem 1, Proposition 1 and Corollary 1.1 hold;",
         "   notebook 07 tests each numerically.",
         "",
         "## The worked example, number by number (as the example computes it: no √d_k)",
         "",
-        "\"Correct\" is computed from the chapter's own X and W (4 decimals at most). A printed number",
+        '"Correct" is computed from the chapter\'s own X and W (4 decimals at most). A printed number',
         "counts as right when it is within half a unit of its last printed digit plus a margin of "
         f"{audit.ROUNDING_GRACE:g}",
         f"(0.47 stands for {_interval('0.47')}; the margin lets a number the chapter rounded from its own",
-        "rounded intermediate values count as rounding). \"Printed in\" is the chapter's *Passo* (step)",
+        'rounded intermediate values count as rounding). "Printed in" is the chapter\'s *Passo* (step)',
         "where the number appears.",
     ]
-    lines += _step_tables(unscaled, (
-        ("quantity", lambda r: r.quantity),
-        ("printed in", lambda r: f"step {r.printed_in}"),
-        ("chapter", _printed),
-        ("correct", lambda r: audit.format_value(r.computed)),
-        ("what went wrong", _why),
-    ))
+    lines += _step_tables(
+        unscaled,
+        (
+            ("quantity", lambda r: r.quantity),
+            ("printed in", lambda r: f"step {r.printed_in}"),
+            ("chapter", _printed),
+            ("correct", lambda r: audit.format_value(r.computed)),
+            ("what went wrong", _why),
+        ),
+    )
     lines += [
         "",
         "## With the division by √d_k = 2 (the chapter's formalization)",
         "",
         "The projections do not change. The correct scores, weights and outputs become:",
     ]
-    lines += _step_tables([r for r in scaled if r.step > 1], (
-        ("quantity", lambda r: r.quantity),
-        ("chapter", _printed),
-        ("correct, scaled", lambda r: audit.format_value(r.computed)),
-    ))
+    lines += _step_tables(
+        [r for r in scaled if r.step > 1],
+        (
+            ("quantity", lambda r: r.quantity),
+            ("chapter", _printed),
+            ("correct, scaled", lambda r: audit.format_value(r.computed)),
+        ),
+    )
     t = "(" + audit.format_value(LEMMA_T)[1:-1] + ")"
     lines += [
         "",
@@ -152,7 +158,7 @@ def errata_text() -> str:
         "The proof's own step IV shows why not: moving every x_i by t changes each score by",
         "q_i · (tW^K) + (tW^Q) · k_j + (tW^Q) · (tW^K). The first and last terms are the same for every",
         "j in row i, and the softmax ignores a constant added to a row. The middle term depends on j, so",
-        "the weights change (step VII's \"the softmax is invariant under translation\" is the error).",
+        'the weights change (step VII\'s "the softmax is invariant under translation" is the error).',
         "And even when the weights stay, every value moves by tW^V, and since each row of weights sums",
         "to 1, every output moves by tW^V too.",
         "",
@@ -177,6 +183,7 @@ def errata_text() -> str:
 
 
 # --- the Portuguese edition: the same audit data, the same tables, in the chapter's language ----
+
 
 def _why_pt(record) -> str:
     inputs = ", ".join(record.inputs)
@@ -223,39 +230,49 @@ def errata_text_pt() -> str:
         "2. **Falta a divisão por √d_k.** O exemplo calcula score(x_i, x_j) = q_i · k_j, mas a",
         "   formalização do próprio capítulo (passo 2) divide por √d_k; aqui d_k = 4, então cada score",
         "   deveria ser dividido por dois. As duas versões estão abaixo.",
-        "3. **\"a_3 as três palavras anteriores\"**: a_3 combina x_1, x_2 e o próprio x_3, isto é, as duas",
+        '3. **"a_3 as três palavras anteriores"**: a_3 combina x_1, x_2 e o próprio x_3, isto é, as duas',
         "   palavras anteriores e a própria palavra.",
-        "4. **\"a_1 é simplesmente a representação inicial ponderada por 1\"**: a_1 = 1 · v_1 = x_1 W^V, o",
+        '4. **"a_1 é simplesmente a representação inicial ponderada por 1"**: a_1 = 1 · v_1 = x_1 W^V, o',
         "   vetor de *value* de x_1, e não a sua representação inicial x_1.",
         "5. **O Lema 1 é falso** como está enunciado (abaixo). O Teorema 1, a Proposição 1 e o Corolário",
         "   1.1 valem; o notebook 07 testa cada um numericamente.",
         "",
         "## O exemplo resolvido, número por número (como o exemplo calcula: sem √d_k)",
         "",
-        "\"Correto\" é calculado a partir dos próprios X e W do capítulo (no máximo 4 casas decimais). Um",
+        '"Correto" é calculado a partir dos próprios X e W do capítulo (no máximo 4 casas decimais). Um',
         "número impresso conta como certo quando está a menos de meia unidade do seu último dígito",
         f"impresso mais uma margem de {audit.ROUNDING_GRACE:g} (0.47 vale por {_interval('0.47', 'a')}; a margem deixa",
         "contar como arredondamento um número que o capítulo arredondou a partir dos seus próprios valores",
-        "intermediários arredondados). \"Impresso no\" é o *Passo* do capítulo em que o número aparece.",
+        'intermediários arredondados). "Impresso no" é o *Passo* do capítulo em que o número aparece.',
     ]
-    lines += _translated_steps(_step_tables(unscaled, (
-        ("quantidade", lambda r: r.quantity),
-        ("impresso no", lambda r: f"passo {r.printed_in}"),
-        ("capítulo", _printed),
-        ("correto", lambda r: audit.format_value(r.computed)),
-        ("o que deu errado", _why_pt),
-    )))
+    lines += _translated_steps(
+        _step_tables(
+            unscaled,
+            (
+                ("quantidade", lambda r: r.quantity),
+                ("impresso no", lambda r: f"passo {r.printed_in}"),
+                ("capítulo", _printed),
+                ("correto", lambda r: audit.format_value(r.computed)),
+                ("o que deu errado", _why_pt),
+            ),
+        )
+    )
     lines += [
         "",
         "## Com a divisão por √d_k = 2 (a formalização do capítulo)",
         "",
         "As projeções não mudam. Os scores, pesos e saídas corretos passam a ser:",
     ]
-    lines += _translated_steps(_step_tables([r for r in scaled if r.step > 1], (
-        ("quantidade", lambda r: r.quantity),
-        ("capítulo", _printed),
-        ("correto, com escala", lambda r: audit.format_value(r.computed)),
-    )))
+    lines += _translated_steps(
+        _step_tables(
+            [r for r in scaled if r.step > 1],
+            (
+                ("quantidade", lambda r: r.quantity),
+                ("capítulo", _printed),
+                ("correto, com escala", lambda r: audit.format_value(r.computed)),
+            ),
+        )
+    )
     t = "(" + audit.format_value(LEMMA_T)[1:-1] + ")"
     lines += [
         "",
@@ -267,7 +284,7 @@ def errata_text_pt() -> str:
         "O próprio passo IV da demonstração mostra por que não: mover cada x_i por t muda cada score em",
         "q_i · (tW^K) + (tW^Q) · k_j + (tW^Q) · (tW^K). O primeiro e o último termos são iguais para todo",
         "j na linha i, e o softmax ignora uma constante somada a uma linha. O termo do meio depende de j,",
-        "então os pesos mudam (o erro está no passo VII, \"o softmax é invariante por translação\").",
+        'então os pesos mudam (o erro está no passo VII, "o softmax é invariante por translação").',
         "E mesmo quando os pesos ficam, cada value se move tW^V e, como cada linha de pesos soma 1, cada",
         "saída também se move tW^V.",
         "",

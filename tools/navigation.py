@@ -10,6 +10,7 @@ Markdown heading, so a new notebook joins the series by being saved with a numbe
 whose cells change is written with its MyST Markdown twin (tools/notebooks.py), so the pair stays
 in step.
 """
+
 from __future__ import annotations
 
 import os
@@ -36,6 +37,7 @@ CONTENTS_TAG = "contents"
 class Edition:
     """One language's series: its folder, its first notebook (which holds the contents list),
     the word for "Contents", and the README that lists it."""
+
     folder: Path
     contents: str
     contents_word: str
@@ -59,9 +61,11 @@ def series(folder: Path = NOTEBOOKS) -> list[Path]:
 def check_names(paths: list[Path]) -> None:
     bad = [p.name for p in paths if not LINKABLE_NAME.match(p.name)]
     if bad:
-        raise ValueError(f"{pairs.rel(paths[0].parent)}: a notebook's file name becomes a link, so it must be "
-                         f"NN_words.ipynb with letters, digits, '_', '.' or '-' only (no spaces, brackets "
-                         f"or parentheses); got {', '.join(repr(b) for b in bad)}. Rename it; nothing was written.")
+        raise ValueError(
+            f"{pairs.rel(paths[0].parent)}: a notebook's file name becomes a link, so it must be "
+            f"NN_words.ipynb with letters, digits, '_', '.' or '-' only (no spaces, brackets "
+            f"or parentheses); got {', '.join(repr(b) for b in bad)}. Rename it; nothing was written."
+        )
 
 
 def link_text(title: str) -> str:
@@ -140,7 +144,7 @@ def update_edition(edition: Edition, check: bool) -> tuple[int, list[str], list[
     stale = []
     for index, path in enumerate(paths):
         # with --check, a notebook is still compared unless its links need a title not read
-        needs = paths if path.name == edition.contents else paths[max(index - 1, 0):index + 2]
+        needs = paths if path.name == edition.contents else paths[max(index - 1, 0) : index + 2]
         if any(p.name not in titles for p in needs):
             continue
         nb = notebooks[path.name]

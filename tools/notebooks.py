@@ -11,6 +11,7 @@ outputs); the `.ipynb` holds the same cells plus the stored outputs that nbval c
 
 `make notebooks` runs sync, the navigation, then execute on every notebook.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -55,12 +56,18 @@ def rel(path: Path) -> str:
 
 # --- what "the same cells" means ---------------------------------------------------------------
 
+
 def cell_key(cell) -> tuple:
     """What the two files must agree on: type, source, tags and the collapsed flags."""
     meta = cell.get("metadata", {})
     jupyter = meta.get("jupyter", {})
-    return (cell["cell_type"], cell["source"], tuple(meta.get("tags", [])),
-            bool(jupyter.get("source_hidden")), bool(jupyter.get("outputs_hidden")))
+    return (
+        cell["cell_type"],
+        cell["source"],
+        tuple(meta.get("tags", [])),
+        bool(jupyter.get("source_hidden")),
+        bool(jupyter.get("outputs_hidden")),
+    )
 
 
 def describe(cell) -> str:
@@ -74,8 +81,15 @@ def first_difference(a_cells, b_cells) -> tuple[int, str]:
     for index, (a, b) in enumerate(zip(a_cells, b_cells)):
         ka, kb = cell_key(a), cell_key(b)
         if ka != kb:
-            what = ("type" if ka[0] != kb[0] else "source" if ka[1] != kb[1] else
-                    "tags" if ka[2] != kb[2] else "collapsed flags")
+            what = (
+                "type"
+                if ka[0] != kb[0]
+                else "source"
+                if ka[1] != kb[1]
+                else "tags"
+                if ka[2] != kb[2]
+                else "collapsed flags"
+            )
             return index, what
     return min(len(a_cells), len(b_cells)), "number of cells"
 
@@ -90,6 +104,7 @@ def code_digests(nb) -> list[str]:
 
 # --- reading and writing -----------------------------------------------------------------------
 
+
 class Unreadable(ValueError):
     """A notebook or twin that is not a notebook at all: one line naming it, never a traceback."""
 
@@ -98,8 +113,10 @@ def read_notebook(path: Path):
     try:
         return nbformat.read(path, as_version=4)
     except Exception as exc:  # NotJSONError, a bad schema, undecodable bytes: all say the same
-        raise Unreadable(f"{rel(path)}: not a readable notebook ({_first_line(exc)}){_conflict(path)}. "
-                         f"Fix it by hand (or take it from git), then run {FIX}") from None
+        raise Unreadable(
+            f"{rel(path)}: not a readable notebook ({_first_line(exc)}){_conflict(path)}. "
+            f"Fix it by hand (or take it from git), then run {FIX}"
+        ) from None
 
 
 def read_text_twin(path: Path):
@@ -108,11 +125,14 @@ def read_text_twin(path: Path):
     try:
         text = jupytext.read(path, fmt=TEXT_FORMAT)
     except Exception as exc:
-        raise Unreadable(f"{rel(path)}: not readable MyST Markdown ({_first_line(exc)}){conflict}. "
-                         f"Fix it by hand (or take it from git), then run {FIX}") from None
+        raise Unreadable(
+            f"{rel(path)}: not readable MyST Markdown ({_first_line(exc)}){conflict}. "
+            f"Fix it by hand (or take it from git), then run {FIX}"
+        ) from None
     if conflict:
-        raise Unreadable(f"{rel(path)}: not taken as it is{conflict}. "
-                         f"Fix it by hand (or take it from git), then run {FIX}")
+        raise Unreadable(
+            f"{rel(path)}: not taken as it is{conflict}. Fix it by hand (or take it from git), then run {FIX}"
+        )
     return text
 
 
@@ -182,16 +202,21 @@ def write_notebook(nb, path: Path) -> bool:
 
 # --- sync --------------------------------------------------------------------------------------
 
+
 def committed_cells(path: Path):
     """The cells of `path` as last committed, or None outside git or for a new file."""
     if not path.is_relative_to(ROOT):
         return None
-    out = subprocess.run(["git", "show", f"HEAD:{path.relative_to(ROOT).as_posix()}"], cwd=ROOT,
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        ["git", "show", f"HEAD:{path.relative_to(ROOT).as_posix()}"], cwd=ROOT, capture_output=True, text=True
+    )
     if out.returncode != 0:
         return None
-    nb = (nbformat.reads(out.stdout, as_version=4) if path.suffix == ".ipynb"
-          else jupytext.reads(out.stdout, fmt=TEXT_FORMAT))
+    nb = (
+        nbformat.reads(out.stdout, as_version=4)
+        if path.suffix == ".ipynb"
+        else jupytext.reads(out.stdout, fmt=TEXT_FORMAT)
+    )
     return [cell_key(c) for c in nb.cells]
 
 
@@ -234,6 +259,7 @@ def sync_one(path: Path, keep: str | None = None) -> str:
 
 # --- check -------------------------------------------------------------------------------------
 
+
 def pair_problem(path: Path) -> str | None:
     """None if the notebook and its text twin hold the same cells; else what differs and the fix."""
     nb, text = read_pair(path)
@@ -245,9 +271,11 @@ def pair_problem(path: Path) -> str | None:
     if index == len(nb.cells) == len(text.cells):
         return None
     shown = nb.cells[index] if index < len(nb.cells) else text.cells[index]
-    return (f"{rel(path)} and {twin(path).name} disagree at cell {index + 1} ({describe(shown)}): "
-            f"{what} differs ({len(nb.cells)} cells in the .ipynb, {len(text.cells)} in the .md). "
-            f"One was edited without the other. Fix: {FIX} (it keeps the edited file and re-executes)")
+    return (
+        f"{rel(path)} and {twin(path).name} disagree at cell {index + 1} ({describe(shown)}): "
+        f"{what} differs ({len(nb.cells)} cells in the .ipynb, {len(text.cells)} in the .md). "
+        f"One was edited without the other. Fix: {FIX} (it keeps the edited file and re-executes)"
+    )
 
 
 def stale_problem(path: Path) -> str | None:
@@ -259,15 +287,17 @@ def stale_problem(path: Path) -> str | None:
         return f"{rel(path)} was not executed by `{FIX}` (no record of the code it ran). Fix: {FIX}"
     for index, (cell, was) in enumerate(zip(code, recorded)):
         if digest(cell.source) != was:
-            return (f"{rel(path)}: code cell {index + 1} ({describe(cell)}) changed since the notebook "
-                    f"was executed; its stored outputs are older than its source. Fix: {FIX}")
+            return (
+                f"{rel(path)}: code cell {index + 1} ({describe(cell)}) changed since the notebook "
+                f"was executed; its stored outputs are older than its source. Fix: {FIX}"
+            )
     if len(code) != len(recorded):
-        return (f"{rel(path)}: {len(code)} code cells now, {len(recorded)} when it was executed. "
-                f"Fix: {FIX}")
+        return f"{rel(path)}: {len(code)} code cells now, {len(recorded)} when it was executed. Fix: {FIX}"
     return None
 
 
 # --- execute -----------------------------------------------------------------------------------
+
 
 def stable_widget_ids(nb, name: str):
     """Replace the random widget model ids by ids derived from the notebook name and the order in
@@ -275,9 +305,12 @@ def stable_widget_ids(nb, name: str):
     state = nb.metadata.get("widgets", {}).get("application/vnd.jupyter.widget-state+json", {}).get("state", {})
     if not state:
         return nb
-    shown = [out["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
-             for cell in nb.cells for out in cell.get("outputs", [])
-             if "application/vnd.jupyter.widget-view+json" in out.get("data", {})]
+    shown = [
+        out["data"]["application/vnd.jupyter.widget-view+json"]["model_id"]
+        for cell in nb.cells
+        for out in cell.get("outputs", [])
+        if "application/vnd.jupyter.widget-view+json" in out.get("data", {})
+    ]
     order, queue = [], list(shown)
     while queue:
         model = queue.pop(0)
@@ -297,11 +330,15 @@ def execute(path: Path, timeout: int = 300) -> float:
     from nbclient import NotebookClient
 
     nb = read_notebook(path)
-    client = NotebookClient(nb, timeout=timeout, kernel_name="python3",
-                            resources={"metadata": {"path": str(path.parent)}},
-                            store_widget_state=True,
-                            coalesce_streams=True,  # one stream output per cell, however it was flushed
-                            record_timing=False)  # timestamps would change on every run
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name="python3",
+        resources={"metadata": {"path": str(path.parent)}},
+        store_widget_state=True,
+        coalesce_streams=True,  # one stream output per cell, however it was flushed
+        record_timing=False,
+    )  # timestamps would change on every run
     start = time.perf_counter()
     client.execute()
     elapsed = time.perf_counter() - start
@@ -336,8 +373,11 @@ def main(argv: list[str]) -> int:
     if command == "sync":
         keep = next((a.split("=", 1)[1] for a in args if a.startswith("--keep=")), None)
         if keep is not None and keep not in KEEP_CHOICES:  # a typo must not choose for the user
-            print(f"--keep (make: KEEP=) must be 'md' or 'ipynb' (the file whose cells win); "
-                  f"got {keep!r}. Nothing was written.", file=sys.stderr)
+            print(
+                f"--keep (make: KEEP=) must be 'md' or 'ipynb' (the file whose cells win); "
+                f"got {keep!r}. Nothing was written.",
+                file=sys.stderr,
+            )
             return 2
         problems = each(notebook_paths(), lambda path: sync_one(path, keep))
         for problem in problems:

@@ -6,6 +6,7 @@ writes it from `requirements/notebooks.in` and the hashed lock, as plain pins.
 
     python tools/runtime_set.py            # prints the runtime pins, one a line (pip -r ready)
 """
+
 from __future__ import annotations
 
 import re
@@ -23,8 +24,7 @@ def runtime_requirements(path: Path = RUNTIME) -> list[str]:
     pins = [line for line in lines if line and not line.startswith("#")]
     bad = [line for line in pins if not PIN.fullmatch(line)]
     if bad:
-        raise ValueError(f"{path}: expected plain pins (name==version, as `make lock` writes them); "
-                         f"got {bad[0]!r}")
+        raise ValueError(f"{path}: expected plain pins (name==version, as `make lock` writes them); got {bad[0]!r}")
     return pins
 
 

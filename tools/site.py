@@ -18,9 +18,9 @@ said on the page, never faked:
   module exists, else its stored state like the other widgets;
 - a figure's text alternative is its caption (the **Figure.** paragraph after it).
 """
+
 from __future__ import annotations
 
-import base64
 import html
 import json
 import os
@@ -63,17 +63,35 @@ EXTERNAL_IMAGE = re.compile(r"!\[([^\]]*)\]\((?:https?:)?//[^)]+\)")
 
 @dataclass(frozen=True)
 class Edition:
-    code: str           # folder of the edition on the site, and strings' language
+    code: str  # folder of the edition on the site, and strings' language
     sphinx_language: str
-    notebooks: str      # repository folder of its notebooks
-    pages: tuple        # (repository path, staged path) of its Markdown pages; the first is the index
+    notebooks: str  # repository folder of its notebooks
+    pages: tuple  # (repository path, staged path) of its Markdown pages; the first is the index
 
 
 EDITIONS = {
-    "en": Edition("en", "en", "notebooks", (("README.md", "index.md"), ("TEACHING.md", "TEACHING.md"),
-                                            ("ERRATA.md", "ERRATA.md"), ("GLOSSARIO.md", "GLOSSARIO.md"))),
-    "pt": Edition("pt", "pt_BR", "notebooks/pt", (("LEIA-ME.md", "index.md"), ("ENSINO.md", "ENSINO.md"),
-                                                  ("ERRATA.pt.md", "ERRATA.md"), ("GLOSSARIO.md", "GLOSSARIO.md"))),
+    "en": Edition(
+        "en",
+        "en",
+        "notebooks",
+        (
+            ("README.md", "index.md"),
+            ("TEACHING.md", "TEACHING.md"),
+            ("ERRATA.md", "ERRATA.md"),
+            ("GLOSSARIO.md", "GLOSSARIO.md"),
+        ),
+    ),
+    "pt": Edition(
+        "pt",
+        "pt_BR",
+        "notebooks/pt",
+        (
+            ("LEIA-ME.md", "index.md"),
+            ("ENSINO.md", "ENSINO.md"),
+            ("ERRATA.pt.md", "ERRATA.md"),
+            ("GLOSSARIO.md", "GLOSSARIO.md"),
+        ),
+    ),
 }
 
 
@@ -151,6 +169,7 @@ def plain(markdown: str) -> str:
 
 # ---- widgets: their stored state, as a page without a kernel can honestly show it ----------------
 
+
 def _models(nb) -> dict:
     return nb.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
 
@@ -167,8 +186,13 @@ def _settings(models: dict, root: dict, say) -> list[str]:
         state = model["state"]
         name = model["model_name"]
         description = state.get("description") or ""
-        if description and name in ("DropdownModel", "SelectionSliderModel", "ToggleButtonsModel",
-                                    "RadioButtonsModel", "SelectModel"):
+        if description and name in (
+            "DropdownModel",
+            "SelectionSliderModel",
+            "ToggleButtonsModel",
+            "RadioButtonsModel",
+            "SelectModel",
+        ):
             labels = state.get("_options_labels", [])
             index = state.get("index")
             if isinstance(index, int) and 0 <= index < len(labels):
@@ -225,8 +249,7 @@ def _snapshot(models: dict, model: dict, alt: str, figures: list, pictures_only:
         if not data:
             return ""
         kind = html.escape(state.get("format") or "png")
-        return (f'<img class="widget-picture" src="data:image/{kind};base64,{data}" '
-                f'alt="{html.escape(alt)}">')
+        return f'<img class="widget-picture" src="data:image/{kind};base64,{data}" alt="{html.escape(alt)}">'
     return ""  # buttons, sliders, text boxes, outputs: their settings are in the note, not faked
 
 
@@ -239,10 +262,18 @@ def widget_html(nb, view: dict, say, launch_url: str, pictures_only: bool = Fals
     alt = say("site.widget_alt", settings="; ".join(settings) if settings else say("site.widget_alt_start"))
     figures: list[str] = []
     body = _snapshot(models, root, alt, figures, pictures_only)
-    shown = (f'<p class="widget-settings">{html.escape(say("site.widget_settings"))} '
-             f'{html.escape("; ".join(settings))}</p>') if settings else ""
-    note = (f'<p class="widget-note">{html.escape(say("site.widget_note"))} '
-            f'<a href="{html.escape(launch_url)}">{html.escape(say("site.widget_launch"))}</a></p>')
+    shown = (
+        (
+            f'<p class="widget-settings">{html.escape(say("site.widget_settings"))} '
+            f"{html.escape('; '.join(settings))}</p>"
+        )
+        if settings
+        else ""
+    )
+    note = (
+        f'<p class="widget-note">{html.escape(say("site.widget_note"))} '
+        f'<a href="{html.escape(launch_url)}">{html.escape(say("site.widget_launch"))}</a></p>'
+    )
     return f'<div class="stored-widget">{note}{shown}<div class="widget-body">{body}</div></div>'
 
 
@@ -252,8 +283,10 @@ def explorer_html(code: str) -> str:
 
     payload = json.dumps(explorer.page_payload(language=code), ensure_ascii=False)
     payload = payload.replace("</", "<\\/")  # never ends the script element early
-    return (f'<div class="live-explorer" data-module="explorer/standalone.js">'
-            f'<script type="application/json" class="explorer-payload">{payload}</script></div>')
+    return (
+        f'<div class="live-explorer" data-module="explorer/standalone.js">'
+        f'<script type="application/json" class="explorer-payload">{payload}</script></div>'
+    )
 
 
 def is_explorer(view_output: dict) -> bool:
@@ -261,6 +294,7 @@ def is_explorer(view_output: dict) -> bool:
 
 
 # ---- staging -------------------------------------------------------------------------------------
+
 
 def binder_url(notebook: str) -> str:
     owner_repo = urlsplit(REPOSITORY).path.strip("/")
@@ -282,7 +316,8 @@ def stage_notebook(path: Path, edition: Edition, pages: dict, live_explorer: boo
         elif "solution" in tags:
             cell.metadata["tags"] = [*tags, "hide-input", "remove-output"]
             cell.metadata.setdefault("mystnb", {}).update(
-                {"code_prompt_show": say("solution.show"), "code_prompt_hide": say("solution.hide")})
+                {"code_prompt_show": say("solution.show"), "code_prompt_hide": say("solution.hide")}
+            )
             cell.metadata.get("jupyter", {}).pop("source_hidden", None)
         elif cell.cell_type == "code":
             outputs = []
@@ -293,17 +328,20 @@ def stage_notebook(path: Path, edition: Edition, pages: dict, live_explorer: boo
                         markup = explorer_html(edition.code)
                         explorer_pages = True
                     else:
-                        markup = widget_html(nb, data[WIDGET_VIEW], say, binder_url(source),
-                                             pictures_only=is_explorer(output))
+                        markup = widget_html(
+                            nb, data[WIDGET_VIEW], say, binder_url(source), pictures_only=is_explorer(output)
+                        )
                     outputs.append(nbformat.v4.new_output("display_data", data={"text/html": markup}))
                 else:
                     outputs.append(output)
             cell.outputs = outputs
             if any("image/png" in o.get("data", {}) for o in outputs):
-                following = next((c for c in nb.cells[index + 1:] if c.cell_type == "markdown"), None)
+                following = next((c for c in nb.cells[index + 1 :] if c.cell_type == "markdown"), None)
                 if following is None or not CAPTION.match(following.source):
-                    raise SystemExit(f"{source}, cell {index + 1}: a figure without a **Figure.** "
-                                     "caption after it (the caption is its text alternative)")
+                    raise SystemExit(
+                        f"{source}, cell {index + 1}: a figure without a **Figure.** "
+                        "caption after it (the caption is its text alternative)"
+                    )
                 cell.metadata.setdefault("mystnb", {})["image"] = {"alt": plain(following.source)}
         cells.append(cell)
     nb.cells = cells
@@ -341,8 +379,12 @@ def stage(edition: Edition, live_explorer: bool) -> dict:
         nbformat.write(nb, folder / staged)
         shutil.copy2(path, downloads / path.name)
         docname = f"notebooks/{path.stem}"
-        info["pages"][docname] = {"source": source, "twin": twin.get(staged), "notebook": source,
-                                  "download": f"downloads/{path.name}"}
+        info["pages"][docname] = {
+            "source": source,
+            "twin": twin.get(staged),
+            "notebook": source,
+            "download": f"downloads/{path.name}",
+        }
         if live:
             info["explorer"].append(docname)
     static = folder / "_static_generated"
@@ -354,8 +396,11 @@ def stage(edition: Edition, live_explorer: bool) -> dict:
         dst.parent.mkdir(parents=True, exist_ok=True)
         (shutil.copytree if src.is_dir() else shutil.copy2)(src, dst)
     if live_explorer:
-        shutil.copytree(EXPLORER_JS, static / "explorer",
-                        ignore=lambda _dir, names: [n for n in names if not n.endswith((".js", ".json"))])
+        shutil.copytree(
+            EXPLORER_JS,
+            static / "explorer",
+            ignore=lambda _dir, names: [n for n in names if not n.endswith((".js", ".json"))],
+        )
     (folder / "_site.json").write_text(json.dumps(info, indent=1, ensure_ascii=False), encoding="utf-8")
     return info
 
@@ -378,9 +423,22 @@ def build(jobs_parallel: bool = True) -> int:
     for edition in EDITIONS.values():
         env = dict(os.environ, SELFATTN_SITE_EDITION=edition.code, SELFATTN_SITE_STAGE=str(STAGE / edition.code))
         # Sphinx writes beside its output folder (myst-nb's jupyter_execute/): one work folder each
-        command = [sys.executable, "-m", "sphinx", "-W", "--keep-going", "-q", "-b", "html", "-c", str(SITE),
-                   "-d", str(WORK / edition.code / "doctrees"), str(STAGE / edition.code),
-                   str(WORK / edition.code / "html")]
+        command = [
+            sys.executable,
+            "-m",
+            "sphinx",
+            "-W",
+            "--keep-going",
+            "-q",
+            "-b",
+            "html",
+            "-c",
+            str(SITE),
+            "-d",
+            str(WORK / edition.code / "doctrees"),
+            str(STAGE / edition.code),
+            str(WORK / edition.code / "html"),
+        ]
         processes.append(subprocess.Popen(command, env=env))
         if not jobs_parallel:
             processes[-1].wait()
@@ -390,8 +448,11 @@ def build(jobs_parallel: bool = True) -> int:
     for edition in EDITIONS.values():
         # not what a page loads: source maps (for a browser's developer tools) and the theme's
         # translation catalogues (used at build time)
-        shutil.copytree(WORK / edition.code / "html", OUT / edition.code,
-                        ignore=shutil.ignore_patterns("*.map", "locales", ".buildinfo*", ".doctrees"))
+        shutil.copytree(
+            WORK / edition.code / "html",
+            OUT / edition.code,
+            ignore=shutil.ignore_patterns("*.map", "locales", ".buildinfo*", ".doctrees"),
+        )
         # pydata-sphinx-theme's theme.css is one `@import "../basic.css"`, which chromium resolved
         # against the page instead of the stylesheet (a 404 on every page): the rules themselves
         # (basic.css has no url() to move)
@@ -399,17 +460,25 @@ def build(jobs_parallel: bool = True) -> int:
         basic = OUT / edition.code / "_static" / "basic.css"
         if theme.exists() and '@import "../basic.css";' in theme.read_text(encoding="utf-8"):
             assert "url(" not in basic.read_text(encoding="utf-8")
-            theme.write_text(theme.read_text(encoding="utf-8").replace(
-                '@import "../basic.css";', basic.read_text(encoding="utf-8")), encoding="utf-8")
-    (OUT / "index.html").write_text(ROOT_PAGE.format(
-        title=html.escape(strings.text("site.title", "en")),
-        en=html.escape(strings.text("site.edition_name", "en")),
-        pt=html.escape(strings.text("site.edition_name", "pt"))), encoding="utf-8")
+            theme.write_text(
+                theme.read_text(encoding="utf-8").replace('@import "../basic.css";', basic.read_text(encoding="utf-8")),
+                encoding="utf-8",
+            )
+    (OUT / "index.html").write_text(
+        ROOT_PAGE.format(
+            title=html.escape(strings.text("site.title", "en")),
+            en=html.escape(strings.text("site.edition_name", "en")),
+            pt=html.escape(strings.text("site.edition_name", "pt")),
+        ),
+        encoding="utf-8",
+    )
     (OUT / ".nojekyll").write_text("")  # GitHub Pages: serve _static/ as it is
     size = sum(p.stat().st_size for p in OUT.rglob("*") if p.is_file())
     pages = len(list(OUT.rglob("*.html")))
-    print(f"site: {'built' if status == 0 else 'FAILED'} in {time.perf_counter() - started:.1f} s, "
-          f"{pages} HTML files, {size / 1e6:.1f} MB, explorer {'live' if live else 'stored picture'}: {OUT}")
+    print(
+        f"site: {'built' if status == 0 else 'FAILED'} in {time.perf_counter() - started:.1f} s, "
+        f"{pages} HTML files, {size / 1e6:.1f} MB, explorer {'live' if live else 'stored picture'}: {OUT}"
+    )
     return status
 
 

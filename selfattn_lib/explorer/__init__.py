@@ -5,13 +5,13 @@ standalone.js mounts them on a plain HTML page without Jupyter).
 
     from selfattn_lib.explorer import AttentionExplorer, page_payload
 """
+
 from __future__ import annotations
 
 from .payload import PANELS, page_payload
 from .state import ExplorerState, InputError, validate
 
-__all__ = ["AttentionExplorer", "ExplorerState", "InputError", "validate", "page_payload", "PANELS",
-           "MODULE_FILES"]
+__all__ = ["AttentionExplorer", "ExplorerState", "InputError", "validate", "page_payload", "PANELS", "MODULE_FILES"]
 
 # The files a plain page serves beside its HTML (tools/explorer_page.py copies them).
 MODULE_FILES = ("explorer.js", "steps.js", "standalone.js", "explorer.css", "share.js", "export.js")
@@ -20,5 +20,6 @@ MODULE_FILES = ("explorer.js", "steps.js", "standalone.js", "explorer.css", "sha
 def __getattr__(name):
     if name == "AttentionExplorer":  # anywidget/ipywidgets only when a widget is wanted
         from .widget import AttentionExplorer
+
         return AttentionExplorer
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -28,6 +28,7 @@ A decoded link becomes the same dict a JSON file parses to, and goes through the
 (`ExplorerState.from_data`, then `validate`). Anything refused raises `InputError` whose message
 says why in the learner's language; `open_link` then gives the chapter's example with that message.
 """
+
 from __future__ import annotations
 
 import base64
@@ -40,21 +41,42 @@ from decimal import Decimal
 from pathlib import Path
 
 from ..example import chapter_example
-from .state import (CONFIG_FORMAT, MAX_DIM, MAX_HEADS, MAX_LABEL, MAX_TOKENS, MATRICES, ExplorerState,
-                    InputError, validate)
+from .state import (
+    CONFIG_FORMAT,
+    MATRICES,
+    MAX_DIM,
+    MAX_HEADS,
+    MAX_LABEL,
+    MAX_TOKENS,
+    ExplorerState,
+    InputError,
+    validate,
+)
 
-__all__ = ["SHARE", "LINK_VERSION", "MAX_LINK", "LONG_LINK", "site_url", "explorer_url", "encode_state",
-           "state_link", "decode_link", "state_from_link", "open_link", "number_text"]
+__all__ = [
+    "SHARE",
+    "LINK_VERSION",
+    "MAX_LINK",
+    "LONG_LINK",
+    "site_url",
+    "explorer_url",
+    "encode_state",
+    "state_link",
+    "decode_link",
+    "state_from_link",
+    "open_link",
+    "number_text",
+]
 
 SHARE = json.loads(Path(__file__).with_name("share.json").read_text(encoding="utf-8"))
 LINK_VERSION = SHARE["link_version"]
 LINK_KEY = SHARE["link_key"]
-MAX_LINK = SHARE["max_link"]    # characters: refused before any decoding (every valid state fits)
+MAX_LINK = SHARE["max_link"]  # characters: refused before any decoding (every valid state fits)
 LONG_LINK = SHARE["long_link"]  # characters: longer links work, but mail and chat programs may cut them
 
-_SYMBOLS = "0123456789.-e"      # 4-bit codes 0..12; 15 ends a number
+_SYMBOLS = "0123456789.-e"  # 4-bit codes 0..12; 15 ends a number
 _END = 15
-_MAX_NUMBER_SYMBOLS = 32        # the longest float64 text is 24 symbols ("-12345678901234567e-324")
+_MAX_NUMBER_SYMBOLS = 32  # the longest float64 text is 24 symbols ("-12345678901234567e-324")
 _NUMBER = re.compile(r"-?(?:\d+|\d*\.\d+)(?:e-?\d+)?")
 _PAYLOAD = re.compile(r"[A-Za-z0-9_-]*")
 _HEADER = 7
@@ -71,6 +93,7 @@ def explorer_url(language: str = "en") -> str:
 
 
 # --- numbers ---------------------------------------------------------------------------------------
+
 
 def number_text(x: float) -> str:
     """The shortest text that reads back as exactly `x` (fixed or exponent, whichever is shorter)."""
@@ -91,7 +114,7 @@ def _shortest(digits: str, exponent: int) -> str:
     if exponent >= 0:
         fixed = digits + "0" * exponent
     elif len(digits) > -exponent:
-        fixed = digits[: len(digits) + exponent] + "." + digits[len(digits) + exponent:]
+        fixed = digits[: len(digits) + exponent] + "." + digits[len(digits) + exponent :]
     else:
         fixed = "." + "0" * (-exponent - len(digits)) + digits
     scientific = f"{digits}e{exponent}"
@@ -99,6 +122,7 @@ def _shortest(digits: str, exponent: int) -> str:
 
 
 # --- writing ---------------------------------------------------------------------------------------
+
 
 def encode_state(state: ExplorerState) -> str:
     """The payload of `state`'s link (base64url, no padding). The parts in use are kept, as in
@@ -130,6 +154,7 @@ def state_link(state: ExplorerState, language: str = "en", base: str | None = No
 
 # --- reading ---------------------------------------------------------------------------------------
 
+
 def _damaged(why: str, **values) -> InputError:
     return InputError("link_damaged", why=InputError(why, **values))
 
@@ -142,7 +167,7 @@ def _payload_of(link: str) -> str:
     elif "://" in link:
         raise InputError("link_no_state")
     if link.startswith(LINK_KEY + "="):
-        link = link[len(LINK_KEY) + 1:]
+        link = link[len(LINK_KEY) + 1 :]
     if not link:
         raise InputError("link_no_state")
     return link
@@ -183,7 +208,7 @@ def _read(body: bytes) -> dict:
     tokens = []
     for _ in range(n):
         size = body[at] if at < len(body) else 0
-        raw = body[at + 1: at + 1 + size]
+        raw = body[at + 1 : at + 1 + size]
         if not size or size > 4 * MAX_LABEL or len(raw) != size:
             raise _damaged("link_why_labels")
         try:
@@ -191,12 +216,17 @@ def _read(body: bytes) -> dict:
         except UnicodeDecodeError:
             raise _damaged("link_why_labels") from None
         at += 1 + size
-    shapes = {"X": (n, d_model), "W_q": (d_model, d_k), "W_k": (d_model, d_k), "W_v": (d_model, d_v),
-              "W_o": (d_v, d_model)}
+    shapes = {
+        "X": (n, d_model),
+        "W_q": (d_model, d_k),
+        "W_k": (d_model, d_k),
+        "W_v": (d_model, d_v),
+        "W_o": (d_v, d_model),
+    }
     symbols = [s for byte in body[at:] for s in (byte >> 4, byte & 15)]
     numbers, word, used = [], [], 0
     wanted = sum(rows * cols for rows, cols in shapes.values())
-    for used, symbol in enumerate(symbols, start=1):
+    for used, symbol in enumerate(symbols, start=1):  # noqa: B007 - `used` counts what was read, for after the loop
         if symbol == _END:
             text_ = "".join(word)
             if not _NUMBER.fullmatch(text_):
@@ -214,10 +244,15 @@ def _read(body: bytes) -> dict:
         raise _damaged("link_why_numbers")
     data = {"format": CONFIG_FORMAT, "version": 1, "tokens": tokens}
     for name, (rows, cols) in shapes.items():
-        taken, numbers = numbers[: rows * cols], numbers[rows * cols:]
-        data[name] = [taken[r * cols:(r + 1) * cols] for r in range(rows)]
-    data.update(causal=bool(flags & 1), scaled=bool(flags & 2), positions=bool(flags & 4),
-                n_heads=(flags >> 3 & 3) + 1, focus=focus)
+        taken, numbers = numbers[: rows * cols], numbers[rows * cols :]
+        data[name] = [taken[r * cols : (r + 1) * cols] for r in range(rows)]
+    data.update(
+        causal=bool(flags & 1),
+        scaled=bool(flags & 2),
+        positions=bool(flags & 4),
+        n_heads=(flags >> 3 & 3) + 1,
+        focus=focus,
+    )
     assert data["n_heads"] <= MAX_HEADS
     return data
 

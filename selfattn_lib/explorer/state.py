@@ -16,6 +16,7 @@ Nothing a learner typed is lost: each matrix keeps a *store* as large as it has 
 the sizes say how much of it is in use. Shrinking d_model and growing it back, or removing a
 token and adding it back, shows the learner's own numbers and label again.
 """
+
 from __future__ import annotations
 
 import json
@@ -32,19 +33,38 @@ from ..multihead import MultiHeadResult, multi_head_attention
 from ..positions import positional_encoding
 from ..strings import DEFAULT_LANGUAGE, text
 
-__all__ = ["ExplorerState", "InputError", "validate", "parse_number", "parse_matrix",
-           "MAX_TOKENS", "MAX_DIM", "MAX_LABEL", "MAX_NUMBER_TEXT", "MAX_PASTE", "MAX_JSON",
-           "MAX_MAGNITUDE", "EDITORS", "MATRICES", "CONFIG_FORMAT", "MAX_HEADS", "compute", "RULES",
-           "check_label", "number_text", "exact_text"]
+__all__ = [
+    "ExplorerState",
+    "InputError",
+    "validate",
+    "parse_number",
+    "parse_matrix",
+    "MAX_TOKENS",
+    "MAX_DIM",
+    "MAX_LABEL",
+    "MAX_NUMBER_TEXT",
+    "MAX_PASTE",
+    "MAX_JSON",
+    "MAX_MAGNITUDE",
+    "EDITORS",
+    "MATRICES",
+    "CONFIG_FORMAT",
+    "MAX_HEADS",
+    "compute",
+    "RULES",
+    "check_label",
+    "number_text",
+    "exact_text",
+]
 
 # The limits live in rules.json, which the page's module reads too (one author for each).
 RULES = json.loads(Path(__file__).with_name("rules.json").read_text(encoding="utf-8"))
-MAX_TOKENS = RULES["max_tokens"]            # a real sentence fits
-MAX_DIM = RULES["max_dim"]                  # d_model, d_k, d_v
-MAX_LABEL = RULES["max_label"]              # characters of a token label
+MAX_TOKENS = RULES["max_tokens"]  # a real sentence fits
+MAX_DIM = RULES["max_dim"]  # d_model, d_k, d_v
+MAX_LABEL = RULES["max_label"]  # characters of a token label
 MAX_NUMBER_TEXT = RULES["max_number_text"]  # characters typed into one number box
-MAX_PASTE = RULES["max_paste"]              # characters of a pasted matrix (16 x 10 need < 4,000)
-MAX_JSON = RULES["max_json"]                # characters of a configuration (the largest < 30,000)
+MAX_PASTE = RULES["max_paste"]  # characters of a pasted matrix (16 x 10 need < 4,000)
+MAX_JSON = RULES["max_json"]  # characters of a configuration (the largest < 30,000)
 # Every number the explorer shows (inputs, Q, K, V, scores, outputs) stays within +-1e12, so the
 # tables stay readable and the colour scales are far from float64 overflow.
 MAX_MAGNITUDE = float(RULES["max_magnitude"])
@@ -53,8 +73,13 @@ MATRICES = EDITORS + ("W_o",)  # W_o: used only with several heads, kept (and sa
 MAX_HEADS = RULES["max_heads"]  # one weights heatmap per head: 4 fit side by side
 CONFIG_FORMAT = "selfattn_lib.AttentionExplorer"
 # which size gives a matrix its rows and columns
-_SHAPE_OF = {"X": ("n", "d_model"), "W_q": ("d_model", "d_k"), "W_k": ("d_model", "d_k"),
-             "W_v": ("d_model", "d_v"), "W_o": ("d_v", "d_model")}
+_SHAPE_OF = {
+    "X": ("n", "d_model"),
+    "W_q": ("d_model", "d_k"),
+    "W_k": ("d_model", "d_k"),
+    "W_v": ("d_model", "d_v"),
+    "W_o": ("d_v", "d_model"),
+}
 
 
 class InputError(ValueError):
@@ -67,8 +92,9 @@ class InputError(ValueError):
     def message(self, language: str) -> str:
         # a value that is itself a translatable error (the library's LearnerError) is shown in
         # `language` too: the one place the core's messages are translated for the explorer
-        values = {name: value.message(language) if hasattr(value, "message") else value
-                  for name, value in self.values.items()}
+        values = {
+            name: value.message(language) if hasattr(value, "message") else value for name, value in self.values.items()
+        }
         return text(self.key, language, **values)
 
 
@@ -91,8 +117,7 @@ def _read(cell: str, language: str) -> float | None:
     return None
 
 
-def parse_number(value: str, row: int = 1, col: int = 1, old: str = "",
-                 language: str = DEFAULT_LANGUAGE) -> float:
+def parse_number(value: str, row: int = 1, col: int = 1, old: str = "", language: str = DEFAULT_LANGUAGE) -> float:
     """A finite float from text such as '-0.25' or '1e-3' ('0,5' too when language is 'pt'),
     else InputError. Never evaluates anything."""
     if not isinstance(value, str):
@@ -188,6 +213,7 @@ def number_text(value: float, language: str = DEFAULT_LANGUAGE) -> str:
 
 # --- the state -------------------------------------------------------------------------------------
 
+
 def _frozen(M) -> np.ndarray:
     M = np.array(M, dtype=float)  # a copy, owned by the state
     M.setflags(write=False)
@@ -199,8 +225,8 @@ class ExplorerState:
     """Everything the explorer shows, as data. `store` and `labels` may be larger than the
     sizes in use (what was there before a shrink); `X`, `W_q`, ... are the parts in use."""
 
-    labels: tuple           # token labels, at least n of them
-    store: dict             # name -> float array, at least as large as the sizes in use
+    labels: tuple  # token labels, at least n of them
+    store: dict  # name -> float array, at least as large as the sizes in use
     n: int
     d_model: int
     d_k: int
@@ -213,16 +239,27 @@ class ExplorerState:
     _cache: dict = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
-    def of(cls, tokens, X, W_q, W_k, W_v, causal=True, scaled=True, focus=None, W_o=None,
-           n_heads=1, positions=False) -> "ExplorerState":
+    def of(
+        cls, tokens, X, W_q, W_k, W_v, causal=True, scaled=True, focus=None, W_o=None, n_heads=1, positions=False
+    ) -> ExplorerState:
         """A state holding exactly these (not checked: see `validate`). Without W_o: the
         identity (d_v x d_model, ones on the diagonal), so concat @ W_o starts as the concat."""
         X, W_q, W_k, W_v = (_frozen(M) for M in (X, W_q, W_k, W_v))
         W_o = _frozen(np.eye(W_v.shape[1], X.shape[1]) if W_o is None else W_o)
         n = X.shape[0]
-        return cls(tuple(str(t) for t in tokens), {"X": X, "W_q": W_q, "W_k": W_k, "W_v": W_v, "W_o": W_o},
-                   n, X.shape[1], W_q.shape[1], W_v.shape[1], causal, scaled,
-                   n - 1 if focus is None else focus, n_heads, positions)
+        return cls(
+            tuple(str(t) for t in tokens),
+            {"X": X, "W_q": W_q, "W_k": W_k, "W_v": W_v, "W_o": W_o},
+            n,
+            X.shape[1],
+            W_q.shape[1],
+            W_v.shape[1],
+            causal,
+            scaled,
+            n - 1 if focus is None else focus,
+            n_heads,
+            positions,
+        )
 
     # the parts in use
     def matrix(self, name: str) -> np.ndarray:
@@ -258,53 +295,67 @@ class ExplorerState:
     def __eq__(self, other) -> bool:
         if not isinstance(other, ExplorerState):
             return NotImplemented
-        return (self.labels == other.labels and self.sizes() == other.sizes()
-                and (self.causal, self.scaled, self.focus) == (other.causal, other.scaled, other.focus)
-                and (self.n_heads, self.positions) == (other.n_heads, other.positions)
-                and all(self.store[k].shape == other.store[k].shape and np.array_equal(self.store[k], other.store[k])
-                        for k in MATRICES))
+        return (
+            self.labels == other.labels
+            and self.sizes() == other.sizes()
+            and (self.causal, self.scaled, self.focus) == (other.causal, other.scaled, other.focus)
+            and (self.n_heads, self.positions) == (other.n_heads, other.positions)
+            and all(
+                self.store[k].shape == other.store[k].shape and np.array_equal(self.store[k], other.store[k])
+                for k in MATRICES
+            )
+        )
 
     def sizes(self) -> tuple[int, int, int, int]:
         return self.n, self.d_model, self.d_k, self.d_v
 
     # --- proposed changes (nothing is checked here; `validate` does that) ---
-    def with_matrix(self, name: str, M) -> "ExplorerState":
+    def with_matrix(self, name: str, M) -> ExplorerState:
         """`name`'s part in use replaced by M (same shape), the rest of its store kept."""
         M = np.asarray(M, dtype=float)
         if M.shape != self.matrix(name).shape:
-            raise InputError("paste_shape_plain", rows=self.matrix(name).shape[0],
-                             cols=self.matrix(name).shape[1], got_rows=M.shape[0], got_cols=M.shape[1])
+            raise InputError(
+                "paste_shape_plain",
+                rows=self.matrix(name).shape[0],
+                cols=self.matrix(name).shape[1],
+                got_rows=M.shape[0],
+                got_cols=M.shape[1],
+            )
         store = np.array(self.store[name])
         store[: M.shape[0], : M.shape[1]] = M
         return replace(self, store={**self.store, name: _frozen(store)}, _cache={})
 
-    def with_cell(self, name: str, row: int, col: int, value: float) -> "ExplorerState":
+    def with_cell(self, name: str, row: int, col: int, value: float) -> ExplorerState:
         M = np.array(self.matrix(name))
         M[row, col] = value
         return self.with_matrix(name, M)
 
-    def with_label(self, row: int, label: str) -> "ExplorerState":
+    def with_label(self, row: int, label: str) -> ExplorerState:
         labels = list(self.labels)
         labels[row] = label
         return replace(self, labels=tuple(labels), _cache={})
 
-    def with_flags(self, causal=None, scaled=None) -> "ExplorerState":
-        return replace(self, causal=self.causal if causal is None else causal,
-                       scaled=self.scaled if scaled is None else scaled, _cache={})
+    def with_flags(self, causal=None, scaled=None) -> ExplorerState:
+        return replace(
+            self,
+            causal=self.causal if causal is None else causal,
+            scaled=self.scaled if scaled is None else scaled,
+            _cache={},
+        )
 
-    def with_focus(self, focus) -> "ExplorerState":
+    def with_focus(self, focus) -> ExplorerState:
         return replace(self, focus=focus, _cache={})
 
-    def with_heads(self, n_heads) -> "ExplorerState":
+    def with_heads(self, n_heads) -> ExplorerState:
         """Another number of heads; out of range: InputError saying what was kept."""
         if isinstance(n_heads, bool) or not isinstance(n_heads, (int, np.integer)) or not 1 <= n_heads <= MAX_HEADS:
             raise InputError("explorer_heads_range", limit=MAX_HEADS, value=_short(repr(n_heads)), kept=self.n_heads)
         return replace(self, n_heads=int(n_heads), _cache={})
 
-    def with_positions(self, positions) -> "ExplorerState":
+    def with_positions(self, positions) -> ExplorerState:
         return replace(self, positions=positions, _cache={})
 
-    def with_sizes(self, n, d_model, d_k, d_v, new_entries, new_label=None) -> "ExplorerState":
+    def with_sizes(self, n, d_model, d_k, d_v, new_entries, new_label=None) -> ExplorerState:
         """Other sizes; entries never seen before come from `new_entries(name, shape)`, the
         ones in the store come back as they were. A new token gets its old label if it had
         one, else `new_label(index)`."""
@@ -325,25 +376,40 @@ class ExplorerState:
         labels = list(self.labels)
         while len(labels) < n:
             labels.append(new_label(len(labels)) if new_label else text("new_token", index=len(labels) + 1))
-        return replace(self, labels=tuple(labels), store=store, n=n, d_model=d_model, d_k=d_k, d_v=d_v,
-                       focus=min(self.focus, n - 1) if isinstance(self.focus, int) else self.focus,
-                       _cache={})
+        return replace(
+            self,
+            labels=tuple(labels),
+            store=store,
+            n=n,
+            d_model=d_model,
+            d_k=d_k,
+            d_v=d_v,
+            focus=min(self.focus, n - 1) if isinstance(self.focus, int) else self.focus,
+            _cache={},
+        )
 
     # --- saving ---
     def to_json(self) -> str:
         """The configuration in use (tokens, matrices, flags, focus) as JSON text."""
-        parts = [f' "format": {json.dumps(CONFIG_FORMAT)}', ' "version": 1',
-                 f' "tokens": {json.dumps(self.tokens, ensure_ascii=False)}']
+        parts = [
+            f' "format": {json.dumps(CONFIG_FORMAT)}',
+            ' "version": 1',
+            f' "tokens": {json.dumps(self.tokens, ensure_ascii=False)}',
+        ]
         for name in MATRICES:
             rows = ",\n".join(f"  {json.dumps(row)}" for row in self.matrix(name).tolist())
             parts.append(f' "{name}": [\n{rows}\n ]')
-        parts += [f' "causal": {json.dumps(bool(self.causal))}', f' "scaled": {json.dumps(bool(self.scaled))}',
-                  f' "focus": {int(self.focus)}', f' "n_heads": {int(self.n_heads)}',
-                  f' "positions": {json.dumps(bool(self.positions))}']
+        parts += [
+            f' "causal": {json.dumps(bool(self.causal))}',
+            f' "scaled": {json.dumps(bool(self.scaled))}',
+            f' "focus": {int(self.focus)}',
+            f' "n_heads": {int(self.n_heads)}',
+            f' "positions": {json.dumps(bool(self.positions))}',
+        ]
         return "{\n" + ",\n".join(parts) + "\n}\n"
 
     @classmethod
-    def from_json(cls, config_text) -> "ExplorerState":
+    def from_json(cls, config_text) -> ExplorerState:
         """A state from `to_json` text; InputError for anything else (size checked first)."""
         if isinstance(config_text, (bytes, bytearray, memoryview)):
             if len(config_text) > MAX_JSON:
@@ -371,15 +437,25 @@ class ExplorerState:
     # --- the page's copy (selfattn_lib.explorer.widget: the one synced trait) ---
     def to_page(self) -> dict:
         """Everything, store included (what a shrink keeps), as JSON-able data for the page."""
-        return {"labels": list(self.labels), "store": {k: self.store[k].tolist() for k in MATRICES},
-                "n": self.n, "d_model": self.d_model, "d_k": self.d_k, "d_v": self.d_v,
-                "causal": bool(self.causal), "scaled": bool(self.scaled), "focus": int(self.focus),
-                "n_heads": int(self.n_heads), "positions": bool(self.positions)}
+        return {
+            "labels": list(self.labels),
+            "store": {k: self.store[k].tolist() for k in MATRICES},
+            "n": self.n,
+            "d_model": self.d_model,
+            "d_k": self.d_k,
+            "d_v": self.d_v,
+            "causal": bool(self.causal),
+            "scaled": bool(self.scaled),
+            "focus": int(self.focus),
+            "n_heads": int(self.n_heads),
+            "positions": bool(self.positions),
+        }
 
     @classmethod
-    def from_page(cls, data) -> "ExplorerState":
+    def from_page(cls, data) -> ExplorerState:
         """A state the page proposes (`to_page`'s form); every field's type and size checked
         before any work, nothing applied yet (`validate` decides)."""
+
         def bad(key="config_not_object", **values):
             return InputError("bad_config", error=InputError(key, **values))  # said in the learner's language
 
@@ -394,8 +470,11 @@ class ExplorerState:
         for name in ("n", "d_model", "d_k", "d_v"):
             _check_size(name, sizes[name])
         labels = data.get("labels")
-        if (not isinstance(labels, list) or not sizes["n"] <= len(labels) <= MAX_TOKENS
-                or not all(isinstance(t, str) and len(t) <= 100 * MAX_LABEL for t in labels)):  # bounded; validate says why
+        if (
+            not isinstance(labels, list)
+            or not sizes["n"] <= len(labels) <= MAX_TOKENS
+            or not all(isinstance(t, str) and len(t) <= 100 * MAX_LABEL for t in labels)
+        ):  # bounded; validate says why
             raise bad("config_tokens")
         store = {}
         for name in MATRICES:
@@ -407,12 +486,24 @@ class ExplorerState:
         flags = [data.get(k) for k in ("causal", "scaled", "positions")]
         if not all(isinstance(f, bool) for f in flags):
             raise bad("config_flags")
-        return cls(tuple(labels), store, sizes["n"], sizes["d_model"], sizes["d_k"], sizes["d_v"],
-                   flags[0], flags[1], sizes["focus"], sizes["n_heads"], flags[2])
+        return cls(
+            tuple(labels),
+            store,
+            sizes["n"],
+            sizes["d_model"],
+            sizes["d_k"],
+            sizes["d_v"],
+            flags[0],
+            flags[1],
+            sizes["focus"],
+            sizes["n_heads"],
+            flags[2],
+        )
 
     @classmethod
-    def from_data(cls, data) -> "ExplorerState":
+    def from_data(cls, data) -> ExplorerState:
         """A state from parsed JSON (dict); every field's type checked, nothing applied yet."""
+
         def bad(key, **values):
             return InputError("bad_config", error=InputError(key, **values))  # said in the learner's language
 
@@ -428,8 +519,7 @@ class ExplorerState:
             raise bad("config_tokens")
         if len(tokens) > MAX_TOKENS:
             raise bad("too_many_tokens", limit=MAX_TOKENS)
-        if any(len(t) > MAX_LABEL or any(ord(ch) < 32 or unicodedata.category(ch) == "Cf" for ch in t)
-               for t in tokens):
+        if any(len(t) > MAX_LABEL or any(ord(ch) < 32 or unicodedata.category(ch) == "Cf" for ch in t) for t in tokens):
             raise bad("config_token_long", limit=MAX_LABEL)
         matrices = {name: _matrix_from_json(data[name], name) for name in EDITORS}
         # Files saved before heads and positions existed have none of these three: one head,
@@ -459,8 +549,16 @@ class ExplorerState:
         d_v = matrices["W_v"].shape[1]
         if W_o is not None and W_o.shape != (d_v, d_model):
             raise bad("config_W_o_shape", rows=d_v, cols=d_model, got_rows=W_o.shape[0], got_cols=W_o.shape[1])
-        return cls.of([t.strip() for t in tokens], **matrices, causal=causal, scaled=scaled, focus=focus,
-                      W_o=W_o, n_heads=n_heads, positions=positions)
+        return cls.of(
+            [t.strip() for t in tokens],
+            **matrices,
+            causal=causal,
+            scaled=scaled,
+            focus=focus,
+            W_o=W_o,
+            n_heads=n_heads,
+            positions=positions,
+        )
 
 
 # Python turns at most 4,300 digits into an int (sys.get_int_max_str_digits) and json.loads would
@@ -494,6 +592,7 @@ def _matrix_from_json(value, name: str, bounded: bool = True) -> np.ndarray:
     """A list of equal rows of JSON numbers (not true/false), at most MAX_TOKENS x MAX_DIM; with
     `bounded`, none beyond ±MAX_MAGNITUDE (a file is refused whole; the page's own copy is left to
     `validate`, whose message names the row and column of the box the learner typed in)."""
+
     def bad(key, **values):
         return InputError("bad_config", error=InputError(key, name=name, **values))
 
@@ -524,6 +623,7 @@ def _matrix_from_json(value, name: str, bounded: bool = True) -> np.ndarray:
 
 
 # --- validation ------------------------------------------------------------------------------------
+
 
 def _check_size(name, value, state=None) -> None:
     if isinstance(value, bool) or not isinstance(value, int):
@@ -599,8 +699,9 @@ def compute(state: ExplorerState) -> AttentionResult | MultiHeadResult:
     `self_attention` with one head, `multi_head_attention` with several; X + PE with positions."""
     if state.n_heads == 1:
         return self_attention(state.X_in, state.W_q, state.W_k, state.W_v, causal=state.causal, scaled=state.scaled)
-    return multi_head_attention(state.X_in, state.W_q, state.W_k, state.W_v, state.W_o, state.n_heads,
-                                causal=state.causal, scaled=state.scaled)
+    return multi_head_attention(
+        state.X_in, state.W_q, state.W_k, state.W_v, state.W_o, state.n_heads, causal=state.causal, scaled=state.scaled
+    )
 
 
 def _check_magnitude(name: str, M: np.ndarray) -> None:
@@ -608,5 +709,6 @@ def _check_magnitude(name: str, M: np.ndarray) -> None:
     if not finite.all() or np.abs(M).max() > MAX_MAGNITUDE:
         big = np.abs(np.where(finite, M, np.inf))
         r, c = np.unravel_index(int(np.argmax(big)), M.shape)
-        raise InputError("too_large", name=name, value=exact_text(M[r, c]), limit=f"{MAX_MAGNITUDE:.0e}",
-                         row=r + 1, col=c + 1)
+        raise InputError(
+            "too_large", name=name, value=exact_text(M[r, c]), limit=f"{MAX_MAGNITUDE:.0e}", row=r + 1, col=c + 1
+        )

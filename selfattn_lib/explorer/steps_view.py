@@ -5,14 +5,27 @@ a learner's label as markup, so each block becomes a small tree: a node is a str
 is, with textContent) or [tag, [nodes]] with tag one of "sub", "sup", "b". The LaTeX the steps
 write (x_{1}, e^{...}, \\frac, \\sqrt, \\cdot, bmatrix, ...) is spelled with Unicode.
 """
+
 from __future__ import annotations
 
 import re
 
 __all__ = ["page_blocks", "latex_nodes", "text_nodes"]
 
-_SYMBOLS = {"cdot": " · ", "approx": " ≈ ", "le": " ≤ ", "ge": " ≥ ", "alpha": "α", "sum": "Σ",
-            "max": "max", "times": " × ", "ldots": "…", "cdots": "⋯", "quad": "  ", "infty": "∞"}
+_SYMBOLS = {
+    "cdot": " · ",
+    "approx": " ≈ ",
+    "le": " ≤ ",
+    "ge": " ≥ ",
+    "alpha": "α",
+    "sum": "Σ",
+    "max": "max",
+    "times": " × ",
+    "ldots": "…",
+    "cdots": "⋯",
+    "quad": "  ",
+    "infty": "∞",
+}
 _ESCAPED = re.compile(r"\\([\\`*_|\[\]#$<{}])")
 _COMMAND = re.compile(r"\\([A-Za-z]+)")
 _PLAIN = re.compile(r"[^{}\\_^&]+")  # a run of characters the formula shows as they are
@@ -112,8 +125,6 @@ def _latex(s: str, i: int, closing: bool) -> tuple[list, int]:
     return _merge(nodes), i
 
 
-
-
 def text_nodes(source: str, comma: bool = False) -> list:
     """A line of the steps' Markdown: **bold**, $inline math$, and backslash-escaped characters
     (a learner's label: shown as typed, never read as markup)."""
@@ -142,6 +153,11 @@ def page_blocks(rendered, language: str = "en") -> list:
         elif kind in ("text", "heading"):
             blocks.append({"k": kind, "c": text_nodes(block[1], comma)})  # its $math$ and numbers
         else:
-            blocks.append({"k": "table", "head": [text_nodes(h) for h in block[1]],
-                           "rows": [[text_nodes(c, comma) for c in row] for row in block[2]]})
+            blocks.append(
+                {
+                    "k": "table",
+                    "head": [text_nodes(h) for h in block[1]],
+                    "rows": [[text_nodes(c, comma) for c in row] for row in block[2]],
+                }
+            )
     return blocks

@@ -9,6 +9,7 @@ them as steps.py does) and proposes it; here `validate` decides. Accepted: it be
 page gets the state of record back and the kernel's message. One widget model per explorer,
 whatever the learner does.
 """
+
 from __future__ import annotations
 
 import math
@@ -16,7 +17,6 @@ import re
 from pathlib import Path
 
 import anywidget
-import numpy as np
 import traitlets
 
 from .. import plots, steps
@@ -41,7 +41,7 @@ def module_text(name: str = "explorer.js") -> str:
     def inline(match) -> str:
         # a data: URL keeps the text as it is except "%", "#", "?", line breaks and tabs (a URL drops those)
         body = module_text(match.group(2))
-        for char in "%#?\r\n\t\"\\":
+        for char in '%#?\r\n\t"\\':
             body = body.replace(char, f"%{ord(char):02X}")
         return f'{match.group(1)}"data:text/javascript;charset=utf-8,{body}"'
 
@@ -92,10 +92,10 @@ class AttentionExplorer(anywidget.AnyWidget):
     panels = traitlets.List().tag(sync=True)
     editors = traitlets.List().tag(sync=True)
     page_state = traitlets.Dict().tag(sync=True)  # the page's copy of the state (with its revision)
-    refusal = traitlets.Dict().tag(sync=True)    # {"rev", "message"}: the kernel said no
+    refusal = traitlets.Dict().tag(sync=True)  # {"rev", "message"}: the kernel said no
     kernel = traitlets.Bool(True).tag(sync=True)
-    share = traitlets.Dict().tag(sync=True)          # the site's address and link limits (share.json)
-    link = traitlets.Unicode("").tag(sync=True)      # opened by the page itself (a plain page's address)
+    share = traitlets.Dict().tag(sync=True)  # the site's address and link limits (share.json)
+    link = traitlets.Unicode("").tag(sync=True)  # opened by the page itself (a plain page's address)
     link_message = traitlets.Unicode("").tag(sync=True)  # why a link given here was refused
 
     def __init__(self, example=None, panels=None, editors=None, language=DEFAULT_LANGUAGE, link=None):
@@ -175,26 +175,40 @@ class AttentionExplorer(anywidget.AnyWidget):
             if h >= result.n_heads:
                 ax.set_visible(False)
                 continue
-            plots.weights_heatmap(result.heads[h], state.tokens, ax=ax, colorbar=h == result.n_heads - 1,
-                                  title=text("explorer_heads_title", self.language, head=h + 1),
-                                  language=self.language)
+            plots.weights_heatmap(
+                result.heads[h],
+                state.tokens,
+                ax=ax,
+                colorbar=h == result.n_heads - 1,
+                title=text("explorer_heads_title", self.language, head=h + 1),
+                language=self.language,
+            )
         return fig
 
     def __repr__(self) -> str:
         # the text/plain of the stored output (nbval compares it): the state in words, no address
         result, state = self._result, self._state
         mode = steps.mode_label(getattr(result, "heads", (result,))[0], self.language)
-        return text("repr", self.language, n=state.n, tokens=", ".join(plots.short_label(t) for t in state.tokens),
-                    d_model=state.d_model, d_k=state.d_k, d_v=state.d_v, mode=mode,
-                    focus=f"{state.focus + 1} ({plots.short_label(state.tokens[state.focus])})")
+        return text(
+            "repr",
+            self.language,
+            n=state.n,
+            tokens=", ".join(plots.short_label(t) for t in state.tokens),
+            d_model=state.d_model,
+            d_k=state.d_k,
+            d_v=state.d_v,
+            mode=mode,
+            focus=f"{state.focus + 1} ({plots.short_label(state.tokens[state.focus])})",
+        )
 
     # --- the kernel's side of an edit ------------------------------------------------------------
     @staticmethod
     def _state_of(example) -> ExplorerState:
         if isinstance(example, ExplorerState):
             return example
-        return ExplorerState.of([str(t) for t in example.tokens], example.X, example.W_q, example.W_k,
-                                example.W_v, causal=True, scaled=True)
+        return ExplorerState.of(
+            [str(t) for t in example.tokens], example.X, example.W_q, example.W_k, example.W_v, causal=True, scaled=True
+        )
 
     def _show(self, state: ExplorerState) -> None:
         """A state from notebook code: validated (InputError, nothing changed), then sent."""

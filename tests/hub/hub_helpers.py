@@ -10,6 +10,7 @@ machine's user (no system accounts needed), with its own home folder (HOME, the 
 folder, its JupyterLab settings, kernels' working folders). The hub and everything it starts live
 in one temporary folder and are stopped by `Hub.stop`, which also checks that none is left.
 """
+
 from __future__ import annotations
 
 import json
@@ -43,6 +44,7 @@ def hub_missing() -> str | None:
 
 
 # --- processes, read from /proc (no extra package) ----------------------------------------------
+
 
 def _children() -> dict[int, list[int]]:
     children: dict[int, list[int]] = {}
@@ -142,8 +144,7 @@ class TreeWatch:
     def alive(self) -> list[int]:
         """Processes of the tree seen so far that still run (same pid, same start time; a zombie
         waiting for its parent to reap it runs nothing and holds no memory)."""
-        return [pid for pid, started in self.seen.items()
-                if _start_time(pid) == started and _state(pid) != "Z"]
+        return [pid for pid, started in self.seen.items() if _start_time(pid) == started and _state(pid) != "Z"]
 
 
 # --- the hub --------------------------------------------------------------------------------------
@@ -232,18 +233,33 @@ class Hub:
         self.work.mkdir(parents=True, exist_ok=True)
         self._make_homes()
         config = self.work / "jupyterhub_config.py"
-        config.write_text(CONFIG.format(
-            port=self.port, hub_port=self.hub_port, api_port=self.api_port, proxy=str(PROXY),
-            work=str(self.work), password=self.password, homes=str(self.homes),
-            singleuser=str(HUB_VENV / "bin" / "jupyterhub-singleuser"),
-        ))
-        env = {key: value for key, value in os.environ.items()
-               if not key.startswith(("JUPYTER", "VIRTUAL_ENV", "PYTHON", "MPLBACKEND", "CONDA"))}
+        config.write_text(
+            CONFIG.format(
+                port=self.port,
+                hub_port=self.hub_port,
+                api_port=self.api_port,
+                proxy=str(PROXY),
+                work=str(self.work),
+                password=self.password,
+                homes=str(self.homes),
+                singleuser=str(HUB_VENV / "bin" / "jupyterhub-singleuser"),
+            )
+        )
+        env = {
+            key: value
+            for key, value in os.environ.items()
+            if not key.startswith(("JUPYTER", "VIRTUAL_ENV", "PYTHON", "MPLBACKEND", "CONDA"))
+        }
         env["PATH"] = f"{HUB_VENV / 'bin'}{os.pathsep}{env.get('PATH', '')}"
         log = open(self.log_path, "w")
         self.process = subprocess.Popen(
-            [str(HUB_VENV / "bin" / "jupyterhub"), "-f", str(config)], cwd=self.work, env=env,
-            stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL, start_new_session=True,
+            [str(HUB_VENV / "bin" / "jupyterhub"), "-f", str(config)],
+            cwd=self.work,
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
         )
         log.close()
         self.watch = TreeWatch(self.process.pid)
@@ -298,7 +314,7 @@ class Hub:
         time.sleep(0.5)
         self.left_behind = [f"{pid}: {command_line(pid)}" for pid in self.watch.alive()]
 
-    def __enter__(self) -> "Hub":
+    def __enter__(self) -> Hub:
         self.start()
         return self
 

@@ -12,6 +12,7 @@ arrives, their edit stays, and nothing of one student's server is visible to the
 browser request not to 127.0.0.1 is blocked and fails the test. The hub and all it started are
 stopped at the end, and the test fails if any process of its tree is left.
 """
+
 from __future__ import annotations
 
 import json
@@ -20,11 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-import pytest
-
 import browser_helpers as bh
-from say import say
 import hub_helpers as hh
+import pytest
+from say import say
 
 REPO = hh.REPO
 sys.path.insert(0, str(REPO / "tools"))
@@ -44,7 +44,11 @@ EDITED_CELL = 8  # the explorer notebook's last code cell (checked below)
 def git(*args, cwd: Path) -> str:
     return subprocess.run(
         ["git", "-c", "user.name=Teacher", "-c", "user.email=teacher@example.invalid", *args],
-        cwd=cwd, check=True, capture_output=True, text=True, timeout=120,
+        cwd=cwd,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=120,
     ).stdout
 
 
@@ -61,8 +65,12 @@ def ready(pytestconfig):
 def course(tmp_path_factory, ready) -> Path:
     """The teacher's repository: a local clone of this one, its branch called main."""
     where = tmp_path_factory.mktemp("teacher") / TARGET
-    subprocess.run(["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(where)],
-                   check=True, capture_output=True, timeout=300)
+    subprocess.run(
+        ["git", "clone", "--quiet", "--no-hardlinks", str(REPO), str(where)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
     git("checkout", "--quiet", "-B", "main", cwd=where)
     return where
 
@@ -89,6 +97,7 @@ def teacher_changes_a_notebook(course: Path) -> str:
 
 
 # --- one student in the browser ---------------------------------------------------------------------
+
 
 class Student:
     def __init__(self, name: str, browser, hub: hh.Hub):
@@ -127,8 +136,10 @@ class Student:
 
     def open_notebook(self, relative: str) -> None:
         """Open a notebook in the JupyterLab already loaded, as a double click in the file browser."""
-        self.page.evaluate("async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path}); }",
-                           self.lab_path(relative))
+        self.page.evaluate(
+            "async (path) => { await window.jupyterapp.commands.execute('docmanager:open', {path}); }",
+            self.lab_path(relative),
+        )
         self.page.wait_for_function(bh._WAIT_NOTEBOOK, arg=self.lab_path(relative), timeout=60_000)
         self.page.evaluate("async () => { await window.jupyterapp.shell.currentWidget.context.ready; }")
 
@@ -163,8 +174,9 @@ class Student:
 
     def get(self, path: str):
         """A request with this student's cookies, not following redirects."""
-        return self.context.request.get(f"{self.hub.url}/{path.lstrip('/')}", max_redirects=0,
-                                        fail_on_status_code=False)
+        return self.context.request.get(
+            f"{self.hub.url}/{path.lstrip('/')}", max_redirects=0, fail_on_status_code=False
+        )
 
     def close(self) -> None:
         self.context.close()
@@ -180,7 +192,8 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
 
     started = time.perf_counter()
     assert saved_cells(course / EXPLORER)[EDITED_CELL].startswith("same = sa.self_attention("), (
-        "the explorer notebook changed: pick the code cell the students edit again")
+        "the explorer notebook changed: pick the code cell the students edit again"
+    )
     hub = hh.Hub(tmp_path_factory.mktemp("hub"), list(STUDENTS))
     hub.start()
     phases = {"hub started": time.perf_counter() - started}
@@ -189,6 +202,7 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
 
     def phase(name: str) -> None:
         phases[name] = time.perf_counter() - started - sum(phases.values())
+
     students: list[Student] = []
     try:
         link = hub_link(hub.url, repo=str(course), branch="main", notebook=FIRST, target=TARGET)
@@ -258,9 +272,11 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
             # 5. nothing of one student's server is visible to the other
             for student in students:
                 other = next(s for s in students if s is not student)
-                for path in (f"user/{other.name}/api/contents/{TARGET}/{EXPLORER}",
-                             f"user/{other.name}/files/{TARGET}/{EXPLORER}",
-                             f"user/{other.name}/lab/tree/{TARGET}/{EXPLORER}"):
+                for path in (
+                    f"user/{other.name}/api/contents/{TARGET}/{EXPLORER}",
+                    f"user/{other.name}/files/{TARGET}/{EXPLORER}",
+                    f"user/{other.name}/lab/tree/{TARGET}/{EXPLORER}",
+                ):
                     response = student.get(path)
                     body = response.text() if response.status < 300 else ""
                     assert response.status >= 300 and "own note" not in body, (student.name, path, response.status)
@@ -287,11 +303,13 @@ def test_two_students_one_link(tmp_path_factory, course, pytestconfig):
         hub.stop()
     phase("checks, browser and hub stopped")
     seconds = time.perf_counter() - started
-    say(pytestconfig,
+    say(
+        pytestconfig,
         f"hub test took {seconds:.0f} s; RSS of the hub's process tree: hub and proxy alone "
         f"{hub_alone / 2**20:.0f} MiB; peak with two servers running the explorer "
         f"{two_servers_peak / 2**20:.0f} MiB (whole test: {hub.watch.peak_rss / 2**20:.0f} MiB, "
         f"{hub.watch.peak_processes} processes at most)\n  "
-        + "; ".join(f"{name}: {value:.0f} s" for name, value in phases.items()))
+        + "; ".join(f"{name}: {value:.0f} s" for name, value in phases.items()),
+    )
     assert not hub.force_killed, f"the hub did not stop these itself: {hub.force_killed}"
     assert not hub.left_behind, f"processes left behind: {hub.left_behind}"

@@ -1,4 +1,5 @@
 """The hub test's own process check can fail: a process left by a tree is found (issue 17)."""
+
 from __future__ import annotations
 
 import os
