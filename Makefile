@@ -160,12 +160,13 @@ errata: $(STAMP)
 clean:
 	rm -rf $(VENV) $(HUB_VENV) hub/node_modules site/node_modules build/site build/site-src build/site-work
 
-## The course website, both editions, from the stored outputs: build/site/ (README "The course website").
-## HUB=https://hub.example.edu points every page's JupyterHub button at that hub.
+# The website's page scripts, as the lock in site/ names them.
 $(SITE_NPM): site/package.json site/package-lock.json
 	npm ci --prefix site --no-audit --no-fund --loglevel=error
 	@touch $(SITE_NPM)
 
+## The course website, both editions, from the stored outputs: build/site/ (README "The course website").
+## HUB=https://hub.example.edu points every page's JupyterHub button at that hub.
 site: $(STAMP) $(SITE_NPM)
 	$(if $(HUB),SELFATTN_HUB='$(HUB)') $(BIN)/python tools/site.py
 

@@ -458,10 +458,10 @@ def widget_words(state: dict) -> str:
     # the page explorer (anywidget): the words its module shows, and the worked steps it was sent
     # (templates: their {placeholders} and markup are not read, nor the configuration file's
     # field names, which a message about that file quotes as they are written in it)
-    for value in (state.get("strings") or {}).values():
+    shown = state.get("strings") or {}  # an explorer's {key: text}, or the shared module's {language: {key: text}}
+    for value in [t for v in shown.values() for t in (v.values() if isinstance(v, dict) else [v])]:
         value = re.sub(r"\{[^{}]*\}|<(sub|sup)\b.*?</\1>|<[^>]+>", " ", str(value), flags=re.S)
         parts.append(re.sub(r"\b(positions|scaled|causal|focus|tokens|n_heads)\b", " ", value))
-    parts.extend(block_words(block) for block in (state.get("steps") or {}).get("blocks", []))
     return "\n".join(parts)
 
 
@@ -539,14 +539,13 @@ def test_the_widget_check_fires_on_an_english_widget(tmp_path):
     nbformat.write(notebook, copy)
     assert english_in_widgets(copy) == []
     models = notebook.metadata["widgets"]["application/vnd.jupyter.widget-state+json"]["state"]
-    explorer = next(m for m in models.values() if "steps" in m["state"] and "strings" in m["state"])
-    blocks = explorer["state"]["steps"]["blocks"]
-    blocks.append({"k": "text", "c": [["b", ["Step 1: projections."]]]})
+    module = next(m for m in models.values() if "pt" in (m["state"].get("strings") or {}))  # the page's words
+    module["state"]["strings"]["pt"]["step_1"] = "**Step 1: projections.**"
     nbformat.write(notebook, copy)
     found = english_in_widgets(copy)
     assert len(found) == 1 and "English word(s) ['Step']" in found[0], found
-    blocks.pop()
-    explorer["state"]["strings"]["title"] = "The weights of row 3 sum to 1."
+    module["state"]["strings"]["pt"]["step_1"] = "**Passo 1: projeções.**"
+    module["state"]["strings"]["pt"]["title"] = "The weights of row 3 sum to 1."
     nbformat.write(notebook, copy)
     assert "['The', 'of', 'row', 'to', 'weights']" in english_in_widgets(copy)[0]
     # the English edition's explorer is English: the check tells the languages apart

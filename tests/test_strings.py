@@ -12,6 +12,7 @@ ENGLISH = strings.STRINGS["en"]
 # Keys whose Portuguese is, rightly, the same text as the English (symbols, names, chapter terms).
 SAME_IN_BOTH = {
     "editor_shape",
+    "nb.loss_jump",  # "47 (3.20)": a step and its loss
     "d_model",
     "d_k",
     "d_v",
