@@ -8,6 +8,9 @@ Never downloads a browser (no `playwright install`).
 
 from __future__ import annotations
 
+import contextlib
+import functools
+import http.server
 import json
 import os
 import secrets
@@ -15,6 +18,7 @@ import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
 from pathlib import Path
@@ -50,6 +54,40 @@ def browser_missing() -> str | None:
     except ImportError:
         return "the pinned playwright is not installed in this environment (make install installs the locked set)"
     return None
+
+
+def need_browser(config=None) -> None:
+    """Skip a test that cannot find its browser, saying how to run it (reported in pytest's summary
+    when `config` is given); with CI=true fail instead, since .ci/run installs chromium."""
+    import pytest
+
+    why = browser_missing()
+    if why:
+        if in_ci():
+            pytest.fail(f"CI=true and the browser test cannot run: {why} (.ci/run installs chromium)")
+        if config is not None:
+            from say import say
+
+            say(config, HOW_TO_RUN.format(why=why))
+        pytest.skip(HOW_TO_RUN.format(why=why))
+
+
+class _QuietFiles(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args):  # a page's requests are the test's business, not the log's
+        pass
+
+
+@contextlib.contextmanager
+def serving(folder):
+    """`folder`'s files on 127.0.0.1, on a free port, for the length of the block: its base URL
+    (no trailing slash)."""
+    server = http.server.ThreadingHTTPServer((LOCAL_HOST, 0), functools.partial(_QuietFiles, directory=str(folder)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://{LOCAL_HOST}:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def _free_port() -> int:

@@ -23,12 +23,7 @@ NOTEBOOKS = sorted(p.name for p in (REPO / "notebooks").glob("*.ipynb"))
 
 @pytest.fixture(scope="module")
 def browser_ok(pytestconfig):
-    why = bh.browser_missing()
-    if why:
-        if bh.in_ci():
-            pytest.fail(f"CI=true and the browser test cannot run: {why} (.ci/run installs chromium)")
-        say(pytestconfig, bh.HOW_TO_RUN.format(why=why))
-        pytest.skip(bh.HOW_TO_RUN.format(why=why))
+    bh.need_browser(pytestconfig)
 
 
 @pytest.fixture(scope="module")

@@ -5,12 +5,9 @@ rule) finds nothing. Skips like test_browser.py when chromium is missing (fails 
 
 from __future__ import annotations
 
-import functools
-import http.server
 import json
 import re
 import sys
-import threading
 from pathlib import Path
 
 import browser_helpers as bh
@@ -29,24 +26,13 @@ from selfattn_lib.explorer.steps_view import page_blocks  # noqa: E402
 from selfattn_lib.strings import text  # noqa: E402
 
 
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
-    why = bh.browser_missing()
-    if why:
-        if bh.in_ci():
-            pytest.fail(f"CI=true and the browser test cannot run: {why}")
-        pytest.skip(bh.HOW_TO_RUN.format(why=why))
+    bh.need_browser()
     folder = tmp_path_factory.mktemp("explorer-page")
     explorer_page.build(folder)
-    server = http.server.ThreadingHTTPServer((bh.LOCAL_HOST, 0), functools.partial(_Quiet, directory=str(folder)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield folder, f"http://{bh.LOCAL_HOST}:{server.server_address[1]}"
-    server.shutdown()
+    with bh.serving(folder) as url:
+        yield folder, url
 
 
 @pytest.fixture(scope="module")

@@ -28,7 +28,6 @@ from pathlib import Path
 
 import browser_helpers as bh
 import pytest
-from say import say
 
 REPO = Path(__file__).resolve().parents[1]
 ENGLISH = "notebooks/00_start_here.ipynb"
@@ -155,12 +154,7 @@ class MakeLab:
 
 @pytest.fixture(scope="module")
 def browser_ok(pytestconfig):
-    why = bh.browser_missing()
-    if why:
-        if bh.in_ci():
-            pytest.fail(f"CI=true and the browser test cannot run: {why} (.ci/run installs chromium)")
-        say(pytestconfig, bh.HOW_TO_RUN.format(why=why))
-        pytest.skip(bh.HOW_TO_RUN.format(why=why))
+    bh.need_browser(pytestconfig)
 
 
 @pytest.fixture(scope="module")

@@ -7,15 +7,12 @@ with names that say what they hold. Served from 127.0.0.1; nothing else is reach
 
 from __future__ import annotations
 
-import functools
 import io
 import shutil
 import subprocess
 import sys
-import threading
 import xml.etree.ElementTree as ET
 from collections import Counter
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import browser_helpers as bh
@@ -32,19 +29,10 @@ REPO = Path(__file__).resolve().parents[1]
 EXPLORER = REPO / "selfattn_lib" / "explorer"
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
-
-
 @pytest.fixture(scope="module")
 def site(tmp_path_factory):
     """A folder served on 127.0.0.1: the explorer's modules and a bare page that loads export.js."""
-    why = bh.browser_missing()
-    if why:
-        if bh.in_ci():
-            pytest.fail(f"CI=true and the browser test cannot run: {why}")
-        pytest.skip(bh.HOW_TO_RUN.format(why=why))
+    bh.need_browser()
     root = tmp_path_factory.mktemp("share-site")
     shutil.copytree(EXPLORER, root / "explorer", ignore=shutil.ignore_patterns("*.py", "__pycache__"))
     (root / "pictures.html").write_text(
@@ -59,12 +47,8 @@ def site(tmp_path_factory):
         capture_output=True,
         timeout=120,
     )
-    server = ThreadingHTTPServer((bh.LOCAL_HOST, 0), functools.partial(_Quiet, directory=str(root)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{bh.LOCAL_HOST}:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with bh.serving(root) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

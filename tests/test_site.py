@@ -12,12 +12,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import html.parser
-import http.server
 import json
 import re
 import subprocess
 import sys
-import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -355,25 +353,13 @@ def test_the_github_pages_workflow_builds_with_make_site():
 
 @pytest.fixture(scope="module")
 def browser_ok(pytestconfig):
-    why = bh.browser_missing()
-    if why:
-        if bh.in_ci():
-            pytest.fail(f"CI=true and the browser test cannot run: {why} (.ci/run installs chromium)")
-        pytest.skip(bh.HOW_TO_RUN.format(why=why))
-
-
-class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, *args):
-        pass
+    bh.need_browser()
 
 
 @pytest.fixture(scope="module")
 def server(site, browser_ok):
-    httpd = http.server.ThreadingHTTPServer((bh.LOCAL_HOST, 0), functools.partial(_Quiet, directory=str(site)))
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://{bh.LOCAL_HOST}:{httpd.server_address[1]}/"
-    httpd.shutdown()
+    with bh.serving(site) as url:
+        yield url + "/"
 
 
 @pytest.fixture(scope="module")
