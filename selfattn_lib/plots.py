@@ -52,6 +52,8 @@ __all__ = [
     "literal",
     "LABEL_CHARS",
     "number_axes",
+    "written_numbers",
+    "show",
 ]
 
 WEIGHTS_CMAP = "Purples"  # 0..1, one scale for every weights heatmap
@@ -127,12 +129,16 @@ class _WrittenFormatter(ScalarFormatter):
     """matplotlib's own tick labels (its choice of ticks, decimals, offset), each number then
     written as `language` writes it: 0,5 in Portuguese."""
 
-    def __init__(self, language: str):
+    def __init__(self, language: str, like: ScalarFormatter | None = None):
         super().__init__()
+        if like is not None:  # what the caller set (ticklabel_format: scientific, offset, mathtext) stays
+            self.__dict__.update(vars(like))
         self.language = language
 
     def _written(self, label: str) -> str:
-        plain = rounding.written(label.replace("\N{MINUS SIGN}", "-"), self.language)
+        # a mathtext label ($\mathdefault{0.5}$) gets 0{,}5: TeX sets a bare comma with a space after it
+        math = label.startswith("$")
+        plain = rounding.written(label.replace("\N{MINUS SIGN}", "-"), self.language, math=math)
         return plain.replace("-", "\N{MINUS SIGN}")
 
     def __call__(self, x, pos=None):
@@ -144,12 +150,34 @@ class _WrittenFormatter(ScalarFormatter):
 
 def number_axes(ax, language: str = DEFAULT_LANGUAGE):
     """The tick labels of `ax` (and of a colour bar's axes) with numbers as `language` writes
-    them (0,5 in Portuguese); English: matplotlib's own. Returns `ax`."""
+    them (0,5 in Portuguese; the offset too: 1,5e\N{MINUS SIGN}3); English: matplotlib's own. Only a
+    plain number axis changes: a log axis, a heatmap's token labels or a formatter of the caller's
+    own are left as they are. Returns `ax`."""
     if language != DEFAULT_LANGUAGE:
         for axis in (ax.xaxis, ax.yaxis):
-            if type(axis.get_major_formatter()) is ScalarFormatter:  # numbers, not a heatmap's tokens
-                axis.set_major_formatter(_WrittenFormatter(language))
+            formatter = axis.get_major_formatter()
+            if type(formatter) is ScalarFormatter:  # numbers, not a heatmap's tokens
+                axis.set_major_formatter(_WrittenFormatter(language, like=formatter))
     return ax
+
+
+def written_numbers(fig, language: str = DEFAULT_LANGUAGE):
+    """Every axes of `fig` (colour bars and subfigures included) through `number_axes`: call it on
+    a Figure before saving it, e.g. in a widget's redraw. Cheap and idempotent. Returns `fig`."""
+    for ax in fig.axes:
+        number_axes(ax, language)
+    return fig
+
+
+def show(language: str = DEFAULT_LANGUAGE) -> None:
+    """`plt.show()`, with the numbers of every open pyplot figure written as `language` writes
+    them: what a notebook calls after drawing, the same line in both editions."""
+    import matplotlib.pyplot as plt
+    from matplotlib._pylab_helpers import Gcf  # pyplot's own list of its figures
+
+    for manager in Gcf.get_all_fig_managers():
+        written_numbers(manager.canvas.figure, language)
+    plt.show()
 
 
 class _CellText(Text):
