@@ -90,14 +90,17 @@ def _scale_for(values) -> float:
     return 1.0 if top <= _SAFE_TOP else 10.0 ** math.floor(math.log10(top))
 
 
-def _scaled_ticks(axis, scale: float) -> None:
-    """Tick labels in the true units when the artists were drawn divided by `scale`."""
+def _scaled_ticks(axis, scale: float, language: str = DEFAULT_LANGUAGE) -> None:
+    """Tick labels in the true units when the artists were drawn divided by `scale`, their
+    numbers written as `language` writes them."""
     if scale == 1.0:
         if isinstance(axis.get_major_formatter(), FuncFormatter):
-            axis.set_major_formatter(ScalarFormatter())
+            axis.set_major_formatter(ScalarFormatter() if language == DEFAULT_LANGUAGE else _WrittenFormatter(language))
     else:
         # Python floats: a tick just outside the view may pass the limit (inf, not a warning)
-        axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{float(value) * scale:.2g}"))
+        axis.set_major_formatter(
+            FuncFormatter(lambda value, _pos: _tick_text(f"{float(value) * scale:.2g}", language))
+        )
 
 
 def _axes(ax):
@@ -135,17 +138,21 @@ class _WrittenFormatter(ScalarFormatter):
             self.__dict__.update(vars(like))
         self.language = language
 
-    def _written(self, label: str) -> str:
-        # a mathtext label ($\mathdefault{0.5}$) gets 0{,}5: TeX sets a bare comma with a space after it
-        math = label.startswith("$")
-        plain = rounding.written(label.replace("\N{MINUS SIGN}", "-"), self.language, math=math)
-        return plain.replace("-", "\N{MINUS SIGN}")
-
     def __call__(self, x, pos=None):
-        return self._written(super().__call__(x, pos))
+        return _tick_text(super().__call__(x, pos), self.language)
 
     def get_offset(self):
-        return self._written(super().get_offset())
+        return _tick_text(super().get_offset(), self.language)
+
+
+def _tick_text(label: str, language: str) -> str:
+    """A tick label as `language` writes its numbers, with the minus sign; English: as it is."""
+    if language == DEFAULT_LANGUAGE:
+        return label
+    # a mathtext label ($\mathdefault{0.5}$) gets 0{,}5: TeX sets a bare comma with a space after it
+    math = label.startswith("$")
+    plain = rounding.written(label.replace("\N{MINUS SIGN}", "-"), language, math=math)
+    return plain.replace("-", "\N{MINUS SIGN}")
 
 
 def number_axes(ax, language: str = DEFAULT_LANGUAGE):
@@ -322,7 +329,7 @@ def _heatmap(
     if colorbar:
         image._colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8, pad=0.03)
         image._colorbar.ax.tick_params(labelsize=8)
-        _scaled_ticks(image._colorbar.ax.yaxis, scale)
+        _scaled_ticks(image._colorbar.ax.yaxis, scale, language)
         number_axes(image._colorbar.ax, language)  # after the scale: a scaled axis keeps its own
     return image
 
@@ -460,7 +467,7 @@ def update_heatmap(image, data, mask=None):
         top = float(np.abs(data / image._scale).max()) or 1.0
         image.set_clim(-top, top)
         if image._colorbar is not None:
-            _scaled_ticks(image._colorbar.ax.yaxis, image._scale)
+            _scaled_ticks(image._colorbar.ax.yaxis, image._scale, image._language)
             number_axes(image._colorbar.ax, image._language)
     shown = data / image._scale
     if mask is not None and image._blank_masked:
@@ -516,6 +523,7 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None, langu
     _tokens(tokens, result.n)  # the labels are checked first
     if not 0 <= i < result.n:
         raise ValueError(f"i must be between 0 and {result.n - 1} (0-based token index); got {i}")
+    ax._contribution_language = language  # update_contributions writes its rescaled ticks in it
     visible, parts, bottoms, totals = _scaled_parts(ax, result, i)
     x = np.arange(result.d_v)
     colors, hatches = token_colors(result.n), token_hatches(result.n)
@@ -593,7 +601,7 @@ def _scaled_parts(ax, result: AttentionResult, i: int):
     scale = _scale_for(np.concatenate([reach, result.output[i]]))
     parts = parts / scale
     ax._contribution_scale = scale
-    _scaled_ticks(ax.yaxis, scale)
+    _scaled_ticks(ax.yaxis, scale, getattr(ax, "_contribution_language", DEFAULT_LANGUAGE))
     return visible, parts, _stack(parts), result.output[i] / scale
 
 

@@ -681,3 +681,42 @@ def test_written_numbers_is_idempotent_and_survives_a_cleared_figure():
     fig.add_subplot().plot([0, 1], [0.0, 0.5])
     assert "." in "".join(labels_of(fig)[0])
     assert "." not in "".join(labels_of(plots.written_numbers(fig, "pt"))[0])
+
+
+def test_a_portuguese_colour_bar_near_the_float64_limit_writes_a_decimal_comma():
+    """A scale divided by a power of ten (its own tick labels) follows the language too, and so
+    does the scale after it comes back to ordinary numbers."""
+
+    def colour_bar(language, update=None):
+        fig = Figure()
+        image = plots.matrix_heatmap(
+            np.array([[1.7e308, -1.7e308, 0.5]]), ["a"], ax=fig.add_subplot(), colorbar=True, language=language
+        )
+        if update is not None:
+            plots.update_heatmap(image, update)
+        FigureCanvasAgg(fig).draw()
+        return [t.get_text() for t in image._colorbar.ax.get_yticklabels()]
+
+    def contribution_axis(language, values):
+        fig = Figure()
+        ax = fig.add_subplot()
+        big = self_attention(np.eye(2), np.eye(2), np.eye(2), np.array([[1.5e308, 0.0], [0.0, 1.0]]))
+        bars = plots.contributions(big, ["a", "b"], 1, ax=ax, language=language)
+        if values is not None:
+            plots.update_contributions(ax, bars, self_attention(*[np.eye(2)] * 3, values), 1)
+        FigureCanvasAgg(fig).draw()
+        return [t.get_text() for t in ax.get_yticklabels()]
+
+    pairs = [
+        (colour_bar("en"), colour_bar("pt")),
+        (colour_bar("en", np.array([[1.0, -2.0, 0.5]])), colour_bar("pt", np.array([[1.0, -2.0, 0.5]]))),
+        (contribution_axis("en", None), contribution_axis("pt", None)),
+        (
+            contribution_axis("en", np.array([[0.5, -1.5], [1.0, 0.25]])),
+            contribution_axis("pt", np.array([[0.5, -1.5], [1.0, 0.25]])),
+        ),
+    ]
+    assert all(any("." in label for label in english) for english, _ in pairs[:2])  # decimals to write
+    assert any("e+" in label for label in pairs[2][0])  # the contributions' scale divided by 1e307
+    for english, portuguese in pairs:
+        assert portuguese == [label.replace(".", ",").replace("-", "\N{MINUS SIGN}") for label in english]
