@@ -52,6 +52,8 @@ __all__ = [
     "literal",
     "LABEL_CHARS",
     "number_axes",
+    "written_numbers",
+    "show",
 ]
 
 WEIGHTS_CMAP = "Purples"  # 0..1, one scale for every weights heatmap
@@ -88,14 +90,17 @@ def _scale_for(values) -> float:
     return 1.0 if top <= _SAFE_TOP else 10.0 ** math.floor(math.log10(top))
 
 
-def _scaled_ticks(axis, scale: float) -> None:
-    """Tick labels in the true units when the artists were drawn divided by `scale`."""
+def _scaled_ticks(axis, scale: float, language: str = DEFAULT_LANGUAGE) -> None:
+    """Tick labels in the true units when the artists were drawn divided by `scale`, their
+    numbers written as `language` writes them."""
     if scale == 1.0:
         if isinstance(axis.get_major_formatter(), FuncFormatter):
-            axis.set_major_formatter(ScalarFormatter())
+            axis.set_major_formatter(ScalarFormatter() if language == DEFAULT_LANGUAGE else _WrittenFormatter(language))
     else:
         # Python floats: a tick just outside the view may pass the limit (inf, not a warning)
-        axis.set_major_formatter(FuncFormatter(lambda value, _pos: f"{float(value) * scale:.2g}"))
+        axis.set_major_formatter(
+            FuncFormatter(lambda value, _pos: _tick_text(f"{float(value) * scale:.2g}", language))
+        )
 
 
 def _axes(ax):
@@ -127,29 +132,59 @@ class _WrittenFormatter(ScalarFormatter):
     """matplotlib's own tick labels (its choice of ticks, decimals, offset), each number then
     written as `language` writes it: 0,5 in Portuguese."""
 
-    def __init__(self, language: str):
+    def __init__(self, language: str, like: ScalarFormatter | None = None):
         super().__init__()
+        if like is not None:  # what the caller set (ticklabel_format: scientific, offset, mathtext) stays
+            self.__dict__.update(vars(like))
         self.language = language
 
-    def _written(self, label: str) -> str:
-        plain = rounding.written(label.replace("\N{MINUS SIGN}", "-"), self.language)
-        return plain.replace("-", "\N{MINUS SIGN}")
-
     def __call__(self, x, pos=None):
-        return self._written(super().__call__(x, pos))
+        return _tick_text(super().__call__(x, pos), self.language)
 
     def get_offset(self):
-        return self._written(super().get_offset())
+        return _tick_text(super().get_offset(), self.language)
+
+
+def _tick_text(label: str, language: str) -> str:
+    """A tick label as `language` writes its numbers, with the minus sign; English: as it is."""
+    if language == DEFAULT_LANGUAGE:
+        return label
+    # a mathtext label ($\mathdefault{0.5}$) gets 0{,}5: TeX sets a bare comma with a space after it
+    math = label.startswith("$")
+    plain = rounding.written(label.replace("\N{MINUS SIGN}", "-"), language, math=math)
+    return plain.replace("-", "\N{MINUS SIGN}")
 
 
 def number_axes(ax, language: str = DEFAULT_LANGUAGE):
     """The tick labels of `ax` (and of a colour bar's axes) with numbers as `language` writes
-    them (0,5 in Portuguese); English: matplotlib's own. Returns `ax`."""
+    them (0,5 in Portuguese; the offset too: 1,5e\N{MINUS SIGN}3); English: matplotlib's own. Only a
+    plain number axis changes: a log axis, a heatmap's token labels or a formatter of the caller's
+    own are left as they are. Returns `ax`."""
     if language != DEFAULT_LANGUAGE:
         for axis in (ax.xaxis, ax.yaxis):
-            if type(axis.get_major_formatter()) is ScalarFormatter:  # numbers, not a heatmap's tokens
-                axis.set_major_formatter(_WrittenFormatter(language))
+            formatter = axis.get_major_formatter()
+            if type(formatter) is ScalarFormatter:  # numbers, not a heatmap's tokens
+                axis.set_major_formatter(_WrittenFormatter(language, like=formatter))
     return ax
+
+
+def written_numbers(fig, language: str = DEFAULT_LANGUAGE):
+    """Every axes of `fig` (colour bars and subfigures included) through `number_axes`: call it on
+    a Figure before saving it, e.g. in a widget's redraw. Cheap and idempotent. Returns `fig`."""
+    for ax in fig.axes:
+        number_axes(ax, language)
+    return fig
+
+
+def show(language: str = DEFAULT_LANGUAGE) -> None:
+    """`plt.show()`, with the numbers of every open pyplot figure written as `language` writes
+    them: what a notebook calls after drawing, the same line in both editions."""
+    import matplotlib.pyplot as plt
+    from matplotlib._pylab_helpers import Gcf  # pyplot's own list of its figures
+
+    for manager in Gcf.get_all_fig_managers():
+        written_numbers(manager.canvas.figure, language)
+    plt.show()
 
 
 class _CellText(Text):
@@ -294,7 +329,7 @@ def _heatmap(
     if colorbar:
         image._colorbar = ax.figure.colorbar(image, ax=ax, shrink=0.8, pad=0.03)
         image._colorbar.ax.tick_params(labelsize=8)
-        _scaled_ticks(image._colorbar.ax.yaxis, scale)
+        _scaled_ticks(image._colorbar.ax.yaxis, scale, language)
         number_axes(image._colorbar.ax, language)  # after the scale: a scaled axis keeps its own
     return image
 
@@ -432,7 +467,7 @@ def update_heatmap(image, data, mask=None):
         top = float(np.abs(data / image._scale).max()) or 1.0
         image.set_clim(-top, top)
         if image._colorbar is not None:
-            _scaled_ticks(image._colorbar.ax.yaxis, image._scale)
+            _scaled_ticks(image._colorbar.ax.yaxis, image._scale, image._language)
             number_axes(image._colorbar.ax, image._language)
     shown = data / image._scale
     if mask is not None and image._blank_masked:
@@ -488,6 +523,7 @@ def contributions(result: AttentionResult, tokens, i, ax=None, title=None, langu
     _tokens(tokens, result.n)  # the labels are checked first
     if not 0 <= i < result.n:
         raise ValueError(f"i must be between 0 and {result.n - 1} (0-based token index); got {i}")
+    ax._contribution_language = language  # update_contributions writes its rescaled ticks in it
     visible, parts, bottoms, totals = _scaled_parts(ax, result, i)
     x = np.arange(result.d_v)
     colors, hatches = token_colors(result.n), token_hatches(result.n)
@@ -565,7 +601,7 @@ def _scaled_parts(ax, result: AttentionResult, i: int):
     scale = _scale_for(np.concatenate([reach, result.output[i]]))
     parts = parts / scale
     ax._contribution_scale = scale
-    _scaled_ticks(ax.yaxis, scale)
+    _scaled_ticks(ax.yaxis, scale, getattr(ax, "_contribution_language", DEFAULT_LANGUAGE))
     return visible, parts, _stack(parts), result.output[i] / scale
 
 

@@ -563,3 +563,160 @@ def test_matrix_heatmap_near_the_limit_keeps_its_scale():
         np.testing.assert_allclose(
             image.to_rgba(image.get_array())[0], [cmap(0.75), cmap(0.0), cmap(0.625)], atol=1 / 255
         )
+
+
+# --- numbers on the axes in the learner's language (issue 25): plots.show / written_numbers ------
+
+from matplotlib.ticker import LogFormatterSciNotation, ScalarFormatter  # noqa: E402
+
+
+def labels_of(fig, axis="y"):
+    """The tick labels matplotlib draws (inside the view) and the offset text, after a draw."""
+    FigureCanvasAgg(fig).draw()
+    ax = fig.axes[0]
+    ticks = ax.get_yticklabels() if axis == "y" else ax.get_xticklabels()
+    lo, hi = sorted(ax.get_ylim() if axis == "y" else ax.get_xlim())
+    shown = [t.get_text() for t in ticks if lo <= (t.get_position()[1 if axis == "y" else 0]) <= hi]
+    offset = (ax.yaxis if axis == "y" else ax.xaxis).get_offset_text().get_text()
+    return shown, offset
+
+
+def line_figure(y, configure=None):
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.plot(range(len(y)), y)
+    if configure:
+        configure(ax)
+    return fig
+
+
+def as_portuguese(label: str) -> str:
+    """The independent rule: Python's decimal point -> comma, nothing else (no thousands here)."""
+    return label.replace(".", ",")
+
+
+@pytest.mark.parametrize(
+    "y",
+    [[-0.5, 0.25, 1.0], [0.0, 0.6], [-1.25e-7, 1.5e-7], [1_234_567.1, 1_234_567.5]],
+    ids=["signed", "weights", "tiny: times 1e-7", "offset +1.234567e6"],
+)
+def test_a_portuguese_axes_writes_a_decimal_comma(y):
+    english, english_offset = labels_of(line_figure(y))
+    fig = plots.written_numbers(line_figure(y), "pt")
+    portuguese, offset = labels_of(fig)
+    assert any("." in label for label in english + [english_offset])  # the case has decimals to write
+    assert portuguese == [as_portuguese(label) for label in english]
+    assert offset == as_portuguese(english_offset)
+    assert not any("." in label for label in portuguese + [offset])
+    assert all("-" not in label for label in portuguese + [offset])  # matplotlib's minus sign, U+2212, stays
+
+
+def test_portuguese_offsets_and_mathtext_read_well():
+    def sci(ax):
+        ax.ticklabel_format(axis="y", style="sci", scilimits=(0, 0), useMathText=True)
+
+    english, english_offset = labels_of(line_figure([0.0015, 0.0035], sci))
+    portuguese, offset = labels_of(plots.written_numbers(line_figure([0.0015, 0.0035], sci), "pt"))
+    assert english_offset == "$\\times\\mathdefault{10^{\N{MINUS SIGN}3}}\\mathdefault{}$"  # the caller's style kept
+    assert offset == english_offset  # ×10⁻³: no decimal to write
+    # mathtext puts a space after a bare comma: 1{,}5 is set as one number
+    assert portuguese == [label.replace(".", "{,}") for label in english]
+    assert any("{,}" in label for label in portuguese)
+
+
+def test_an_english_axes_is_left_exactly_as_it_is():
+    fig = line_figure([-0.5, 0.25, 1.0])
+    formatters = [fig.axes[0].xaxis.get_major_formatter(), fig.axes[0].yaxis.get_major_formatter()]
+    before = labels_of(fig)
+    assert plots.written_numbers(fig, "en") is fig
+    assert [fig.axes[0].xaxis.get_major_formatter(), fig.axes[0].yaxis.get_major_formatter()] == formatters
+    assert type(formatters[1]) is ScalarFormatter and labels_of(fig) == before
+
+
+def test_token_and_log_axes_are_left_as_they_are():
+    fig = Figure(figsize=(4, 3))
+    ax = fig.add_subplot()
+    ax.semilogy([1, 2, 3], [0.01, 0.5, 20.0])
+    ax.set_xticks([1, 2, 3], ["0.5", "gato", "1.25"])  # tokens are text, even when they look like numbers
+    x_formatter, y_formatter = ax.xaxis.get_major_formatter(), ax.yaxis.get_major_formatter()
+    y_before = labels_of(fig)
+    plots.written_numbers(fig, "pt")
+    assert ax.xaxis.get_major_formatter() is x_formatter and ax.yaxis.get_major_formatter() is y_formatter
+    assert isinstance(y_formatter, LogFormatterSciNotation)
+    assert labels_of(fig, "x")[0] == ["0.5", "gato", "1.25"]
+    assert labels_of(fig) == y_before
+
+
+def test_show_writes_every_open_pyplot_figure_and_its_colour_bar():
+    plt.close("all")
+    try:
+        fig, (left, right) = plt.subplots(1, 2)
+        image = left.imshow(np.array([[0.0, 0.25], [0.5, 0.75]]))
+        bar = fig.colorbar(image, ax=left)
+        right.plot([0, 1], [0.0, 0.5])
+        other, ax = plt.subplots()
+        ax.plot([0, 1], [-1.5, 1.5])
+        plots.show("pt")
+        for figure in (fig, other):
+            FigureCanvasAgg(figure).draw()
+        shown = [t.get_text() for a in (bar.ax, right, ax) for t in a.get_yticklabels()]
+        assert any("," in label for label in shown)
+        assert not any("." in label for label in shown)
+        # the same figure in English: matplotlib's own labels
+        fig_en, ax_en = plt.subplots()
+        ax_en.plot([0, 1], [-1.5, 1.5])
+        plots.show("en")
+        assert type(ax_en.yaxis.get_major_formatter()) is ScalarFormatter
+    finally:
+        plt.close("all")
+
+
+def test_written_numbers_is_idempotent_and_survives_a_cleared_figure():
+    fig = line_figure([0.0, 0.5])
+    plots.written_numbers(fig, "pt")
+    formatter = fig.axes[0].yaxis.get_major_formatter()
+    plots.written_numbers(fig, "pt")
+    assert fig.axes[0].yaxis.get_major_formatter() is formatter
+    fig.clear()  # a widget's redraw may start over: the next call writes the new axes too
+    fig.add_subplot().plot([0, 1], [0.0, 0.5])
+    assert "." in "".join(labels_of(fig)[0])
+    assert "." not in "".join(labels_of(plots.written_numbers(fig, "pt"))[0])
+
+
+def test_a_portuguese_colour_bar_near_the_float64_limit_writes_a_decimal_comma():
+    """A scale divided by a power of ten (its own tick labels) follows the language too, and so
+    does the scale after it comes back to ordinary numbers."""
+
+    def colour_bar(language, update=None):
+        fig = Figure()
+        image = plots.matrix_heatmap(
+            np.array([[1.7e308, -1.7e308, 0.5]]), ["a"], ax=fig.add_subplot(), colorbar=True, language=language
+        )
+        if update is not None:
+            plots.update_heatmap(image, update)
+        FigureCanvasAgg(fig).draw()
+        return [t.get_text() for t in image._colorbar.ax.get_yticklabels()]
+
+    def contribution_axis(language, values):
+        fig = Figure()
+        ax = fig.add_subplot()
+        big = self_attention(np.eye(2), np.eye(2), np.eye(2), np.array([[1.5e308, 0.0], [0.0, 1.0]]))
+        bars = plots.contributions(big, ["a", "b"], 1, ax=ax, language=language)
+        if values is not None:
+            plots.update_contributions(ax, bars, self_attention(*[np.eye(2)] * 3, values), 1)
+        FigureCanvasAgg(fig).draw()
+        return [t.get_text() for t in ax.get_yticklabels()]
+
+    pairs = [
+        (colour_bar("en"), colour_bar("pt")),
+        (colour_bar("en", np.array([[1.0, -2.0, 0.5]])), colour_bar("pt", np.array([[1.0, -2.0, 0.5]]))),
+        (contribution_axis("en", None), contribution_axis("pt", None)),
+        (
+            contribution_axis("en", np.array([[0.5, -1.5], [1.0, 0.25]])),
+            contribution_axis("pt", np.array([[0.5, -1.5], [1.0, 0.25]])),
+        ),
+    ]
+    assert all(any("." in label for label in english) for english, _ in pairs[:2])  # decimals to write
+    assert any("e+" in label for label in pairs[2][0])  # the contributions' scale divided by 1e307
+    for english, portuguese in pairs:
+        assert portuguese == [label.replace(".", ",").replace("-", "\N{MINUS SIGN}") for label in english]

@@ -13,6 +13,9 @@ ENGLISH = strings.STRINGS["en"]
 SAME_IN_BOTH = {
     "editor_shape",
     "nb.loss_jump",  # "47 (3.20)": a step and its loss
+    "nb.bar_value",  # "0.59": a bar's number, written by the language (0,59)
+    "nb.softmax_factor_title",  # "softmax(0.5 × q₃·kⱼ)": a formula
+    "nb.pushed_title",  # "x_2 + 0.25, {mode}": a formula, then the mode in the language
     "d_model",
     "d_k",
     "d_v",
