@@ -98,9 +98,7 @@ def _scaled_ticks(axis, scale: float, language: str = DEFAULT_LANGUAGE) -> None:
             axis.set_major_formatter(ScalarFormatter() if language == DEFAULT_LANGUAGE else _WrittenFormatter(language))
     else:
         # Python floats: a tick just outside the view may pass the limit (inf, not a warning)
-        axis.set_major_formatter(
-            FuncFormatter(lambda value, _pos: _tick_text(f"{float(value) * scale:.2g}", language))
-        )
+        axis.set_major_formatter(FuncFormatter(lambda value, _pos: _tick_text(f"{float(value) * scale:.2g}", language)))
 
 
 def _axes(ax):
