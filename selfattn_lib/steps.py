@@ -104,23 +104,44 @@ def _block_html(block) -> str:
 # --- numbers ----------------------------------------------------------------------------------
 
 
+# A learner's label stands between these two marks until the text is written out: its digits are
+# the learner's ("3.5" stays 3.5 in Portuguese), not numbers of ours. Private-use characters, taken
+# out of the label first, so a label cannot close the span early.
+LABEL_OPEN, LABEL_CLOSE = "\ue000", "\ue001"
+_LABEL_MARKS = re.compile("[\ue000\ue001]")
+
+
 def _written_line(line: str, language: str) -> str:
     """A line of prose with inline $math$: every number as `language` writes it (rounding.written),
-    in TeX's form inside the math."""
-    parts = re.split(r"(\$[^$]*\$)", line)
-    return "".join(rounding.written(part, language, math=part.startswith("$")) for part in parts)
+    in TeX's form inside the math; a learner's label as typed."""
+    parts = re.split(r"(\ue000[^\ue001]*\ue001|\$[^$]*\$)", line)
+    return "".join(
+        part[1:-1] if part.startswith(LABEL_OPEN) else rounding.written(part, language, math=part.startswith("$"))
+        for part in parts
+    )
+
+
+def _unmarked(block):
+    """A block with the label marks taken out (English: nothing else to write)."""
+    if block[0] == "table":
+        return (
+            "table",
+            [_LABEL_MARKS.sub("", h) for h in block[1]],
+            [[_LABEL_MARKS.sub("", c) for c in row] for row in block[2]],
+        )
+    return (block[0], _LABEL_MARKS.sub("", block[1]), *block[2:])
 
 
 def _written(blocks, language: str) -> Rendered:
     """The blocks with every number in `language`'s way (0,39 in Portuguese): the steps compute
     in Python's notation, and are written out for the learner only here, once."""
     if language == DEFAULT_LANGUAGE:
-        return Rendered(blocks)
+        return Rendered([_unmarked(block) for block in blocks])
     shown = []
     for block in blocks:
         kind = block[0]
         if kind == "math":
-            shown.append(("math", rounding.written(block[1], language, math=True)))
+            shown.append(("math", rounding.written(_LABEL_MARKS.sub("", block[1]), language, math=True)))
         elif kind == "table":
             shown.append(
                 (
@@ -237,7 +258,8 @@ def _word(tokens, i) -> str:
     """“gato”: a learner's token, with the characters Markdown or LaTeX would act on escaped."""
     if tokens is None or i >= len(tokens):
         return ""
-    return " “" + re.sub(r"([\\`*_|$<\[\]#])", r"\\\1", str(tokens[i])) + "”"
+    label = re.sub(r"([\\`*_|$<\[\]#])", r"\\\1", _LABEL_MARKS.sub("", str(tokens[i])))
+    return f" “{LABEL_OPEN}{label}{LABEL_CLOSE}”"
 
 
 def _check_index(name: str, value: int, n: int, what: str) -> int:

@@ -119,6 +119,7 @@ def test_the_page_writes_the_steps_steps_py_writes_on_random_states():
     assert not wrong, f"{len(wrong)} of {len(cases)} states differ; first:\n" + "\n".join(map(repr, wrong[:5]))
     # the random states reached what they are for: "≈", the shifted softmax, numbers as 1.23e+11, masks
     text = repr([a["blocks"] for a in answers])
+    assert "\ue000" not in text and "\ue001" not in text  # the marks around a label never reach the learner
     for sign in ("\\\\approx", "\\\\max", "e+", "Masked (future) tokens", "Os tokens futuros, mascarados", "(x_{"):
         assert sign in text, sign
 
@@ -161,3 +162,27 @@ def test_fmt_writes_fixed_notation_at_any_precision():
     """rounding.fmt(1e-9, 10) was '1.0E-9' (str of a Decimal), so steps wrote e^{1.0E-9}."""
     assert rounding.fmt(1e-9, 10) == "0.0000000010"
     assert rounding.fmt(-1e-13, 10) == "0.0000000000"
+
+
+def test_a_label_is_written_as_typed_in_both_languages_on_both_sides():
+    """A learner's token is theirs: "3.5" stays 3.5 in the Portuguese steps (the numbers of ours
+    around it get their comma), and the marks that keep it apart never reach the learner."""
+    labels = ["3.5", "100000", "\ue000 2.5\ue001", "0.25%"]
+    X = np.array([[1.5, 0.25], [0.5, 1.0], [2.0, 0.5], [0.125, 1.0]])
+    state = ExplorerState.of(labels, X, np.eye(2), np.eye(2), np.eye(2), causal=True, scaled=True, focus=3)
+    validate(state)
+    for language, ours in (("pt", "1,5000"), ("en", "1.5000")):
+        answer = run_page([{"op": "steps", "state": state.to_page(), "language": language}])[0]
+        assert answer["ok"], answer
+        worked = steps.worked_steps(steps_result(state), state.X, state.W_q, state.tokens, 3, language=language)
+        for side, text in (("steps.py", str(worked) + worked.html), ("steps.js", repr(answer["blocks"]))):
+            for label in ("3.5", "100000", " 2.5", "0.25%"):
+                assert f"“{label}”" in text, (side, language, label)
+            assert ours in text, (side, language)
+            assert "\ue000" not in text and "\ue001" not in text, (side, language)
+
+
+def steps_result(state: ExplorerState) -> AttentionResult:
+    from selfattn_lib.attention import self_attention
+
+    return self_attention(state.X, state.W_q, state.W_k, state.W_v, causal=state.causal, scaled=state.scaled)

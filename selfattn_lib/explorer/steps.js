@@ -136,15 +136,28 @@ export function written(text, language = "en", math = false) {
   });
 }
 
-// steps._written_line and steps._written: a line's $math$ in TeX's form; each block once.
+// steps.LABEL_OPEN/LABEL_CLOSE: a learner's label stands between them until the text is written
+// out, so its digits stay as typed ("3.5" is not 3,5 in Portuguese).
+const LABEL_OPEN = "\ue000", LABEL_CLOSE = "\ue001";
+const LABEL_MARKS = /[\ue000\ue001]/g;
+const unmarked = text => text.replace(LABEL_MARKS, "");
+
+// steps._written_line and steps._written: a line's $math$ in TeX's form, a label as typed; each
+// block once.
 function writtenLine(line, language) {
-  return line.split(/(\$[^$]*\$)/).map(part => written(part, language, part.startsWith("$"))).join("");
+  return line.split(/(\ue000[^\ue001]*\ue001|\$[^$]*\$)/)
+    .map(part => part.startsWith(LABEL_OPEN) ? part.slice(1, -1) : written(part, language, part.startsWith("$")))
+    .join("");
 }
 
 function writtenBlocks(blocks, language) {
-  if (language !== "pt") return blocks;
+  if (language !== "pt") {
+    return blocks.map(block => block[0] === "table"
+      ? ["table", block[1].map(unmarked), block[2].map(row => row.map(unmarked))]
+      : [block[0], unmarked(block[1]), ...block.slice(2)]);
+  }
   return blocks.map(block => {
-    if (block[0] === "math") return ["math", written(block[1], language, true)];
+    if (block[0] === "math") return ["math", written(unmarked(block[1]), language, true)];
     if (block[0] === "table") return ["table", block[1].map(x => writtenLine(x, language)),
       block[2].map(row => row.map(x => writtenLine(x, language)))];
     return [block[0], writtenLine(block[1], language)];
@@ -284,7 +297,8 @@ function placesForProducts(a, b, total) {
 
 function word(tokens, i) {  // “gato”, with what Markdown or LaTeX would act on escaped
   if (!tokens || i >= tokens.length) return "";
-  return ` “${String(tokens[i]).replace(/([\\`*_|$<[\]#])/g, "\\$1")}”`;
+  const label = unmarked(String(tokens[i])).replace(/([\\`*_|$<[\]#])/g, "\\$1");
+  return ` “${LABEL_OPEN}${label}${LABEL_CLOSE}”`;
 }
 
 const dotOf = (a, b) => a.reduce((s, x, k) => s + x * b[k], 0);
