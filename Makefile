@@ -72,7 +72,7 @@ help:
 # The learner's set, hashes checked; this package editable, so an edit to selfattn_lib/ shows at once.
 # An editable install leaves out the package's data files (jupyter-config/): tools/lab_settings.py
 # puts them where a wheel puts them (read from the same table in pyproject.toml).
-$(LAB_STAMP): $(LEARNER) pyproject.toml $(wildcard jupyter-config/*) tools/lab_settings.py
+$(LAB_STAMP): $(LEARNER) pyproject.toml $(shell find jupyter-config -type f) tools/lab_settings.py
 	@test -x $(BIN)/python || { printf 'Creating the environment $(VENV) (%s) ... ' "$$($(PYTHON) --version)"; \
 		start=$$(date +%s); $(PYTHON) -m venv $(VENV) && echo "done in $$(( $$(date +%s) - start )) s"; } || \
 		{ rm -rf $(VENV); echo "Could not create a virtual environment. On Debian/Ubuntu: sudo apt install python3-venv"; exit 1; }
@@ -183,7 +183,7 @@ hub-link:
 # A student's environment: the runtime set, the hub's pins and this library, nothing of the tests.
 $(HUB_STAMP): binder/requirements.txt requirements-hub.txt pyproject.toml tools/runtime_set.py $(wildcard selfattn_lib/*.py) \
 		$(wildcard selfattn_lib/explorer/*) \
-		$(wildcard jupyter-config/*)
+		$(shell find jupyter-config -type f)
 	@test -x $(HUB_VENV)/bin/python || $(PYTHON) -m venv $(HUB_VENV)
 	$(PYTHON) tools/runtime_set.py > $(HUB_VENV)/runtime-requirements.txt
 	$(HUB_VENV)/bin/python -m pip install --quiet --upgrade pip

@@ -10,6 +10,7 @@ the version in one place. Links inside notebooks that stay inside the repository
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import re
@@ -239,6 +240,39 @@ def test_the_learners_jupyterlab_settings_are_installed_in_this_environment():
     assert result.returncode == 0, result.stdout
     overrides = json.loads((Path(sys.prefix) / "share/jupyter/lab/settings/overrides.json").read_text())
     assert overrides["@jupyterlab/apputils-extension:notification"] == {"fetchNews": "false", "checkForUpdates": False}
+
+
+EXTENSION = REPO / "jupyter-config" / "selfattn-lab"
+
+
+def test_the_courses_jupyterlab_extension_names_its_script_by_content_and_the_version():
+    package = json.loads((EXTENSION / "package.json").read_text())
+    assert package["name"] == "selfattn-lab" and package["version"] == selfattn_lib.__version__
+    digest = hashlib.sha256((EXTENSION / "static" / "remoteEntry.js").read_bytes()).hexdigest()[:12]
+    # JupyterLab fetches `load` without a content hash of its own: a browser would keep an old copy
+    assert package["jupyterlab"]["_build"] == {
+        "load": f"static/remoteEntry.js?v={digest}",
+        "extension": "./extension",
+    }, f"remoteEntry.js changed: write ?v={digest} into jupyter-config/selfattn-lab/package.json"
+
+
+def test_the_courses_jupyterlab_extension_is_listed_enabled_with_no_warning(tmp_path):
+    # installed in this environment (the settings test above checks the copies), seen by a fresh user
+    env = dict(
+        os.environ,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "jupyter", "labextension", "list"], capture_output=True, text=True, env=env, timeout=120
+    )
+    listing = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
+    assert done.returncode == 0, listing
+    lines = [line.strip() for line in listing.splitlines() if "selfattn" in line]
+    expected = f"selfattn-lab v{selfattn_lib.__version__} enabled OK (python, selfattn_lib)"
+    assert lines == [expected], listing
+    assert not re.search(r"(?i)warn|error|incompatible|not valid", listing), listing
 
 
 def test_the_twins_pattern_hides_every_twin_and_nothing_else():

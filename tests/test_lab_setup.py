@@ -9,9 +9,10 @@ BROWSER that records the address `make lab` opens instead of opening it; and one
 setting that exposes `window.jupyterapp` to the test.
 
 Checked: no news toast and no update check; the notebooks' Markdown twins hidden from the file
-browser, still written on save; a notebook opened and closed without an edit is not marked unsaved,
-asks nothing, changes no file; `make lab-pt` never reopens the English tabs; every kind of link
-inside a notebook opens its target.
+browser, still written on save; a notebook opened, run and closed without an edit is not marked
+unsaved, asks nothing, changes no file (the course's JupyterLab extension, which must be loaded),
+while an edit still asks; `make lab-pt` never reopens the English tabs; every kind of link inside a
+notebook opens its target.
 """
 
 from __future__ import annotations
@@ -347,42 +348,102 @@ def run_all(page) -> None:
         page.wait_for_timeout(300)
 
 
-# JupyterLab 4.6 gives no setting for this, and a lab extension needs a build step: the notebook's
-# shared model (@jupyter/ydoc's YCodeCell) sets `dirty = true` itself on every output and execution
-# count a run writes (setExecutionCount, updateOutputs, appendStreamOutput, clearOutputs), and the
-# document manager's close (_maybeClose) asks "Save changes?" whenever the model is dirty. Strict:
-# the day a release (or an extension of ours) makes this pass, the marker must go.
-@pytest.mark.xfail(
-    strict=True,
-    reason="JupyterLab 4.6 marks a notebook unsaved when a run rewrites its outputs; no setting changes that",
-)
+# JupyterLab 4.6 marks a notebook unsaved for every output and execution count a run writes (the
+# notebook's shared model, @jupyter/ydoc's YCodeCell, sets `dirty` itself), and the document manager's
+# close asks "Save changes?" whenever the model is dirty; autosave then rewrites the file. The course's
+# extension (jupyter-config/selfattn-lab/, installed with the environment) sets the model back to clean
+# when what the learner can edit is what was loaded or saved. These tests fail without it.
+PLUGIN = "selfattn-lab:runs-are-not-edits"
+
+
+def test_the_courses_jupyterlab_extension_is_loaded_and_active(page, lab):
+    land(page, lab.url)
+    loaded = page.evaluate(
+        """(id) => ({listed: JSON.parse(document.getElementById('jupyter-config-data').textContent)
+                        .federated_extensions.map(e => e.name),
+                     registered: window.jupyterapp.hasPlugin(id),
+                     activated: window.jupyterapp.isPluginActivated(id)})""",
+        PLUGIN,
+    )
+    assert "selfattn-lab" in loaded["listed"], f"the server does not offer the extension: {loaded['listed']}"
+    assert loaded["registered"] and loaded["activated"], f"{PLUGIN} is not running in the page: {loaded}"
+
+
+def is_unsaved(page) -> bool:
+    return page.evaluate("() => window.jupyterapp.shell.currentWidget.context.model.dirty")
+
+
 def test_running_every_cell_of_an_unedited_notebook_then_closing_it_asks_nothing_and_changes_no_file(page, lab, clone):
     before = digests(clone)
     land(page, lab.url)
     wait_for_document(page, ENGLISH)
     wait_for_kernel(page)
     run_all(page)
+    page.wait_for_timeout(500)
+    # autosave (every 120 s) writes only an unsaved document: not marked, not written
+    unsaved = is_unsaved(page)
     dialogs = close_current(page)
     if dialogs:  # leave the notebook as it was for the tests that follow, whatever happens
         discard(page)
     assert digests(clone) == before, "running and closing a notebook changed files"
+    assert not unsaved, "running an unedited notebook marks it unsaved"
     assert dialogs == [], f"closing a notebook that was run but not edited asks: {dialogs}"
 
 
-def test_closing_a_notebook_whose_cell_the_learner_edited_still_asks_to_save(page, lab, clone):
+EDIT_A_CODE_CELL = """() => { const w = window.jupyterapp.shell.currentWidget;
+    const cell = w.content.widgets.find(c => c.model.type === 'code');
+    cell.model.sharedModel.setSource(cell.model.sharedModel.getSource() + '\\n# my own line'); }"""
+
+
+@pytest.mark.parametrize("when", ["after the run", "before the run"])
+def test_closing_a_notebook_whose_cell_the_learner_edited_still_asks_to_save(when, page, lab, clone):
     before = digests(clone)
     land(page, lab.url)
     wait_for_document(page, ENGLISH)
     wait_for_kernel(page)
+    if when == "before the run":
+        page.evaluate(EDIT_A_CODE_CELL)
     run_all(page)
-    page.evaluate("""() => { const w = window.jupyterapp.shell.currentWidget;
-        const cell = w.content.widgets.find(c => c.model.type === 'code');
-        cell.model.sharedModel.setSource(cell.model.sharedModel.getSource() + '\\n# my own line'); }""")
+    if when == "after the run":
+        page.evaluate(EDIT_A_CODE_CELL)
+    page.wait_for_timeout(500)
+    assert is_unsaved(page), f"a notebook edited {when} is not marked unsaved"
     dialogs = close_current(page)
     assert len(dialogs) == 1 and "Save" in dialogs[0], f"closing an edited notebook did not ask to save: {dialogs}"
     discard(page)
     page.wait_for_timeout(1000)
     assert ENGLISH not in open_paths(page)
+    assert digests(clone) == before
+
+
+def test_an_edit_the_learner_undoes_leaves_nothing_to_save(page, lab, clone):
+    before = digests(clone)
+    land(page, lab.url)
+    wait_for_document(page, ENGLISH)
+    wait_for_kernel(page)
+    run_all(page)
+    # typed in a code cell, then taken back with Ctrl+Z, as a learner does
+    page.evaluate("""() => { const nb = window.jupyterapp.shell.currentWidget.content;
+        nb.activeCellIndex = nb.widgets.findIndex(c => c.model.type === 'code'); nb.mode = 'edit'; }""")
+    page.wait_for_timeout(300)
+    page.keyboard.press("End")
+    page.keyboard.type(" # mine")
+    page.wait_for_timeout(500)
+    edited = is_unsaved(page)
+    for _ in range(10):
+        page.keyboard.press("Control+z")
+    page.wait_for_timeout(500)
+    source = page.evaluate(
+        "() => window.jupyterapp.shell.currentWidget.content.activeCell.model.sharedModel.getSource()"
+    )
+    undone = is_unsaved(page)
+    page.keyboard.press("Escape")
+    dialogs = close_current(page)
+    if dialogs:
+        discard(page)
+    assert edited, "typing in a cell does not mark the notebook unsaved"
+    assert "# mine" not in source, source
+    assert not undone and dialogs == [], f"an edit undone still asks to save: {dialogs}"
     assert digests(clone) == before
 
 

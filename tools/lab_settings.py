@@ -1,4 +1,5 @@
-"""Put the course's JupyterLab settings (jupyter-config/) into this environment, where a wheel puts them.
+"""Put the course's JupyterLab settings and its extension (jupyter-config/) into this environment, where a
+wheel puts them.
 
 `pip install .` (Binder's postBuild, the hub, "Without make") installs them as the package's data
 files, listed in pyproject.toml's [tool.setuptools.data-files]. An editable install (`make lab`,
