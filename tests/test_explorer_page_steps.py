@@ -170,19 +170,14 @@ def test_a_label_is_written_as_typed_in_both_languages_on_both_sides():
     labels = ["3.5", "100000", "\ue000 2.5\ue001", "0.25%"]
     X = np.array([[1.5, 0.25], [0.5, 1.0], [2.0, 0.5], [0.125, 1.0]])
     state = ExplorerState.of(labels, X, np.eye(2), np.eye(2), np.eye(2), causal=True, scaled=True, focus=3)
-    validate(state)
-    for language, ours in (("pt", "1,5000"), ("en", "1.5000")):
-        answer = run_page([{"op": "steps", "state": state.to_page(), "language": language}])[0]
+    result = validate(state)  # the explorer's own library call
+    languages = (("pt", "1,5000"), ("en", "1.5000"))
+    answers = run_page([{"op": "steps", "state": state.to_page(), "language": language} for language, _ in languages])
+    for (language, ours), answer in zip(languages, answers):
         assert answer["ok"], answer
-        worked = steps.worked_steps(steps_result(state), state.X, state.W_q, state.tokens, 3, language=language)
+        worked = steps.worked_steps(result, state.X_in, state.W_q, state.tokens, 3, language=language)
         for side, text in (("steps.py", str(worked) + worked.html), ("steps.js", repr(answer["blocks"]))):
             for label in ("3.5", "100000", " 2.5", "0.25%"):
                 assert f"“{label}”" in text, (side, language, label)
             assert ours in text, (side, language)
             assert "\ue000" not in text and "\ue001" not in text, (side, language)
-
-
-def steps_result(state: ExplorerState) -> AttentionResult:
-    from selfattn_lib.attention import self_attention
-
-    return self_attention(state.X, state.W_q, state.W_k, state.W_v, causal=state.causal, scaled=state.scaled)
