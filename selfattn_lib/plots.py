@@ -53,6 +53,7 @@ __all__ = [
     "LABEL_CHARS",
     "number_axes",
     "written_numbers",
+    "png",
     "show",
 ]
 
@@ -172,6 +173,15 @@ def written_numbers(fig, language: str = DEFAULT_LANGUAGE):
     for ax in fig.axes:
         number_axes(ax, language)
     return fig
+
+
+def png(fig, language: str = DEFAULT_LANGUAGE) -> bytes:
+    """`fig` as PNG bytes (a widget's `widgets.Image`), its numbers written as `language` writes
+    them (`written_numbers`): the one way a widget's picture is made, in the library and the notebooks."""
+    written_numbers(fig, language)
+    buffer = io.BytesIO()
+    fig.savefig(buffer, format="png")
+    return buffer.getvalue()
 
 
 def show(language: str = DEFAULT_LANGUAGE) -> None:

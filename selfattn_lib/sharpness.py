@@ -11,7 +11,6 @@ place (its PNG bytes go into an Image widget, nothing stored changes from run to
 
 from __future__ import annotations
 
-import io
 import math
 import numbers
 
@@ -133,9 +132,7 @@ class SharpnessControl(widgets.VBox):
                 )
             )
         )
-        buffer = io.BytesIO()
-        self._fig.savefig(buffer, format="png")
-        self.picture.value = buffer.getvalue()
+        self.picture.value = plots.png(self._fig, self._language)
 
     def __repr__(self) -> str:  # what a render without widgets shows: the chart's title and weights
         title = self._ax.get_title().replace(chr(10), chr(32)).replace("\\$", "$")  # as drawn

@@ -683,6 +683,24 @@ def test_written_numbers_is_idempotent_and_survives_a_cleared_figure():
     assert "." not in "".join(labels_of(plots.written_numbers(fig, "pt"))[0])
 
 
+def test_png_is_the_picture_of_the_figure_with_its_numbers_in_the_language():
+    """A widget's picture (plots.png): PNG bytes of the figure as drawn, its axes written first."""
+    import io
+
+    from matplotlib.image import imread
+
+    fig = line_figure([0.0, 0.5])
+    data = plots.png(fig, "pt")
+    assert data[:8] == b"\x89PNG\r\n\x1a\n"
+    width, height = (fig.get_size_inches() * fig.dpi).round().astype(int)
+    assert imread(io.BytesIO(data)).shape[:2] == (height, width)
+    shown = labels_of(fig)[0]
+    assert shown and all("." not in label for label in shown) and any("," in label for label in shown)
+    english = line_figure([0.0, 0.5])
+    plots.png(english, "en")
+    assert any("." in label for label in labels_of(english)[0])
+
+
 def test_a_portuguese_colour_bar_near_the_float64_limit_writes_a_decimal_comma():
     """A scale divided by a power of ten (its own tick labels) follows the language too, and so
     does the scale after it comes back to ordinary numbers."""
