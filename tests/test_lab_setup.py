@@ -218,14 +218,21 @@ def land(page, url: str) -> None:
     page.wait_for_selector("#jupyterlab-splash", state="detached", timeout=60_000)
 
 
+# Whether widget `w` shows the document at `path` (relative to the repository), whatever folder
+# the server is rooted at.
+IS_DOCUMENT = """(w, path) => { const p = w && w.context && w.context.path;
+    return !!p && (p === path || path.endsWith('/' + p)); }"""
+# The document at `path` among the open tabs, in front or not (undefined if none).
+OPEN_DOCUMENT = f"(path) => [...window.jupyterapp.shell.widgets('main')].find(w => ({IS_DOCUMENT})(w, path))"
+
+
 def wait_for_document(page, path: str, timeout_ms: int = 30_000) -> None:
     """Wait until the document in front is `path` and loaded. Polled, not awaited: a document
     opened while the workspace is being restored can be disposed and opened again, and the first
     one's `ready` never settles."""
     page.wait_for_function(
-        """(path) => { const w = window.jupyterapp.shell.currentWidget;  // whatever folder the server is rooted at
-                       const p = w && w.context && w.context.path;
-                       return !!p && (p === path || path.endsWith('/' + p)) && w.context.isReady && !w.isDisposed; }""",
+        f"""(path) => {{ const w = window.jupyterapp.shell.currentWidget;
+                        return ({IS_DOCUMENT})(w, path) && w.context.isReady && !w.isDisposed; }}""",
         arg=path,
         timeout=timeout_ms,
         polling=100,
@@ -525,7 +532,7 @@ def test_a_click_on_a_link_inside_a_notebook_opens_its_target(which, notebook, h
     assert index >= 0
     link = page.locator("[data-link-under-test] .jp-MarkdownOutput a", has_text=text).first
     link.wait_for(state="attached", timeout=15_000)
-    assert not any(target.endswith(p) for p in open_paths(page)), f"{target} is open before the click"
+    assert page.evaluate(f"(path) => !({OPEN_DOCUMENT})(path)", target), f"{target} is open before the click"
     # The click is dispatched to the link itself, as a mouse click's event reaches it: JupyterLab
     # keeps scrolling a notebook just opened (cells attached while idle, the restored position), so
     # a pointer aimed at where the link stood can land on another cell. What is under test is where
@@ -535,11 +542,9 @@ def test_a_click_on_a_link_inside_a_notebook_opens_its_target(which, notebook, h
     # What the link must do is open its target in the main area. Which tab ends up in front is
     # JupyterLab's business: the click also focuses the notebook it was in, and under load that
     # focus can come back after the new tab was activated, so the target is looked up by path.
-    find = """(path) => [...window.jupyterapp.shell.widgets('main')].find(w => {
-        const p = w.context && w.context.path; return !!p && (p === path || path.endsWith('/' + p)); })"""
     try:
         page.wait_for_function(
-            f"(path) => {{ const w = ({find})(path); return !!w && w.context.isReady; }}",
+            f"(path) => {{ const w = ({OPEN_DOCUMENT})(path); return !!w && w.context.isReady; }}",
             arg=target,
             timeout=15_000,
             polling=100,
@@ -550,5 +555,5 @@ def test_a_click_on_a_link_inside_a_notebook_opens_its_target(which, notebook, h
             f"(open: {open_paths(page)}; same page: {page.evaluate('() => !!window.__beforeTheClick')}); "
             f"server log:\n{server.log()}"
         )
-    size = page.evaluate(f"(path) => ({find})(path).context.model.toString().length", target)
+    size = page.evaluate(f"(path) => ({OPEN_DOCUMENT})(path).context.model.toString().length", target)
     assert size > 0, f"{target} opened empty"
