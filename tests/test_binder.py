@@ -133,8 +133,9 @@ def test_readme_binder_badge_opens_jupyterlab_at_an_existing_notebook():
         assert target.suffix == ".ipynb" and target.is_file(), f"{link} points at {target}, which does not exist"
 
 
-def test_jupyterlab_widgets_front_end_is_prebuilt_and_enabled(tmp_path):
-    # a fresh user configuration, as on Binder: nothing enabled by hand
+def labextension_listing(tmp_path: Path) -> str:
+    """`jupyter labextension list` of this environment as a fresh user sees it (as on Binder:
+    nothing enabled by hand), without colours; it must succeed."""
     env = dict(
         os.environ,
         JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
@@ -146,6 +147,11 @@ def test_jupyterlab_widgets_front_end_is_prebuilt_and_enabled(tmp_path):
     )
     listing = ANSI.sub("", done.stdout + done.stderr)
     assert done.returncode == 0, listing
+    return listing
+
+
+def test_jupyterlab_widgets_front_end_is_prebuilt_and_enabled(tmp_path):
+    listing = labextension_listing(tmp_path)
     line = next((row for row in listing.splitlines() if "@jupyter-widgets/jupyterlab-manager" in row), None)
     assert line, f"the widgets front end is not installed:\n{listing}"
     # "(python, jupyterlab_widgets)": a prebuilt extension shipped in the pip package, no build step

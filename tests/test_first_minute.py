@@ -20,6 +20,7 @@ import tomllib
 from pathlib import Path
 
 import pytest
+from test_binder import labextension_listing
 from test_setup import LOCK, normalize, parse_lock
 
 import selfattn_lib
@@ -258,17 +259,7 @@ def test_the_courses_jupyterlab_extension_names_its_script_by_content_and_the_ve
 
 def test_the_courses_jupyterlab_extension_is_listed_enabled_with_no_warning(tmp_path):
     # installed in this environment (the settings test above checks the copies), seen by a fresh user
-    env = dict(
-        os.environ,
-        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
-        JUPYTER_DATA_DIR=str(tmp_path / "data"),
-        JUPYTERLAB_SETTINGS_DIR=str(tmp_path / "settings"),
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "jupyter", "labextension", "list"], capture_output=True, text=True, env=env, timeout=120
-    )
-    listing = re.sub(r"\x1b\[[0-9;]*m", "", done.stdout + done.stderr)
-    assert done.returncode == 0, listing
+    listing = labextension_listing(tmp_path)
     lines = [line.strip() for line in listing.splitlines() if "selfattn" in line]
     expected = f"selfattn-lab v{selfattn_lib.__version__} enabled OK (python, selfattn_lib)"
     assert lines == [expected], listing
